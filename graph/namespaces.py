@@ -1,0 +1,161 @@
+"""RDF namespaces and the minting of resource IRIs (docs/data-model.md §2).
+
+Terms are Python objects (``EKG.Attack``, ``SEM.accordingTo``), never IRIs pasted as strings. ``EKG`` is a closed
+namespace: a misspelt term raises ``AttributeError`` instead of silently minting a new IRI.
+
+>>> EKG.Attack
+rdflib.term.URIRef('https://w3id.org/eventkg/ontology#Attack')
+>>> iris = IRIs("https://example.org/kg/")
+>>> iris.entity("organization/isis")
+rdflib.term.URIRef('https://example.org/kg/entity/organization/isis')
+>>> iris.event("a 1", "ev2")
+rdflib.term.URIRef('https://example.org/kg/event/a%201/ev2')
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+from extract.model import EVENT_TYPES, PREDICATES
+
+__all__ = [
+    "CAMEO",
+    "DEFAULT_BASE_IRI",
+    "EKG",
+    "GEO",
+    "GEONAMES",
+    "IRIs",
+    "OWL",
+    "PLOVER",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SEM",
+    "SKOS",
+    "XSD",
+    "local_name",
+]
+
+DEFAULT_BASE_IRI = "https://w3id.org/eventkg/id/"
+
+
+class EKG(DefinedNamespace):
+    """The eventkg ontology (``ontology/eventkg.ttl`` defines every term listed here)."""
+
+    _NS = Namespace("https://w3id.org/eventkg/ontology#")
+    _fail = True
+    _extras = [*EVENT_TYPES, *PREDICATES]  # event classes and direct-edge predicates, listed once in extract/model.py
+
+    # Classes
+    Event: URIRef
+    Entity: URIRef
+    Person: URIRef
+    Organization: URIRef
+    Group: URIRef
+    Place: URIRef
+    Article: URIRef
+    # Event roles
+    agent: URIRef
+    target: URIRef
+    victim: URIRef
+    place: URIRef
+    instrument: URIRef
+    topic: URIRef
+    # Event description and evidence
+    time: URIRef
+    timeText: URIRef
+    modality: URIRef
+    triggerText: URIRef
+    triggerStart: URIRef
+    triggerEnd: URIRef
+    sentence: URIRef
+    sentenceStart: URIRef
+    sentenceEnd: URIRef
+    confidence: URIRef
+    # Statements (direct edges reified) and mentions
+    event: URIRef
+    role: URIRef
+    mentionedIn: URIRef
+    # Entities and articles
+    geonamesId: URIRef
+    contentHash: URIRef
+    text: URIRef
+    articleId: URIRef
+
+
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+SCHEMA = Namespace("https://schema.org/")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+GEONAMES = Namespace("https://sws.geonames.org/")
+# SKOS concept schemes for the event codebooks the ontology maps its event classes to.
+CAMEO = Namespace("https://w3id.org/eventkg/ontology/cameo/")
+PLOVER = Namespace("https://w3id.org/eventkg/ontology/plover/")
+
+PREFIXES = {
+    "ekg": str(EKG),
+    "sem": str(SEM),
+    "prov": str(PROV),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "geo": str(GEO),
+    "cameo": str(CAMEO),
+    "plover": str(PLOVER),
+}
+
+
+def local_name(iri: str | None) -> str | None:
+    """The part of an IRI after its last ``#`` or ``/``: ``ekg:Attack`` -> ``"Attack"``."""
+    if iri is None:
+        return None
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+class IRIs:
+    """Mints the IRIs of resources under one base (setting ``EVENTKG_BASE_IRI``).
+
+    Ids become percent-encoded path segments; an entity key keeps its ``/`` (``organization/isis``).
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE_IRI):
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self.entities_graph = self._mint("graph/entities")
+        self.ontology_graph = self._mint("graph/ontology")
+
+    def _mint(self, path: str) -> URIRef:
+        return URIRef(self.base + path)
+
+    def entity(self, key: str) -> URIRef:
+        return self._mint("entity/" + quote(key, safe="/"))
+
+    def article(self, article_id: str) -> URIRef:
+        return self._mint("article/" + _segment(article_id))
+
+    def event(self, article_id: str, event_id: str) -> URIRef:
+        return self._mint(f"event/{_segment(article_id)}/{_segment(event_id)}")
+
+    def statement(self, article_id: str, number: int) -> URIRef:
+        return self._mint(f"statement/{_segment(article_id)}/{number}")
+
+    def extractor(self, name: str, version: str) -> URIRef:
+        return self._mint("extractor/" + _segment(f"{name}-{version}"))
+
+    def article_graph(self, article_id: str) -> URIRef:
+        return self._mint("graph/article/" + _segment(article_id))
+
+    @property
+    def article_graph_prefix(self) -> str:
+        """Every article graph IRI starts with this."""
+        return self.base + "graph/article/"
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")

@@ -1,0 +1,370 @@
+"""The event graph on disk: an Oxigraph store, with an rdflib ``Dataset`` view over it.
+
+Layout (docs/graph.md): one named graph per article, one entity graph shared by all articles, the ontology in a graph
+of its own; SPARQL's default graph is the union of all of them.
+
+Writes:
+
+- :meth:`EventStore.put` replaces one article in **one** SPARQL Update, which Oxigraph applies as one transaction:
+  drop the article's graph, insert the new one and the entity descriptions, drop entities nobody mentions any more.
+  A crash (even SIGKILL) leaves either the old article or the new one, never half of either.
+- :meth:`EventStore.load` uses Oxigraph's bulk loader after checking the whole file parses.
+
+Reads go through Oxigraph's native SPARQL engine (:attr:`EventStore.native`); :attr:`EventStore.dataset` is the same
+data as an rdflib ``Dataset`` for code that wants rdflib objects.
+
+>>> store = EventStore(None)            # in memory; give a folder for a store on disk
+>>> store.stats()["articles"]
+0
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+import ontology
+from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, SKOS, IRIs, local_name
+from graph.rdf import ArticleRDF
+
+# File extension (as the CLI says it) -> Oxigraph format.
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "n-quads": "nq", "nquads": "nq",
+                   "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdf", "xml": "rdf", "owl": "rdf"}
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user."""
+
+
+def rdf_format(name: str) -> ox.RdfFormat:
+    """``"ttl"``, ``"turtle"``, ``"nq"``, ``"json-ld"``, … -> the Oxigraph format.
+
+    >>> rdf_format("turtle").name
+    'Turtle'
+    """
+    key = name.lower().lstrip(".")
+    key = _FORMAT_ALIASES.get(key, key)
+    if key not in FORMATS:
+        raise StoreError(f"unknown RDF format {name!r}; use one of {', '.join(FORMATS)}")
+    return FORMATS[key]
+
+
+class EventStore:
+    """The event knowledge graph in an Oxigraph store at ``path`` (``None``: in memory).
+
+    ``read_only=True`` opens a static snapshot for readers and never writes (not even the ontology).
+    """
+
+    def __init__(self, path: str | Path | None, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False):
+        self.path = Path(path) if path is not None else None
+        self.iris = IRIs(base_iri)
+        self.read_only = read_only
+        self._write_lock = threading.Lock()
+        self._dataset: Dataset | None = None
+        try:
+            if self.path is None:
+                self.native = ox.Store()
+            elif read_only:
+                if not self.path.is_dir():
+                    raise StoreError(f"no store at {self.path}")
+                self.native = ox.Store.read_only(str(self.path))
+            else:
+                self.native = ox.Store(str(self.path))
+        except OSError as err:
+            raise StoreError(f"cannot open the store at {self.path}: {err}") from err
+        if not read_only:
+            self._install_ontology()
+
+    # -- lifecycle --------------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Flush and release the store (its lock on the folder goes with the last reference)."""
+        if not self.read_only:
+            self.native.flush()
+        self._dataset = None
+        del self.native
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def dataset(self) -> Dataset:
+        """An rdflib ``Dataset`` over the same Oxigraph store; its default graph is the union of all graphs."""
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore
+
+            self._dataset = Dataset(store=OxigraphStore(store=self.native), default_union=True)
+            for prefix, namespace in PREFIXES.items():
+                self._dataset.bind(prefix, namespace)
+        return self._dataset
+
+    # -- reading ----------------------------------------------------------------------------------------------------
+
+    def select(self, query: str) -> ox.QuerySolutions:
+        """Run a SELECT on the native engine over the union graph, with the usual prefixes predeclared."""
+        return self.native.query(query, use_default_graph_as_union=True, prefixes=PREFIXES)
+
+    def article_state(self, article_id: str) -> tuple[str, str] | None:
+        """``(content hash, extractor run IRI)`` of a stored article, or None if it is not in the store."""
+        graph = self.iris.article_graph(article_id)
+        rows = list(
+            self.native.query(
+                "SELECT ?hash ?run WHERE { ?a a ekg:Article ; ekg:contentHash ?hash . "
+                "OPTIONAL { ?run a prov:Activity } } LIMIT 1",
+                prefixes=PREFIXES,
+                default_graph=to_ox(graph),
+            )
+        )
+        if not rows:
+            return None
+        run = rows[0]["run"]
+        return rows[0]["hash"].value, run.value if run is not None else ""
+
+    def article_ids(self) -> list[str]:
+        """Ids of every stored article, sorted."""
+        return sorted(r["id"].value for r in self.select("SELECT ?id WHERE { ?a a ekg:Article ; ekg:articleId ?id }"))
+
+    def __len__(self) -> int:
+        """Number of quads in the store."""
+        return len(self.native)
+
+    def stats(self) -> dict[str, Any]:
+        """Counts: articles, events by type, entities by type, relations by predicate, named graphs, quads.
+
+        Event and entity types are local names (``"Attack"``, ``"Person"``).
+        """
+        in_articles = f"FILTER STRSTARTS(STR(?g), {_sparql(Literal(self.iris.article_graph_prefix))})"
+
+        def counts(query: str) -> dict[str, int]:
+            return {local_name(r["k"].value): int(r["n"].value) for r in self.select(query)}
+
+        events = counts(
+            f"SELECT ?k (COUNT(?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ?k ; ekg:modality ?m }} {in_articles} }} "
+            "GROUP BY ?k ORDER BY ?k"
+        )
+        entities = counts(
+            f"SELECT ?k (COUNT(?x) AS ?n) WHERE {{ GRAPH {_sparql(self.iris.entities_graph)} "
+            "{ ?x a ?k ; rdfs:label ?l } } GROUP BY ?k ORDER BY ?k"
+        )
+        relations = counts(
+            f"SELECT ?k (COUNT(?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a rdf:Statement ; rdf:predicate ?k }} {in_articles} }} "
+            "GROUP BY ?k ORDER BY ?k"
+        )
+        (articles,) = self.select("SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a ekg:Article } }")
+        return {
+            "articles": int(articles["n"].value),
+            "events": sum(events.values()),
+            "events_by_type": events,
+            "entities": sum(entities.values()),
+            "entities_by_type": entities,
+            "relations": sum(relations.values()),
+            "relations_by_predicate": relations,
+            "graphs": sum(1 for _ in self.native.named_graphs()),
+            "quads": len(self.native),
+        }
+
+    def dump(self, output: IO[bytes] | str | Path, format: str = "nq", *, graph: URIRef | None = None) -> None:
+        """Write the store (or one ``graph``) to a binary file object or a path, streamed by Oxigraph.
+
+        Dataset formats (nq, trig, jsonld) keep the named graphs; triple formats (nt, ttl) write the union of all graphs
+        (or the one graph given).
+        """
+        fmt = rdf_format(format)
+        if graph is not None:
+            self.native.dump(output, fmt, from_graph=to_ox(graph), prefixes=_prefixes_for(fmt))
+        elif fmt.supports_datasets:
+            self.native.dump(output, fmt, prefixes=_prefixes_for(fmt))
+        else:
+            triples = self.native.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            triples.serialize(output, fmt, prefixes=_prefixes_for(fmt))
+
+    # -- writing ----------------------------------------------------------------------------------------------------
+
+    def put(self, rdf: ArticleRDF) -> str:
+        """Store one article, replacing any earlier version, in one transaction.
+
+        Returns ``"new"``, ``"updated"`` or ``"unchanged"`` (same content hash and extractor: nothing is written).
+        """
+        self._check_writable()
+        graph = rdf.graph
+        with self._write_lock:
+            previous = self.article_state(rdf.article_id)
+            if previous == (rdf.content_hash, str(rdf.extractor_run)):
+                return "unchanged"
+            old_entities = self._mentioned_entities(graph) if previous is not None else []
+            described = self._described(rdf.entities)
+            entity_triples = []
+            for iri, description in rdf.entities.items():
+                if iri not in described:  # the first article to describe an entity sets its label, type, place
+                    entity_triples += [(iri, p, o) for p, o in description.facts]
+                entity_triples += [(iri, SKOS.altLabel, alias) for alias in description.aliases]
+            update = [
+                f"DROP SILENT GRAPH {_sparql(graph)}",
+                "INSERT DATA { "
+                + _graph_block(graph, rdf.triples)
+                + _graph_block(self.iris.entities_graph, entity_triples)
+                + " }",
+            ]
+            if old_entities:
+                update.append(self._drop_orphans(old_entities))
+            self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+        return "new" if previous is None else "updated"
+
+    def delete_article(self, article_id: str) -> bool:
+        """Drop an article's graph and every entity no other article mentions; False if there was no such article."""
+        self._check_writable()
+        graph = self.iris.article_graph(article_id)
+        with self._write_lock:
+            if not self.native.contains_named_graph(to_ox(graph)):
+                return False
+            old_entities = self._mentioned_entities(graph)
+            update = [f"DROP GRAPH {_sparql(graph)}"]
+            if old_entities:
+                update.append(self._drop_orphans(old_entities))
+            self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+        return True
+
+    def load(self, source: IO[bytes] | str | Path, format: str | None = None, *, graph: URIRef | None = None) -> int:
+        """Bulk-import RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML); returns the number of quads read.
+
+        The whole input is parsed first, so a syntax error loads nothing. Triples go into ``graph`` (default: the
+        store's default graph); quads keep their graphs. ``format`` defaults to the file extension.
+        """
+        self._check_writable()
+        path = Path(source) if isinstance(source, (str, Path)) else None
+        if format is None:
+            if path is None:
+                raise StoreError("give the RDF format of a stream (ttl, trig, nt, nq, jsonld)")
+            format = path.suffix
+        fmt = rdf_format(format)
+        target = to_ox(graph) if graph is not None else None
+        with self._write_lock:
+            try:
+                count = sum(1 for _ in ox.parse(**_input(source), format=fmt))
+                if path is None:
+                    source.seek(0)
+                self.native.bulk_load(**_input(source), format=fmt, to_graph=target)
+            except SyntaxError as err:
+                raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
+            except OSError as err:
+                raise StoreError(f"cannot load {path or 'input'}: {err}") from err
+        return count
+
+    def clear(self) -> None:
+        """Remove everything except the ontology."""
+        self._check_writable()
+        with self._write_lock:
+            self.native.clear()
+            self._install_ontology()
+
+    # -- internals --------------------------------------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+    def _install_ontology(self) -> None:
+        """Load ontology/eventkg.ttl into the ontology graph when it is missing or has changed."""
+        text = ontology.path("eventkg.ttl").read_bytes()
+        digest = hashlib.sha256(text).hexdigest()
+        graph = self.iris.ontology_graph
+        marker = ox.Quad(to_ox(graph), to_ox(EKG.contentHash), ox.Literal(digest), to_ox(graph))
+        if marker in self.native:
+            return
+        quads = [ox.Quad(q.subject, q.predicate, q.object, to_ox(graph)) for q in ox.parse(text, ox.RdfFormat.TURTLE)]
+        with self._write_lock:
+            self.native.remove_graph(to_ox(graph))
+            self.native.extend([*quads, marker])  # the marker goes in last, in the same transaction as the terms
+
+    def _mentioned_entities(self, graph: URIRef) -> list[URIRef]:
+        rows = self.native.query(
+            "SELECT DISTINCT ?e WHERE { ?e ekg:mentionedIn ?a }", prefixes=PREFIXES, default_graph=to_ox(graph)
+        )
+        return [URIRef(r["e"].value) for r in rows]
+
+    def _described(self, entities: Iterable[URIRef]) -> set[URIRef]:
+        """The entities that already have a description (a label) in the entity graph."""
+        values = " ".join(_sparql(e) for e in entities)
+        if not values:
+            return set()
+        rows = self.native.query(
+            f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }}",
+            prefixes=PREFIXES,
+            default_graph=to_ox(self.iris.entities_graph),
+        )
+        return {URIRef(r["e"].value) for r in rows}
+
+    def _drop_orphans(self, candidates: list[URIRef]) -> str:
+        """SPARQL Update: forget the candidates (and the countries they lie in) that no article mentions any more.
+
+        A country nobody mentions stays while a mentioned place lies in it.
+        """
+        values = " ".join(_sparql(e) for e in candidates)
+        entities = _sparql(self.iris.entities_graph)
+        return f"""
+        DELETE {{ GRAPH {entities} {{ ?e ?p ?o }} }}
+        WHERE {{
+          {{ VALUES ?e {{ {values} }} }} UNION {{ VALUES ?x {{ {values} }} GRAPH {entities} {{ ?x ekg:locatedIn ?e }} }}
+          GRAPH {entities} {{ ?e ?p ?o }}
+          FILTER NOT EXISTS {{ GRAPH ?g {{ ?e ekg:mentionedIn ?a }} }}
+          FILTER NOT EXISTS {{ GRAPH {entities} {{ ?y ekg:locatedIn ?e }} GRAPH ?h {{ ?y ekg:mentionedIn ?b }} }}
+        }}"""
+
+
+def open_store(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False) -> EventStore:
+    """Open (creating it if needed, unless ``read_only``) the store in folder ``path``."""
+    return EventStore(path, base_iri=base_iri, read_only=read_only)
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
+    """An rdflib term as the equivalent Oxigraph term."""
+    if term == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _sparql(term: Node) -> str:
+    """A term in SPARQL/N-Triples syntax (Oxigraph escapes literals correctly)."""
+    return str(to_ox(term))
+
+
+def _graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    body = " .\n".join(f"{_sparql(s)} {_sparql(p)} {_sparql(o)}" for s, p, o in triples)
+    return f"GRAPH {_sparql(graph)} {{\n{body}\n}}\n" if body else ""
+
+
+def _prefixes_for(fmt: ox.RdfFormat) -> dict[str, str] | None:
+    return PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+
+
+def _input(source: IO[bytes] | str | Path) -> dict[str, Any]:
+    return {"path": str(source)} if isinstance(source, (str, Path)) else {"input": source}
+
