@@ -1,0 +1,36 @@
+"""networkx analytics over the entity projection (:func:`graph.projection.project`).
+
+Plain functions ``f(G, ...)`` grouped by topic; each takes the projection (a ``MultiDiGraph`` of entities, one edge per
+statement) and entities by IRI, label or alias. ``timeline`` is the exception: events are in the store, so it takes
+the store.
+"""
+
+from graph.analytics.aggregate import AggregatedEdge, aggregate_edges, time_bounds
+from graph.analytics.centrality import MEASURES, RankedEntity, centrality
+from graph.analytics.communities import communities
+from graph.analytics.cooccurrence import cooccurrence_network, event_participants
+from graph.analytics.ego import ego_network
+from graph.analytics.entities import UnknownEntity, node_label, resolve_entity
+from graph.analytics.paths import Hop, shortest_connection
+from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
+
+__all__ = [
+    "GRANULARITIES",
+    "MEASURES",
+    "AggregatedEdge",
+    "Hop",
+    "RankedEntity",
+    "TimelineRow",
+    "UnknownEntity",
+    "aggregate_edges",
+    "centrality",
+    "communities",
+    "cooccurrence_network",
+    "ego_network",
+    "event_participants",
+    "node_label",
+    "resolve_entity",
+    "shortest_connection",
+    "time_bounds",
+    "timeline",
+]

@@ -1,0 +1,57 @@
+"""Who is central: degree, betweenness and PageRank, ranked with labels.
+
+>>> import networkx as nx
+>>> G = nx.MultiDiGraph()
+>>> G.add_nodes_from([("isis", {"label": "ISIS", "type": "Organization"}), ("a", {"label": "A"}), ("b", {"label": "B"})])
+>>> G.add_edge("isis", "a", predicate="attacked")
+0
+>>> G.add_edge("isis", "b", predicate="attacked")
+0
+>>> [(r.label, r.score) for r in centrality(G, "degree", top=1)]
+[('ISIS', 1.0)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+
+from graph.analytics.aggregate import undirected_weighted
+from graph.analytics.entities import node_label
+
+MEASURES = ("degree", "betweenness", "pagerank")
+
+
+@dataclass(frozen=True)
+class RankedEntity:
+    rank: int
+    entity: str
+    label: str
+    type: str | None
+    score: float
+
+
+def centrality(G: nx.MultiDiGraph, measure: str = "pagerank", *, top: int | None = None) -> list[RankedEntity]:
+    """Entities ranked by ``measure``, best first; ties in label then IRI order.
+
+    - ``degree``: share of the other entities an entity is linked to, in either direction (networkx
+      ``degree_centrality`` of the undirected simple graph).
+    - ``betweenness``: share of shortest paths between other entities that pass through it, on the same undirected
+      graph (exact, unweighted).
+    - ``pagerank``: PageRank of the directed multigraph, each statement one unit of weight, so rank flows from actors
+      to what they act on and repeated evidence counts.
+    """
+    if measure == "degree":
+        scores = nx.degree_centrality(undirected_weighted(G))
+    elif measure == "betweenness":
+        scores = nx.betweenness_centrality(undirected_weighted(G))
+    elif measure == "pagerank":
+        scores = nx.pagerank(G) if len(G) else {}
+    else:
+        raise ValueError(f"unknown centrality measure '{measure}'; choose one of {', '.join(MEASURES)}")
+    order = sorted(scores, key=lambda n: (-scores[n], node_label(G, n).casefold(), n))
+    return [
+        RankedEntity(rank, n, node_label(G, n), G.nodes[n].get("type"), scores[n])
+        for rank, n in enumerate(order[:top] if top is not None else order, start=1)
+    ]

@@ -1,0 +1,246 @@
+"""networkx analytics: unit tests on projections built to the §3 contract (docs/data-model.md), then end to end on a
+real store built from the seed article with the real extractor."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from graph.analytics import (
+    UnknownEntity,
+    aggregate_edges,
+    centrality,
+    communities,
+    cooccurrence_network,
+    ego_network,
+    resolve_entity,
+    shortest_connection,
+    time_bounds,
+)
+
+B = "https://w3id.org/eventkg/id/"
+ISIS = B + "entity/organization/isis"
+MUHAJIR = B + "entity/person/abu-omar-al-muhajir"
+WEST = B + "entity/place/west"
+SYMPATHISERS = B + "entity/group/isis-sympathisers"
+ISRAEL = B + "entity/place/geonames-294640"
+BEER_SHEVA = B + "entity/place/geonames-295530"
+RUSSIA = B + "entity/place/geonames-2017370"
+UKRAINE = B + "entity/place/geonames-690791"
+PUTIN = B + "entity/person/vladimir-putin"
+ZELENSKYY = B + "entity/person/volodymyr-zelenskyy"
+LONER = B + "entity/person/nobody-linked"
+ARTICLE = B + "article/isis-global-offensive"
+
+NODES = [
+    (ISIS, {"label": "ISIS", "type": "Organization", "aliases": ["Islamic State", "Daesh"]}),
+    (MUHAJIR, {"label": "Abu-Omar al-Muhajir", "type": "Person", "aliases": ["Al-Muhajir"]}),
+    (WEST, {"label": "West", "type": "Place", "aliases": []}),
+    (SYMPATHISERS, {"label": "ISIS sympathisers", "type": "Group", "aliases": []}),
+    (ISRAEL, {"label": "Israel", "type": "Place", "aliases": [], "lat": 31.5, "lon": 34.75, "country": "Israel"}),
+    (BEER_SHEVA, {"label": "Beer Sheva", "type": "Place", "aliases": ["Beersheba"], "lat": 31.25, "lon": 34.79,
+                  "country": "Israel"}),
+    (RUSSIA, {"label": "Russia", "type": "Place", "aliases": [], "country": "Russia"}),
+    (UKRAINE, {"label": "Ukraine", "type": "Place", "aliases": [], "country": "Ukraine"}),
+    (PUTIN, {"label": "Vladimir Putin", "type": "Person", "aliases": ["Putin"]}),
+    (ZELENSKYY, {"label": "Volodymyr Zelenskyy", "type": "Person", "aliases": []}),
+    (LONER, {"label": "Nobody Linked", "type": "Person", "aliases": []}),
+]
+
+
+def _edge(n, s, o, predicate, event=None, event_type=None, time=None, confidence=0.8, sentence=None):
+    key = f"{B}statement/isis-global-offensive/{n}"
+    return s, o, key, {
+        "predicate": predicate,
+        "event": f"{B}event/isis-global-offensive/{event}" if event else None,
+        "event_type": event_type,
+        "modality": "asserted" if event else None,
+        "time": time,
+        "article": ARTICLE,
+        "confidence": confidence,
+        "sentence": sentence or f"sentence of statement {n}",
+    }
+
+
+EDGES = [
+    _edge(1, MUHAJIR, ISIS, "spokespersonOf", confidence=0.9,
+          sentence="Abu-Omar al-Muhajir, a newly instated spokesperson for the terrorist group, called on …"),
+    _edge(2, ISIS, WEST, "threatened", "ev1", "Threat", "2022-04-20", 0.7, "ISIS has declared a new 'global offensive'"),
+    _edge(3, SYMPATHISERS, ISRAEL, "attacked", "ev5", "Attack", "2022-03", 0.8),
+    _edge(4, SYMPATHISERS, BEER_SHEVA, "attacked", "ev5", "Attack", "2022-03", 0.8),
+    _edge(5, SYMPATHISERS, BEER_SHEVA, "attacked", "ev6", "Attack", "2022-03-22", 0.6),
+    _edge(6, SYMPATHISERS, ISIS, "affiliatedWith", confidence=0.5),
+    _edge(7, BEER_SHEVA, ISRAEL, "locatedIn", confidence=1.0),
+    _edge(8, RUSSIA, UKRAINE, "invaded", "ev2", "Invasion", "2022-02-24", 0.9),
+    _edge(9, PUTIN, RUSSIA, "leaderOf", confidence=0.9),
+    _edge(10, ZELENSKYY, UKRAINE, "leaderOf", confidence=0.9),
+    _edge(11, PUTIN, UKRAINE, "invaded", "ev2", "Invasion", "2022-02-24", 0.6),
+    _edge(12, RUSSIA, UKRAINE, "attacked", "ev3", "Attack", "2022", 0.6),
+]
+
+
+def example_projection(*, reverse: bool = False) -> nx.MultiDiGraph:
+    """A projection as graph.projection.project returns it (docs/data-model.md §3), inserted forwards or backwards."""
+    G = nx.MultiDiGraph()
+    order = -1 if reverse else 1
+    G.add_nodes_from(NODES[::order])
+    G.add_edges_from(EDGES[::order])
+    return G
+
+
+@pytest.fixture
+def G() -> nx.MultiDiGraph:
+    return example_projection()
+
+
+# -- entities ------------------------------------------------------------------------------------------------------
+
+
+def test_entities_resolve_by_iri_label_or_alias_ignoring_case(G):
+    assert resolve_entity(G, ISIS) == ISIS
+    assert resolve_entity(G, "isis") == ISIS
+    assert resolve_entity(G, "  DAESH ") == ISIS
+    assert resolve_entity(G, "putin") == PUTIN
+
+
+def test_unknown_and_ambiguous_names_are_clear_errors(G):
+    with pytest.raises(UnknownEntity, match="no entity named 'Hamas'"):
+        resolve_entity(G, "Hamas")
+    G.add_node(B + "entity/person/other-muhajir", label="Abu Muhajir", type="Person", aliases=["al-muhajir"])
+    with pytest.raises(UnknownEntity, match="ambiguous: Abu-Omar al-Muhajir <.*>, Abu Muhajir <.*>; give the IRI"):
+        resolve_entity(G, "Al-Muhajir")
+
+
+def test_a_label_match_wins_over_an_alias_match(G):
+    G.add_node(B + "entity/group/isis-k", label="ISIS-K", type="Group", aliases=["ISIS"])
+    assert resolve_entity(G, "ISIS") == ISIS
+
+
+# -- aggregation -----------------------------------------------------------------------------------------------------
+
+
+def test_time_bounds_expand_each_granularity():
+    assert [d.isoformat() for d in time_bounds("2024-02")] == ["2024-02-01", "2024-02-29"]
+    assert [d.isoformat() for d in time_bounds("2022")] == ["2022-01-01", "2022-12-31"]
+    assert [d.isoformat() for d in time_bounds("2022-03-22")] == ["2022-03-22", "2022-03-22"]
+    assert time_bounds(None) is None and time_bounds("last month") is None and time_bounds("2022-13") is None
+
+
+def test_aggregated_edges_count_supporting_events_and_span_their_times(G):
+    edges = {(e.source, e.target, e.predicate): e for e in aggregate_edges(G)}
+    beer_sheva = edges[(SYMPATHISERS, BEER_SHEVA, "attacked")]
+    assert (beer_sheva.weight, beer_sheva.statements, beer_sheva.confidence) == (2, 2, 0.8)
+    assert (beer_sheva.start.isoformat(), beer_sheva.end.isoformat()) == ("2022-03-01", "2022-03-31")
+    standing = edges[(MUHAJIR, ISIS, "spokespersonOf")]
+    assert (standing.weight, standing.start, standing.end) == (1, None, None)
+    assert len(edges) == len(aggregate_edges(G)) == 11  # statements 4 and 5 fold into one edge
+    assert [(e.source, e.target, e.predicate) for e in aggregate_edges(G)] == sorted(edges)
+
+
+def test_the_same_event_twice_between_two_entities_weighs_one(G):
+    G.add_edge(*_edge(13, SYMPATHISERS, ISRAEL, "attacked", "ev5", "Attack", "2022-03")[:3])
+    G.edges[SYMPATHISERS, ISRAEL, f"{B}statement/isis-global-offensive/13"].update(EDGES[2][3])
+    (edge,) = [e for e in aggregate_edges(G) if (e.source, e.target) == (SYMPATHISERS, ISRAEL)]
+    assert (edge.weight, edge.statements) == (1, 2)
+
+
+# -- centrality ------------------------------------------------------------------------------------------------------
+
+
+def test_degree_centrality_ranks_by_distinct_neighbours_with_labels(G):
+    ranked = centrality(G, "degree")
+    assert [r.rank for r in ranked] == list(range(1, len(G) + 1))
+    # ISIS (al-Muhajir, West, sympathisers) and the sympathisers (ISIS, Israel, Beer Sheva) tie: label order decides
+    assert [(r.entity, r.label, r.type) for r in ranked[:2]] == [
+        (ISIS, "ISIS", "Organization"),
+        (SYMPATHISERS, "ISIS sympathisers", "Group"),
+    ]
+    assert ranked[0].score == ranked[1].score == pytest.approx(3 / (len(G) - 1))
+    assert ranked[-1].entity == LONER and ranked[-1].score == 0
+    scores = [r.score for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_betweenness_finds_the_broker(G):
+    top = centrality(G, "betweenness", top=2)
+    assert len(top) == 2
+    # every path from al-Muhajir or the West to the attack cluster goes through ISIS and the sympathisers
+    assert {r.entity for r in top} == {ISIS, SYMPATHISERS}
+
+
+def test_pagerank_sums_to_one_and_rewards_what_is_acted_upon(G):
+    ranked = centrality(G, "pagerank")
+    assert sum(r.score for r in ranked) == pytest.approx(1.0)
+    assert ranked[0].entity == UKRAINE  # invaded and attacked by Russia and Putin, led by Zelenskyy
+
+
+def test_unknown_measure_is_a_clear_error(G):
+    with pytest.raises(ValueError, match="unknown centrality measure 'fame'.*pagerank"):
+        centrality(G, "fame")
+
+
+def test_centrality_of_an_empty_projection_is_empty():
+    assert all(centrality(nx.MultiDiGraph(), m) == [] for m in ("degree", "betweenness", "pagerank"))
+
+
+# -- communities ---------------------------------------------------------------------------------------------------
+
+
+def test_louvain_separates_the_war_from_the_jihadist_network(G):
+    found = communities(G)
+    assert sorted(n for c in found for n in c) == sorted(G)  # a partition
+    by_node = {n: i for i, c in enumerate(found) for n in c}
+    assert by_node[RUSSIA] == by_node[UKRAINE] == by_node[PUTIN] == by_node[ZELENSKYY]
+    assert by_node[SYMPATHISERS] == by_node[BEER_SHEVA] == by_node[ISRAEL]
+    assert by_node[RUSSIA] != by_node[ISIS]
+    assert [len(c) for c in found] == sorted((len(c) for c in found), reverse=True)
+
+
+def test_communities_are_deterministic_whatever_the_insertion_order():
+    assert communities(example_projection()) == communities(example_projection(reverse=True))
+
+
+# -- paths ---------------------------------------------------------------------------------------------------------
+
+
+def test_shortest_connection_reports_each_hop_with_its_real_direction_and_evidence(G):
+    hops = shortest_connection(G, "Al-Muhajir", "beersheba")
+    assert [(h.source, h.predicate, h.target) for h in hops] == [
+        (MUHAJIR, "spokespersonOf", ISIS),
+        (SYMPATHISERS, "affiliatedWith", ISIS),  # walked backwards: the statement runs sympathisers -> ISIS
+        (SYMPATHISERS, "attacked", BEER_SHEVA),
+    ]
+    first, _, last = hops
+    assert first.sentence.startswith("Abu-Omar al-Muhajir, a newly instated spokesperson")
+    assert first.article == ARTICLE and first.event is None and first.source_label == "Abu-Omar al-Muhajir"
+    # two statements support the last hop; the more confident one (0.8, event ev5, March 2022) is shown
+    assert (last.support, last.confidence, last.time, last.event_type) == (2, 0.8, "2022-03", "Attack")
+    assert last.event == B + "event/isis-global-offensive/ev5"
+
+
+def test_no_connection_and_unknown_entities_are_clear_errors(G):
+    with pytest.raises(nx.NetworkXNoPath, match="no connection between ISIS and Vladimir Putin"):
+        shortest_connection(G, "ISIS", "Putin")
+    with pytest.raises(UnknownEntity):
+        shortest_connection(G, "ISIS", "Atlantis")
+
+
+# -- ego and co-occurrence -----------------------------------------------------------------------------------------
+
+
+def test_ego_network_grows_with_the_radius_and_keeps_evidence(G):
+    one = ego_network(G, "Islamic State")
+    assert set(one) == {ISIS, MUHAJIR, WEST, SYMPATHISERS}
+    assert set(ego_network(G, ISIS, radius=2)) == {ISIS, MUHAJIR, WEST, SYMPATHISERS, ISRAEL, BEER_SHEVA}
+    assert one.nodes[ISIS]["aliases"] == ["Islamic State", "Daesh"]
+    assert one.edges[ISIS, WEST, f"{B}statement/isis-global-offensive/2"]["event_type"] == "Threat"
+
+
+def test_cooccurrence_links_participants_of_the_same_events(G):
+    C = cooccurrence_network(G)
+    assert C.edges[SYMPATHISERS, BEER_SHEVA]["weight"] == 2  # ev5 and ev6
+    assert C.edges[SYMPATHISERS, ISRAEL]["events"] == [B + "event/isis-global-offensive/ev5"]
+    assert C.has_edge(ISRAEL, BEER_SHEVA)  # both in ev5, though no statement of ev5 links them
+    assert C.has_edge(PUTIN, RUSSIA) and C.edges[PUTIN, RUSSIA]["weight"] == 1  # via ev2
+    assert MUHAJIR not in C and LONER not in C  # in no event
+    assert C.nodes[BEER_SHEVA]["label"] == "Beer Sheva"
