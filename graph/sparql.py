@@ -1,0 +1,364 @@
+"""SPARQL queries from users, on Oxigraph's native engine: checked, run with a real timeout, serialised.
+
+Shared by the ``/sparql`` endpoint and ``eventkg query``:
+
+- :func:`prepare` parses a query once (rdflib's SPARQL parser, cached) and refuses what a read-only endpoint must not run:
+  updates (``LOAD``, ``INSERT`` …) and ``SERVICE`` (Oxigraph would fetch remote endpoints: SSRF). The check walks the
+  parsed algebra, so a keyword inside a comment or a string cannot fool it.
+- :func:`execute` runs a prepared query on a ``pyoxigraph.Store`` and serialises the answer in a media type of
+  :data:`RESULT_FORMATS` (SELECT, ASK) or :data:`GRAPH_FORMATS` (CONSTRUCT, DESCRIBE), refusing results over a row limit.
+- :class:`QueryPool` runs queries in worker processes, each on a read-only :class:`Snapshot` of the store. Oxigraph
+  cannot interrupt a query from another thread, so a query past its timeout is stopped by killing its worker, which
+  is then replaced.
+
+The usual prefixes (``ekg:``, ``sem:``, ``rdfs:`` … :data:`graph.namespaces.PREFIXES`) are predeclared and the default
+graph is the union of all graphs, unless the query (``FROM``) or the caller (``default_graph``) names its graphs.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("https://x/isis"), ox.NamedNode(str(RDFS.label)), ox.Literal("ISIS"),
+...                   ox.NamedNode("https://x/g")))
+>>> execute(store, prepare("SELECT ?l WHERE { ?x rdfs:label ?l }"), "text/tab-separated-values")
+b'?l\\n"ISIS"\\n'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from graph.namespaces import DEFAULT_BASE_IRI, PREFIXES, RDF, RDFS
+from graph.store import EventStore, StoreError
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+
+# Media type -> (Oxigraph format, W3C format IRI for the service description).
+RESULT_FORMATS = {
+    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, FORMATS_NS.SPARQL_Results_JSON),
+    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, FORMATS_NS.SPARQL_Results_XML),
+    "text/csv": (ox.QueryResultsFormat.CSV, FORMATS_NS.SPARQL_Results_CSV),
+    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, FORMATS_NS.SPARQL_Results_TSV),
+}
+GRAPH_FORMATS = {
+    "text/turtle": (ox.RdfFormat.TURTLE, FORMATS_NS.Turtle),
+    "application/n-triples": (ox.RdfFormat.N_TRIPLES, FORMATS_NS["N-Triples"]),
+    "application/ld+json": (ox.RdfFormat.JSON_LD, FORMATS_NS["JSON-LD"]),
+    "application/rdf+xml": (ox.RdfFormat.RDF_XML, FORMATS_NS.RDF_XML),
+}
+# Short names for the command line.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
+class SparqlError(Exception):
+    """A query that cannot be answered; the message is meant for the user."""
+
+
+class QuerySyntaxError(SparqlError):
+    """The query does not parse (the parser's message)."""
+
+
+class QueryRefused(SparqlError):
+    """An update, ``LOAD`` or ``SERVICE`` sent to the read-only query service."""
+
+
+class QueryTimeout(SparqlError):
+    """The query ran past the timeout and was stopped."""
+
+
+class ResultTooLarge(SparqlError):
+    """The result has more rows than the limit."""
+
+
+@dataclass(frozen=True)
+class PreparedQuery:
+    text: str
+    form: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
+    names_dataset: bool  # the query has FROM / FROM NAMED
+
+    @property
+    def media_types(self) -> tuple[str, ...]:
+        """The media types this query's answer can be given in, the default first."""
+        return tuple(RESULT_FORMATS if self.form in ("SELECT", "ASK") else GRAPH_FORMATS)
+
+
+@lru_cache(maxsize=1024)
+def prepare(query: str) -> PreparedQuery:
+    """Parse ``query`` and check it is a read-only query that fetches nothing remote.
+
+    >>> prepare("ASK { ?s ?p ?o }").form
+    'ASK'
+    >>> prepare("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    ...
+    graph.sparql.QueryRefused: SERVICE (federated query) is not allowed on this endpoint
+    """
+    try:
+        algebra = translateQuery(parseQuery(query), initNs=PREFIXES).algebra
+    except ParseException as err:
+        if _is_update(query):
+            raise QueryRefused("updates (INSERT, DELETE, LOAD, CLEAR, …) are not accepted by the query service") from err
+        raise QuerySyntaxError(f"SPARQL syntax error: {err}") from err
+    except Exception as err:  # rdflib raises plain exceptions for undefined prefixes and invalid projections
+        raise QuerySyntaxError(f"invalid SPARQL query: {err}") from err
+    if "ServiceGraphPattern" in _node_names(algebra):
+        raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
+    form = algebra.name.removesuffix("Query").upper()
+    return PreparedQuery(query, form, bool(algebra.get("datasetClause")))
+
+
+def _is_update(text: str) -> bool:
+    try:
+        parseUpdate(text)
+    except Exception:
+        return False
+    return True
+
+
+def _node_names(node: object) -> set[str]:
+    """Names of every algebra node under ``node``."""
+    names: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, CompValue):
+            names.add(item.name)
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return names
+
+
+def execute(
+    store: ox.Store,
+    query: PreparedQuery,
+    media_type: str,
+    *,
+    default_graph: Iterable[str] = (),
+    named_graphs: Iterable[str] = (),
+    max_rows: int | None = None,
+) -> bytes:
+    """Run ``query`` on ``store`` and serialise the answer as ``media_type``.
+
+    ``default_graph`` and ``named_graphs`` are graph IRIs (the protocol's ``default-graph-uri`` and
+    ``named-graph-uri``); without them the default graph is the union of all graphs. More than ``max_rows`` result rows
+    (or triples) raise :class:`ResultTooLarge`.
+    """
+    if media_type not in query.media_types:
+        raise SparqlError(f"a {query.form} result cannot be given as {media_type}")
+    options: dict = {"prefixes": PREFIXES}
+    default_graph, named_graphs = list(default_graph), list(named_graphs)
+    if default_graph:
+        options["default_graph"] = [ox.NamedNode(iri) for iri in default_graph]
+    elif not query.names_dataset:
+        options["use_default_graph_as_union"] = True
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(iri) for iri in named_graphs]
+    try:
+        answer = store.query(query.text, **options)
+        if isinstance(answer, ox.QueryBoolean):
+            return answer.serialize(format=RESULT_FORMATS[media_type][0])
+        rows = list(islice(answer, max_rows + 1 if max_rows is not None else None))
+    except SyntaxError as err:
+        raise QuerySyntaxError(f"SPARQL syntax error: {err}") from err
+    except ValueError as err:
+        raise SparqlError(f"invalid query parameters: {err}") from err
+    if max_rows is not None and len(rows) > max_rows:
+        raise ResultTooLarge(f"the result has more than {max_rows} rows; narrow the query or page it with LIMIT/OFFSET")
+    if isinstance(answer, ox.QueryTriples):
+        fmt = GRAPH_FORMATS[media_type][0]
+        return ox.serialize(rows, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+    return _solutions_bytes([v.value for v in answer.variables], rows, RESULT_FORMATS[media_type][0])
+
+
+def _solutions_bytes(variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
+    """Serialise solutions. Oxigraph's serializer only writes a whole result iterator, which the row limit consumed,
+    so the rows are written as TSV (its terms are N-Triples, which ``str`` of an Oxigraph term is) and Oxigraph
+    re-reads that to write the other formats."""
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    tsv = ("\n".join(lines) + "\n").encode()
+    if fmt == ox.QueryResultsFormat.TSV:
+        return tsv
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)
+
+
+def service_description(endpoint: str) -> str:
+    """The SPARQL 1.1 service description of the endpoint at URL ``endpoint``, in Turtle."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS_NS)
+    service = BNode("service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for _, iri in [*RESULT_FORMATS.values(), *GRAPH_FORMATS.values()]:
+            graph.add((service, SD.resultFormat, iri))
+    graph.add((service, RDFS.comment, Literal("eventkg: read-only SPARQL 1.1 query service over an event graph.")))
+    return graph.serialize(format="turtle")
+
+
+# -- reading a store another process writes -------------------------------------------------------------------------
+
+
+class Snapshot:
+    """The store at ``path`` opened read-only, reopened when a writer (``eventkg ingest``, the server) has changed it.
+
+    A read-only Oxigraph store sees the data as it was when it was opened and holds no lock, so readers never stop a
+    writer in another process. :meth:`current` compares the store's files with those seen at the last opening
+    (a few microseconds) and reopens only after a write.
+    """
+
+    def __init__(self, path: str | Path, base_iri: str = DEFAULT_BASE_IRI):
+        self.path = Path(path)
+        self.base_iri = base_iri
+        self._lock = threading.Lock()
+        self._files: tuple | None = None
+        self._store: EventStore | None = None
+
+    def current(self) -> EventStore:
+        files = self._files_state()
+        with self._lock:
+            if self._store is None or files != self._files:
+                self._store = EventStore(self.path, base_iri=self.base_iri, read_only=True)
+                self._files = files
+            return self._store
+
+    def _files_state(self) -> tuple:
+        """Name, size and modification time of the files a write changes (write-ahead log, tables, manifest)."""
+        try:
+            entries = os.scandir(self.path)
+        except OSError as err:
+            raise StoreError(f"no store at {self.path}: {err}") from err
+        with entries:
+            return tuple(
+                sorted(
+                    (e.name, e.stat().st_size, e.stat().st_mtime_ns)
+                    for e in entries
+                    if e.name.endswith((".log", ".sst")) or e.name.startswith(("MANIFEST", "CURRENT"))
+                )
+            )
+
+
+# -- running queries in worker processes ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    query: PreparedQuery
+    media_type: str
+    default_graph: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    max_rows: int | None = None
+
+
+class QueryPool:
+    """``size`` worker processes answering :class:`Job` s on a :class:`Snapshot` of the store at ``path``.
+
+    :meth:`run` blocks its (worker) thread, never the caller's event loop. A job past ``timeout`` seconds gets its
+    worker killed (the query's work is abandoned) and :class:`QueryTimeout`; a fresh worker takes its place.
+    """
+
+    def __init__(self, path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, size: int = 2, timeout: float = 30.0):
+        self.path, self.base_iri, self.timeout = str(path), base_iri, timeout
+        # "spawn": a fork of a threaded server process could inherit held locks.
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(size):
+            self._idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        return _Worker(self._context, self.path, self.base_iri)
+
+    def run(self, job: Job, timeout: float | None = None) -> bytes:
+        timeout = self.timeout if timeout is None else timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+        try:
+            status, payload = worker.ask(job, timeout)
+        except TimeoutError:
+            worker.kill()
+            worker = self._start()
+            raise QueryTimeout(
+                f"the query ran for more than {timeout:g} s (setting query_timeout) and was stopped"
+            ) from None
+        except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
+            worker.kill()
+            worker = self._start()
+            raise SparqlError("the query worker stopped unexpectedly while answering this query") from None
+        finally:
+            self._idle.put(worker)
+        if status == "error":
+            raise payload
+        return payload
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return
+
+
+class _Worker:
+    def __init__(self, context, path: str, base_iri: str):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, path, base_iri), daemon=True)
+        self.process.start()
+        child.close()
+
+    def ask(self, job: Job, timeout: float) -> tuple[str, object]:
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            raise TimeoutError
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join()
+        self.conn.close()
+
+
+def _serve(conn, path: str, base_iri: str) -> None:
+    """A worker process: answer jobs until the pipe closes."""
+    snapshot = Snapshot(path, base_iri)
+    while True:
+        try:
+            job: Job = conn.recv()
+        except EOFError:
+            return
+        try:
+            store = snapshot.current().native
+            body = execute(store, job.query, job.media_type, default_graph=job.default_graph,
+                           named_graphs=job.named_graphs, max_rows=job.max_rows)
+            conn.send(("ok", body))
+        except SparqlError as err:
+            conn.send(("error", err))
+        except (StoreError, OSError) as err:
+            conn.send(("error", SparqlError(f"the store could not be read: {err}")))
