@@ -153,7 +153,7 @@ class EventStore:
 
         Event and entity types are local names (``"Attack"``, ``"Person"``).
         """
-        in_articles = f"FILTER STRSTARTS(STR(?g), {_sparql(Literal(self.iris.article_graph_prefix))})"
+        in_articles = f"FILTER STRSTARTS(STR(?g), {sparql_term(Literal(self.iris.article_graph_prefix))})"
 
         def counts(query: str) -> dict[str, int]:
             return {local_name(r["k"].value): int(r["n"].value) for r in self.select(query)}
@@ -163,7 +163,7 @@ class EventStore:
             "GROUP BY ?k ORDER BY ?k"
         )
         entities = counts(
-            f"SELECT ?k (COUNT(?x) AS ?n) WHERE {{ GRAPH {_sparql(self.iris.entities_graph)} "
+            f"SELECT ?k (COUNT(?x) AS ?n) WHERE {{ GRAPH {sparql_term(self.iris.entities_graph)} "
             "{ ?x a ?k ; rdfs:label ?l } } GROUP BY ?k ORDER BY ?k"
         )
         relations = counts(
@@ -219,7 +219,7 @@ class EventStore:
                     entity_triples += [(iri, p, o) for p, o in description.facts]
                 entity_triples += [(iri, SKOS.altLabel, alias) for alias in description.aliases]
             update = [
-                f"DROP SILENT GRAPH {_sparql(graph)}",
+                f"DROP SILENT GRAPH {sparql_term(graph)}",
                 "INSERT DATA { "
                 + _graph_block(graph, rdf.triples)
                 + _graph_block(self.iris.entities_graph, entity_triples)
@@ -238,7 +238,7 @@ class EventStore:
             if not self.native.contains_named_graph(to_ox(graph)):
                 return False
             old_entities = self._mentioned_entities(graph)
-            update = [f"DROP GRAPH {_sparql(graph)}"]
+            update = [f"DROP GRAPH {sparql_term(graph)}"]
             if old_entities:
                 update.append(self._drop_orphans(old_entities))
             self.native.update(" ;\n".join(update), prefixes=PREFIXES)
@@ -304,7 +304,7 @@ class EventStore:
 
     def _described(self, entities: Iterable[URIRef]) -> set[URIRef]:
         """The entities that already have a description (a label) in the entity graph."""
-        values = " ".join(_sparql(e) for e in entities)
+        values = " ".join(sparql_term(e) for e in entities)
         if not values:
             return set()
         rows = self.native.query(
@@ -319,8 +319,8 @@ class EventStore:
 
         A country nobody mentions stays while a mentioned place lies in it.
         """
-        values = " ".join(_sparql(e) for e in candidates)
-        entities = _sparql(self.iris.entities_graph)
+        values = " ".join(sparql_term(e) for e in candidates)
+        entities = sparql_term(self.iris.entities_graph)
         return f"""
         DELETE {{ GRAPH {entities} {{ ?e ?p ?o }} }}
         WHERE {{
@@ -351,14 +351,14 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGr
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _sparql(term: Node) -> str:
+def sparql_term(term: Node) -> str:
     """A term in SPARQL/N-Triples syntax (Oxigraph escapes literals correctly)."""
     return str(to_ox(term))
 
 
 def _graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
-    body = " .\n".join(f"{_sparql(s)} {_sparql(p)} {_sparql(o)}" for s, p, o in triples)
-    return f"GRAPH {_sparql(graph)} {{\n{body}\n}}\n" if body else ""
+    body = " .\n".join(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples)
+    return f"GRAPH {sparql_term(graph)} {{\n{body}\n}}\n" if body else ""
 
 
 def _prefixes_for(fmt: ox.RdfFormat) -> dict[str, str] | None:
