@@ -1,0 +1,69 @@
+"""``eventkg eval``: score the extractor end to end on a public gold dataset (see docs/evaluation.md)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from api.cli.app import app
+from api.settings import get_settings
+from extract.evaluation import DATASETS, RECORDED, errors_text, evaluate, markdown_table, record
+
+FORMATS = ("table", "json")
+
+
+@app.command("eval")
+def eval_command(
+    dataset: Annotated[str, typer.Option(help=f"One of: {', '.join(DATASETS)}.")],
+    data_dir: Annotated[Path | None, typer.Option(help="The dataset folder (default ../shared/data/<dataset>).")] = None,
+    split: Annotated[str, typer.Option(help="Which split file to read.")] = "dev",
+    limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N documents (file order).")] = None,
+    format: Annotated[str, typer.Option("--format", help="table (Markdown) or json.")] = "table",
+    output: Annotated[Path | None, typer.Option(help="Write the report here instead of standard output.")] = None,
+    errors: Annotated[bool, typer.Option(help="With --format table: also list the most common misses and false positives.")] = False,
+    record_scores: Annotated[
+        bool, typer.Option("--record", help=f"Store the headline scores as the regression baseline ({RECORDED.name}).")
+    ] = False,
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline (default: settings).")] = None,
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Texts per nlp.pipe batch (default: settings).")] = None,
+) -> None:
+    """Run the extractor over a dataset's gold documents and print per-type precision, recall and F1."""
+    module = DATASETS.get(dataset)
+    data_dir = data_dir or Path("..") / "shared" / "data" / dataset
+    problem = None
+    if module is None:
+        problem = f"unknown dataset {dataset!r}; expected one of: {', '.join(DATASETS)}"
+    elif split not in module.SPLITS:
+        problem = f"{dataset} has no split {split!r} here; expected one of: {', '.join(module.SPLITS)}"
+    elif not data_dir.is_dir():
+        problem = f"data folder {data_dir} not found; pass --data-dir ../shared/data/{dataset}"
+    elif format not in FORMATS:
+        problem = f"unknown format {format!r}; expected table or json"
+    if problem:
+        typer.echo(f"eventkg eval: {problem}", err=True)
+        raise typer.Exit(2)
+
+    from extract.pipeline import Extractor  # loads spaCy: only when a command needs it
+
+    settings = get_settings().with_overrides(model=model, batch_size=batch_size)
+    extractor = Extractor(model=settings.model, batch_size=settings.batch_size)
+    try:
+        result = evaluate(dataset, data_dir, extractor, split=split, limit=limit)
+    except (OSError, ValueError, KeyError) as err:
+        typer.echo(f"eventkg eval: cannot read {dataset} from {data_dir}: {err}", err=True)
+        raise typer.Exit(2) from None
+    if format == "json":
+        text = json.dumps(result, indent=2)
+    else:
+        text = markdown_table(result) + ("\n\n" + errors_text(result) if errors else "")
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    if record_scores:
+        record(result)
+        typer.echo(f"recorded {dataset} headline scores in {RECORDED}", err=True)

@@ -1,0 +1,104 @@
+"""How each dataset's event types, roles, relations and slots map onto eventkg's types, roles and predicates.
+
+Scoring is done on *classes*: our event types grouped where a dataset does not tell them apart (Killing and Death are one
+class, "Killing/Death"; Battle and Invasion are kinds of Attack, as in KAIROS ``Conflict.Attack`` and RAMS
+``conflict.attack.invade``). Our types outside :data:`OUR_CLASSES` (Statement, Declaration, MilitaryOperation,
+Proclamation) are never scored, and gold events whose type is outside a dataset's map are ignored (except that in RAMS
+they still mark where a wrongly typed prediction is judged, see :mod:`extract.evaluation.rams`).
+
+A gold role maps to a *set* of our roles: any of them is right. KAIROS and AIDA call the people hit by an attack or held
+in an arrest ``Target`` / ``Detainee``; our rules say ``target`` or ``victim`` for them, and either is accepted.
+"""
+
+from __future__ import annotations
+
+OUR_CLASSES = {
+    "Attack": "Attack",
+    "Battle": "Attack",
+    "Invasion": "Attack",
+    "Killing": "Killing/Death",
+    "Death": "Killing/Death",
+    "Injury": "Injury",
+    "Arrest": "Arrest",
+    "Threat": "Threat",
+    "CallForAction": "CallForAction",
+}
+CLASSES = ("Attack", "Killing/Death", "Injury", "Arrest", "Threat", "CallForAction")
+
+# Dataset event-type prefixes -> scoring class (the longest matching prefix wins).
+WIKIEVENTS_TYPES = {
+    "Conflict.Attack": "Attack",
+    "Life.Die": "Killing/Death",
+    "Life.Injure": "Injury",
+    "Justice.ArrestJailDetain": "Arrest",
+    "Contact.ThreatenCoerce": "Threat",
+    "Contact.RequestCommand": "CallForAction",
+}
+RAMS_TYPES = {
+    "conflict.attack": "Attack",
+    "life.die": "Killing/Death",
+    "life.injure": "Injury",
+    "justice.arrestjaildetain": "Arrest",
+    "contact.threatencoerce": "Threat",
+    "contact.commandorder": "CallForAction",
+    "contact.requestadvise": "CallForAction",
+}
+
+PERSON_HIT = frozenset({"target", "victim"})
+
+# Dataset role labels (lower-cased) -> the set of our roles that count as right. Roles not listed are not scored.
+EVENT_ROLES = {
+    "attacker": frozenset({"agent"}),
+    "killer": frozenset({"agent"}),
+    "injurer": frozenset({"agent"}),
+    "jailer": frozenset({"agent"}),
+    "communicator": frozenset({"agent"}),
+    "target": PERSON_HIT,
+    "detainee": PERSON_HIT,
+    "victim": frozenset({"victim"}),
+    "recipient": frozenset({"target"}),
+    "instrument": frozenset({"instrument"}),
+    "explosivedevice": frozenset({"instrument"}),
+    "place": frozenset({"place"}),
+}
+
+# CoNLL04 relation -> our predicate. Live_In has no counterpart and is not scored.
+CONLL04_RELATIONS = {"Kill": "killed", "Work_For": "worksFor", "Located_In": "locatedIn", "OrgBased_In": "locatedIn"}
+
+# Document-level slots: (our scoring class or "*", our role) -> slot name.
+GVDB_SLOTS = {
+    ("*", "agent"): "shooter",
+    ("Attack", "target"): "victim",
+    ("*", "victim"): "victim",
+    ("*", "place"): "place",
+}
+# Victims by what happened to them, scored as separate slots as well.
+GVDB_VICTIM_OUTCOMES = {"Killing/Death": "victim killed", "Injury": "victim injured"}
+MUC4_SLOTS = {
+    ("*", "agent"): "perpetrator",
+    ("*", "target"): "target",
+    ("*", "victim"): "victim",
+    ("*", "instrument"): "weapon",
+}
+# Our events whose arguments fill document-level slots.
+SLOT_CLASSES = {our: cls for our, cls in OUR_CLASSES.items() if cls in ("Attack", "Killing/Death", "Injury")}
+
+
+def event_class(dataset_type: str, type_map: dict[str, str]) -> str | None:
+    """The scoring class of a dataset event type, or None when it is outside the map.
+
+    >>> event_class("Conflict.Attack.DetonateExplode", WIKIEVENTS_TYPES), event_class("Movement.Transportation", WIKIEVENTS_TYPES)
+    ('Attack', None)
+    """
+    prefixes = [p for p in type_map if dataset_type == p or dataset_type.startswith(p + ".")]
+    return type_map[max(prefixes, key=len)] if prefixes else None
+
+
+def slots_of(cls: str, role: str, slot_map: dict[tuple[str, str], str]) -> tuple[str, ...]:
+    """The slot an argument of our class and role fills (a class-specific entry first), or none.
+
+    >>> slots_of("Attack", "target", GVDB_SLOTS), slots_of("Injury", "target", GVDB_SLOTS)
+    (('victim',), ())
+    """
+    slot = slot_map.get((cls, role)) or slot_map.get(("*", role))
+    return (slot,) if slot else ()
