@@ -1,6 +1,7 @@
 """``eventkg`` command line. Each module below registers its commands on :data:`api.cli.app.app` when imported."""
 
 from api.cli import eval_cmd, extract_cmd  # noqa: F401  (registers commands)
+from api.cli import store_cmd  # noqa: F401  (ingest, load, delete, stats)
 from api.cli.app import app
 
 
