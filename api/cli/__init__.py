@@ -2,6 +2,7 @@
 
 from api.cli import eval_cmd, extract_cmd  # noqa: F401  (registers commands)
 from api.cli import store_cmd  # noqa: F401  (ingest, load, delete, stats)
+from api.cli import analyze_cmd  # noqa: F401  (analyze, export)
 from api.cli.app import app
 
 

@@ -17,17 +17,15 @@ from rdflib import Literal, URIRef
 from extract.model import EVENT_TYPES
 from graph.analytics.aggregate import time_bounds
 from graph.namespaces import EKG, local_name
-from graph.store import EventStore, to_ox
+from graph.store import EventStore, sparql_term
 
 GRANULARITIES = {"day": 10, "month": 7, "year": 4}  # length of the ISO prefix that names a period
 
 _QUERY = """
 SELECT ?type ?time (COUNT(?event) AS ?events) WHERE {{
-  VALUES ?modality {{ {modalities} }}
-  {type_values}
   ?event ekg:modality ?modality ; a ?type .
   OPTIONAL {{ ?event ekg:time ?time }}
-  {confidence_filter}
+  {filters}
 }} GROUP BY ?type ?time
 """
 
@@ -47,32 +45,31 @@ def timeline(
     start: str | None = None,
     end: str | None = None,
     min_confidence: float | None = None,
-    modalities: list[str] | tuple[str, ...] = ("asserted",),
+    modalities: list[str] | tuple[str, ...] | None = ("asserted",),
 ) -> list[TimelineRow]:
     """Events per period and type, sorted by period (undated last) then type.
 
     An event dated more coarsely than ``granularity`` is counted under its own period: a "2022" event in a monthly
     timeline is in the row "2022", not spread over months. ``start``/``end`` (ISO dates, inclusive) keep the events
-    whose time overlaps the range; with either of them undated events are left out. Filters mean what they mean for
-    :func:`graph.projection.project`.
+    whose time overlaps the range; with either of them undated events are left out. ``modalities=None`` counts every
+    modality. Filters mean what they mean for :func:`graph.projection.project`.
     """
     if granularity not in GRANULARITIES:
         raise ValueError(f"unknown granularity '{granularity}'; choose one of {', '.join(GRANULARITIES)}")
-    query = _QUERY.format(
-        modalities=" ".join(str(to_ox(Literal(m))) for m in modalities),
-        type_values="VALUES ?type { %s }" % " ".join(str(to_ox(event_class(t))) for t in event_types)
-        if event_types
-        else "",
-        confidence_filter="?event ekg:confidence ?confidence FILTER (?confidence >= ?min_confidence)"
-        if min_confidence is not None
-        else "",
-    )
-    bindings = {"min_confidence": Literal(float(min_confidence))} if min_confidence is not None else {}
-    range_bounds = (time_bounds(start)[0] if start else None, time_bounds(end)[1] if end else None)
+    clauses = []
+    if modalities is not None:
+        clauses.append("VALUES ?modality { %s }" % " ".join(sparql_term(Literal(m)) for m in modalities))
+    if event_types:
+        clauses.append("VALUES ?type { %s }" % " ".join(sparql_term(event_class(t)) for t in event_types))
+    if min_confidence is not None:
+        minimum = sparql_term(Literal(float(min_confidence)))
+        clauses.append(f"?event ekg:confidence ?confidence FILTER (?confidence >= {minimum})")
+    query = _QUERY.format(filters="\n  ".join(clauses))
+    first, last = (_bounds(start)[0] if start else None), (_bounds(end)[1] if end else None)
     counts: dict[tuple[str | None, str], int] = {}
-    for row in store.select(query, **bindings):
+    for row in store.select(query):
         time = row["time"].value if row["time"] is not None else None
-        if (start or end) and not _overlaps(time, *range_bounds):
+        if (first or last) and not _overlaps(time, first, last):
             continue
         key = (time[: GRANULARITIES[granularity]] if time else None, local_name(row["type"].value))
         counts[key] = counts.get(key, 0) + int(row["events"].value)
@@ -85,6 +82,13 @@ def event_class(name: str) -> URIRef:
     if name not in EVENT_TYPES:
         raise ValueError(f"unknown event type '{name}'; choose from {', '.join(EVENT_TYPES)}")
     return EKG[name]
+
+
+def _bounds(iso: str):
+    bounds = time_bounds(iso)
+    if bounds is None:
+        raise ValueError(f"not an ISO date, month or year: {iso!r}")
+    return bounds
 
 
 def _overlaps(time: str | None, first, last) -> bool:

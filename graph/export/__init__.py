@@ -1,0 +1,90 @@
+"""Exports of the graph: Gephi (GEXF 1.3), GraphML, CSV tables and node-link JSON from the networkx projection, and the
+RDF itself (Turtle, TriG, N-Quads, JSON-LD) dumped by the store.
+
+Every format writes to a binary file object, so the CLI writes files and the HTTP API streams the same bytes.
+:data:`FORMATS` lists them with their media types; :func:`export` picks one by name.
+
+>>> import io
+>>> from graph.store import EventStore
+>>> buf = io.BytesIO()
+>>> export(EventStore(None), "graphml", buf)
+>>> FORMATS["graphml"].media_type, buf.getvalue().startswith(b"<?xml")
+('application/graphml+xml', True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import networkx as nx
+
+from graph.export.csv import csv_paths, write_csv_edges, write_csv_nodes
+from graph.export.gexf import write_gexf
+from graph.export.graphml import write_graphml
+from graph.export.nodelink import write_nodelink
+from graph.projection import project
+from graph.store import EventStore
+
+__all__ = [
+    "FORMATS",
+    "ExportFormat",
+    "csv_paths",
+    "export",
+    "export_format",
+    "write_csv_edges",
+    "write_csv_nodes",
+    "write_gexf",
+    "write_graphml",
+    "write_nodelink",
+]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    name: str
+    media_type: str
+    suffix: str
+    description: str
+    # Graph formats write the projection; None for RDF formats, which the store dumps whole (filters do not apply).
+    write: Callable[[nx.MultiDiGraph, BinaryIO], None] | None = None
+
+
+FORMATS: dict[str, ExportFormat] = {
+    f.name: f
+    for f in (
+        ExportFormat("gexf", "application/gexf+xml", ".gexf", "GEXF 1.3 for Gephi, with a timeline", write_gexf),
+        ExportFormat("graphml", "application/graphml+xml", ".graphml", "GraphML, one edge per statement", write_graphml),
+        ExportFormat("csv-nodes", "text/csv", ".csv", "Gephi spreadsheet: nodes table", write_csv_nodes),
+        ExportFormat("csv-edges", "text/csv", ".csv", "Gephi spreadsheet: edges table", write_csv_edges),
+        ExportFormat("json", "application/json", ".json", "node-link JSON for web dashboards", write_nodelink),
+        ExportFormat("ttl", "text/turtle", ".ttl", "Turtle: the union of all graphs"),
+        ExportFormat("trig", "application/trig", ".trig", "TriG: every named graph"),
+        ExportFormat("nq", "application/n-quads", ".nq", "N-Quads: every named graph"),
+        ExportFormat("jsonld", "application/ld+json", ".jsonld", "JSON-LD: every named graph"),
+    )
+}
+
+
+def export_format(name: str) -> ExportFormat:
+    """The format called ``name``; ``ValueError`` naming the known ones otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ValueError(f"unknown export format '{name}'; choose one of {', '.join(FORMATS)}") from None
+
+
+def export(store: EventStore, format: str, fileobj: BinaryIO, **filters: Any) -> None:
+    """Write the graph in ``format`` to ``fileobj``; ``filters`` are :func:`graph.projection.project`'s.
+
+    RDF formats dump the whole store; giving them a filter is a ``ValueError`` rather than a silently unfiltered file.
+    """
+    spec = export_format(format)
+    if spec.write is None:
+        given = sorted(name for name, value in filters.items() if value is not None)
+        if given:
+            raise ValueError(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
+        store.dump(fileobj, spec.name)
+    else:
+        spec.write(project(store, **filters), fileobj)

@@ -1,0 +1,51 @@
+"""What the graph writers share: scalar attributes, sorted copies, text streams over binary files.
+
+Tools such as Gephi and igraph take one value per attribute, so lists (an entity's aliases) are joined into one string
+and missing values (None) are left out instead of written as empty.
+
+>>> flat_attributes({"label": "ISIS", "aliases": ["Islamic State", "Daesh"], "lat": None})
+{'label': 'ISIS', 'aliases': 'Daesh | Islamic State'}
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import BinaryIO, TextIO
+
+import networkx as nx
+
+ALIAS_SEPARATOR = " | "
+
+
+def flat_attributes(data: dict) -> dict[str, str | int | float]:
+    """``data`` with lists joined by :data:`ALIAS_SEPARATOR` (sorted) and None and empty values dropped."""
+    flat = {}
+    for name, value in data.items():
+        if isinstance(value, (list, tuple, set)):
+            value = ALIAS_SEPARATOR.join(sorted(value))
+        if value is not None and value != "":
+            flat[name] = value
+    return flat
+
+
+def sorted_graph(G: nx.MultiDiGraph, *, flat: bool = False) -> nx.MultiDiGraph:
+    """A copy of ``G`` with nodes and edges inserted in sorted order (so writers are deterministic), optionally flat."""
+    attributes = flat_attributes if flat else dict
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((n, attributes(G.nodes[n])) for n in sorted(G))
+    edges = sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))
+    H.add_edges_from((u, v, key, attributes(data)) for u, v, key, data in edges)
+    return H
+
+
+@contextmanager
+def text_writer(fileobj: BinaryIO) -> Iterator[TextIO]:
+    """UTF-8 text on top of a binary file object, which stays open afterwards."""
+    text = io.TextIOWrapper(fileobj, encoding="utf-8", newline="")
+    try:
+        yield text
+    finally:
+        text.flush()
+        text.detach()
