@@ -1,0 +1,623 @@
+"""The read side of the REST API: entities, events, relations and articles as plain dataclasses.
+
+Every function takes an :class:`~graph.store.EventStore` and runs SPARQL on Oxigraph's native engine. User input only
+ever enters a query as a bound variable (pyoxigraph ``substitutions``); the query text
+is assembled from fixed fragments chosen by which filters are present, plus validated integers for LIMIT/OFFSET.
+
+Resources are named by the ids the data model gives them (docs/data-model.md): an entity by its key
+(``organization/isis``), an event by ``<article id>/<event id>``, an article by its id.
+
+>>> from graph.store import EventStore
+>>> store = EventStore(None)
+>>> search_entities(store, "isis").total
+0
+>>> entity(store, "organization/isis") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+
+from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, ROLES
+from graph.namespaces import EKG, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, local_name
+from graph.store import EventStore, to_ox
+
+T = TypeVar("T")
+
+# An ISO day, month or year: what event times and the from/to filters are.
+ISO_TIME = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Joins a variable number of aliases inside one result row; the unit separator never occurs in a name.
+_SEPARATOR = "\u001f"
+
+
+class InvalidFilter(ValueError):
+    """A filter value outside what the data model allows (an unknown event type, a malformed date …)."""
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass
+class Ref:
+    """A link to a node: an entity (``key``), an event (``id``) or an article (``id``)."""
+
+    kind: str  # "entity", "event", "article" or "other"
+    id: str | None
+    iri: str
+    label: str | None = None
+    type: str | None = None
+
+
+@dataclass
+class EntitySummary:
+    key: str
+    iri: str
+    label: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    """A direct edge ``subject predicate object`` with the evidence it was extracted from."""
+
+    id: str  # statement IRI
+    subject: Ref
+    predicate: str
+    object: Ref
+    event: Ref | None
+    time: str | None
+    modality: str | None
+    confidence: float | None
+    sentence: str | None
+    role: str | None
+    article: Ref
+
+
+@dataclass
+class EventSummary:
+    id: str
+    iri: str
+    type: str
+    label: str | None
+    modality: str
+    time: str | None
+    confidence: float | None
+    article: Ref
+
+
+@dataclass
+class Role:
+    role: str
+    node: Ref
+
+
+@dataclass
+class EventDetail(EventSummary):
+    time_text: str | None = None
+    trigger: str | None = None
+    trigger_start: int | None = None
+    trigger_end: int | None = None
+    sentence: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+    according_to: Ref | None = None
+    extractor: str | None = None
+    roles: list[Role] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+
+@dataclass
+class EntityDetail(EntitySummary):
+    description: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geonames_id: int | None = None
+    located_in: Ref | None = None
+    articles: list[Ref] = field(default_factory=list)
+    relations_out: Page[Relation] | None = None
+    relations_in: Page[Relation] | None = None
+    events: Page[EventSummary] | None = None
+
+
+@dataclass
+class NeighborEdge:
+    source: str
+    target: str
+    predicate: str
+    statements: int
+
+
+@dataclass
+class Neighborhood:
+    center: str
+    depth: int
+    nodes: list[EntitySummary]
+    edges: list[NeighborEdge]
+    truncated: bool
+
+
+@dataclass
+class ArticleSummary:
+    id: str
+    iri: str
+    headline: str | None
+    publisher: str | None
+    url: str | None
+    published: str | None
+
+
+@dataclass
+class ArticleDetail(ArticleSummary):
+    content_hash: str | None = None
+    extractor: str | None = None
+    characters: int = 0
+    entities: list[EntitySummary] = field(default_factory=list)
+    events: list[EventSummary] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+
+
+# -- ids and IRIs ---------------------------------------------------------------------------------------------------
+
+
+def ref(store: EventStore, iri: str, label: str | None = None, type_iri: str | None = None) -> Ref:
+    """What kind of node ``iri`` names in the data model, and its id there."""
+    base = store.iris.base
+    type_name = local_name(type_iri)
+    if iri.startswith(base + "entity/"):
+        return Ref("entity", unquote(iri[len(base + "entity/") :]), iri, label, type_name)
+    if iri.startswith(base + "event/"):
+        article_id, event_id = iri[len(base + "event/") :].rsplit("/", 1)
+        return Ref("event", f"{unquote(article_id)}/{unquote(event_id)}", iri, label, type_name)
+    if iri.startswith(base + "article/"):
+        return Ref("article", unquote(iri[len(base + "article/") :]), iri, label, type_name)
+    return Ref("other", None, iri, label, type_name)
+
+
+def entity_iri(store: EventStore, key: str) -> URIRef:
+    return store.iris.entity(key)
+
+
+def event_iri(store: EventStore, event_id: str) -> URIRef:
+    """``"<article id>/<event id>"`` -> the event's IRI."""
+    article_id, _, local = event_id.rpartition("/")
+    if not article_id or not local:
+        raise InvalidFilter(f"an event id is '<article id>/<event id>', not {event_id!r}")
+    return store.iris.event(article_id, local)
+
+
+def time_filter_values(start: str | None, end: str | None) -> dict[str, Literal]:
+    """Bindings for the time filter fragment; raises :class:`InvalidFilter` for a value that is not an ISO date."""
+    bindings = {}
+    for name, value in (("start", start), ("end", end)):
+        if value is not None:
+            if not ISO_TIME.match(value):
+                raise InvalidFilter(f"'{value}' is not an ISO date, month or year (2022-03-01, 2022-03, 2022)")
+            bindings[name] = Literal(value)
+    return bindings
+
+
+def _time_fragments(bindings: dict) -> list[str]:
+    # Times compare as ISO strings; a coarse time ("2022-03") overlaps every day inside it, so its end is the string
+    # followed by "~" (above every digit and "-"), and so is the end of the range.
+    fragments = []
+    if "start" in bindings:
+        fragments.append('FILTER(BOUND(?time) && CONCAT(STR(?time), "~") >= ?start)')
+    if "end" in bindings:
+        fragments.append('FILTER(BOUND(?time) && STR(?time) <= CONCAT(?end, "~"))')
+    return fragments
+
+
+def _check(value: str | None, allowed: Iterable[str], what: str) -> None:
+    allowed = tuple(allowed)
+    if value is not None and value not in allowed:
+        raise InvalidFilter(f"unknown {what} '{value}'; use one of {', '.join(allowed)}")
+
+
+def _value(term) -> str | None:
+    return term.value if term is not None else None
+
+
+def _number(term, kind=float):
+    return kind(term.value) if term is not None else None
+
+
+def _window(limit: int, offset: int) -> str:
+    return f"LIMIT {int(limit)} OFFSET {int(offset)}"
+
+
+def _select(store: EventStore, query: str, **bindings) -> ox.QuerySolutions:
+    """SELECT over the union of all graphs, with the usual prefixes and the user's values bound to variables.
+
+    Oxigraph substitutes only projected variables, so every ``{bound}`` in ``query`` becomes the bound variables that
+    the projection before the first ``{bound}`` does not name already (GROUP BY takes the same list).
+    """
+    head = query.split("{bound}", 1)[0]
+    bound = " ".join(f"?{name}" for name in bindings if not re.search(rf"\?{name}\b", head))
+    return store.native.query(
+        query.replace("{bound}", bound),
+        use_default_graph_as_union=True,
+        prefixes=PREFIXES,
+        substitutions={ox.Variable(name): to_ox(value) for name, value in bindings.items()},
+    )
+
+
+def _count(store: EventStore, where: str, variable: str, bindings: dict) -> int:
+    group = "GROUP BY {bound}" if bindings else ""
+    rows = list(_select(store, f"SELECT (COUNT(DISTINCT ?{variable}) AS ?n) {{bound}} WHERE {{ {where} }} {group}",
+                        **bindings))
+    return int(rows[0]["n"].value) if rows else 0
+
+
+# -- entities ----------------------------------------------------------------------------------------------------------
+
+
+def search_entities(
+    store: EventStore, q: str | None = None, type: str | None = None, *, limit: int = 20, offset: int = 0
+) -> Page[EntitySummary]:
+    """Entities whose label or any alias contains ``q`` (case-insensitive), of ``type`` if given, by label."""
+    _check(type, ENTITY_TYPES, "entity type")
+    bindings: dict = {"eg": store.iris.entities_graph}
+    where = ["GRAPH ?eg { ?e a ?type ; rdfs:label ?label }"]
+    if type is not None:
+        bindings["type"] = EKG[type]
+    if q:
+        bindings["q"] = Literal(q.casefold())
+        where.append("FILTER EXISTS { ?e rdfs:label|skos:altLabel ?name FILTER CONTAINS(LCASE(STR(?name)), ?q) }")
+    where_text = "\n".join(where)
+    rows = _select(store, 
+        f"""SELECT ?e ?label ?type {{bound}} (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="{_SEPARATOR}") AS ?aliases) WHERE {{
+          {where_text} OPTIONAL {{ ?e skos:altLabel ?alias }}
+        }} GROUP BY ?e ?label ?type {{bound}} ORDER BY LCASE(?label) ?e {_window(limit, offset)}""",
+        **bindings,
+    )
+    items = [_entity_summary(store, r["e"].value, r["label"].value, r["type"].value, r["aliases"]) for r in rows]
+    return Page(items, _count(store, where_text, "e", bindings), limit, offset)
+
+
+def _entity_summary(store: EventStore, iri: str, label: str, type_iri: str, aliases) -> EntitySummary:
+    names = sorted(set(aliases.value.split(_SEPARATOR)) - {"", label}) if aliases is not None else []
+    return EntitySummary(ref(store, iri).id, iri, label, local_name(type_iri), names)
+
+
+def entity(store: EventStore, key: str, *, limit: int = 50) -> EntityDetail | None:
+    """Everything about one entity: its description, aliases, the articles that mention it, its relations out and in
+    (the first ``limit`` of each, with totals) and the events it takes part in."""
+    iri = entity_iri(store, key)
+    facts: dict[str, list] = defaultdict(list)
+    for row in _select(store, "SELECT DISTINCT ?p ?o ?olabel {bound} WHERE { ?e ?p ?o OPTIONAL { ?o rdfs:label ?olabel } }",
+                            e=iri):
+        facts[row["p"].value].append((row["o"], row["olabel"]))
+    if str(RDFS.label) not in facts:
+        return None
+    one = {p: values[0][0] for p, values in facts.items()}
+    label = one[str(RDFS.label)].value
+    type_iri = next((o.value for o, _ in facts[str(RDF.type)] if o.value.startswith(str(EKG))), None)
+    located = facts.get(str(EKG.locatedIn))
+    return EntityDetail(
+        key=key,
+        iri=str(iri),
+        label=label,
+        type=local_name(type_iri),
+        aliases=sorted({o.value for o, _ in facts.get(str(SKOS.altLabel), [])} - {label}),
+        description=_value(one.get(str(SCHEMA.description))),
+        latitude=_number(one.get(str(GEO.lat))),
+        longitude=_number(one.get(str(GEO.long))),
+        geonames_id=_number(one.get(str(EKG.geonamesId)), int),
+        located_in=ref(store, located[0][0].value, _value(located[0][1])) if located else None,
+        articles=sorted((ref(store, o.value) for o, _ in facts.get(str(EKG.mentionedIn), [])), key=lambda r: r.iri),
+        relations_out=relations(store, subject=key, limit=limit),
+        relations_in=relations(store, object=key, limit=limit),
+        events=events(store, participant=key, limit=limit),
+    )
+
+
+def neighbors(store: EventStore, key: str, depth: int = 1, *, max_nodes: int = 200) -> Neighborhood | None:
+    """The entities within ``depth`` hops of an entity along direct edges (either direction), breadth first.
+
+    Stops adding nodes at ``max_nodes`` (``truncated`` says so). Edges are aggregated per (source, predicate, target)
+    with the number of statements behind them.
+    """
+    center = entity_iri(store, key)
+    start = list(_select(store, "SELECT ?label ?type {bound} WHERE { GRAPH ?eg { ?e rdfs:label ?label ; a ?type } }",
+                              e=center, eg=store.iris.entities_graph))
+    if not start:
+        return None
+    nodes = {str(center): _entity_summary(store, str(center), start[0]["label"].value, start[0]["type"].value, None)}
+    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    frontier, truncated = [str(center)], False
+    for _ in range(depth):
+        next_frontier = []
+        for node in frontier:
+            for row in _select(store, _NEIGHBOR_EDGES, e=URIRef(node), eg=store.iris.entities_graph):
+                other = row["other"].value
+                if other not in nodes:
+                    if len(nodes) >= max_nodes:
+                        truncated = True
+                        continue
+                    nodes[other] = _entity_summary(store, other, row["label"].value, row["type"].value, None)
+                    next_frontier.append(other)
+                edges[(row["s"].value, local_name(row["p"].value), row["o"].value)].add(row["st"].value)
+        frontier = next_frontier
+    keys = {iri: summary.key for iri, summary in nodes.items()}
+    return Neighborhood(
+        center=key,
+        depth=depth,
+        nodes=sorted(nodes.values(), key=lambda n: n.key),
+        edges=[NeighborEdge(keys[s], keys[o], p, len(statements))
+               for (s, p, o), statements in sorted(edges.items()) if s in keys and o in keys],
+        truncated=truncated,
+    )
+
+
+_NEIGHBOR_EDGES = """
+SELECT ?st ?s ?p ?o ?other ?label ?type {bound} WHERE {
+  { ?st rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?other . BIND(?e AS ?s) BIND(?other AS ?o) }
+  UNION
+  { ?st rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?other . BIND(?other AS ?s) BIND(?e AS ?o) }
+  GRAPH ?eg { ?other rdfs:label ?label ; a ?type }
+} ORDER BY ?other ?p ?st
+"""
+
+
+# -- relations ---------------------------------------------------------------------------------------------------------
+
+
+def relations(
+    store: EventStore,
+    *,
+    predicate: str | None = None,
+    subject: str | None = None,
+    object: str | None = None,
+    event: str | None = None,
+    article: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[Relation]:
+    """Direct edges with their evidence, filtered by predicate (local name), subject/object (entity keys), the event
+    they come from, the article, and the time of that event (``start``/``end``: ISO dates, overlap), in statement order."""
+    from extract.model import PREDICATES
+
+    _check(predicate, PREDICATES, "predicate")
+    bindings = time_filter_values(start, end)
+    where = [
+        "?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?article .",
+        "OPTIONAL { ?st ekg:event ?ev . ?ev a ?evtype "
+        "OPTIONAL { ?ev ekg:time ?time } OPTIONAL { ?ev ekg:modality ?modality } }",
+    ]
+    for name, value in (("p", EKG[predicate] if predicate else None),
+                        ("s", entity_iri(store, subject) if subject else None),
+                        ("o", entity_iri(store, object) if object else None),
+                        ("ev", event_iri(store, event) if event else None),
+                        ("article", store.iris.article(article) if article is not None else None)):
+        if value is not None:
+            bindings[name] = value
+    if event:
+        where.append("?st ekg:event ?ev .")  # a bound variable inside OPTIONAL would not filter
+    where += _time_fragments(bindings)
+    where_text = "\n".join(where)
+    rows = _select(store, 
+        f"""SELECT ?st ?s ?p ?o ?ev ?time ?modality ?article ?conf ?sentence ?role ?slabel ?stype ?olabel ?otype ?evtype {{bound}}
+        WHERE {{ {where_text}
+          OPTIONAL {{ ?st ekg:confidence ?conf }} OPTIONAL {{ ?st ekg:sentence ?sentence }}
+          OPTIONAL {{ ?st ekg:role ?role }}
+          OPTIONAL {{ ?s rdfs:label ?slabel }} OPTIONAL {{ GRAPH ?eg {{ ?s a ?stype }} }}
+          OPTIONAL {{ ?o rdfs:label ?olabel }} OPTIONAL {{ ?o a ?otype }}
+        }} ORDER BY ?article ?st {_window(limit, offset)}""",
+        eg=store.iris.entities_graph,
+        **bindings,
+    )
+    items = [_relation(store, r) for r in _first_per(rows, "st")]
+    return Page(items, _count(store, where_text, "st", bindings), limit, offset)
+
+
+def _first_per(rows, variable: str) -> list:
+    """One row per value of ``variable`` (OPTIONAL parts with several values repeat a row)."""
+    seen: dict[str, object] = {}
+    for row in rows:
+        seen.setdefault(row[variable].value, row)
+    return list(seen.values())
+
+
+def _relation(store: EventStore, row) -> Relation:
+    event = row["ev"]
+    return Relation(
+        id=row["st"].value,
+        subject=ref(store, row["s"].value, _value(row["slabel"]), _value(row["stype"])),
+        predicate=local_name(row["p"].value),
+        object=ref(store, row["o"].value, _value(row["olabel"]), _value(row["otype"])),
+        event=ref(store, event.value, None, _value(row["evtype"])) if event is not None else None,
+        time=_value(row["time"]),
+        modality=_value(row["modality"]),
+        confidence=_number(row["conf"]),
+        sentence=_value(row["sentence"]),
+        role=_value(row["role"]),
+        article=ref(store, row["article"].value),
+    )
+
+
+# -- events ------------------------------------------------------------------------------------------------------------
+
+
+def events(
+    store: EventStore,
+    *,
+    type: str | None = None,
+    actor: str | None = None,
+    place: str | None = None,
+    participant: str | None = None,
+    modality: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    article: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page[EventSummary]:
+    """Events by time (undated first), filtered by type, actor (the agent's key), place (a place's key; places inside
+    it count), participant (an entity in any role), modality, article, and ``start``/``end`` (ISO dates, overlap)."""
+    _check(type, EVENT_TYPES, "event type")
+    _check(modality, MODALITIES, "modality")
+    bindings = time_filter_values(start, end)
+    where = ["?ev ekg:modality ?modality ; a ?type ; prov:wasDerivedFrom ?article . OPTIONAL { ?ev ekg:time ?time }"]
+    if type is not None:
+        bindings["type"] = EKG[type]
+    if modality is not None:
+        bindings["modality"] = Literal(modality)
+    if article is not None:
+        bindings["article"] = store.iris.article(article)
+    if actor is not None:
+        bindings["actor"] = entity_iri(store, actor)
+        where.append("?ev ekg:agent ?actor .")
+    if place is not None:
+        bindings["place"] = entity_iri(store, place)
+        where.append("?ev ekg:place/ekg:locatedIn* ?place .")
+    if participant is not None:
+        bindings["participant"] = entity_iri(store, participant)
+        where.append("?ev ?role ?participant . VALUES ?role { %s }" % " ".join(f"ekg:{r}" for r in ROLES))
+    where += _time_fragments(bindings)
+    where_text = "\n".join(where)
+    rows = _select(store, 
+        f"""SELECT DISTINCT ?ev ?type ?modality ?time ?article ?label ?conf {{bound}} WHERE {{ {where_text}
+          OPTIONAL {{ ?ev rdfs:label ?label }} OPTIONAL {{ ?ev ekg:confidence ?conf }}
+        }} ORDER BY ?time ?article ?ev {_window(limit, offset)}""",
+        **bindings,
+    )
+    items = [_event_summary(store, r) for r in _first_per(rows, "ev")]
+    return Page(items, _count(store, where_text, "ev", bindings), limit, offset)
+
+
+def _event_summary(store: EventStore, row) -> EventSummary:
+    return EventSummary(
+        id=ref(store, row["ev"].value).id,
+        iri=row["ev"].value,
+        type=local_name(row["type"].value),
+        label=_value(row["label"]),
+        modality=row["modality"].value,
+        time=_value(row["time"]),
+        confidence=_number(row["conf"]),
+        article=ref(store, row["article"].value),
+    )
+
+
+def event(store: EventStore, event_id: str) -> EventDetail | None:
+    """One event: type, modality, roles, time, place, evidence (trigger, sentence, offsets), source, article, and the
+    direct edges that came from it."""
+    iri = event_iri(store, event_id)
+    facts: dict[str, list] = defaultdict(list)
+    rows = _select(store, 
+        "SELECT ?p ?o ?olabel ?otype {bound} WHERE { ?ev ?p ?o OPTIONAL { ?o rdfs:label ?olabel } OPTIONAL { ?o a ?otype } }",
+        ev=iri,
+    )
+    for row in rows:
+        facts[row["p"].value].append(row)
+    if str(EKG.modality) not in facts:
+        return None
+
+    def one(term, convert=lambda t: t.value):
+        rows = facts.get(str(term))
+        return convert(rows[0]["o"]) if rows else None
+
+    def node(row) -> Ref:
+        return ref(store, row["o"].value, _value(row["olabel"]), _value(row["otype"]))
+
+    roles = [Role(r, node(row)) for r in ROLES for row in facts.get(str(EKG[r]), [])]
+    article_row = facts[str(PROV.wasDerivedFrom)][0]
+    source = facts.get(str(SEM.accordingTo))
+    return EventDetail(
+        id=event_id,
+        iri=str(iri),
+        type=one(RDF.type, lambda t: local_name(t.value)),
+        label=one(RDFS.label),
+        modality=one(EKG.modality),
+        time=one(EKG.time),
+        confidence=one(EKG.confidence, lambda t: float(t.value)),
+        article=ref(store, article_row["o"].value, _value(article_row["olabel"])),
+        time_text=one(EKG.timeText),
+        trigger=one(EKG.triggerText),
+        trigger_start=one(EKG.triggerStart, lambda t: int(t.value)),
+        trigger_end=one(EKG.triggerEnd, lambda t: int(t.value)),
+        sentence=one(EKG.sentence),
+        sentence_start=one(EKG.sentenceStart, lambda t: int(t.value)),
+        sentence_end=one(EKG.sentenceEnd, lambda t: int(t.value)),
+        according_to=node(source[0]) if source else None,
+        extractor=_value(facts[str(PROV.wasGeneratedBy)][0]["olabel"]) if str(PROV.wasGeneratedBy) in facts else None,
+        roles=sorted(_unique_roles(roles), key=lambda r: (ROLES.index(r.role), r.node.iri)),
+        relations=relations(store, event=event_id, limit=1000).items,
+    )
+
+
+def _unique_roles(roles: list[Role]) -> list[Role]:
+    return list({(r.role, r.node.iri): r for r in roles}.values())
+
+
+# -- articles ----------------------------------------------------------------------------------------------------------
+
+_ARTICLE = """
+  GRAPH ?g { ?a a ekg:Article ; ekg:articleId ?id .
+    OPTIONAL { ?a schema:headline ?headline } OPTIONAL { ?a schema:publisher ?publisher }
+    OPTIONAL { ?a schema:url ?url } OPTIONAL { ?a schema:datePublished ?published } }
+"""
+
+
+def articles(store: EventStore, *, limit: int = 50, offset: int = 0) -> Page[ArticleSummary]:
+    """Stored articles by id."""
+    rows = _select(store, f"SELECT ?a ?id ?headline ?publisher ?url ?published WHERE {{ {_ARTICLE} }} "
+                        f"ORDER BY ?id {_window(limit, offset)}")
+    return Page([_article_summary(r) for r in rows], _count(store, _ARTICLE, "a", {}), limit, offset)
+
+
+def _article_summary(row) -> ArticleSummary:
+    return ArticleSummary(row["id"].value, row["a"].value, _value(row["headline"]), _value(row["publisher"]),
+                          _value(row["url"]), _value(row["published"]))
+
+
+def article(store: EventStore, article_id: str) -> ArticleDetail | None:
+    """One article's metadata and what was extracted from it: entities, events and direct edges."""
+    graph = store.iris.article_graph(article_id)
+    rows = list(_select(store, 
+        f"SELECT ?a ?id ?headline ?publisher ?url ?published ?hash ?run ?chars {{bound}} WHERE {{ {_ARTICLE} "
+        "GRAPH ?g { ?a ekg:contentHash ?hash ; ekg:text ?text OPTIONAL { ?run a prov:Activity } } "
+        "BIND(STRLEN(?text) AS ?chars) }",
+        g=graph,
+    ))
+    if not rows:
+        return None
+    row = rows[0]
+    mentioned = _select(store, 
+        "SELECT ?e ?label ?type {bound} WHERE { GRAPH ?g { ?e ekg:mentionedIn ?a } GRAPH ?eg { ?e rdfs:label ?label ; a ?type } }"
+        " ORDER BY ?e",
+        g=graph, eg=store.iris.entities_graph,
+    )
+    run = row["run"]
+    return ArticleDetail(
+        **vars(_article_summary(row)),
+        content_hash=row["hash"].value,
+        extractor=local_name(run.value) if run is not None else None,
+        characters=int(row["chars"].value),
+        entities=[_entity_summary(store, r["e"].value, r["label"].value, r["type"].value, None) for r in mentioned],
+        events=events(store, article=article_id, limit=10_000).items,
+        relations=relations(store, article=article_id, limit=10_000).items,
+    )
+
+
+__all__ = [
+    "ArticleDetail", "ArticleSummary", "EntityDetail", "EntitySummary", "EventDetail", "EventSummary",
+    "InvalidFilter", "NeighborEdge", "Neighborhood", "Page", "Ref", "Relation", "Role",
+    "article", "articles", "entity", "event", "events", "neighbors", "relations", "search_entities",
+]

@@ -1,0 +1,77 @@
+"""A small event graph for the API and SPARQL tests, written through the real RDF mapping into a real store on disk.
+
+The seed article goes through the real extractor; a second, short article carries a hand-written extraction with
+events, roles, times and direct edges, so every REST filter has something to find whatever the extractor's coverage.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extract.model import Argument, Article, Entity, Event, Extraction, Relation, Span, TimeValue
+from graph.rdf import article_rdf
+from graph.store import EventStore
+
+TEXT = (
+    "ISIS attacked Kabul in March 2022. The group's spokesman Abu-Omar al-Muhajir called for attacks on Europe. "
+    "Russia invaded Ukraine on 24 February 2022."
+)
+
+
+def _span(text: str) -> Span:
+    start = TEXT.index(text)
+    return Span(text, start, start + len(text))
+
+
+def _arg(role: str, text: str, entity: str) -> Argument:
+    span = _span(text)
+    return Argument(role, text, span.start, span.end, entity)
+
+
+def handmade() -> tuple[Article, Extraction]:
+    article = Article(id="wire/2022-03 attack", text=TEXT, title="Attacks and calls", published="2022-03-20",
+                      publisher="Test Wire", url="https://example.org/wire/1")
+    sentences = [_span(s + ".") for s in TEXT.rstrip(".").split(". ")]
+    entities = [
+        Entity("organization/isis", "ISIS", "Organization", aliases=["Islamic State", "Daesh"],
+               mentions=[_span("ISIS"), _span("The group")]),
+        Entity("person/abu-omar-al-muhajir", "Abu-Omar al-Muhajir", "Person", mentions=[_span("Abu-Omar al-Muhajir")]),
+        Entity("place/geonames-1138958", "Kabul", "Place", country="Afghanistan", latitude=34.53, longitude=69.17,
+               geonames_id=1138958, mentions=[_span("Kabul")]),
+        Entity("place/europe", "Europe", "Place", mentions=[_span("Europe")]),
+        Entity("place/geonames-2017370", "Russia", "Place", geonames_id=2017370, mentions=[_span("Russia")]),
+        Entity("place/geonames-690791", "Ukraine", "Place", geonames_id=690791, mentions=[_span("Ukraine")]),
+    ]
+    events = [
+        Event("ev1", "Attack", "asserted", _span("attacked"), sentences[0],
+              [_arg("agent", "ISIS", "organization/isis"), _arg("place", "Kabul", "place/geonames-1138958")],
+              TimeValue("March 2022", "2022-03"), 0.9),
+        Event("ev2", "CallForAction", "asserted", _span("called for"), sentences[1],
+              [_arg("agent", "Abu-Omar al-Muhajir", "person/abu-omar-al-muhajir"), _arg("topic", "attacks", "ev3")],
+              None, 0.8),
+        Event("ev3", "Attack", "called-for", _span("attacks"), sentences[1],
+              [_arg("target", "Europe", "place/europe")], None, 0.7),
+        Event("ev4", "Invasion", "asserted", _span("invaded"), sentences[2],
+              [_arg("agent", "Russia", "place/geonames-2017370"), _arg("target", "Ukraine", "place/geonames-690791")],
+              TimeValue("24 February 2022", "2022-02-24"), 0.95),
+    ]
+    relations = [
+        Relation("organization/isis", "attacked", "place/geonames-1138958", "ev1", 0.9),
+        Relation("person/abu-omar-al-muhajir", "spokespersonOf", "organization/isis", None, 0.85,
+                 evidence=sentences[1], role="spokesman"),
+        Relation("person/abu-omar-al-muhajir", "calledFor", "ev3", "ev2", 0.8),
+        Relation("place/geonames-2017370", "invaded", "place/geonames-690791", "ev4", 0.95),
+    ]
+    return article, Extraction(id=article.id, extractor="handmade", extractor_version="1",
+                               entities=entities, events=events, relations=relations)
+
+
+def build_store(path: Path, extractor=None, seed_article=None) -> Path:
+    """Fill a store at ``path`` with the hand-made article (and the seed article, extracted, when given)."""
+    store = EventStore(path)
+    article, extraction = handmade()
+    store.put(article_rdf(article, extraction, store.iris))
+    if extractor is not None and seed_article is not None:
+        store.put(article_rdf(seed_article, extractor.extract(seed_article), store.iris))
+    store.close()
+    return path
