@@ -196,7 +196,7 @@ class EventStore:
             self.native.dump(output, fmt, prefixes=_prefixes_for(fmt))
         else:
             triples = self.native.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            triples.serialize(output, fmt, prefixes=_prefixes_for(fmt))
+            ox.serialize(triples, output, fmt, prefixes=_prefixes_for(fmt))
 
     # -- writing ----------------------------------------------------------------------------------------------------
 

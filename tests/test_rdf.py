@@ -1,0 +1,130 @@
+"""Extraction -> RDF (graph/rdf.py) against docs/data-model.md §2: IRIs, types, literals, statements, provenance."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.namespaces import EKG, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
+from graph.rdf import article_rdf, time_literal
+
+
+@pytest.fixture(scope="module")
+def call_rdf(hand_extractions):
+    article, extraction = hand_extractions[0]
+    return article_rdf(article, extraction, IRIs())
+
+
+def objects(rdf, s, p):
+    return sorted((o for s2, p2, o in rdf.triples if s2 == s and p2 == p), key=str)
+
+
+def test_iris_follow_the_data_model():
+    iris = IRIs("https://example.org/kg")  # a missing trailing slash is added
+    assert iris.entity("organization/isis") == URIRef("https://example.org/kg/entity/organization/isis")
+    assert iris.entity("person/josé martí") == URIRef("https://example.org/kg/entity/person/jos%C3%A9%20mart%C3%AD")
+    assert iris.article("a/b c") == URIRef("https://example.org/kg/article/a%2Fb%20c")
+    assert iris.event("a", "ev4") == URIRef("https://example.org/kg/event/a/ev4")
+    assert iris.statement("a", 3) == URIRef("https://example.org/kg/statement/a/3")
+    assert iris.extractor("eventkg-rules", "0.1.0") == URIRef("https://example.org/kg/extractor/eventkg-rules-0.1.0")
+    assert iris.article_graph("a") == URIRef("https://example.org/kg/graph/article/a")
+    assert iris.entities_graph == URIRef("https://example.org/kg/graph/entities")
+    assert iris.ontology_graph == URIRef("https://example.org/kg/graph/ontology")
+
+
+def test_article_node_carries_its_metadata_and_hash(call_rdf, hand_extractions):
+    article = hand_extractions[0][0]
+    a = call_rdf.iris.article("call")
+    assert set(objects(call_rdf, a, RDF.type)) == {EKG.Article, SCHEMA.NewsArticle}
+    assert objects(call_rdf, a, SCHEMA.headline) == [Literal("ISIS calls for attacks")]
+    assert objects(call_rdf, a, SCHEMA.datePublished) == [Literal("2022-04-20", datatype=XSD.date)]
+    assert objects(call_rdf, a, SCHEMA.url) == [Literal("https://example.org/call", datatype=XSD.anyURI)]
+    assert objects(call_rdf, a, EKG.contentHash) == [Literal(article.content_hash)]
+    assert objects(call_rdf, a, EKG.text) == [Literal(article.text)]
+
+
+def test_events_are_typed_nodes_with_roles_evidence_and_provenance(call_rdf):
+    iris = call_rdf.iris
+    call, attack, killing = (iris.event("call", e) for e in ("ev1", "ev2", "ev3"))
+    assert objects(call_rdf, call, RDF.type) == [EKG.CallForAction]
+    assert objects(call_rdf, call, EKG.agent) == [iris.entity("person/abu-omar-al-muhajir")]
+    assert objects(call_rdf, call, EKG.topic) == [attack]
+    assert objects(call_rdf, attack, EKG.modality) == [Literal("called-for")]
+    assert objects(call_rdf, killing, SEM.accordingTo) == [iris.entity("group/police")]
+    assert objects(call_rdf, killing, EKG.time) == [Literal("2022-03", datatype=XSD.gYearMonth)]
+    assert objects(call_rdf, killing, EKG.timeText) == [Literal("last month")]
+    assert objects(call_rdf, killing, EKG.triggerStart) == [Literal(105)]
+    assert objects(call_rdf, killing, EKG.confidence) == [Literal(0.8, datatype=XSD.double)]
+    assert objects(call_rdf, killing, PROV.wasGeneratedBy) == [iris.extractor("test-extractor", "1")]
+    assert objects(call_rdf, killing, PROV.wasDerivedFrom) == [iris.article("call")]
+    (sentence,) = objects(call_rdf, killing, EKG.sentence)
+    (start,) = objects(call_rdf, killing, EKG.sentenceStart)
+    (end,) = objects(call_rdf, killing, EKG.sentenceEnd)
+    text = objects(call_rdf, iris.article("call"), EKG.text)[0]
+    assert str(text)[start.toPython() : end.toPython()] == str(sentence)
+    assert "Killing" in str(objects(call_rdf, killing, RDFS.label)[0])
+
+
+def test_relations_are_direct_edges_and_statements_pointing_back(call_rdf):
+    iris = call_rdf.iris
+    speaker = iris.entity("person/abu-omar-al-muhajir")
+    assert (speaker, EKG.calledFor, iris.event("call", "ev2")) in call_rdf.triples
+    assert (speaker, EKG.spokespersonOf, iris.entity("organization/isis")) in call_rdf.triples
+    st = iris.statement("call", 2)
+    assert objects(call_rdf, st, RDF.type) == [RDF.Statement]
+    assert objects(call_rdf, st, RDF.predicate) == [EKG.calledFor]
+    assert objects(call_rdf, st, EKG.event) == [iris.event("call", "ev1")]
+    assert objects(call_rdf, st, EKG.sentence)[0].startswith("ISIS spokesperson")  # the event's sentence
+    assert objects(call_rdf, iris.statement("call", 1), EKG.role) == [Literal("spokesperson")]
+
+
+def test_entities_are_described_once_for_the_entity_graph(call_rdf):
+    iris = call_rdf.iris
+    isis = call_rdf.entities[iris.entity("organization/isis")]
+    assert (RDF.type, EKG.Organization) in isis.facts
+    assert [o for p, o in isis.facts if p == RDFS.label] == [Literal("ISIS")]
+    assert isis.aliases == [Literal("Islamic State"), Literal("Daesh")]
+    beer_sheva = call_rdf.entities[iris.entity("place/geonames-295530")]
+    assert (GEO.lat, Literal(31.25, datatype=XSD.double)) in beer_sheva.facts
+    assert (OWL.sameAs, URIRef("https://sws.geonames.org/295530/")) in beer_sheva.facts
+    # the country comes from GeoNames when the article does not name it: the same key the extractor gives Israel
+    israel = iris.entity("place/geonames-294640")
+    assert (EKG.locatedIn, israel) in beer_sheva.facts
+    assert (RDFS.label, Literal("Israel")) in call_rdf.entities[israel].facts
+    # mentions are stated in the article graph, so deleting the article takes them away
+    assert (iris.entity("organization/isis"), EKG.mentionedIn, iris.article("call")) in call_rdf.triples
+    assert (israel, EKG.mentionedIn, iris.article("call")) not in call_rdf.triples
+
+
+def test_surface_forms_other_than_the_label_are_alt_labels_in_the_article_graph(hand_extractions):
+    article, extraction = hand_extractions[1]
+    rdf = article_rdf(article, extraction, IRIs())
+    isis = rdf.iris.entity("organization/isis")
+    assert (isis, SKOS.altLabel, Literal("Islamic State")) in rdf.triples
+
+
+def test_time_literals_keep_their_granularity():
+    assert time_literal("2022-02-03").datatype == XSD.date
+    assert time_literal("2022-02").datatype == XSD.gYearMonth
+    assert time_literal("2022").datatype == XSD.gYear
+    assert time_literal("last week") is None
+    assert time_literal(None) is None
+
+
+def test_same_input_gives_the_same_quads(hand_extractions):
+    article, extraction = hand_extractions[0]
+    assert article_rdf(article, extraction, IRIs()).quads() == article_rdf(article, extraction, IRIs()).quads()
+
+
+def test_seed_through_the_real_extractor(seed_article, extractor):
+    extraction = extractor.extract(seed_article)
+    rdf = article_rdf(seed_article, extraction, IRIs())
+    entity_iris = {IRIs().entity(e.id) for e in extraction.entities}
+    assert entity_iris <= set(rdf.entities)  # plus the countries its places lie in
+    assert len([t for t in rdf.triples if t[1] == RDF.type and str(t[2]).startswith(str(EKG))]) >= len(
+        extraction.events
+    )
+    assert len([t for t in rdf.triples if t[1] == RDF.type and t[2] == RDF.Statement]) <= len(extraction.relations)
+    # every entity of the article is mentioned in it
+    mentioned = {s for s, p, o in rdf.triples if p == EKG.mentionedIn}
+    assert mentioned == entity_iris
