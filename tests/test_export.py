@@ -150,3 +150,136 @@ def test_every_format_has_a_media_type_and_unknown_ones_are_clear_errors():
     assert all("/" in f.media_type and f.suffix.startswith(".") for f in FORMATS.values())
     with pytest.raises(ValueError, match="unknown export format 'pajek'; choose one of gexf, graphml"):
         export_format("pajek")
+
+
+# -- end to end: real stores, the dispatcher and the CLI -------------------------------------------------------------
+
+from test_analytics import hand_store  # noqa: E402,F401  (the module-scoped store fixture)
+
+
+def exported(store, format: str, **filters) -> bytes:
+    from graph.export import export
+
+    buf = io.BytesIO()
+    export(store, format, buf, **filters)
+    return buf.getvalue()
+
+
+def test_graph_formats_export_the_filtered_projection(hand_store, gexf_schema):
+    from graph.projection import project
+
+    G = project(hand_store)
+    doc = etree.fromstring(exported(hand_store, "gexf"))
+    assert gexf_schema.validate(doc.getroottree()), gexf_schema.error_log
+    assert sorted(n.get("id") for n in doc.iterfind(".//g:node", GEXF)) == sorted(G)
+    attack = etree.fromstring(exported(hand_store, "gexf", predicates=["attacked"]))
+    (edge,) = attack.iterfind(".//g:edge", GEXF)
+    assert (edge.get("label"), edge.get("start"), edge.get("end")) == ("attacked", "2022-03-27", "2022-03-27")
+    H = nx.read_graphml(io.BytesIO(exported(hand_store, "graphml")), force_multigraph=True)
+    assert sorted(H.edges(keys=True)) == sorted(G.edges(keys=True))
+    data = json.loads(exported(hand_store, "json", predicates=["calledFor"]))
+    assert [(e["predicate"], e["time"]) for e in data["edges"]] == [("calledFor", "2022-04-20")]
+
+
+@pytest.mark.parametrize("format", ["ttl", "trig", "nq", "jsonld"])
+def test_rdf_dumps_hold_the_whole_store(hand_store, format):
+    import pyoxigraph as ox
+
+    from graph.store import rdf_format
+
+    back = ox.Store()
+    back.load(exported(hand_store, format), rdf_format(format))
+    if format == "ttl":  # one graph: the union of the store's graphs, without duplicate triples
+        assert len(back) == len({(q.subject, q.predicate, q.object) for q in hand_store.native})
+    else:
+        assert set(back) == set(hand_store.native)
+
+
+def test_rdf_dumps_refuse_filters_rather_than_ignore_them(hand_store):
+    with pytest.raises(ValueError, match=r"filters \(predicates\) apply to graph formats, not to the RDF dump 'nq'"):
+        exported(hand_store, "nq", predicates=["killed"])
+
+
+def test_the_seed_article_exports_end_to_end(tmp_path, extractor, seed_article, gexf_schema):
+    """The seed through the real extractor and ingest; every graph format describes the same projection."""
+    from graph.analytics import timeline
+    from graph.ingest import ingest
+    from graph.projection import project
+    from graph.store import open_store
+
+    with open_store(tmp_path / "kg") as store:
+        assert ingest(store, [seed_article], extractor).failed == 0
+        G = project(store)
+        doc = etree.fromstring(exported(store, "gexf"))
+        assert gexf_schema.validate(doc.getroottree()), gexf_schema.error_log
+        assert [n.get("id") for n in doc.iterfind(".//g:node", GEXF)] == sorted(G)
+        H = nx.read_graphml(io.BytesIO(exported(store, "graphml")), force_multigraph=True)
+        assert (set(H), H.number_of_edges()) == (set(G), G.number_of_edges())
+        nodes = list(csv.DictReader(io.StringIO(exported(store, "csv-nodes").decode())))
+        assert [n["Id"] for n in nodes] == sorted(G)
+        (extraction,) = [extractor.extract(seed_article)]
+        asserted = sum(1 for e in extraction.events if e.modality == "asserted")
+        assert sum(r.events for r in timeline(store)) == asserted
+
+
+# -- the command line ------------------------------------------------------------------------------------------------
+
+
+def run(*args: str):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_cli_analyze_prints_tables_and_json(hand_store):
+    store = ["--store", hand_store.path]
+    path = run("analyze", "path", "ISIS sympathisers", "hadera", *store)
+    assert path.exit_code == 0, path.stderr
+    assert "1. ISIS sympathisers --affiliatedWith--> ISIS" in path.stdout
+    assert '"Islamic State fighters attacked Hadera in Israel on 27 March 2022."' in path.stdout
+    ranked = json.loads(run("analyze", "centrality", "--measure", "degree", "--format", "json", *store).stdout)
+    assert ranked[0]["label"] == "ISIS" and ranked[0]["rank"] == 1
+    timeline = run("analyze", "timeline", "--modality", "reported", *store)
+    assert timeline.stdout.splitlines()[2].split() == ["2022-03", "Killing", "1"]
+    communities = run("analyze", "communities", *store)
+    assert communities.exit_code == 0 and "ISIS" in communities.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["analyze", "ego", "Atlantis"], "error: no entity named 'Atlantis'"),
+        (["analyze", "path", "ISIS"], "error: path takes 2 entities, got 1"),
+        (["analyze", "path", "ISIS", "Europe", "--predicate", "attacked"], "error: no entity named 'Europe'"),
+        (["analyze", "centrality", "--event-type", "Bombing"], "error: unknown --event-type 'Bombing'"),
+        (["analyze", "timeline", "--from", "last week"], "error: --from 'last week' is not an ISO date"),
+        (["export", "--format", "pajek"], "error: unknown export format 'pajek'; choose one of csv, gexf"),
+        (["export", "--format", "csv"], "error: --format csv writes two files (nodes and edges): give -o PREFIX"),
+        (["export", "--format", "ttl", "--from", "2022"], "error: filters (start) apply to graph formats"),
+    ],
+)
+def test_cli_user_errors_are_one_clear_line(hand_store, args, message):
+    result = run(*args, "--store", hand_store.path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""
+
+
+def test_cli_missing_store_is_a_clear_error(tmp_path):
+    result = run("analyze", "centrality", "--store", tmp_path / "nowhere")
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: no store at {tmp_path / 'nowhere'}")
+
+
+def test_cli_export_writes_files(hand_store, tmp_path, gexf_schema):
+    gexf = run("export", "--format", "gexf", "-o", tmp_path / "actors.gexf", "--store", hand_store.path)
+    assert gexf.exit_code == 0, gexf.stderr
+    assert gexf_schema.validate(etree.parse(str(tmp_path / "actors.gexf")))
+    tables = run("export", "--format", "csv", "-o", tmp_path / "actors", "--store", hand_store.path)
+    assert tables.exit_code == 0, tables.stderr
+    assert (tmp_path / "actors-nodes.csv").read_text().startswith("Id,Label,Type")
+    assert (tmp_path / "actors-edges.csv").read_text().startswith("Source,Target,Type")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["actors-edges.csv", "actors-nodes.csv", "actors.gexf"]
+    streamed = run("export", "--format", "gexf", "--store", hand_store.path)
+    assert streamed.stdout_bytes == (tmp_path / "actors.gexf").read_bytes()
