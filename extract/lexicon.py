@@ -1,0 +1,121 @@
+"""Word lists the rules use: trigger lemmas per event type, operator verbs (calls, threats, intentions), light verbs,
+people nouns and weapons. Lemmas are lower case. Edit these lists to teach the extractor new phrasing."""
+
+from __future__ import annotations
+
+# Event triggers. Verbs match tokens tagged VERB, nouns tokens tagged NOUN (or PROPN at a headline's start).
+VERB_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "Attack": (
+        "attack", "bomb", "shoot", "shell", "raid", "ambush", "assault", "storm", "detonate", "explode", "stab",
+        "firebomb", "strike", "hit", "target", "blow", "fire", "gun", "torch", "hijack", "ram", "besiege", "open",
+    ),
+    "Killing": ("kill", "murder", "assassinate", "execute", "slay", "behead", "massacre", "slaughter", "decapitate",
+                "lynch", "strangle", "martyr"),
+    "Death": ("die", "perish"),
+    "Injury": ("injure", "wound", "hurt", "maim", "mutilate", "beat", "torture"),
+    "Arrest": ("arrest", "detain", "apprehend", "capture", "jail", "imprison", "nab", "round", "kidnap", "abduct",
+               "incarcerate", "extradite", "seize"),
+    "Threat": ("threaten", "warn", "intimidate", "coerce", "menace", "vow", "pledge"),
+    "CallForAction": ("urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
+                      "implore", "beg", "request", "ask", "summon", "direct"),
+    "Declaration": ("declare", "announce"),
+    "Statement": ("say", "tell", "state", "claim", "add", "report", "describe", "deny", "confirm", "insist", "reply",
+                  "comment", "accuse", "blame", "condemn", "admit", "acknowledge", "allege"),
+    "Invasion": ("invade", "occupy", "annex"),
+    "MilitaryOperation": ("deploy", "bombard", "mobilize", "mobilise"),
+    "Battle": ("fight", "clash", "battle", "skirmish"),
+    "Proclamation": ("proclaim",),
+}
+NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "Attack": (
+        "attack", "bombing", "explosion", "blast", "shooting", "assault", "strike", "airstrike", "raid", "ambush",
+        "shelling", "stabbing", "gunfire", "detonation", "firebombing", "car-bombing", "hijacking", "siege",
+        "onslaught", "rampage", "sabotage", "gunbattle", "barrage",
+    ),
+    "Killing": ("killing", "murder", "assassination", "execution", "massacre", "slaughter", "beheading", "homicide",
+                "slaying", "bloodshed", "genocide", "carnage"),
+    "Death": ("death", "fatality", "suicide"),
+    "Injury": ("injury", "wound", "wounding", "maiming", "beating", "torture"),
+    "Arrest": ("arrest", "detention", "capture", "custody", "imprisonment", "abduction", "kidnapping", "roundup",
+               "extradition"),
+    "Threat": ("threat", "ultimatum", "warning", "intimidation", "coercion"),
+    "CallForAction": ("call", "appeal", "demand", "order", "plea", "exhortation", "request", "incitement"),
+    "Declaration": ("declaration", "announcement"),
+    "Statement": ("statement", "speech", "remark", "interview", "communique", "communiqué", "message"),
+    "Invasion": ("invasion", "incursion", "occupation", "annexation"),
+    "MilitaryOperation": ("operation", "offensive", "campaign", "deployment", "bombardment", "mission", "crackdown", "counteroffensive",
+                          "counter-offensive", "manhunt", "war"),
+    "Battle": ("battle", "clash", "fighting", "skirmish", "firefight", "combat", "confrontation"),
+    "Proclamation": ("proclamation",),
+}
+# Adjectives that are triggers when predicated or attributive ("six people were dead", "dead soldiers").
+ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead",), "Injury": ("injured", "wounded", "hurt")}
+
+# Nouns that only count as triggers with a particle or object that disambiguates them.
+NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down"}
+# Verb triggers that need a human or place object to be an event ("hit a checkpoint", "fire at", "target").
+NEEDS_OBJECT = {"hit", "target", "strike", "fire", "seize", "capture", "storm", "ram", "direct", "order", "ask",
+                "request", "command", "call", "claim", "report", "add", "beat", "execute", "deploy", "occupy", "describe",
+                "tell", "state", "demand", "encourage"}
+# Nouns that are events only in a military/violent sense when a modifier says so ("US special forces operation").
+MILITARY_MODIFIERS = {"military", "special", "force", "forces", "army", "counter", "counter-terrorism", "counterterrorism",
+                      "security", "police", "air", "ground", "naval", "raid", "rescue", "commando", "terror", "anti"}
+
+# Verbs whose nominal object is an event done by their subject ("staged attacks", "carried out a bombing").
+LIGHT_VERBS = {"carry", "stage", "launch", "conduct", "commit", "perpetrate", "mount", "plot", "plan", "execute",
+               "orchestrate", "unleash", "undertake", "claim", "wage", "initiate", "begin", "start", "resume", "step",
+               "mastermind", "organize", "organise", "prepare", "attempt", "try", "make", "do", "take"}
+
+# Operators: a governing word changes the modality of the event it governs (innermost operator wins).
+CALL_VERBS = {"urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
+              "implore", "beg", "request", "ask", "summon", "direct", "push", "press", "tell", "inspire", "invite"}
+THREAT_VERBS = {"threaten", "warn", "vow", "pledge", "promise", "swear"}
+INTENT_VERBS = {"want", "plan", "intend", "need", "aim", "seek", "hope", "plot", "prepare", "try", "attempt", "consider",
+                "wish", "expect", "mean", "decide", "agree", "refuse", "propose", "fear", "scheme", "conspire"}
+NEGATING_VERBS = {"deny", "refute", "fail", "prevent", "thwart", "foil", "avert", "stop"}
+REPORTING_VERBS = {"say", "tell", "report", "claim", "state", "add", "allege", "believe", "think", "suspect", "accuse",
+                   "reportedly", "announce", "confirm", "write", "according"}
+INTENT_NOUNS = {"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme", "capability",
+                "threat", "call", "order", "appeal", "demand", "readiness", "willingness", "desire", "risk", "possibility"}
+MODAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "shall", "ought"}
+CONDITIONAL_MARKS = {"if", "unless", "whether"}
+NEGATIVE_DETERMINERS = {"no"}
+
+# Verbs whose object is the addressee who is to act ("urged supporters to ..." -> supporters act).
+OBJECT_CONTROL = CALL_VERBS | {"force", "persuade", "convince", "instruct", "allow", "help", "lead", "send", "recruit",
+                               "train", "pay", "hire", "enable"}
+
+# People nouns: a noun phrase headed by one of these is an actor (a Person, or a Group when plural) even without a name.
+PEOPLE_NOUNS = {
+    "man", "woman", "boy", "girl", "child", "people", "person", "civilian", "resident", "villager", "citizen", "worshipper",
+    "sympathiser", "sympathizer", "supporter", "follower", "militant", "gunman", "gunmen", "fighter", "insurgent", "rebel",
+    "guerrilla", "terrorist", "jihadist", "extremist", "attacker", "assailant", "bomber", "shooter", "suspect", "killer",
+    "soldier", "troop", "trooper", "officer", "policeman", "policemen", "police", "guard", "agent", "commander", "member",
+    "student", "teacher", "worker", "journalist", "reporter", "official", "leader", "victim", "hostage", "prisoner",
+    "protester", "demonstrator", "passenger", "driver", "pilgrim", "tourist", "refugee", "family", "relative", "crowd",
+    "force", "army", "militia", "group", "cell", "brigade", "unit", "battalion", "squad", "mob", "teen", "teenager",
+    "youth", "adult", "infant", "baby", "son", "daughter", "father", "mother", "husband", "wife", "brother", "sister",
+    "priest", "imam", "judge", "mayor", "governor", "minister", "president", "lawmaker", "politician", "candidate",
+    "employee", "staff", "crew", "inmate", "detainee", "migrant", "settler", "peacekeeper", "paramilitary", "security",
+    "individual", "someone", "anyone", "bystander", "neighbor", "neighbour", "friend", "owner", "customer", "patient",
+}
+# Group nouns that, with a definite determiner or "its", refer back to the article's main organisation.
+GROUP_ANAPHORS = {"group", "organisation", "organization", "movement", "outfit", "network", "militia", "faction"}
+# Affiliation words: "a man linked to ISIS", "ISIS-affiliated militants", "loyal to".
+AFFILIATION_WORDS = {"link", "linked", "affiliate", "affiliated", "tie", "tied", "connect", "connected", "loyal",
+                     "allied", "associate", "associated", "close", "aligned", "inspire", "inspired", "belong"}
+MEMBERSHIP_WORDS = {"belong", "join"}
+
+WEAPONS = {
+    "bomb", "ied", "explosive", "device", "gun", "rifle", "pistol", "handgun", "firearm", "knife", "machete", "grenade",
+    "rocket", "missile", "mortar", "drone", "dynamite", "vest", "artillery", "shell", "car", "truck", "vehicle",
+    "weapon", "ak-47", "kalashnikov", "shotgun", "bullet", "ammunition", "landmine", "mine", "tank", "helicopter",
+    "aircraft", "plane", "jet", "fighter", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
+    "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
+}
+# Prepositions after which a place is where the event happened.
+LOCATIVE_PREPS = {"in", "at", "near", "across", "outside", "inside", "around", "throughout", "on", "into", "within",
+                  "from", "between", "along", "off", "towards", "toward", "over", "by"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
+PERSONAL_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+GROUP_PRONOUNS = {"its", "it", "itself"}
