@@ -99,6 +99,8 @@ def _noun_fits(noun: Token, lemma: str) -> bool:
     """A noun such as "operation" or "strike" counts when a modifier or argument marks it as violent or as a call."""
     children = list(noun.children)
     words = {c.lemma_.lower() for c in children}
+    if lemma == "order" and noun.i > 0 and noun.doc[noun.i - 1].lower_ == "in":
+        return False  # "in order to"
     if lemma in ("call", "appeal", "plea", "demand", "request", "order"):
         return any(c.dep_ in ("prep", "acl") and c.lower_ in ("for", "to") or c.dep_ == "acl" for c in children)
     if lemma in ("statement", "speech", "message", "interview", "remark"):
@@ -194,7 +196,7 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             else:
                 add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
-    if light is not None and light.pos_ == "VERB" and light.lemma_.lower() in lexicon.LIGHT_VERBS \
+    if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
         subject = clause_subject(light) if trigger.dep_ == "dobj" else next(
             (g for c in light.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
@@ -232,6 +234,8 @@ def clause_subject(verb: Token) -> Token | None:
                  for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 return obj
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            return None  # "while shelling continues, ...": a subordinate clause has its own subject
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
             if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
                 return None
@@ -261,7 +265,7 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
     found, stack, seen = [], [(c, 1) for c in trigger.children if c.dep_ not in CLAUSE_DEPS], set()
     while stack:
         token, depth = stack.pop()
-        if token.i in seen or depth > 5:
+        if token.i in seen or depth > 7:
             continue
         seen.add(token.i)
         if token.dep_ in ("pobj", "conj", "appos") and (token.head.lower_ in lexicon.LOCATIVE_PREPS
@@ -296,15 +300,11 @@ def _modality(event: EventCandidate) -> None:
         if any(c.lower_ in lexicon.NEGATIVE_DETERMINERS for c in node.children):
             event.modality = "negated"
             return
-        if node.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "amod", "conj"):
+        if node.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "amod"):
+            # the word governing an object acts as a verb even when tagged otherwise ("and stage/NOUN attacks")
             node = node.head if node.dep_ != "amod" else _governing_verb(node)
-            if node.pos_ not in ("VERB", "AUX"):
-                if node.dep_ == "dobj" and node.head.pos_ == "VERB":
-                    node = node.head
-                else:
-                    return
-        elif node.dep_ == "pobj" and node.head.lower_ in ("for", "with", "to", "of") and node.head.head.pos_ == "VERB":
-            node = node.head.head
+        elif node.dep_ == "pobj" and node.head.lower_ in ("for", "with", "of") and _is_operator(node.head.head):
+            node = node.head.head  # "called for attacks", "threatened with attacks"
         elif node.dep_ == "pobj" and node.head.lower_ == "for" and node.head.head.lemma_.lower() in lexicon.INTENT_NOUNS:
             node = node.head.head
             return _set_operator(event, node, "dobj") if node is not event.trigger else None
@@ -335,9 +335,10 @@ def _modality(event: EventCandidate) -> None:
 
 
 def _own_modality(verb: Token) -> tuple[str, Token | None] | None:
-    for child in verb.children:
-        if child.dep_ == "neg":
-            return "negated", None
+    children = list(verb.children)
+    if any(c.dep_ == "neg" for c in children):
+        return "negated", None
+    for child in children:
         if child.dep_ == "aux" and child.lower_ in lexicon.MODAL_AUX:
             return "hypothetical", None
         if child.dep_ == "mark" and child.lower_ in lexicon.CONDITIONAL_MARKS:

