@@ -1,9 +1,14 @@
-"""``eventkg extract``: print the extraction of one article (json) or of a JSONL batch (jsonl), without a store."""
+"""``eventkg extract``: print the extraction of one article (``--format json``) or of a JSONL batch (``--format jsonl``,
+one extraction per input line, same id, same order), without a store.
+
+A document that cannot be read gets a one-line message on stderr and, in jsonl mode, an ``{"id", "error"}`` line in its
+place so that output lines stay aligned with input lines; the exit status is 1 if any document failed.
+"""
 
 from __future__ import annotations
 
 import json
-import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 
@@ -11,7 +16,8 @@ import typer
 
 from api.cli.app import app
 from api.settings import get_settings
-from extract.readers import ReadError, article_from_bytes, iter_articles
+from extract.model import Article
+from extract.readers import ReadError, article_from_record, iter_articles
 
 
 class OutputFormat(str, Enum):
@@ -34,24 +40,79 @@ def extract(
     settings = get_settings().with_overrides(
         model=model, batch_size=batch_size, workers=workers, max_article_bytes=max_bytes
     )
-    from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
-
-    extractor = Extractor(model=settings.model, batch_size=settings.batch_size)
+    if not file.is_file():
+        _fail(f"{file}: no such file")
     if format is OutputFormat.json:
         article = _read_one(file, settings.max_article_bytes, published=published, title=title)
-        (extraction,) = extractor.extract_many([article])
+        (extraction,) = _extractor(settings).extract_many([article])
         typer.echo(json.dumps(extraction.to_dict(), ensure_ascii=False, indent=2))
         return
-    raise typer.Exit(1)
+    failed = _extract_jsonl(file, settings)
+    raise typer.Exit(1 if failed else 0)
 
 
-def _read_one(path: Path, max_bytes: int, **metadata: str | None):
-    if not path.is_file():
-        _fail(f"{path}: no such file")
+def _extractor(settings):
+    from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
+
+    try:
+        return Extractor(model=settings.model, batch_size=settings.batch_size)
+    except OSError as err:  # spaCy's "can't find model"
+        _fail(f"cannot load the spaCy model {settings.model!r}: {err}")
+
+
+def _extract_jsonl(path: Path, settings) -> int:
+    """Extract every line; returns how many failed. Good articles go through the pipe in batches, and each failed line
+    is written in its place."""
+    results = list(_read_lines(path, settings.max_article_bytes))
+    articles = [r for r in results if isinstance(r, Article)]
+    extractions = iter(_extractor(settings).extract_many(articles, workers=settings.workers)) if articles else iter(())
+    failed = 0
+    for result in results:
+        if isinstance(result, Article):
+            line = next(extractions).to_dict()
+        else:
+            failed += 1
+            typer.echo(f"error: {result.message}", err=True)
+            line = {"id": result.source, "error": result.reason}
+        typer.echo(json.dumps(line, ensure_ascii=False))
+    return failed
+
+
+def _read_lines(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
+    """One result per non-blank line; a failure carries the line's id when it has one, else ``path:line``."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            source = f"{path}:{number}"
+            try:
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as err:
+                yield ReadError(source, f"not UTF-8 text (invalid byte at offset {err.start})")
+                continue
+            except json.JSONDecodeError as err:
+                yield ReadError(source, f"not a JSON line ({err})")
+                continue
+            if isinstance(record, dict) and not isinstance(record.get("id"), (str, int)):
+                yield ReadError(source, "no 'id' in the record")
+                continue
+            yield article_from_record(record, source=source, max_bytes=max_bytes)
+
+
+def _read_one(path: Path, max_bytes: int, **metadata: str | None) -> Article:
     results = list(iter_articles([path], max_bytes=max_bytes))
+    if not results:
+        _fail(f"{path}: no article in the file")
     result = results[0]
     if isinstance(result, ReadError):
         _fail(result.message)
+    if metadata.get("published"):
+        from extract.readers import article_from_text
+
+        checked = article_from_text(result.text, id=result.id, published=metadata["published"])
+        if isinstance(checked, ReadError):
+            _fail(checked.message)
+        metadata["published"] = checked.published
     for key, value in metadata.items():
         if value is not None:
             setattr(result, key, value)
