@@ -130,6 +130,22 @@ def prepare(query: str) -> PreparedQuery:
     return PreparedQuery(query, form, bool(algebra.get("datasetClause")))
 
 
+def check_update(update: str) -> None:
+    """Check a SPARQL Update for the update service: it must parse, and fetch nothing remote (no LOAD, no SERVICE).
+
+    >>> check_update("LOAD <http://example.org/data.ttl>")
+    Traceback (most recent call last):
+    ...
+    graph.sparql.QueryRefused: LOAD and SERVICE fetch remote data and are not allowed
+    """
+    try:
+        parsed = parseUpdate(update)
+    except ParseException as err:
+        raise QuerySyntaxError(f"SPARQL Update syntax error: {err}") from err
+    if _node_names(list(parsed.request)) & {"Load", "ServiceGraphPattern"}:
+        raise QueryRefused("LOAD and SERVICE fetch remote data and are not allowed")
+
+
 def _is_update(text: str) -> bool:
     try:
         parseUpdate(text)

@@ -1,0 +1,160 @@
+"""The FastAPI application: SPARQL 1.1 Protocol at ``/sparql``, REST resources for dashboards, exports and ingest.
+
+``create_app(settings)`` builds it; ``eventkg serve`` runs it under uvicorn (``api.app:create_app`` as a factory, so
+every uvicorn worker process builds its own). The app holds no graph logic: routers call :mod:`graph`.
+
+Reading and writing (docs/api.md, "Concurrency"): requests read a read-only snapshot of the store that follows writes
+by other processes; SPARQL from users runs in killable worker processes; writes open the store read-write only while
+they write, so ``eventkg ingest`` can run next to the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from contextlib import asynccontextmanager
+
+import networkx as nx
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from api.deps import Extractors, StoreBusy, Writer
+from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
+from api.settings import Settings
+from graph.analytics.entities import UnknownEntity
+from graph.sparql import QueryPool, QueryRefused, QueryTimeout, Snapshot, SparqlError
+from graph.store import EventStore, StoreError
+from graph.views import InvalidFilter
+
+QUERY_WORKERS = 2  # SPARQL worker processes per server process (the machine this was built for has 2 cores)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if not settings.store.is_dir():  # a fresh store, with the ontology, so readers have something to open
+            EventStore(settings.store, base_iri=settings.base_iri).close()
+        app.state.settings = settings
+        app.state.snapshot = Snapshot(settings.store, settings.base_iri)
+        app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=QUERY_WORKERS,
+                                         timeout=settings.query_timeout)
+        app.state.writer = Writer(settings)
+        app.state.extractors = Extractors(settings)
+        try:
+            yield
+        finally:
+            app.state.query_pool.close()
+
+    app = FastAPI(
+        title="eventkg",
+        version="0.1.0",
+        description="Event knowledge graph built from news articles: SPARQL 1.1 endpoint and REST for dashboards. "
+        "See docs/api.md.",
+        lifespan=lifespan,
+    )
+    for router in (sparql.router, entities.router, events.router, relations.router, articles.router,
+                   analytics.router, export.router, stats.router):
+        app.include_router(router)
+    _add_error_handlers(app)
+    app.middleware("http")(_etag)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "If-None-Match"],
+                           expose_headers=["ETag", "Link", "X-Total-Count"])
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+# -- errors: every failure is a JSON {"detail": ...} with a 4xx/503 status, never a 500 -------------------------------
+
+_STATUS = [  # most specific first
+    (QueryRefused, 403),
+    (QueryTimeout, 503),
+    (SparqlError, 400),
+    (InvalidFilter, 400),
+    (UnknownEntity, 404),
+    (nx.NetworkXNoPath, 404),
+    (StoreBusy, 503),
+    (StoreError, 503),
+]
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        status = next(code for cls, code in _STATUS if isinstance(exc, cls))
+        headers = {"Retry-After": "5"} if status == 503 else None
+        return JSONResponse({"detail": str(exc).strip("'\"")}, status_code=status, headers=headers)
+
+    for cls, _ in _STATUS:
+        app.add_exception_handler(cls, handle)
+
+
+# -- ETag on GET: a hash of the body; If-None-Match answers 304 -----------------------------------------------------
+
+
+async def _etag(request: Request, call_next):
+    response = await call_next(request)
+    if request.method != "GET" or response.status_code != 200 or request.url.path.startswith("/export"):
+        return response
+    body = b"".join([chunk async for chunk in response.body_iterator])
+    tag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    headers["ETag"] = tag
+    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers={k: v for k, v in headers.items() if k.lower() != "content-type"})
+    return Response(body, status_code=200, headers=headers)
+
+
+# -- request bodies over the limit: 413 ----------------------------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length or while a chunked body streams in."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            status = 413 if length.isdigit() else 400
+            return await _send_problem(send, status, f"request body over {self.max_bytes} bytes (max_body_bytes)"
+                                       if status == 413 else "invalid Content-Length")
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _send_problem(send, 413, f"request body over {self.max_bytes} bytes (max_body_bytes)")
+
+
+async def _send_problem(send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

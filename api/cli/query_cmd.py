@@ -1,0 +1,72 @@
+"""``eventkg query``: run one SPARQL query on the store and print the answer (a table, or a SPARQL results format)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.app import app
+from api.settings import get_settings
+from graph import sparql
+from graph.store import EventStore, StoreError
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+# CONSTRUCT and DESCRIBE answer a graph: JSON means JSON-LD, anything else Turtle.
+_GRAPH_FORMAT = {QueryFormat.json: "application/ld+json"}
+
+
+@app.command("query")
+def query(
+    text: str = typer.Argument(..., help="A SPARQL query; '-' reads it from standard input. ekg:, rdfs:, … predeclared."),
+    format: QueryFormat = typer.Option(QueryFormat.table, "--format", help="table, or json/csv/tsv (SPARQL 1.1 "
+                                       "results formats). CONSTRUCT/DESCRIBE print Turtle (json: JSON-LD)."),
+    store: Path | None = typer.Option(None, "--store", help="Store folder (default: settings)."),
+) -> None:
+    """Run a read-only SPARQL query on the store; the default graph is the union of all graphs."""
+    settings = get_settings().with_overrides(store=store)
+    if text == "-":
+        text = sys.stdin.read()
+    try:
+        prepared = sparql.prepare(text)
+        opened = EventStore(settings.store, base_iri=settings.base_iri, read_only=True)
+        if prepared.form in ("SELECT", "ASK"):
+            media = "text/tab-separated-values" if format is QueryFormat.table else sparql.FORMAT_NAMES[format.value]
+        else:
+            media = _GRAPH_FORMAT.get(format, "text/turtle")
+        body = sparql.execute(opened.native, prepared, media)
+    except (sparql.SparqlError, StoreError) as err:
+        typer.echo(f"eventkg query: {err}", err=True)
+        raise typer.Exit(2) from None
+    if format is QueryFormat.table and media == "text/tab-separated-values":
+        _print_table(body)
+    else:
+        sys.stdout.buffer.write(body)
+        if not body.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+
+
+def _print_table(tsv: bytes) -> None:
+    results = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
+    if isinstance(results, ox.QueryBoolean):
+        typer.echo("yes" if results else "no")
+        return
+    table = Table(*(v.value for v in results.variables))
+    rows = 0
+    for solution in results:
+        table.add_row(*("" if term is None else term.value for term in solution))
+        rows += 1
+    Console().print(table)
+    typer.echo(f"{rows} row{'s' * (rows != 1)}", err=True)

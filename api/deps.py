@@ -1,0 +1,115 @@
+"""What endpoints get injected: settings, the store (a read-only snapshot), the SPARQL worker pool, the writer, the
+token check and the extractor. Everything lives on ``app.state``, set up by :func:`api.app.create_app`."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.settings import Settings
+from graph.sparql import QueryPool, Snapshot
+from graph.store import EventStore, StoreError
+
+T = TypeVar("T")
+
+
+class StoreBusy(Exception):
+    """Another process (an ``eventkg ingest``) holds the store's write lock for longer than we wait."""
+
+
+class Writer:
+    """Opens the store read-write only for the time of one write, so that ``eventkg ingest`` in another process can
+    write between the server's writes, and readers (read-only snapshots) never block anyone.
+
+    RocksDB allows one writing process: while another holds the lock, :meth:`write` retries for ``wait`` seconds and
+    then raises :class:`StoreBusy`.
+    """
+
+    def __init__(self, settings: Settings, wait: float = 10.0):
+        self.settings, self.wait = settings, wait
+        self._lock = threading.Lock()  # one write at a time inside this process
+
+    def write(self, change: Callable[[EventStore], T]) -> T:
+        deadline = time.monotonic() + self.wait
+        with self._lock:
+            while True:
+                try:
+                    store = EventStore(self.settings.store, base_iri=self.settings.base_iri)
+                    break
+                except StoreError as err:
+                    if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                        raise StoreBusy(
+                            f"the store at {self.settings.store} is being written by another process "
+                            "(eventkg ingest?); try again when it is done"
+                        ) from err
+                    time.sleep(0.1)
+            try:
+                return change(store)
+            finally:
+                store.close()
+
+
+class Extractors:
+    """The spaCy extractor, loaded on the first ingest (seconds) and then shared."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._extractor = None
+
+    def get(self):
+        with self._lock:
+            if self._extractor is None:
+                from extract.pipeline import Extractor
+
+                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size)
+            return self._extractor
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_store(request: Request) -> EventStore:
+    snapshot: Snapshot = request.app.state.snapshot
+    return snapshot.current()
+
+
+def get_pool(request: Request) -> QueryPool:
+    return request.app.state.query_pool
+
+
+def get_writer(request: Request) -> Writer:
+    return request.app.state.writer
+
+
+def get_extractors(request: Request) -> Extractors:
+    return request.app.state.extractors
+
+
+_bearer = HTTPBearer(auto_error=False, description="The API token (setting EVENTKG_API_TOKEN).")
+
+
+def require_token(
+    settings: Annotated[Settings, Depends(get_settings)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Writes need ``Authorization: Bearer <EVENTKG_API_TOKEN>``; with no token configured, writes are disabled."""
+    if not settings.api_token:
+        raise HTTPException(403, "writes are disabled: no API token is configured (EVENTKG_API_TOKEN)")
+    if credentials is None or not secrets.compare_digest(credentials.credentials, settings.api_token):
+        raise HTTPException(401, "a valid bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+StoreDep = Annotated[EventStore, Depends(get_store)]
+PoolDep = Annotated[QueryPool, Depends(get_pool)]
+WriterDep = Annotated[Writer, Depends(get_writer)]
+ExtractorsDep = Annotated[Extractors, Depends(get_extractors)]
+TokenDep = Depends(require_token)

@@ -1,0 +1,43 @@
+"""``/entities``: search by label or alias, one entity with its relations and events, its neighbourhood.
+
+An entity's id in URLs is its key as is, slash included: ``/entities/organization/isis``,
+``/entities/organization/isis/neighbors?depth=2``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+
+from api import models
+from api.deps import StoreDep
+from api.routers import Limit, Offset, paginated
+from graph import views
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+EntityType = Literal["Person", "Organization", "Group", "Place"]
+
+
+@router.get("", response_model=models.Page[models.EntitySummary], summary="Search entities by label and alias")
+def search(request: Request, response: Response, store: StoreDep,
+           q: Annotated[str | None, Query(max_length=200, description="Part of a label or alias, any case.")] = None,
+           type: EntityType | None = None, limit: Limit = 20, offset: Offset = 0):
+    return paginated(request, response, views.search_entities(store, q, type, limit=limit, offset=offset))
+
+
+@router.get("/{key:path}/neighbors", response_model=models.Neighborhood, summary="Entities within depth hops")
+def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)] = 1):
+    found = views.neighbors(store, key, depth)
+    if found is None:
+        raise HTTPException(404, f"no entity '{key}'")
+    return found
+
+
+@router.get("/{key:path}", response_model=models.EntityDetail, summary="One entity, its relations and events")
+def entity(key: str, store: StoreDep, limit: Annotated[int, Query(ge=1, le=1000, description="Relations and events "
+                                                                   "listed per direction.")] = 50):
+    found = views.entity(store, key, limit=limit)
+    if found is None:
+        raise HTTPException(404, f"no entity '{key}'")
+    return found

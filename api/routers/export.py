@@ -1,0 +1,47 @@
+"""``/export/{format}``: the graph for Gephi, spreadsheets, dashboards or RDF tools, in the formats and with the filters
+of ``eventkg export``, streamed."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import StoreDep
+from api.routers.analytics import FiltersDep
+from graph.export import FORMATS, export
+
+router = APIRouter(tags=["export"])
+_CHUNK = 64 * 1024
+
+
+@router.get("/export/{format}", response_class=StreamingResponse, summary="Download the graph in one format",
+            responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
+async def download(format: Literal[tuple(FORMATS)], store: StoreDep, filters: FiltersDep):  # type: ignore[valid-type]
+    """Graph formats (gexf, graphml, csv-nodes, csv-edges, json) take the filters; RDF dumps (ttl, trig, nq, jsonld)
+    are the whole store and refuse filters other than the defaults."""
+    spec = FORMATS[format]
+    kwargs = filters.as_kwargs()
+    if spec.write is None:  # an RDF dump is the whole store: pass on only the filters someone set, which it refuses
+        defaults = type(filters)().as_kwargs()
+        kwargs = {name: value for name, value in kwargs.items() if value != defaults[name]}
+    # Written to a spooled file first (memory, then disk past 16 MB), so a failure is a clean error, not a cut stream.
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    try:
+        await run_in_threadpool(export, store, format, spool, **kwargs)
+    except ValueError as err:
+        spool.close()
+        raise HTTPException(400, str(err)) from None
+    spool.seek(0)
+    return StreamingResponse(_chunks(spool), media_type=spec.media_type,
+                             headers={"Content-Disposition": f'attachment; filename="eventkg{spec.suffix}"'})
+
+
+def _chunks(spool) -> Iterator[bytes]:
+    with spool:
+        while chunk := spool.read(_CHUNK):
+            yield chunk

@@ -1,0 +1,20 @@
+"""``/stats`` (counts of what the graph holds) and ``/health``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api import models
+from api.deps import SettingsDep, StoreDep
+
+router = APIRouter(tags=["service"])
+
+
+@router.get("/stats", response_model=models.Stats, summary="Articles, events, entities and relations by type")
+def stats(store: StoreDep):
+    return store.stats()
+
+
+@router.get("/health", response_model=models.Health, summary="The server is up and its store readable")
+def health(store: StoreDep, settings: SettingsDep):
+    return models.Health(status="ok", store=str(settings.store), quads=len(store))
