@@ -10,7 +10,7 @@ import json
 import networkx as nx
 import pytest
 from lxml import etree
-from test_analytics import BEER_SHEVA, ISIS, ISRAEL, LONER, RUSSIA, SYMPATHISERS, UKRAINE, example_projection
+from test_analytics import BEER_SHEVA, ISIS, ISRAEL, LONER, RUSSIA, SYMPATHISERS, UKRAINE, WEST, example_projection
 
 from graph.export import FORMATS, csv_paths, export_format, write_csv_edges, write_csv_nodes, write_gexf
 from graph.export import write_graphml, write_nodelink
@@ -66,7 +66,7 @@ def test_gexf_nodes_carry_type_aliases_colour_and_size(G):
     assert size[SYMPATHISERS] == max(size.values()) > size[ISIS] > size[LONER] == min(size.values())
     israel = {v.get("for"): v.get("value") for v in nodes[ISRAEL].iterfind("g:attvalues/g:attvalue", GEXF)}
     assert float(israel["lat"]) == 31.5 and israel["country"] == "Israel"
-    declared = {a.get("id"): a.get("type") for a in doc.iterfind("g:graph/g:attributes[@class='node']/g:attribute", GEXF)}
+    declared = {a.get("id"): a.get("type") for a in doc.iterfind("g:graph/g:attributes[@class='node']/*", GEXF)}
     assert declared["aliases"] == "string"  # no list type: Gephi filters and partitions on plain strings
 
 
@@ -82,6 +82,15 @@ def test_gexf_edges_are_aggregated_weighted_and_dated(G):
     assert (year.get("start"), year.get("end")) == ("2022-01-01", "2022-12-31")
     standing = edges[(SYMPATHISERS, ISIS, "affiliatedWith")]
     assert standing.get("start") is None and standing.get("end") is None and standing.get("weight") == "1"
+
+
+def test_gexf_nodes_live_from_their_first_to_their_last_dated_edge(G, gexf_schema):
+    doc = etree.fromstring(written(write_gexf, G))
+    nodes = {n.get("id"): n for n in doc.iterfind(".//g:node", GEXF)}
+    west = nodes[WEST]  # only threatened, on 2022-04-20
+    assert (west.get("start"), west.get("end")) == ("2022-04-20", "2022-04-20")
+    isis = nodes[ISIS]  # al-Muhajir's spokespersonOf is undated: ISIS is always on the timeline
+    assert isis.get("start") is None and isis.get("end") is None
 
 
 def test_gexf_output_is_deterministic():
@@ -133,7 +142,7 @@ def test_csv_tables_use_gephi_columns(G):
     isis = next(n for n in nodes if n["Id"] == ISIS)
     assert (isis["Label"], isis["Type"], isis["Aliases"]) == ("ISIS", "Organization", "Daesh | Islamic State")
     attack = next(e for e in edges if (e["Source"], e["Target"], e["Label"]) == (SYMPATHISERS, BEER_SHEVA, "attacked"))
-    assert (attack["Type"], attack["Weight"], attack["Start"], attack["End"]) == ("Directed", "2", "2022-03-01", "2022-03-31")
+    assert [attack[c] for c in ("Type", "Weight", "Start", "End")] == ["Directed", "2", "2022-03-01", "2022-03-31"]
     assert len(edges) == 11
 
 

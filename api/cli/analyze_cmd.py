@@ -142,7 +142,10 @@ def _analyse(
     C = cooccurrence_network(G)
     labelled = [sorted((node_label(C, n), n) for n in (u, v)) + [w] for u, v, w in C.edges(data="weight")]
     pairs = sorted(labelled, key=lambda pair: (-pair[2], pair[0], pair[1]))[:top]
-    rows = [{"a": a, "a_label": a_label, "b": b, "b_label": b_label, "events": w} for (a_label, a), (b_label, b), w in pairs]
+    rows = [
+        {"a": a, "a_label": a_label, "b": b, "b_label": b_label, "events": weight}
+        for (a_label, a), (b_label, b), weight in pairs
+    ]
     return ["a_label", "b_label", "events"], rows
 
 
@@ -157,7 +160,9 @@ def _edge_rows(G: nx.MultiDiGraph, edges: list) -> tuple[list[str], list[dict]]:
 
 @app.command("export")
 def export_command(
-    format: Annotated[str, typer.Option("--format", help=f"csv (nodes and edges files) or one of: {', '.join(FORMATS)}.")],
+    format: Annotated[
+        str, typer.Option("--format", help=f"csv (nodes and edges files) or one of: {', '.join(FORMATS)}.")
+    ],
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: standard output); for csv a prefix.")
     ] = None,

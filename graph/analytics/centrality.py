@@ -2,7 +2,7 @@
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
->>> G.add_nodes_from([("isis", {"label": "ISIS", "type": "Organization"}), ("a", {"label": "A"}), ("b", {"label": "B"})])
+>>> G.add_nodes_from([("isis", {"label": "ISIS", "type": "Organization"}), ("a", {"label": "A"}), ("b", {})])
 >>> G.add_edge("isis", "a", predicate="attacked")
 0
 >>> G.add_edge("isis", "b", predicate="attacked")

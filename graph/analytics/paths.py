@@ -2,13 +2,13 @@
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
->>> G.add_nodes_from([("isis", {"label": "ISIS"}), ("muhajir", {"label": "Abu-Omar al-Muhajir"}), ("west", {"label": "West"})])
->>> G.add_edge("muhajir", "isis", key="st1", predicate="spokespersonOf", sentence="…spokesperson for the group…", confidence=0.9)
+>>> G.add_nodes_from([("isis", {"label": "ISIS"}), ("muhajir", {"label": "Abu-Omar al-Muhajir"}), ("west", {})])
+>>> G.add_edge("muhajir", "isis", key="st1", predicate="spokespersonOf", sentence="…spokesperson…", confidence=0.9)
 'st1'
->>> G.add_edge("isis", "west", key="st2", predicate="threatened", event="ev1", sentence="ISIS has declared…", confidence=0.7)
+>>> G.add_edge("isis", "west", key="st2", predicate="threatened", event="ev1", sentence="ISIS has…", confidence=0.7)
 'st2'
 >>> [(h.source_label, h.predicate, h.target_label) for h in shortest_connection(G, "Abu-Omar al-Muhajir", "west")]
-[('Abu-Omar al-Muhajir', 'spokespersonOf', 'ISIS'), ('ISIS', 'threatened', 'West')]
+[('Abu-Omar al-Muhajir', 'spokespersonOf', 'ISIS'), ('ISIS', 'threatened', 'west')]
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ FORMATS: dict[str, ExportFormat] = {
     f.name: f
     for f in (
         ExportFormat("gexf", "application/gexf+xml", ".gexf", "GEXF 1.3 for Gephi, with a timeline", write_gexf),
-        ExportFormat("graphml", "application/graphml+xml", ".graphml", "GraphML, one edge per statement", write_graphml),
+        ExportFormat("graphml", "application/graphml+xml", ".graphml", "GraphML, edge per statement", write_graphml),
         ExportFormat("csv-nodes", "text/csv", ".csv", "Gephi spreadsheet: nodes table", write_csv_nodes),
         ExportFormat("csv-edges", "text/csv", ".csv", "Gephi spreadsheet: edges table", write_csv_edges),
         ExportFormat("json", "application/json", ".json", "node-link JSON for web dashboards", write_nodelink),

@@ -41,7 +41,7 @@ def write_csv_nodes(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
 
 
 def write_csv_edges(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
-    """Write the edges table of ``G`` (UTF-8, one row per source, target and predicate, sorted) to a binary file object."""
+    """Write the edges table of ``G`` (UTF-8, a row per source, target, predicate; sorted) to a binary file object."""
     with text_writer(fileobj) as text:
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(EDGE_COLUMNS)

@@ -1,17 +1,19 @@
 """GEXF 1.3 for Gephi: nodes coloured by entity type and sized by degree, weighted edges with a time span.
 
 networkx writes only GEXF 1.2draft, so this writes 1.3 (``http://gexf.net/1.3``) itself, streaming through the
-standard library's SAX writer so a large graph is never held as one XML tree. The output is valid against the official RelaxNG
-grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (nodes and edges in sorted order, no timestamps).
+standard library's SAX writer so a large graph is never held as one XML tree. The output is valid against the official
+RelaxNG grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and edges, no timestamps).
 
 - Node: id = entity IRI, label; attributes ``type``, ``aliases`` (joined with ``" | "``: Gephi has no list columns it
   can filter on), ``country``, ``lat``, ``lon``; ``viz:color`` by entity type, ``viz:size`` 10–50 by degree (the
   number of statements the entity takes part in).
 - Edge: one per (source, target, predicate); ``label`` and ``kind`` = predicate (so Gephi keeps two predicates between
   the same entities apart instead of merging them), ``weight`` = number of supporting events, attributes
-  ``predicate``, ``statements``, ``confidence`` (the highest); ``start``/``end`` = first day of the earliest and last day
-  of the latest evidence time (a month becomes its first/last day, a year 1 January/31 December). Edges with no dated
-  evidence (standing relations, undated events) have no span and show at every point of Gephi's timeline.
+  ``predicate``, ``statements``, ``confidence`` (the highest); ``start``/``end`` = first day of the earliest and last
+  day of the latest evidence time (a month becomes its first/last day, a year 1 January/31 December). Edges with no
+  dated evidence (standing relations, undated events) have no span and show at every point of Gephi's timeline.
+- A node's ``start``/``end`` span its dated edges, so entities appear on the timeline with their first evidence; an
+  entity with an undated edge (or none) has no span and is always shown.
 
 >>> import io, networkx as nx
 >>> G = nx.MultiDiGraph()
@@ -25,16 +27,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import BinaryIO
 from xml.sax.saxutils import XMLGenerator
 
 import networkx as nx
 
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
+from graph.export.flat import flat_attributes
 
 GEXF = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
-ALIAS_SEPARATOR = " | "
 
 # Colours per entity type (matplotlib's tab10, which reads well on Gephi's white canvas); others grey.
 TYPE_COLOURS = {
@@ -47,7 +50,13 @@ OTHER_COLOUR = (127, 127, 127)
 MIN_SIZE, MAX_SIZE = 10.0, 50.0
 
 # (attribute id, GEXF type) in column order.
-NODE_ATTRIBUTES = (("type", "string"), ("aliases", "string"), ("country", "string"), ("lat", "double"), ("lon", "double"))
+NODE_ATTRIBUTES = (
+    ("type", "string"),
+    ("aliases", "string"),
+    ("country", "string"),
+    ("lat", "double"),
+    ("lon", "double"),
+)
 EDGE_ATTRIBUTES = (("predicate", "string"), ("statements", "integer"), ("confidence", "double"))
 
 
@@ -64,9 +73,10 @@ def write_gexf(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
         with xml.element("graph", {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"}):
             _declare_attributes(xml, "node", NODE_ATTRIBUTES)
             _declare_attributes(xml, "edge", EDGE_ATTRIBUTES)
+            lifetimes = _node_lifetimes(edges)
             with xml.element("nodes", {"count": len(G)}):
                 for node in sorted(G):
-                    _write_node(xml, node, G.nodes[node], degrees[node] / top_degree)
+                    _write_node(xml, node, G.nodes[node], degrees[node] / top_degree, lifetimes.get(node))
             with xml.element("edges", {"count": len(edges)}):
                 for number, edge in enumerate(edges):
                     _write_edge(xml, number, edge)
@@ -80,25 +90,34 @@ def _declare_attributes(xml: _IndentedXML, cls: str, attributes: tuple[tuple[str
 
 
 def _write_attvalues(xml: _IndentedXML, values: dict[str, object]) -> None:
-    present = {k: v for k, v in values.items() if v is not None and v != ""}
+    present = flat_attributes(values)
     if present:
         with xml.element("attvalues"):
             for name, value in present.items():
                 xml.leaf("attvalue", {"for": name, "value": value})
 
 
-def _write_node(xml: _IndentedXML, node: str, data: dict, relative_degree: float) -> None:
-    with xml.element("node", {"id": node, "label": data.get("label") or node}):
-        _write_attvalues(
-            xml,
-            {
-                "type": data.get("type"),
-                "aliases": ALIAS_SEPARATOR.join(sorted(data.get("aliases") or ())),
-                "country": data.get("country"),
-                "lat": data.get("lat"),
-                "lon": data.get("lon"),
-            },
-        )
+def _node_lifetimes(edges: list[AggregatedEdge]) -> dict[str, tuple[date, date]]:
+    """From the first to the last day of an entity's dated edges; entities with an undated edge are always present."""
+    undated, first, last = set(), {}, {}
+    for edge in edges:
+        for node in (edge.source, edge.target):
+            if edge.start is None:
+                undated.add(node)
+            else:
+                first[node] = min(first.get(node, edge.start), edge.start)
+                last[node] = max(last.get(node, edge.end), edge.end)
+    return {node: (first[node], last[node]) for node in first if node not in undated}
+
+
+def _write_node(
+    xml: _IndentedXML, node: str, data: dict, relative_degree: float, lifetime: tuple[date, date] | None
+) -> None:
+    attrs = {"id": node, "label": data.get("label") or node}
+    if lifetime:
+        attrs.update(start=lifetime[0].isoformat(), end=lifetime[1].isoformat())
+    with xml.element("node", attrs):
+        _write_attvalues(xml, {name: data.get(name) for name, _ in NODE_ATTRIBUTES})
         r, g, b = TYPE_COLOURS.get(data.get("type"), OTHER_COLOUR)
         xml.leaf("viz:color", {"r": r, "g": g, "b": b})
         xml.leaf("viz:size", {"value": f"{MIN_SIZE + (MAX_SIZE - MIN_SIZE) * relative_degree:.2f}"})
@@ -116,7 +135,8 @@ def _write_edge(xml: _IndentedXML, number: int, edge: AggregatedEdge) -> None:
     if edge.start:
         attrs.update(start=edge.start.isoformat(), end=edge.end.isoformat())
     with xml.element("edge", attrs):
-        _write_attvalues(xml, {"predicate": edge.predicate, "statements": edge.statements, "confidence": edge.confidence})
+        values = {"predicate": edge.predicate, "statements": edge.statements, "confidence": edge.confidence}
+        _write_attvalues(xml, values)
 
 
 class _IndentedXML:
