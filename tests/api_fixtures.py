@@ -75,3 +75,38 @@ def build_store(path: Path, extractor=None, seed_article=None) -> Path:
         store.put(article_rdf(seed_article, extractor.extract(seed_article), store.iris))
     store.close()
     return path
+
+
+class LiveServer:
+    """The real app under uvicorn on a free loopback port, in a thread of the test process."""
+
+    def __init__(self, settings):
+        import socket
+        import threading
+
+        import uvicorn
+
+        from api.app import create_app
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
+                                                    log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(30)
