@@ -13,6 +13,7 @@ from spacy.tokens import Doc, Token
 
 from extract import lexicon
 from extract.entities import EntityIndex, noun_phrase
+from extract.model import Span
 
 VERB_INDEX = {lemma: etype for etype, lemmas in lexicon.VERB_TRIGGERS.items() for lemma in lemmas}
 NOUN_INDEX = {lemma: etype for etype, lemmas in lexicon.NOUN_TRIGGERS.items() for lemma in lemmas}
@@ -215,7 +216,10 @@ def _demonym_entity(token: Token, index: EntityIndex) -> str | None:
     from extract.entities import _from_entry  # the same constructor the index uses
 
     entity = index.entities.setdefault(entry.id, _from_entry(entry))
-    index.token_entity.setdefault(token.i, entity.id)
+    if index.token_entity.setdefault(token.i, entity.id) == entity.id:
+        mention = Span(token.text, token.idx, token.idx + len(token.text))
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
     return entity.id
 
 

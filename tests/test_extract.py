@@ -1,0 +1,245 @@
+"""The extractor on the seed article and on small sentences, one linguistic phenomenon each (real spaCy model)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from extract.model import Article, Extraction
+from extract.pipeline import Extractor
+
+
+@pytest.fixture(scope="session")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+@pytest.fixture(scope="session")
+def seed(extractor, seed_article) -> Extraction:
+    return extractor.extract(seed_article)
+
+
+def run(extractor: Extractor, text: str, published: str | None = "2022-04-20") -> Extraction:
+    return extractor.extract(Article(id="t", text=text, published=published))
+
+
+def label(x: Extraction, key: str | None) -> str | None:
+    """The label of an entity, or "<Type>:<trigger>" for an event id."""
+    for e in x.entities:
+        if e.id == key:
+            return e.label
+    for ev in x.events:
+        if ev.id == key:
+            return f"{ev.type}:{ev.trigger.text}"
+    return None
+
+
+def triples(x: Extraction) -> set[tuple]:
+    return {(label(x, r.subject), r.predicate, label(x, r.object)) for r in x.relations}
+
+
+def event(x: Extraction, trigger: str):
+    return next(ev for ev in x.events if ev.trigger.text == trigger)
+
+
+def arg_labels(x: Extraction, ev, role: str) -> set[str]:
+    return {label(x, a.entity) or a.text for a in ev.args(role)}
+
+
+# --- the seed article --------------------------------------------------------------------------------------------
+
+
+def test_seed_passes_the_shared_check(seed, shared_dir, tmp_path):
+    out = tmp_path / "seed.json"
+    out.write_text(json.dumps(seed.to_dict()))
+    check = subprocess.run([sys.executable, str(shared_dir / "eval" / "check_seed.py"),
+                            str(shared_dir / "eval" / "seed-expected.json"), str(out)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+    assert "must 5/5" in check.stdout and "must_not violated 0" in check.stdout
+
+
+def test_seed_us_operation_killed_al_qurayshi_in_syria_in_february(seed):
+    killing = next(r for r in seed.relations if r.predicate == "killed" and r.object.startswith("person/abu-ibrahim"))
+    assert label(seed, killing.subject) == "MilitaryOperation:operation"
+    ev = next(e for e in seed.events if e.id == killing.event)
+    assert ev.time.value == "2022-02" and ev.time.text == "February this year"
+    assert "place/geonames-163843" in {a.entity for a in ev.args("place")}  # Syria
+    operation = next(e for e in seed.events if e.id == killing.subject)
+    assert arg_labels(seed, operation, "agent") == {"United States"}
+
+
+def test_seed_calls_are_calls_not_attacks(seed):
+    assert ("ISIS", "calledFor", "Attack:attacks") in triples(seed)
+    assert ("Abu-Omar al-Muhajir", "calledFor", "Attack:attacks") in triples(seed)
+    called = [e for e in seed.events if e.type == "Attack" and e.modality == "called-for"]
+    assert called and all(not any(r.event == e.id and r.predicate == "attacked" for r in seed.relations)
+                          for e in called)
+    assert not any(r.predicate == "attacked" and r.subject == "organization/isis" for r in seed.relations)
+
+
+def test_seed_entities(seed):
+    by_id = {e.id: e for e in seed.entities}
+    muhajir = by_id["person/abu-omar-al-muhajir"]
+    assert "Al-Muhajir" in muhajir.aliases
+    qurayshi = by_id["person/abu-ibrahim-al-hashimi-al-qurayshi"]
+    assert "Hajji Abdullah" in qurayshi.aliases
+    assert "Islamic State" in by_id["organization/isis"].aliases
+    beer_sheva = next(e for e in seed.entities if any(m.text == "Beer Sheva" for m in e.mentions))
+    assert (beer_sheva.type, beer_sheva.country, beer_sheva.geonames_id) == ("Place", "Israel", 295530)
+    donbas = next(e for e in seed.entities if e.label == "Donbas")
+    assert (donbas.type, donbas.country) == ("Place", "Ukraine")
+    assert not any(e.type == "Person" and e.label in ("Beer Sheva", "Donbas") for e in seed.entities)
+
+
+def test_seed_offsets_point_into_the_text(seed, seed_article):
+    text = seed_article.text
+    for e in seed.entities:
+        assert all(text[m.start:m.end] == m.text for m in e.mentions)
+    for ev in seed.events:
+        assert text[ev.trigger.start:ev.trigger.end] == ev.trigger.text
+        assert text[ev.sentence.start:ev.sentence.end] == ev.sentence.text
+        assert all(text[a.start:a.end] == a.text for a in ev.arguments)
+
+
+def test_output_is_deterministic_and_ordered(extractor, seed_article, seed):
+    again = extractor.extract(seed_article)
+    assert again.to_dict() == seed.to_dict()
+    starts = [min(m.start for m in e.mentions) for e in seed.entities]
+    assert starts == sorted(starts)
+    assert [e.trigger.start for e in seed.events] == sorted(e.trigger.start for e in seed.events)
+    assert [e.id for e in seed.events] == [f"ev{n}" for n in range(1, len(seed.events) + 1)]
+
+
+# --- events: voice, nominal triggers, relative clauses ------------------------------------------------------------
+
+
+def test_active_and_passive_voice(extractor):
+    active = run(extractor, "Taliban fighters killed two police officers in Kabul.")
+    passive = run(extractor, "Two police officers were killed by Taliban fighters in Kabul.")
+    for x in (active, passive):
+        killing = event(x, "killed")
+        assert killing.type == "Killing"
+        assert arg_labels(x, killing, "agent") == {"Taliban fighters"}
+        (victim,) = arg_labels(x, killing, "victim")
+        assert victim.lower() == "two police officers"
+        assert arg_labels(x, killing, "place") == {"Kabul"}
+
+
+def test_nominal_invasion_with_possessor(extractor):
+    x = run(extractor, "Europe condemned Russia's invasion of Ukraine.")
+    assert ("Russia", "invaded", "Ukraine") in triples(x)
+
+
+def test_relative_clause_agent(extractor):
+    x = run(extractor, "Police arrested John Smith, who assassinated the mayor of Springfield.")
+    assassination = event(x, "assassinated")
+    assert arg_labels(x, assassination, "agent") == {"John Smith"}
+    assert arg_labels(x, assassination, "victim") == {"mayor"}
+    arrest = event(x, "arrested")
+    assert arg_labels(x, arrest, "target") == {"John Smith"}
+
+
+def test_agentless_arrest_keeps_someone_as_subject(extractor):
+    x = run(extractor, "A man linked to Hamas was arrested yesterday.")
+    arrest = next(r for r in x.relations if r.predicate == "arrested")
+    assert arrest.subject is None and label(x, arrest.object) == "man"
+    assert ("man", "affiliatedWith", "Hamas") in triples(x)
+    assert event(x, "arrested").time.value == "2022-04-19"
+
+
+# --- modality -----------------------------------------------------------------------------------------------------
+
+
+def test_called_for_is_not_asserted(extractor):
+    x = run(extractor, "The leader of al-Shabaab urged his followers to carry out attacks on Kenyan hotels.")
+    attack = event(x, "attacks")
+    assert attack.modality == "called-for"
+    call = event(x, "urged")
+    assert call.type == "CallForAction"
+    assert attack.id in {a.entity for a in call.args("topic")}
+    assert not any(r.predicate == "attacked" for r in x.relations)
+
+
+def test_negation_and_hypothetical(extractor):
+    x = run(extractor, "Hamas did not attack the border post. Hezbollah could attack Haifa if talks fail.")
+    assert event(x, "attack").modality == "negated"
+    hypothetical = [e for e in x.events if e.trigger.text == "attack"][1]
+    assert hypothetical.modality == "hypothetical"
+    assert not any(r.predicate == "attacked" for r in x.relations)
+
+
+def test_threat(extractor):
+    x = run(extractor, "Boko Haram threatened to bomb churches in Maiduguri.")
+    bombing = event(x, "bomb")
+    assert bombing.modality == "threatened"
+    assert ("Boko Haram", "threatened", "Attack:bomb") in triples(x)
+
+
+def test_according_to_is_reported_with_source(extractor):
+    x = run(extractor, "According to Amnesty International, soldiers killed 40 villagers in Mali.")
+    killing = event(x, "killed")
+    assert killing.modality == "reported"
+    assert killing.source == "organization/amnesty-international"
+
+
+# --- appositions, titles, aliases ---------------------------------------------------------------------------------
+
+
+def test_titles_and_appositions(extractor):
+    x = run(extractor, "French president Emmanuel Macron met Jane Doe, a spokeswoman for Hezbollah, and "
+                       "Ali Hassan, chief economist of the World Bank.")
+    t = triples(x)
+    assert ("Emmanuel Macron", "leaderOf", "France") in t
+    assert ("Jane Doe", "spokespersonOf", "Hezbollah") in t
+    works = next(r for r in x.relations if r.predicate == "worksFor")
+    assert label(x, works.subject) == "Ali Hassan" and label(x, works.object) == "World Bank"
+    leader = next(r for r in x.relations if r.predicate == "leaderOf")
+    assert leader.role == "president"
+
+
+def test_aliases_resolve_to_one_stable_entity(extractor):
+    a = run(extractor, "Daesh claimed the bombing. The Islamic State said its fighters were responsible.")
+    b = run(extractor, "ISIL fighters attacked a checkpoint near Mosul.")
+    assert {e.id for e in a.entities if e.type == "Organization"} == {"organization/isis"}
+    assert "organization/isis" in {e.id for e in b.entities}
+
+
+def test_name_parts_and_also_known_as(extractor):
+    x = run(extractor, "Abu Mohammed al-Julani, also known as Ahmed al-Sharaa, spoke on Tuesday. "
+                       "Julani said the war would continue.")
+    people = [e for e in x.entities if e.type == "Person"]
+    assert len(people) == 1
+    assert {"Ahmed al-Sharaa", "Julani"} <= set(people[0].aliases)
+
+
+def test_place_not_person(extractor):
+    x = run(extractor, "Rockets hit Beer Sheva and fighting raged in the Donbas.")
+    types = {m.text: e.type for e in x.entities for m in e.mentions}
+    assert types.get("Beer Sheva") == "Place"
+    assert "Person" not in {e.type for e in x.entities if e.label in ("Beersheba", "Donbas")}
+
+
+# --- times --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("Gunmen attacked the village yesterday.", "2022-04-19"),
+        ("Gunmen attacked the village on Monday.", "2022-04-18"),
+        ("Gunmen attacked the village last month.", "2022-03"),
+        ("Gunmen attacked the village in June 2014.", "2014-06"),
+        ("Gunmen attacked the village in 2019.", "2019"),
+        ("Gunmen attacked the village on March 3, 2021.", "2021-03-03"),
+    ],
+)
+def test_times_at_their_granularity(extractor, sentence, value):
+    assert event(run(extractor, sentence), "attacked").time.value == value
+
+
+def test_relative_time_without_publication_date_keeps_text(extractor):
+    ev = event(run(extractor, "Gunmen attacked the village last month.", published=None), "attacked")
+    assert ev.time.text == "last month" and ev.time.value is None
