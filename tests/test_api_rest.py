@@ -1,0 +1,184 @@
+"""The REST resources against the real server on a real store: search, details, filters, paging, ETags, ingest and
+delete through the real extractor, analytics, exports, limits and errors."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from api_fixtures import LiveServer, build_store
+
+from api.settings import Settings
+
+ARTICLE = "wire/2022-03 attack"
+TOKEN = {"Authorization": "Bearer secret"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    store = build_store(tmp_path_factory.mktemp("rest") / "store")
+    settings = Settings(store=store, api_token="secret", max_body_bytes=100_000, cors_origins=["https://dash.example"])
+    with LiveServer(settings) as live:
+        yield live
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        yield client
+
+
+def test_search_by_alias_and_type(http):
+    r = http.get("/entities", params={"q": "daesh"})
+    assert r.status_code == 200
+    assert [e["key"] for e in r.json()["items"]] == ["organization/isis"]
+    places = http.get("/entities", params={"type": "Place"}).json()
+    assert places["total"] >= 5 and all(e["type"] == "Place" for e in places["items"])
+    assert http.get("/entities", params={"type": "Planet"}).status_code == 422
+
+
+def test_paging_headers(http):
+    r = http.get("/entities", params={"limit": 2, "offset": 2})
+    body = r.json()
+    assert len(body["items"]) == 2 and body["offset"] == 2
+    assert r.headers["X-Total-Count"] == str(body["total"])
+    links = r.headers["Link"]
+    assert 'rel="next"' in links and 'rel="prev"' in links and "offset=4" in links
+    everything = http.get("/entities", params={"limit": 1000}).json()["items"]
+    assert [e["key"] for e in body["items"]] == [e["key"] for e in everything[2:4]]
+
+
+def test_entity_detail_with_relations_and_events(http):
+    r = http.get("/entities/organization/isis")
+    assert r.status_code == 200
+    isis = r.json()
+    assert isis["label"] == "ISIS" and {"Daesh", "Islamic State"} <= set(isis["aliases"])
+    assert [rel["predicate"] for rel in isis["relations_out"]["items"]] == ["attacked"]
+    assert isis["relations_out"]["items"][0]["sentence"] == "ISIS attacked Kabul in March 2022."
+    spokesman = isis["relations_in"]["items"][0]
+    assert spokesman["predicate"] == "spokespersonOf" and spokesman["subject"]["id"] == "person/abu-omar-al-muhajir"
+    assert spokesman["event"] is None and spokesman["role"] == "spokesman"
+    assert [e["type"] for e in isis["events"]["items"]] == ["Attack"]
+    assert isis["articles"][0]["id"] == ARTICLE
+    assert http.get("/entities/organization/nobody").status_code == 404
+
+
+def test_neighbors(http):
+    r = http.get("/entities/organization/isis/neighbors", params={"depth": 2})
+    keys = {n["key"] for n in r.json()["nodes"]}
+    assert keys == {"organization/isis", "person/abu-omar-al-muhajir", "place/geonames-1138958"}
+    assert http.get("/entities/organization/isis/neighbors", params={"depth": 9}).status_code == 422
+
+
+def test_event_filters(http):
+    def ids(**params):
+        r = http.get("/events", params=params)
+        assert r.status_code == 200, r.text
+        return [e["id"] for e in r.json()["items"]]
+
+    assert ids(type="Attack") == [f"{ARTICLE}/ev3", f"{ARTICLE}/ev1"]  # undated first, then by time
+    assert ids(actor="organization/isis") == [f"{ARTICLE}/ev1"]
+    assert ids(place="place/geonames-1149361") == [f"{ARTICLE}/ev1"]  # Kabul lies in Afghanistan
+    assert ids(modality="called-for") == [f"{ARTICLE}/ev3"]
+    assert ids(**{"from": "2022-03-15"}) == [f"{ARTICLE}/ev1"]  # a March 2022 event overlaps the 15th
+    assert ids(**{"from": "2022-02", "to": "2022-02-28"}) == [f"{ARTICLE}/ev4"]
+    assert http.get("/events", params={"from": "March 2022"}).status_code == 422
+    assert http.get("/events", params={"type": "Picnic"}).status_code == 422
+
+
+def test_event_detail(http):
+    r = http.get(f"/events/{ARTICLE}/ev2")
+    event = r.json()
+    assert event["type"] == "CallForAction" and event["trigger"] == "called for"
+    assert [(role["role"], role["node"]["id"]) for role in event["roles"]] == [
+        ("agent", "person/abu-omar-al-muhajir"), ("topic", f"{ARTICLE}/ev3")]
+    assert [rel["predicate"] for rel in event["relations"]] == ["calledFor"]
+    assert http.get(f"/events/{ARTICLE}/ev99").status_code == 404
+    assert http.get("/events/no-slash").status_code == 404
+
+
+def test_relations_filters(http):
+    r = http.get("/relations", params={"predicate": "invaded"}).json()
+    assert [(x["subject"]["label"], x["object"]["label"], x["time"]) for x in r["items"]] == [
+        ("Russia", "Ukraine", "2022-02-24")]
+    assert http.get("/relations", params={"subject": "person/abu-omar-al-muhajir"}).json()["total"] == 2
+    assert http.get("/relations", params={"to": "2022-02-28"}).json()["total"] == 1
+    assert http.get("/relations", params={"to": "2022-03-01"}).json()["total"] == 2  # March 2022 overlaps
+
+
+def test_articles(http):
+    listing = http.get("/articles").json()
+    assert [a["id"] for a in listing["items"]] == [ARTICLE]
+    article = http.get(f"/articles/{ARTICLE}").json()
+    assert article["headline"] == "Attacks and calls" and article["published"] == "2022-03-20"
+    assert len(article["events"]) == 4 and len(article["relations"]) == 4
+    assert http.get("/articles/unknown").status_code == 404
+
+
+def test_etag_and_304(http):
+    first = http.get("/entities/organization/isis")
+    tag = first.headers["ETag"]
+    again = http.get("/entities/organization/isis", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.content == b""
+
+
+def test_cors(http):
+    r = http.get("/stats", headers={"Origin": "https://dash.example"})
+    assert r.headers["access-control-allow-origin"] == "https://dash.example"
+    assert "access-control-allow-origin" not in http.get("/stats", headers={"Origin": "https://evil.example"}).headers
+
+
+def test_oversized_body_is_413(http):
+    r = http.post("/articles", content=b"x" * 200_000, headers={**TOKEN, "Content-Type": "text/plain"})
+    assert r.status_code == 413
+
+
+def test_writes_need_the_token(http):
+    assert http.post("/articles", content=b"ISIS attacked Kabul.", headers={"Content-Type": "text/plain"}).status_code == 401
+    assert http.delete(f"/articles/{ARTICLE}", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_post_then_delete_an_article(http, seed_article):
+    record = {"id": "seed", "text": seed_article.text, "title": seed_article.title, "published": seed_article.published}
+    r = http.post("/articles", json=record, headers=TOKEN)
+    assert r.status_code == 201, r.text
+    extraction = r.json()["extraction"]
+    assert r.json()["status"] == "new" and extraction["entities"]
+    assert http.post("/articles", json=record, headers=TOKEN).json()["status"] == "unchanged"
+    stored = http.get("/articles/seed").json()
+    assert {e["key"] for e in stored["entities"]} == {e["id"] for e in extraction["entities"]}
+    assert http.delete("/articles/seed", headers=TOKEN).status_code == 204
+    assert http.get("/articles/seed").status_code == 404
+    assert http.delete("/articles/seed", headers=TOKEN).status_code == 404
+
+
+def test_post_bad_articles(http):
+    headers = {**TOKEN, "Content-Type": "text/plain"}
+    assert http.post("/articles", content=b"   ", headers=headers).status_code == 400
+    assert http.post("/articles", content=b"{not json", headers={**TOKEN, "Content-Type": "application/json"}).status_code == 400
+    assert http.post("/articles", content=b"text", headers={**TOKEN, "Content-Type": "image/png"}).status_code == 415
+
+
+def test_analytics(http):
+    ranked = http.get("/analytics/centrality", params={"measure": "degree", "modality": ["asserted"]}).json()
+    assert ranked and ranked[0]["rank"] == 1
+    assert http.get("/analytics/communities").status_code == 200
+    hops = http.get("/analytics/path", params={"source": "person/abu-omar-al-muhajir", "target": "Kabul"}).json()
+    assert [h["predicate"] for h in hops] == ["spokespersonOf", "attacked"]
+    assert http.get("/analytics/path", params={"source": "ISIS", "target": "Nobody"}).status_code == 404
+    rows = http.get("/analytics/timeline", params={"granularity": "month", "type": ["Attack"]}).json()
+    assert {"period": "2022-03", "event_type": "Attack", "events": 1} in rows
+
+
+def test_export(http):
+    r = http.get("/export/gexf")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/gexf+xml")
+    assert b"Kabul" in r.content
+    assert http.get("/export/nq").status_code == 200
+    assert http.get("/export/nq", params={"type": "Attack"}).status_code == 400  # RDF dumps refuse filters
+    assert http.get("/export/pdf").status_code == 422
+
+
+def test_stats_and_health(http):
+    stats = http.get("/stats").json()
+    assert stats["articles"] == 1 and stats["events_by_type"]["Attack"] == 2
+    assert http.get("/health").json()["status"] == "ok"
