@@ -29,6 +29,7 @@ from extract.model import Article, Entity, Event, Extraction, Relation
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
 
 Triple = tuple[URIRef, URIRef, Node]
+PARTICIPANT_ROLES = ("agent", "target", "victim", "place")
 Quad = tuple[URIRef, URIRef, Node, URIRef]
 
 # The datatype of a time value follows its granularity: a day, a month or a year.
@@ -117,7 +118,7 @@ class _Builder:
         self.article, self.extraction, self.iris = article, extraction, iris
         self.article_iri = iris.article(article.id)
         self.entity_keys = {e.id for e in extraction.entities}
-        self.event_ids = {e.id for e in extraction.events}
+        self.event_ids = _events_to_keep(extraction, self.entity_keys)
         self.labels = {e.id: e.label for e in extraction.entities}
         self.triples: list[Triple] = []
         self.entities: dict[URIRef, EntityDescription] = {}
@@ -126,7 +127,8 @@ class _Builder:
         for entity in extraction.entities:
             self._entity(entity, places_by_name)
         for event in extraction.events:
-            self._event(event)
+            if event.id in self.event_ids:
+                self._event(event)
         for number, relation in enumerate(extraction.relations, start=1):
             self._relation(number, relation)
 
@@ -206,7 +208,9 @@ class _Builder:
         self.add(e, RDFS.label, Literal(self._event_label(event)))
         self.add(e, EKG.modality, Literal(event.modality))
         for argument in event.arguments:
-            self.add(e, EKG[argument.role], self.node(argument.entity))
+            target = self.node(argument.entity)
+            if (argument.role == "topic") == (argument.entity in self.event_ids):  # topics are events, roles entities
+                self.add(e, EKG[argument.role], target)
         if event.time is not None:
             self.add(e, EKG.time, time_literal(event.time.value))
             self.add(e, EKG.timeText, _optional(event.time.text))
@@ -256,6 +260,28 @@ class _Builder:
 
     def _event_sentence(self, event_id: str | None):
         return next((e.sentence for e in self.extraction.events if e.id == event_id), None)
+
+
+def _events_to_keep(extraction: Extraction, entity_keys: set[str]) -> set[str]:
+    """Ids of the events worth a node: those with a participant entity (agent, target, victim or place), those a
+    relation refers to, and the topics of the events kept (what was called for, threatened, stated).
+
+    An event none of that applies to ("attacks continue across the country") has nothing to connect to; the shapes in
+    ontology/shapes.ttl call it malformed, so it is left out of the graph.
+    """
+    kept = {
+        event.id
+        for event in extraction.events
+        if any(a.role in PARTICIPANT_ROLES and a.entity in entity_keys for a in event.arguments)
+    }
+    event_ids = {event.id for event in extraction.events}
+    kept |= {ref for r in extraction.relations for ref in (r.subject, r.object, r.event) if ref in event_ids}
+    topics = {e.id: [a.entity for a in e.args("topic") if a.entity in event_ids] for e in extraction.events}
+    frontier = set(kept)
+    while frontier:  # topics of topics: a call for a threat of an attack
+        frontier = {t for event_id in frontier for t in topics[event_id]} - kept
+        kept |= frontier
+    return kept
 
 
 def _optional(value: str | None) -> Literal | None:

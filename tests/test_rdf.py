@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.namespaces import EKG, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
-from graph.rdf import article_rdf, time_literal
+from graph.rdf import PARTICIPANT_ROLES, article_rdf, time_literal
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +121,38 @@ def test_seed_through_the_real_extractor(seed_article, extractor):
     rdf = article_rdf(seed_article, extraction, IRIs())
     entity_iris = {IRIs().entity(e.id) for e in extraction.entities}
     assert entity_iris <= set(rdf.entities)  # plus the countries its places lie in
-    assert len([t for t in rdf.triples if t[1] == RDF.type and str(t[2]).startswith(str(EKG))]) >= len(
-        extraction.events
-    )
+    iris = IRIs()
+    written = {s for s, p, o in rdf.triples if p == EKG.modality}
+    with_participants = {
+        iris.event(seed_article.id, e.id)
+        for e in extraction.events
+        if any(a.role in PARTICIPANT_ROLES and a.entity in {x.id for x in extraction.entities} for a in e.arguments)
+    }
+    assert with_participants <= written <= {iris.event(seed_article.id, e.id) for e in extraction.events}
     assert len([t for t in rdf.triples if t[1] == RDF.type and t[2] == RDF.Statement]) <= len(extraction.relations)
     # every entity of the article is mentioned in it
     mentioned = {s for s, p, o in rdf.triples if p == EKG.mentionedIn}
     assert mentioned == entity_iris
+
+
+def test_events_with_nothing_to_connect_to_are_left_out(hand_extractions):
+    from extract.model import Argument, Event, Extraction, Relation, Span
+
+    article, extraction = hand_extractions[1]
+    loose = Event("ev9", "Attack", "asserted", Span("attacked", 23, 31), extraction.events[0].sentence,
+                  [Argument("agent", "fighters", 14, 22, None)])
+    topic_of_loose = Event("ev10", "Attack", "called-for", Span("attacked", 23, 31), extraction.events[0].sentence)
+    call = Event("ev11", "CallForAction", "asserted", Span("attacked", 23, 31), extraction.events[0].sentence,
+                 [Argument("topic", "attacked", 23, 31, "ev12"), Argument("topic", "Hadera", 32, 38, "organization/isis")])
+    called = Event("ev12", "Attack", "called-for", Span("attacked", 23, 31), extraction.events[0].sentence)
+    extra = Extraction(article.id, extraction.entities, [*extraction.events, loose, topic_of_loose, call, called],
+                       extraction.relations)
+    rdf = article_rdf(article, extra, IRIs())
+    written = {str(s).rsplit("/", 1)[1] for s, p, o in rdf.triples if p == EKG.modality}
+    assert written == {"ev1"}  # ev9-ev12 have no participant entity and nothing that is kept refers to them
+    extra.relations = [*extraction.relations, Relation("organization/isis", "calledFor", "ev12", "ev11", 0.5)]
+    rdf = article_rdf(article, extra, IRIs())
+    written = {str(s).rsplit("/", 1)[1] for s, p, o in rdf.triples if p == EKG.modality}
+    assert written == {"ev1", "ev11", "ev12"}  # the relation refers to both
+    call_iri = rdf.iris.event(article.id, "ev11")
+    assert objects(rdf, call_iri, EKG.topic) == [rdf.iris.event(article.id, "ev12")]  # not the entity "topic"

@@ -23,7 +23,7 @@ BaseIriOption = Annotated[
     str | None, typer.Option("--base-iri", help="Namespace of minted IRIs (default: EVENTKG_BASE_IRI).")
 ]
 
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one line per message, also in logs
 
 
 @app.command("ingest")
@@ -58,6 +58,7 @@ def ingest_command(
         TimeElapsedColumn(),
         console=_err,
         transient=True,
+        disable=not _err.is_terminal,  # in a log or a pipe: plain lines as they happen, no live display
     )
     task = progress.add_task("ingest", total=None, rate="-")
 
