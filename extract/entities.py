@@ -151,9 +151,11 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
     if ent.label_ in ("GPE", "LOC", "FAC"):
         return "Place", place
     if ent.label_ == "PERSON":
-        # The statistical NER reads unfamiliar place names as people ("Beer Sheva"); a known place wins.
-        return ("Place", place) if place is not None and (place.population >= 50_000 or place.geonames_id is None
-                                                          or place.country is None) else ("Person", None)
+        # The statistical NER reads unfamiliar place names as people ("Beer Sheva"); a known place wins where the
+        # words say place ("in Hadera") or it is a country. Many people share a town's name ("Lincoln", "Kennedy").
+        after_locative = ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "at", "near", "across", "outside")
+        return ("Place", place) if place is not None and (after_locative or place.country is None) \
+            else ("Person", None)
     if ent.label_ == "ORG":
         return ("Place", place) if place is not None and place.country is None else ("Organization", None)
     return None  # nationality adjectives are not entities of their own

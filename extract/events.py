@@ -70,6 +70,10 @@ def _candidate(token: Token) -> EventCandidate | None:
         if etype == "Statement" and lemma in lexicon.CALL_VERBS and any(c.dep_ == "xcomp" for c in token.children):
             etype = "CallForAction"
         return EventCandidate(etype, token, token, confidence=0.8)
+    if pos in ("NOUN", "PROPN") and lemma in lexicon.KILLER_NOUNS:
+        holder = _killer_holder(token)
+        return EventCandidate("Killing", token, _governing_verb(token), args=[("agent", holder)] if holder else [],
+                              confidence=0.7) if holder is not None else None
     if pos in ("NOUN", "PROPN"):
         etype = NOUN_INDEX.get(lemma)
         if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
@@ -78,6 +82,14 @@ def _candidate(token: Token) -> EventCandidate | None:
     if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj"):
         return EventCandidate(ADJ_INDEX[lemma], token, _governing_verb(token), confidence=0.6)
     return None
+
+
+def _killer_holder(noun: Token) -> Token | None:
+    """Who an agent noun names: "Kennedy's assassin, Lee Harvey Oswald", "John Wilkes Booth, assassin of Lincoln",
+    "King assassin James Earl Ray"."""
+    if noun.dep_ in ("appos", "compound") and noun.head.ent_type_ == "PERSON":
+        return noun.head
+    return next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
 
 
 def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
@@ -187,6 +199,8 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 else:
                     role = patient_role
                 _add_with_conj(add, role, obj)
+        elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
+            add((patient_role, child))  # "King assassin James Earl Ray"
         elif dep in ("compound", "nmod", "amod") and (child.ent_type_ or word in index.gazetteer.demonyms):
             entity = index.entity_at(child) or _demonym_entity(child, index)
             if entity is None:
@@ -232,6 +246,11 @@ def clause_subject(verb: Token) -> Token | None:
             return subject
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return verb.head
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "acted alone in killing Kennedy"
+            verb = verb.head.head
+            if verb.pos_ == "VERB" and verb.tag_ == "VBN" and verb.dep_ in ("acl", "advcl", "relcl"):
+                return verb.head if verb.dep_ != "advcl" else clause_subject(verb.head)  # "X, convicted of killing Y"
+            continue
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
             obj = _child(verb.head, "dobj") or next(
                 (g for c in verb.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")

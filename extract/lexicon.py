@@ -48,6 +48,8 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Battle": ("battle", "clash", "fighting", "skirmish", "firefight", "combat", "confrontation"),
     "Proclamation": ("proclamation",),
 }
+# Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
+KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
 # Adjectives that are triggers when predicated or attributive ("six people were dead", "dead soldiers").
 ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead",), "Injury": ("injured", "wounded", "hurt")}
 
