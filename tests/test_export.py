@@ -260,6 +260,8 @@ def test_cli_analyze_prints_tables_and_json(hand_store):
     "args, message",
     [
         (["analyze", "ego", "Atlantis"], "error: no entity named 'Atlantis'"),
+        (["analyze", "path", "Abu-Omar al-Muhajir", "Hadera", "--predicate", "calledFor", "--predicate", "attacked"],
+         "error: no connection between Abu-Omar al-Muhajir and Hadera (with the filters given)"),
         (["analyze", "path", "ISIS"], "error: path takes 2 entities, got 1"),
         (["analyze", "path", "ISIS", "Europe", "--predicate", "attacked"], "error: no entity named 'Europe'"),
         (["analyze", "centrality", "--event-type", "Bombing"], "error: unknown --event-type 'Bombing'"),

@@ -112,7 +112,7 @@ def analyze(
             else:
                 columns, result = _analyse(analysis, project(kg, **filters), given, measure, top, radius)
         except (UnknownEntity, nx.NetworkXNoPath, ValueError) as err:
-            _fail(str(err).strip("'\""))
+            _fail(str(err))
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     elif analysis is Analysis.path:
