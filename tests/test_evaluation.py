@@ -254,3 +254,9 @@ def test_dev_scores_do_not_drop_below_the_recorded_ones(dataset, data, extractor
     result = evaluate(dataset, data / dataset, extractor, split=recorded["split"], limit=recorded["limit"])
     assert result["documents"] == recorded["documents"]
     assert regressions(result, recorded) == [], f"re-record with: eventkg eval --dataset {dataset} ... --record"
+
+
+def test_the_target_datasets_are_guarded_on_their_whole_dev_split():
+    for dataset in ("wikievents", "conll04"):
+        assert RECORDED[dataset]["split"] == "dev" and RECORDED[dataset]["limit"] is None
+    assert set(RECORDED) == set(DATASETS)
