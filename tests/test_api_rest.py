@@ -82,6 +82,8 @@ def test_event_filters(http):
     assert ids(**{"from": "2022-03-15"}) == [f"{ARTICLE}/ev1"]  # a March 2022 event overlaps the 15th
     assert ids(**{"from": "2022-02", "to": "2022-02-28"}) == [f"{ARTICLE}/ev4"]
     assert http.get("/events", params={"from": "March 2022"}).status_code == 422
+    assert http.get("/events", params={"from": "0000"}).status_code == 422
+    assert http.get("/events", params={"to": "2022-02-30"}).status_code == 422
     assert http.get("/events", params={"type": "Picnic"}).status_code == 422
 
 

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, TypeVar
 
 from fastapi import Query, Request, Response
+from pydantic import AfterValidator
 
 T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
-IsoTime = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
-                                      description="ISO date, month or year; events whose time overlaps are kept.")]
+
+
+def _real_date(value: str | None) -> str | None:
+    """``2022``, ``2022-03`` or ``2022-03-15``, naming a real year, month or day (year 1 onwards)."""
+    if value is not None:
+        year, month, day = (value.split("-") + ["01", "01"])[:3]
+        date(int(year), int(month), int(day))  # ValueError (-> 422) for year 0, month 13, 30 February …
+    return value
+
+
+IsoTime = Annotated[str | None, AfterValidator(_real_date),
+                    Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                          description="ISO date, month or year; events whose time overlaps are kept.")]
 
 
 def paginated(request: Request, response: Response, page: T) -> T:
