@@ -1,0 +1,184 @@
+"""``eventkg ingest`` / ``load`` / ``delete`` / ``stats`` as a user runs them: real CLI processes, real store on disk.
+
+The crash test SIGKILLs an ingest half-way through, checks that every article it committed is whole, re-runs the same
+command and compares the result with an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from graph.ingest import ingest
+from graph.store import open_store
+
+EVENTKG = [str(Path(sys.executable).with_name("eventkg"))]  # the installed console script
+WIKIEVENTS_DOCS = 8  # a deterministic subset: the first documents of WikiEvents dev
+
+
+def run(*args: str, check_status: int | None = 0) -> subprocess.CompletedProcess:
+    result = subprocess.run([*EVENTKG, *args], capture_output=True, text=True, timeout=300, env=_env())
+    if check_status is not None:
+        assert result.returncode == check_status, result.stderr
+    return result
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONUNBUFFERED": "1", "EVENTKG_STORE": "/nonexistent-store-must-come-from-flags"}
+
+
+@pytest.fixture(scope="module")
+def wikievents_jsonl(shared_dir, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("input") / "wikievents.jsonl"
+    with path.open("w") as out, (shared_dir / "data" / "wikievents" / "dev.jsonl").open() as source:
+        for _, line in zip(range(WIKIEVENTS_DOCS), source):
+            doc = json.loads(line)
+            out.write(json.dumps({"id": doc["doc_id"], "text": doc["text"], "published": "2020-01-01"}) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean_store(wikievents_jsonl, extractor, tmp_path_factory) -> Path:
+    """The store an uninterrupted ingest of ``wikievents_jsonl`` builds (in-process, same code as the command)."""
+    from extract.readers import iter_articles
+
+    path = tmp_path_factory.mktemp("clean") / "kg"
+    with open_store(path) as kg:
+        summary = ingest(kg, iter_articles([wikievents_jsonl]), extractor)
+    assert (summary.new, summary.failed) == (WIKIEVENTS_DOCS, 0)
+    return path
+
+
+def sorted_dump(store_dir: Path) -> list[str]:
+    with open_store(store_dir, read_only=True) as kg:
+        return sorted(map(str, kg.native))
+
+
+def graphs(store_dir: Path) -> dict[str, set[str]]:
+    with open_store(store_dir, read_only=True) as kg:
+        return {
+            g.value: {str(q) for q in kg.native.quads_for_pattern(None, None, None, g)}
+            for g in kg.native.named_graphs()
+        }
+
+
+def test_ingest_reads_txt_with_sidecar_html_jsonl_and_folders(tmp_path, repo_dir):
+    corpus = tmp_path / "corpus"
+    (corpus / "nested").mkdir(parents=True)
+    seed = repo_dir / "seeds" / "isis-global-offensive"
+    (corpus / "seed.txt").write_bytes(seed.with_suffix(".txt").read_bytes())
+    (corpus / "seed.json").write_bytes(seed.with_suffix(".json").read_bytes())
+    (corpus / "nested" / "page.html").write_text(
+        "<html><head><title>Raid</title></head><body><article><p>Police arrested two men in Paris on Monday after "
+        "the attack on a synagogue, the French interior minister Gerald Darmanin said.</p></article></body></html>"
+    )
+    (corpus / "batch.jsonl").write_text(
+        json.dumps({"id": "j1", "text": "Russia invaded Ukraine in February 2022.", "published": "2022-03-01"}) + "\n"
+        + json.dumps({"id": "j2", "text": "Hamas fighters attacked Israel.", "title": "Attack"}) + "\n"
+    )
+    (corpus / "empty.txt").write_text("   \n")
+    store = tmp_path / "kg"
+
+    first = run("ingest", str(corpus), "--store", str(store), check_status=1)  # the empty file fails, the rest goes in
+    assert "4 new, 0 updated, 0 unchanged, 1 failed" in first.stdout
+    assert "empty.txt" in first.stderr and "empty article" in first.stderr
+    with open_store(store, read_only=True) as kg:
+        assert kg.article_ids() == ["isis-global-offensive", "j1", "j2", "page"]
+        (title,) = kg.select(
+            "SELECT ?t WHERE { ?a ekg:articleId 'isis-global-offensive' ; schema:headline ?t ; schema:publisher ?p }"
+        )
+        assert "global offensive" in title["t"].value  # metadata from the .json sidecar
+
+    before = sorted_dump(store)
+    again = run("ingest", str(corpus), "--store", str(store), check_status=1)
+    assert "0 new, 0 updated, 4 unchanged, 1 failed" in again.stdout
+    assert sorted_dump(store) == before
+
+    (corpus / "empty.txt").unlink()
+    (corpus / "batch.jsonl").write_text(
+        json.dumps({"id": "j1", "text": "Russia invaded Ukraine on 24 February 2022.", "published": "2022-03-01"})
+        + "\n"
+    )
+    changed = run("ingest", str(corpus), "--store", str(store))
+    assert "0 new, 1 updated, 2 unchanged, 0 failed" in changed.stdout  # j2 stays in the store: ingest never deletes
+
+
+def test_ingest_of_missing_paths_and_bad_store_fail_clearly(tmp_path):
+    missing = run("ingest", str(tmp_path / "nope.txt"), "--store", str(tmp_path / "kg"), check_status=1)
+    assert "no such file or folder" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    (tmp_path / "file").write_text("not a folder")
+    bad_store = run("ingest", str(tmp_path / "nope.txt"), "--store", str(tmp_path / "file"), check_status=2)
+    assert bad_store.stderr.startswith("error: cannot open the store")
+
+
+def test_sigkill_mid_run_leaves_whole_articles_and_a_rerun_matches_a_clean_run(tmp_path, wikievents_jsonl, clean_store):
+    killed = tmp_path / "killed"
+    expected_graphs = graphs(clean_store)
+
+    # --batch-size 1: each article is parsed and committed in turn, so the kill lands between or during writes
+    command = [*EVENTKG, "ingest", str(wikievents_jsonl), "--store", str(killed), "--batch-size", "1", "--verbose"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_env())
+    committed = 0
+    for line in process.stderr:
+        committed += line.startswith("new")
+        if committed == 2:
+            process.send_signal(signal.SIGKILL)
+            break
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+
+    partial = graphs(killed)
+    article_graphs = [g for g in partial if "/graph/article/" in g]
+    assert 2 <= len(article_graphs) < WIKIEVENTS_DOCS
+    for graph in article_graphs:
+        assert partial[graph] == expected_graphs[graph], f"{graph} is not whole"
+
+    rerun = run("ingest", str(wikievents_jsonl), "--store", str(killed))
+    assert f"{WIKIEVENTS_DOCS - len(article_graphs)} new, 0 updated, {len(article_graphs)} unchanged" in rerun.stdout
+    assert sorted_dump(killed) == sorted_dump(clean_store)
+
+
+def test_parallel_workers_build_the_same_store(tmp_path, wikievents_jsonl, extractor, clean_store):
+    from extract.readers import iter_articles
+
+    with open_store(tmp_path / "kg") as kg:
+        summary = ingest(kg, iter_articles([wikievents_jsonl]), extractor, workers=2)
+        assert (summary.new, summary.failed) == (WIKIEVENTS_DOCS, 0)
+    assert sorted_dump(tmp_path / "kg") == sorted_dump(clean_store)
+
+
+def test_load_delete_and_stats_commands(tmp_path, wikievents_jsonl, clean_store):
+    store, copy = clean_store, tmp_path / "copy"
+    with open_store(store, read_only=True) as kg:
+        kg.dump(tmp_path / "all.nq", "nq")
+        quads = len(kg)
+
+    loaded = run("load", str(tmp_path / "all.nq"), "--store", str(copy))
+    assert f"loaded {quads} quads" in loaded.stdout
+    assert sorted_dump(copy) == sorted_dump(store)
+
+    stats = json.loads(run("stats", "--store", str(copy), "--json").stdout)
+    assert stats["articles"] == WIKIEVENTS_DOCS and stats["quads"] == quads
+    assert "articles" in run("stats", "--store", str(copy)).stdout
+
+    (tmp_path / "broken.ttl").write_text("<urn:a> <urn:b> .")
+    broken = run("load", str(tmp_path / "broken.ttl"), "--store", str(copy), check_status=2)
+    assert broken.stderr.startswith("error:") and "not valid Turtle" in broken.stderr
+    assert sorted_dump(copy) == sorted_dump(store)
+
+    first_id = json.loads(wikievents_jsonl.read_text().splitlines()[0])["id"]
+    assert f"deleted {first_id}" in run("delete", first_id, "--store", str(copy)).stdout
+    with open_store(copy, read_only=True) as kg:
+        assert first_id not in kg.article_ids()
+        assert not kg.native.contains_named_graph(ox.NamedNode(str(kg.iris.article_graph(first_id))))
+    missing = run("delete", first_id, "--store", str(copy), check_status=2)
+    assert "no article" in missing.stderr
+    assert "no store" in run("stats", "--store", str(tmp_path / "none"), check_status=2).stderr
