@@ -23,7 +23,7 @@ from api.deps import Extractors, StoreBusy, Writer
 from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
 from api.settings import Settings
 from graph.analytics.entities import UnknownEntity
-from graph.sparql import QueryPool, QueryRefused, QueryTimeout, Snapshot, SparqlError
+from graph.sparql import QueryPool, QueryRefused, QueryTimeout, Snapshot, SparqlError, StoreUnavailable
 from graph.store import EventStore, StoreError
 from graph.views import InvalidFilter
 
@@ -73,12 +73,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 _STATUS = [  # most specific first
     (QueryRefused, 403),
     (QueryTimeout, 503),
+    (StoreUnavailable, 503),
     (SparqlError, 400),
     (InvalidFilter, 400),
     (UnknownEntity, 404),
     (nx.NetworkXNoPath, 404),
     (StoreBusy, 503),
     (StoreError, 503),
+    # Oxigraph raises these when a read-only snapshot loses a file to another process's compaction mid-query.
+    (OSError, 503),
+    (RuntimeError, 503),
 ]
 
 

@@ -28,6 +28,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -91,6 +92,10 @@ class QueryTimeout(SparqlError):
 
 class ResultTooLarge(SparqlError):
     """The result has more rows than the limit."""
+
+
+class StoreUnavailable(SparqlError):
+    """The store could not be read, e.g. while another process rewrote its files; trying again helps."""
 
 
 @dataclass(frozen=True)
@@ -241,6 +246,9 @@ def service_description(endpoint: str) -> str:
 # -- reading a store another process writes -------------------------------------------------------------------------
 
 
+_OPEN_ATTEMPTS = 10
+
+
 class Snapshot:
     """The store at ``path`` opened read-only, reopened when a writer (``eventkg ingest``, the server) has changed it.
 
@@ -259,10 +267,21 @@ class Snapshot:
     def current(self) -> EventStore:
         files = self._files_state()
         with self._lock:
-            if self._store is None or files != self._files:
-                self._store = EventStore(self.path, base_iri=self.base_iri, read_only=True)
-                self._files = files
-            return self._store
+            if self._store is not None and files == self._files:
+                return self._store
+            for attempt in range(_OPEN_ATTEMPTS):
+                try:
+                    self._store = EventStore(self.path, base_iri=self.base_iri, read_only=True)
+                    self._files = files
+                    return self._store
+                except (StoreError, RuntimeError) as err:
+                    # A writer compacted and deleted files between our listing and our opening: look again.
+                    failure = err
+                    time.sleep(0.01 * (attempt + 1))
+                    files = self._files_state()
+            if self._store is not None:  # the previous snapshot is still whole; use it until the writer settles
+                return self._store
+            raise StoreUnavailable(f"the store at {self.path} could not be opened: {failure}")
 
     def _files_state(self) -> tuple:
         """Name, size and modification time of the files a write changes (write-ahead log, tables, manifest)."""
@@ -376,5 +395,5 @@ def _serve(conn, path: str, base_iri: str) -> None:
             conn.send(("ok", body))
         except SparqlError as err:
             conn.send(("error", err))
-        except (StoreError, OSError) as err:
-            conn.send(("error", SparqlError(f"the store could not be read: {err}")))
+        except (StoreError, OSError, RuntimeError) as err:  # Oxigraph reports storage failures as these
+            conn.send(("error", StoreUnavailable(f"the store could not be read, try again: {err}")))

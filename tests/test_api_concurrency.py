@@ -1,0 +1,51 @@
+"""Readers keep being answered while ``eventkg ingest`` (another process) and ``POST /articles`` write the store, and
+the server sees what the other process wrote."""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+
+import httpx
+import pytest
+from api_fixtures import LiveServer, build_store
+
+from api.settings import Settings
+
+
+@pytest.fixture()
+def live(tmp_path):
+    store = build_store(tmp_path / "store")
+    with LiveServer(Settings(store=store, api_token="secret")) as server:
+        yield server
+
+
+def test_readers_are_answered_while_the_cli_and_the_api_write(live, repo_dir, seed_article):
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        with httpx.Client(base_url=live.url, timeout=60) as http:
+            while not stop.is_set():
+                statuses.append(http.get("/entities/organization/isis").status_code)
+                statuses.append(http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code)
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for thread in readers:
+        thread.start()
+    ingest = subprocess.Popen(
+        [str(repo_dir / ".venv" / "bin" / "eventkg"), "ingest", str(repo_dir / "seeds"), "--store", live.store],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    record = {"id": "posted", "text": "ISIS attacked Kabul in March 2022.", "published": "2022-03-20"}
+    posted = httpx.post(live.url + "/articles", json=record, headers={"Authorization": "Bearer secret"}, timeout=300)
+    out, err = ingest.communicate(timeout=300)
+    stop.set()
+    for thread in readers:
+        thread.join()
+    assert ingest.returncode == 0, err
+    # The API's write either got its turn or said clearly that the other process held the store.
+    assert posted.status_code == 201 or (posted.status_code == 503 and "another process" in posted.json()["detail"])
+    assert statuses and set(statuses) == {200}
+    # The server's snapshot followed the other process's writes.
+    assert httpx.get(live.url + "/articles/isis-global-offensive").status_code == 200
