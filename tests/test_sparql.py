@@ -1,0 +1,101 @@
+"""graph.sparql without HTTP: the read-only check, serialisation, the row limit, snapshots that follow another
+writer, and the worker pool's real timeout."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+
+import pyoxigraph as ox
+import pytest
+from api_fixtures import build_store
+
+from graph import sparql
+from graph.store import EventStore
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    return build_store(tmp_path_factory.mktemp("sparql-unit") / "store")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } } }",
+    "ASK { FILTER NOT EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } } } }",
+    "LOAD <http://example.org/data.ttl>",
+    "CLEAR ALL",
+    "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }",
+])
+def test_remote_access_and_updates_are_refused(query):
+    with pytest.raises(sparql.QueryRefused):
+        sparql.prepare(query)
+
+
+def test_keywords_in_comments_strings_and_names_are_not_service():
+    query = "PREFIX ex: <http://example.org/>\nSELECT ?SERVICE WHERE { # SERVICE <http://x/> {}\n" \
+            "?SERVICE ex:SERVICE 'SERVICE <http://x/> { }' }"
+    assert sparql.prepare(query).form == "SELECT"
+
+
+def test_syntax_errors_carry_the_parser_message():
+    with pytest.raises(sparql.QuerySyntaxError, match="line:1"):
+        sparql.prepare("SELECT * WHERE { ?s ?p }")
+
+
+def test_every_result_format_and_the_row_limit(store_path):
+    store = EventStore(store_path, read_only=True).native
+    query = sparql.prepare("SELECT ?e WHERE { ?e a ekg:Attack } ORDER BY ?e")
+    answer = json.loads(sparql.execute(store, query, "application/sparql-results+json"))
+    assert answer["head"]["vars"] == ["e"] and len(answer["results"]["bindings"]) == 2
+    assert sparql.execute(store, query, "text/csv").count(b"\r\n") == 3
+    assert sparql.execute(store, query, "text/tab-separated-values").startswith(b"?e\n<https://")
+    assert b"<result>" in sparql.execute(store, query, "application/sparql-results+xml")
+    with pytest.raises(sparql.ResultTooLarge):
+        sparql.execute(store, query, "text/csv", max_rows=1)
+    construct = sparql.prepare("CONSTRUCT WHERE { ?e a ekg:Attack }")
+    for media, fmt in sparql.GRAPH_FORMATS.items():
+        assert len(list(ox.parse(sparql.execute(store, construct, media), fmt[0]))) == 2
+    with pytest.raises(sparql.SparqlError):
+        sparql.execute(store, construct, "text/csv")
+
+
+def test_from_and_default_graph_choose_the_dataset(store_path):
+    store = EventStore(store_path, read_only=True)
+    entities = str(store.iris.entities_graph)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?e a ekg:Attack }"
+    ask = sparql.prepare(count)
+    assert sparql.execute(store.native, ask, "text/csv").split()[1] == b"2"
+    assert sparql.execute(store.native, ask, "text/csv", default_graph=[entities]).split()[1] == b"0"
+    from_entities = sparql.prepare(count.replace("WHERE", f"FROM <{entities}> WHERE"))
+    assert sparql.execute(store.native, from_entities, "text/csv").split()[1] == b"0"
+
+
+def test_snapshot_follows_another_writer(tmp_path):
+    path = build_store(tmp_path / "store")
+    snapshot = sparql.Snapshot(path)
+    first = snapshot.current()
+    assert snapshot.current() is first  # nothing changed: no reopening
+    writer = EventStore(path)
+    writer.delete_article("wire/2022-03 attack")
+    writer.close()
+    assert snapshot.current() is not first
+    assert snapshot.current().stats()["articles"] == 0
+
+
+def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
+    pool = sparql.QueryPool(store_path, size=1, timeout=1.0)
+    try:
+        quick = sparql.Job(sparql.prepare("ASK { ?s ?p ?o }"), "application/sparql-results+json")
+        assert json.loads(pool.run(quick))["boolean"] is True
+        before = {p.pid for p in multiprocessing.active_children()}
+        with pytest.raises(sparql.QueryTimeout):
+            pool.run(sparql.Job(sparql.prepare(SLOW), "text/csv"))  # would run for days
+        after = {p.pid for p in multiprocessing.active_children()}
+        assert len(after) == len(before) and not after & before  # its worker was killed, a new one started
+        assert json.loads(pool.run(quick))["boolean"] is True  # a fresh worker took the killed one's place
+    finally:
+        pool.close()
