@@ -119,6 +119,15 @@ def test_graphml_reads_back_statement_by_statement(G):
         assert back == {k: value for k, value in data.items() if value is not None}
 
 
+def test_graphml_reads_into_igraph_where_it_is_installed(G, tmp_path):
+    igraph = pytest.importorskip("igraph")
+    path = tmp_path / "g.graphml"
+    path.write_bytes(written(write_graphml, G))
+    graph = igraph.Graph.Read_GraphML(str(path))
+    assert (graph.vcount(), graph.ecount(), graph.is_directed()) == (len(G), G.number_of_edges(), True)
+    assert sorted(graph.es["predicate"]) == sorted(p for _, _, p in G.edges(data="predicate"))
+
+
 def test_graphml_output_is_deterministic():
     assert written(write_graphml, example_projection()) == written(write_graphml, example_projection(reverse=True))
 
