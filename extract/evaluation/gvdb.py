@@ -73,8 +73,11 @@ def _document(row: dict) -> GoldDocument:
 
 def _filler(slot: str, field: dict, text: str) -> GoldFiller | None:
     start, end = field.get("startIndex", -1), field.get("endIndex", -1)
-    if start < 0 or end <= start:
+    value = text[start:end] if 0 <= start < end else ""
+    if not value.strip():
         return None
+    # Annotators sometimes took a space with the name ("Milwaukee "): keep the name only.
+    start, end = start + len(value) - len(value.lstrip()), end - (len(value) - len(value.rstrip()))
     value = text[start:end]
     others = tuple((m.start(), m.end()) for m in re.finditer(re.escape(value), text) if m.start() != start)
     return GoldFiller(slot=slot, mentions=((start, end), *others), text=value)
