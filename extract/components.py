@@ -87,8 +87,9 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
     arguments, seen = [], set()
     for role, token in candidate.args:
         entity = index.entity_at(token)
-        if role == "place" and (entity is None or index.entities[entity].type != "Place"):
-            continue
+        is_place = entity is not None and index.entities[entity].type == "Place"
+        if (role == "place") != is_place and (role == "place" or role == "victim"):
+            continue  # a place is where, never who died; "place" arguments are places
         span = index.span_of(token)
         key = (role, entity or span.start_char)
         if key not in seen:

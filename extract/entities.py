@@ -40,6 +40,8 @@ class EntityIndex:
         or a new unnamed actor for a people noun."""
         if token.i in self.token_entity:
             return self.token_entity[token.i]
+        if token.dep_ == "appos" and token.head.i in self.token_entity:  # "Oswald, the man who ..." is Oswald
+            return self.token_entity[token.head.i]
         lower = token.lower_
         if lower in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") and token.head.head is not token:
             return self.entity_at(token.head.head)

@@ -54,7 +54,8 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventCandidate]:
     by_trigger = {e.trigger.i: e for e in events}
     for event in events:
         _arguments(event, index)
-        _modality(event)
+        if event.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS:  # "the assassin" names a deed that was done
+            _modality(event)
     for event in events:
         _causes(event, by_trigger)
     return events
@@ -67,6 +68,10 @@ def _candidate(token: Token) -> EventCandidate | None:
         etype = VERB_INDEX.get(lemma)
         if etype is None or not _verb_fits(token, lemma, etype):
             return None
+        if etype == "Attack" and any(c.lower_ in ("fatally", "dead", "death", "mortally") or
+                                     (c.dep_ == "prep" and any(g.lower_ == "death" for g in c.children))
+                                     for c in token.children):
+            etype = "Killing"  # "fatally shot", "shot dead", "stabbed to death"
         if etype == "Statement" and lemma in lexicon.CALL_VERBS and any(c.dep_ == "xcomp" for c in token.children):
             etype = "CallForAction"
         return EventCandidate(etype, token, token, confidence=0.8)
@@ -89,7 +94,17 @@ def _killer_holder(noun: Token) -> Token | None:
     "King assassin James Earl Ray"."""
     if noun.dep_ in ("appos", "compound") and noun.head.ent_type_ == "PERSON":
         return noun.head
-    return next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if noun.dep_ == "attr":  # "Oswald was the lone assassin"
+        subject = _child(noun.head, "nsubj")
+        if subject is not None and subject.ent_type_ == "PERSON":
+            return subject
+    appos = next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if appos is None and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 1].text == ",":
+        # "Kennedy's assassin, Lee Harvey Oswald, ..." when the parser misses the apposition
+        following = noun.doc[noun.i + 2]
+        if following.ent_type_ == "PERSON" and following.ent_iob_ == "B":
+            appos = next(e for e in noun.doc.ents if e.start == following.i).root
+    return appos
 
 
 def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
@@ -152,6 +167,10 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
         else:
             agent = clause_subject(trigger)
             patient = _child(trigger, "dobj")
+            if agent is not None and agent.lemma_.lower() in lexicon.WEAPONS | {"shot", "round", "blast"}:
+                # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
+                event.instruments.append(agent)
+                agent = clause_subject(agent.head) if agent.dep_ in ("dobj", "pobj") else None
             if event.type == "Death":
                 agent, patient = None, agent
             if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
@@ -210,6 +229,11 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 add(("place", child))
             else:
                 add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
+    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not any(r == patient_role for r, _ in event.args):
+        holder = next((t for r, t in event.args if r == "agent"), None)
+        possessor = _child(holder, "poss") if holder is not None else None
+        _add_with_conj(add, patient_role, possessor)  # "William McKinley's assassin Leon Czolgosz"
+    _convicted_agent(event)
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
@@ -221,6 +245,26 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _convicted_agent(event: EventCandidate) -> None:
+    """"X was convicted of (the) killing (of) Y", "X, suspected of the assassination of Y": the person the verdict or
+    suspicion is about did the deed."""
+    if any(r == "agent" for r, _ in event.args):
+        return
+    node = event.trigger
+    if node.dep_ not in ("pobj", "pcomp") or node.head.lower_ not in ("of", "for", "with"):
+        return
+    judged = node.head.head
+    if judged.lemma_.lower() not in lexicon.VERDICT_WORDS:
+        return
+    person = _child(judged, "nsubjpass") or _child(judged, "nsubj")
+    if person is None and judged.dep_ in ("acl", "appos", "amod", "relcl"):
+        person = judged.head
+    if person is not None:
+        event.args.append(("agent", person))
+        if judged.lemma_.lower() in lexicon.SUSPICION_WORDS:
+            event.modality, event.source = "reported", None
 
 
 def _demonym_entity(token: Token, index: EntityIndex) -> str | None:
@@ -243,13 +287,18 @@ def clause_subject(verb: Token) -> Token | None:
     for _ in range(6):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
         if subject is not None:
+            if subject.lower_ in lexicon.RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head  # "the shots that killed Kennedy" -> shots
             return subject
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "acted alone in killing Kennedy"
             verb = verb.head.head
-            if verb.pos_ == "VERB" and verb.tag_ == "VBN" and verb.dep_ in ("acl", "advcl", "relcl"):
-                return verb.head if verb.dep_ != "advcl" else clause_subject(verb.head)  # "X, convicted of killing Y"
+            if verb.lemma_.lower() in lexicon.VERDICT_WORDS:  # "X (was) convicted of killing Y": X did it
+                judged = _child(verb, "nsubjpass") or _child(verb, "nsubj")
+                if judged is None and verb.dep_ in ("acl", "relcl", "appos", "amod"):
+                    judged = verb.head
+                return judged
             continue
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
             obj = _child(verb.head, "dobj") or next(

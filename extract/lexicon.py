@@ -50,6 +50,10 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
 }
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
+# Verdicts and suspicions whose "of"/"for"/"with" phrase names a deed their subject did ("convicted of killing Y").
+SUSPICION_WORDS = {"suspect", "accuse", "allege", "charge", "blame", "indict", "arrest", "detain", "question"}
+VERDICT_WORDS = SUSPICION_WORDS | {"convict", "guilty", "sentence", "jail", "imprison", "execute", "try", "responsible",
+                                   "serve", "prosecute", "acquit", "confess", "admit", "plead"}
 # Adjectives that are triggers when predicated or attributive ("six people were dead", "dead soldiers").
 ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead",), "Injury": ("injured", "wounded", "hurt")}
 
@@ -112,7 +116,7 @@ WEAPONS = {
     "bomb", "ied", "explosive", "device", "gun", "rifle", "pistol", "handgun", "firearm", "knife", "machete", "grenade",
     "rocket", "missile", "mortar", "drone", "dynamite", "vest", "artillery", "shell", "car", "truck", "vehicle",
     "weapon", "ak-47", "kalashnikov", "shotgun", "bullet", "ammunition", "landmine", "mine", "tank", "helicopter",
-    "aircraft", "plane", "jet", "fighter", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
+    "aircraft", "plane", "jet", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
     "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
 }
 # Prepositions after which a place is where the event happened.
