@@ -139,3 +139,14 @@ def test_seed_and_wikievents_through_the_real_extractor_conform(
         assert kg.stats()["articles"] == len(articles)
         ok, report = conforms(union(kg), shapes)
     assert ok, report
+
+
+def test_the_synthetic_benchmark_graph_conforms(tmp_path, shapes):
+    from bench.synthetic import write_synthetic
+
+    write_synthetic(tmp_path / "synthetic.nq", quads=3000)
+    with open_store(tmp_path / "kg") as kg:
+        kg.load(tmp_path / "synthetic.nq")
+        assert kg.stats()["articles"] > 5
+        ok, report = conforms(union(kg), shapes)
+    assert ok, report
