@@ -83,6 +83,9 @@ def _candidate(token: Token) -> EventCandidate | None:
         etype = NOUN_INDEX.get(lemma)
         if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
             return None
+        if token.dep_ == "compound" and (token.head.lemma_.lower() in NOUN_INDEX or
+                                         token.head.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS):
+            return None  # "suicide bombing", "murder suspect", "assassination attempt": the head is the event
         return EventCandidate(etype, token, _governing_verb(token), confidence=0.7)
     if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj"):
         return EventCandidate(ADJ_INDEX[lemma], token, _governing_verb(token), confidence=0.6)
@@ -127,6 +130,9 @@ def _noun_fits(noun: Token, lemma: str) -> bool:
     """A noun such as "operation" or "strike" counts when a modifier or argument marks it as violent or as a call."""
     children = list(noun.children)
     words = {c.lemma_.lower() for c in children}
+    if lemma == "attempt":  # "assassination attempt", "bombing attempt"
+        return any(c.dep_ in ("compound", "amod") and NOUN_INDEX.get(c.lemma_.lower()) in ("Attack", "Killing")
+                   for c in children)
     if lemma == "order" and noun.i > 0 and noun.doc[noun.i - 1].lower_ == "in":
         return False  # "in order to"
     if lemma in ("call", "appeal", "plea", "demand", "request", "order"):
@@ -218,6 +224,9 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 else:
                     role = patient_role
                 _add_with_conj(add, role, obj)
+                if word == "of":  # "the assassination of X by Y": the parser often hangs "by Y" on X
+                    for by in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"):
+                        _add_with_conj(add, "agent", _child(by, "pobj"))
         elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
             add((patient_role, child))  # "King assassin James Earl Ray"
         elif dep in ("compound", "nmod", "amod") and (child.ent_type_ or word in index.gazetteer.demonyms):

@@ -30,7 +30,7 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Attack": (
         "attack", "bombing", "explosion", "blast", "shooting", "assault", "strike", "airstrike", "raid", "ambush",
         "shelling", "stabbing", "gunfire", "detonation", "firebombing", "car-bombing", "hijacking", "siege",
-        "onslaught", "rampage", "sabotage", "gunbattle", "barrage",
+        "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt",
     ),
     "Killing": ("killing", "murder", "assassination", "execution", "massacre", "slaughter", "beheading", "homicide",
                 "slaying", "bloodshed", "genocide", "carnage"),

@@ -11,7 +11,14 @@ import json
 from pathlib import Path
 
 from extract.evaluation.mappings import CONLL04_RELATIONS
-from extract.evaluation.scoring import GoldDocument, GoldRelation, Score, predicted_relations, relation_weight, score_items
+from extract.evaluation.scoring import (
+    GoldDocument,
+    GoldRelation,
+    Score,
+    predicted_relations,
+    relation_weight,
+    score_items,
+)
 from extract.evaluation.textmap import detokenize, token_range
 from extract.model import Article
 

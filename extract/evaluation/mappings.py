@@ -1,7 +1,7 @@
 """How each dataset's event types, roles, relations and slots map onto eventkg's types, roles and predicates.
 
-Scoring is done on *classes*: our event types grouped where a dataset does not tell them apart (Killing and Death are one
-class, "Killing/Death"; Battle and Invasion are kinds of Attack, as in KAIROS ``Conflict.Attack`` and RAMS
+Scoring is done on *classes*: our event types grouped where a dataset does not tell them apart (Killing and Death are
+one class, "Killing/Death"; Battle and Invasion are kinds of Attack, as in KAIROS ``Conflict.Attack`` and RAMS
 ``conflict.attack.invade``). Our types outside :data:`OUR_CLASSES` (Statement, Declaration, MilitaryOperation,
 Proclamation) are never scored, and gold events whose type is outside a dataset's map are ignored (except that in RAMS
 they still mark where a wrongly typed prediction is judged, see :mod:`extract.evaluation.rams`).
@@ -87,8 +87,10 @@ SLOT_CLASSES = {our: cls for our, cls in OUR_CLASSES.items() if cls in ("Attack"
 def event_class(dataset_type: str, type_map: dict[str, str]) -> str | None:
     """The scoring class of a dataset event type, or None when it is outside the map.
 
-    >>> event_class("Conflict.Attack.DetonateExplode", WIKIEVENTS_TYPES), event_class("Movement.Transportation", WIKIEVENTS_TYPES)
-    ('Attack', None)
+    >>> event_class("Conflict.Attack.DetonateExplode", WIKIEVENTS_TYPES)
+    'Attack'
+    >>> event_class("Movement.Transportation.Unspecified", WIKIEVENTS_TYPES) is None
+    True
     """
     prefixes = [p for p in type_map if dataset_type == p or dataset_type.startswith(p + ".")]
     return type_map[max(prefixes, key=len)] if prefixes else None

@@ -4,8 +4,8 @@ Text: GRIT's ``doctext`` unchanged. It is **lower-cased** (the original texts of
 costs a cased statistical NER a great deal: the scores measure the extractor on this text, not on normal news.
 
 Role fillers, scored per document: ``perpetrator`` (GRIT PerpInd and PerpOrg together), ``target``, ``victim``,
-``weapon`` (:data:`~extract.evaluation.mappings.MUC4_SLOTS`). A gold entity's mentions are every occurrence in the text of
-each of its mention strings; a predicted filler matches by overlap. This is more lenient than GRIT's exact-string
+``weapon`` (:data:`~extract.evaluation.mappings.MUC4_SLOTS`). A gold entity's mentions are every occurrence in the text
+of each of its mention strings; a predicted filler matches by overlap. This is more lenient than GRIT's exact-string
 CEAF-REE, so the published anchors are context, not a like-for-like comparison.
 
 Incident types, scored per document as a set of classes: Attack when a template of the message has type ATTACK or
@@ -35,7 +35,13 @@ from extract.model import Article
 
 SPLITS = ("dev", "train")
 HEADLINE = (("Slot", "micro"), ("Slot", "perpetrator"), ("Slot", "victim"), ("Incident", "micro"))
-ROLE_SLOTS = {"PerpInd": "perpetrator", "PerpOrg": "perpetrator", "Target": "target", "Victim": "victim", "Weapon": "weapon"}
+ROLE_SLOTS = {
+    "PerpInd": "perpetrator",
+    "PerpOrg": "perpetrator",
+    "Target": "target",
+    "Victim": "victim",
+    "Weapon": "weapon",
+}
 KEY_FILES = {"dev": ("tst1/key-tst1.v7", "tst2/key-tst2.v4"), "train": ("dev/key-dev-*.muc4",)}
 INCIDENT_CLASSES = {"ATTACK": "Attack", "BOMBING": "Attack"}
 EFFECT_CLASSES = {"DEATH": "Killing/Death", "INJURY": "Injury"}
@@ -81,7 +87,8 @@ def incident_classes(corpora: Path, split: str) -> dict[str, set[str]]:
         for path in sorted(corpora.glob(pattern)):
             for message_id, slots in _templates(path.read_text(encoding="latin-1")):
                 found = classes.setdefault(message_id, set())
-                found |= {INCIDENT_CLASSES[t] for t in re.findall(r"[A-Z]+", slots.get("INCIDENT: TYPE", "")) if t in INCIDENT_CLASSES}
+                types = re.findall(r"[A-Z]+", slots.get("INCIDENT: TYPE", ""))
+                found |= {INCIDENT_CLASSES[t] for t in types if t in INCIDENT_CLASSES}
                 effects = slots.get("HUM TGT: EFFECT OF INCIDENT", "")
                 found |= {cls for effect, cls in EFFECT_CLASSES.items() if re.search(rf"(?<!NO ){effect}\b", effects)}
     return classes

@@ -46,7 +46,8 @@ def _document(window: dict) -> GoldDocument:
         role = _ROLE.search(label).group()
         if role in EVENT_ROLES:
             span = token_range(spans, arg_start, arg_end + 1)
-            arguments.append(GoldArgument(label=role, roles=EVENT_ROLES[role], mentions=(span,), text=text[slice(*span)]))
+            argument = GoldArgument(label=role, roles=EVENT_ROLES[role], mentions=(span,), text=text[slice(*span)])
+            arguments.append(argument)
     trigger = token_range(spans, start, end + 1)
     event = GoldEvent(
         cls=event_class(event_type, RAMS_TYPES), trigger=trigger, text=text[slice(*trigger)], arguments=tuple(arguments)

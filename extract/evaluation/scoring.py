@@ -232,7 +232,9 @@ def predicted_events(extraction: Extraction, classes: dict[str, str]) -> list[Pr
             trigger=(event.trigger.start, event.trigger.end),
             text=event.trigger.text,
             arguments=tuple(
-                PredictedArgument(a.role, (a.start, a.end), a.text, a.entity) for a in event.arguments if a.role != "topic"
+                PredictedArgument(a.role, (a.start, a.end), a.text, a.entity)
+                for a in event.arguments
+                if a.role != "topic"
             ),
         )
         for event in extraction.events
@@ -255,7 +257,6 @@ def score_events(
         if near_gold_only:
             preds = [p for p in preds if any(overlaps(p.trigger, t) for t in annotated)]
         golds = [g for g in gold_doc.events if g.cls is not None]
-        text = gold_doc.article.text
         trigger_weight = lambda p, g: overlap_any([p.trigger], [g.trigger])  # noqa: E731
         identified = match(preds, golds, trigger_weight)
         classified = match(preds, golds, lambda p, g: trigger_weight(p, g) if p.cls == g.cls else 0)
@@ -266,7 +267,7 @@ def score_events(
                 score.misses[f"trigger {gold.cls}"][gold.text.lower()] += 1
         for p_index, pred in enumerate(preds):
             if p_index not in classified:
-                score.false_positives[f"trigger {pred.cls}"][text[slice(*pred.trigger)].lower()] += 1
+                score.false_positives[f"trigger {pred.cls}"][pred.text.lower()] += 1
         _score_arguments("Arg-I", preds, golds, identified, score, role_must_match=False)
         _score_arguments("Arg-C", preds, golds, classified, score, role_must_match=True)
     return score
@@ -283,7 +284,7 @@ def _score_arguments(
     matched_gold = set(event_pairs.values())
     for p_index, pred in enumerate(preds):
         gold = golds[event_pairs[p_index]] if p_index in event_pairs else None
-        hits = set()
+        hits: dict[int, int] = {}
         if gold is not None:
             hits = _match_arguments(pred, gold, role_must_match)
             score.add(metric, gold.cls, n_gold=len(gold.arguments), hit_gold=len(hits))
@@ -376,7 +377,8 @@ def predicted_relations(extraction: Extraction, predicates: Iterable[str]) -> li
             if triple not in seen:
                 seen.add(triple)
                 text = f"{labels[relation.subject]} -> {labels[relation.object]}"
-                items.append(PredictedItem(relation.predicate, mentions[relation.subject], mentions[relation.object], text))
+                subject, object_ = mentions[relation.subject], mentions[relation.object]
+                items.append(PredictedItem(relation.predicate, subject, object_, text))
     return items
 
 

@@ -1,10 +1,10 @@
 """Turning a dataset's tokens back into article text, keeping a map from each token to its character span.
 
-The extractor reads plain text, the gold is annotated on tokens: every reader builds the text with one of these functions
-and converts the gold token offsets with the returned spans, so a gold token ``i`` is ``text[spans[i][0]:spans[i][1]]``.
+The extractor reads plain text, the gold is annotated on tokens: every reader builds the text with one of these
+functions and converts the gold token offsets with the returned spans, so a gold token ``i`` is ``text[spans[i][0]:spans[i][1]]``.
 
 - :func:`detokenize` joins tokens with single spaces, except no space before closing punctuation and clitics
-  (``,`` ``.`` ``)`` ``'s`` ``n't`` …) and none after opening brackets; Penn-style quote tokens (````` ``''``) become ``"``.
+  (``,`` ``.`` ``)`` ``'s`` ``n't`` …) and none after opening brackets; Penn-style quote tokens become ``"``.
 - :func:`join_sentences` puts the sentences one per line (``"\\n"`` between them), the layout of a plain-text article
   with one paragraph per line.
 
@@ -76,4 +76,5 @@ def token_range(spans: Sequence[Offsets], start: int, end: int) -> Offsets:
 
 
 def _glued(previous: str, token: str) -> bool:
-    return token in NO_SPACE_BEFORE or token.endswith(CLITIC_SUFFIXES) and token[0] in "'’n" or previous in NO_SPACE_AFTER
+    clitic = token.endswith(CLITIC_SUFFIXES) and token[0] in "'’n"
+    return token in NO_SPACE_BEFORE or clitic or previous in NO_SPACE_AFTER

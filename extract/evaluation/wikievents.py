@@ -24,7 +24,8 @@ def read(data_dir: Path, split: str = "dev") -> list[GoldDocument]:
     """Every document of ``<data_dir>/<split>.jsonl`` with its mapped events, in file order."""
     clusters = _clusters(data_dir / "coref" / f"{split}.jsonlines")
     with (data_dir / f"{split}.jsonl").open(encoding="utf-8") as handle:
-        return [_document(json.loads(line), clusters.get(json.loads(line)["doc_id"], {})) for line in handle if line.strip()]
+        docs = [json.loads(line) for line in handle if line.strip()]
+    return [_document(doc, clusters.get(doc["doc_id"], {})) for doc in docs]
 
 
 def score(pairs) -> Score:
