@@ -45,12 +45,14 @@ def oracle(gold: GoldDocument) -> Extraction:
 
     def entity(start: int, end: int) -> str:
         key = f"person/{text[start:end].lower()}"
-        entities.setdefault(key, Entity(key, text[start:end], "Person")).mentions.append(Span(text[start:end], start, end))
+        mention = Span(text[start:end], start, end)
+        entities.setdefault(key, Entity(key, mention.text, "Person")).mentions.append(mention)
         return key
 
     def event(type_: str, trigger: tuple[int, int], arguments: list[Argument]) -> Event:
         sentence = Span(text, 0, len(text))
-        return Event(f"ev{len(events) + 1}", type_, "asserted", Span(text[slice(*trigger)], *trigger), sentence, arguments)
+        trigger_span = Span(text[slice(*trigger)], *trigger)
+        return Event(f"ev{len(events) + 1}", type_, "asserted", trigger_span, sentence, arguments)
 
     events: list[Event] = []
     for g in gold.events:
@@ -132,7 +134,8 @@ ATTACK_TEXT = "A general was killed when insurgents bombed his convoy. Vyachesla
 
 def attack_gold() -> GoldDocument:
     text = ATTACK_TEXT
-    general = GoldArgument("Victim", frozenset({"victim"}), (span(text, "general"), span(text, "Vyacheslav Gladkikh")), "general")
+    mentions = (span(text, "general"), span(text, "Vyacheslav Gladkikh"))
+    general = GoldArgument("Victim", frozenset({"victim"}), mentions, "general")
     killed = GoldEvent("Killing/Death", span(text, "killed"), "killed", (general,))
     bombed = GoldEvent("Attack", span(text, "bombed"), "bombed", ())
     return GoldDocument(Article("a", text), events=[killed, bombed])
@@ -199,7 +202,7 @@ def conll_pair(subject: str, object_: str) -> tuple[GoldDocument, Extraction]:
     text = "John Wilkes Booth, who assassinated President Lincoln, was an actor."
     kill = GoldRelation("killed", (span(text, "John Wilkes Booth"),), (span(text, "President Lincoln"),), "")
     gold = GoldDocument(Article("s", text), relations=[kill])
-    people = [Entity(f"person/{name}", name, "Person", mentions=[Span(name, *span(text, name))]) for name in ("Booth", "Lincoln")]
+    people = [Entity(f"person/{n}", n, "Person", mentions=[Span(n, *span(text, n))]) for n in ("Booth", "Lincoln")]
     relation = Relation(f"person/{subject}", "killed", f"person/{object_}")
     return gold, Extraction("s", entities=people, relations=[relation])
 
@@ -228,7 +231,7 @@ def test_regressions_name_the_scores_that_dropped():
     ]
 
 
-# --- the command line and the real extractor ---------------------------------------------------------------------------
+# --- the command line and the real extractor ------------------------------------------------------------------------
 
 
 def test_eval_command_reports_json_and_rejects_bad_input(data, tmp_path):

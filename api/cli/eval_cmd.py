@@ -19,12 +19,12 @@ FORMATS = ("table", "json")
 @app.command("eval")
 def eval_command(
     dataset: Annotated[str, typer.Option(help=f"One of: {', '.join(DATASETS)}.")],
-    data_dir: Annotated[Path | None, typer.Option(help="The dataset folder (default ../shared/data/<dataset>).")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Dataset folder (default ../shared/data/<dataset>).")] = None,
     split: Annotated[str, typer.Option(help="Which split file to read.")] = "dev",
     limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N documents (file order).")] = None,
     format: Annotated[str, typer.Option("--format", help="table (Markdown) or json.")] = "table",
     output: Annotated[Path | None, typer.Option(help="Write the report here instead of standard output.")] = None,
-    errors: Annotated[bool, typer.Option(help="With --format table: also list the most common misses and false positives.")] = False,
+    errors: Annotated[bool, typer.Option(help="Table: also list the most common misses and false positives.")] = False,
     record_scores: Annotated[
         bool, typer.Option("--record", help=f"Store the headline scores as the regression baseline ({RECORDED.name}).")
     ] = False,

@@ -3,9 +3,9 @@
 One module per dataset reads its gold at run time from the dataset folder and knows how to score it
 (:mod:`~extract.evaluation.wikievents`, :mod:`~extract.evaluation.conll04`, :mod:`~extract.evaluation.rams`,
 :mod:`~extract.evaluation.gvdb`, :mod:`~extract.evaluation.muc4`); :mod:`~extract.evaluation.mappings` maps the
-datasets' types and roles onto ours; :mod:`~extract.evaluation.scoring` does the matching. This module runs the real extractor
-over the gold documents and turns a score into a report, and keeps the recorded headline scores (``recorded.json``)
-that the regression test holds the extractor to.
+datasets' types and roles onto ours; :mod:`~extract.evaluation.scoring` does the matching. This module runs the real
+extractor over the gold documents, turns a score into a report, and keeps the recorded headline scores
+(``recorded.json``) that the regression test holds the extractor to.
 
 >>> sorted(DATASETS)
 ['conll04', 'gvdb', 'muc4', 'rams', 'wikievents']

@@ -1,7 +1,8 @@
 """Turning a dataset's tokens back into article text, keeping a map from each token to its character span.
 
 The extractor reads plain text, the gold is annotated on tokens: every reader builds the text with one of these
-functions and converts the gold token offsets with the returned spans, so a gold token ``i`` is ``text[spans[i][0]:spans[i][1]]``.
+functions and converts the gold token offsets with the returned spans: gold token ``i`` is
+``text[spans[i][0]:spans[i][1]]``.
 
 - :func:`detokenize` joins tokens with single spaces, except no space before closing punctuation and clitics
   (``,`` ``.`` ``)`` ``'s`` ``n't`` …) and none after opening brackets; Penn-style quote tokens become ``"``.
@@ -17,7 +18,7 @@ functions and converts the gold token offsets with the returned spans, so a gold
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 Offsets = tuple[int, int]
 
@@ -55,7 +56,7 @@ def join_sentences(sentences: Sequence[Sequence[str]]) -> tuple[str, list[Offset
     return join_texts([lambda offset, s=sentence: detokenize(s, offset) for sentence in sentences])
 
 
-def join_texts(builders) -> tuple[str, list[Offsets]]:
+def join_texts(builders: Iterable[Callable[[int], tuple[str, list[Offsets]]]]) -> tuple[str, list[Offsets]]:
     """Join sentence builders ``f(offset) -> (text, spans)`` one per line; the flat token spans in order."""
     texts: list[str] = []
     spans: list[Offsets] = []
