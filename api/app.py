@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 
 import networkx as nx
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
@@ -30,7 +31,8 @@ from graph.views import InvalidFilter
 QUERY_WORKERS = 2  # SPARQL worker processes per server process (the machine this was built for has 2 cores)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, response_cache: int = 4096) -> FastAPI:
+    """The app serving ``settings.store``; ``response_cache`` GET answers are kept per store version (0: none)."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -59,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                    analytics.router, export.router, stats.router):
         app.include_router(router)
     _add_error_handlers(app)
-    app.middleware("http")(_etag)
+    app.add_middleware(CachedGets, version=lambda scope: scope["app"].state.snapshot.version(),
+                       max_entries=response_cache)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
@@ -96,20 +99,66 @@ def _add_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, handle)
 
 
-# -- ETag on GET: a hash of the body; If-None-Match answers 304 -----------------------------------------------------
+# -- GET answers: ETag, 304, and a cache valid for one version of the store ----------------------------------------
 
 
-async def _etag(request: Request, call_next):
-    response = await call_next(request)
-    if request.method != "GET" or response.status_code != 200 or request.url.path.startswith("/export"):
-        return response
-    body = b"".join([chunk async for chunk in response.body_iterator])
-    tag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
-    headers["ETag"] = tag
-    if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-        return Response(status_code=304, headers={k: v for k, v in headers.items() if k.lower() != "content-type"})
-    return Response(body, status_code=200, headers=headers)
+class CachedGets:
+    """ETags on successful GET answers (a hash of the body; ``If-None-Match`` gets 304), and a cache of those answers
+    keyed by path, query and Accept that holds only while the store is unchanged: any write, by this server or by
+    another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in effect.
+
+    Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    """
+
+    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20):
+        self.app, self.version, self.max_entries, self.max_body = app, version, max_entries, max_body
+        self.cache: OrderedDict[tuple, tuple] = OrderedDict()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/export"):
+            return await self.app(scope, receive, send)
+        request_headers = dict(scope["headers"])
+        key = (scope["path"], scope["query_string"], request_headers.get(b"accept", b""))
+        version = self.version(scope)
+        cached = self.cache.get(key)
+        if cached is not None and cached[0] == version:
+            self.cache.move_to_end(key)
+            _, status, headers, body = cached
+        else:
+            status, headers, body = await _collect(self.app, scope, receive)
+            if status == 200:
+                headers.append((b"etag", b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'))
+                if self.max_entries and len(body) <= self.max_body:
+                    self.cache[key] = (version, status, headers, body)
+                    if len(self.cache) > self.max_entries:
+                        self.cache.popitem(last=False)
+        if status == 200:
+            tag = next(v for k, v in headers if k == b"etag")
+            wanted = [t.strip() for t in request_headers.get(b"if-none-match", b"").split(b",")]
+            if tag in wanted:
+                await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag)]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _collect(app, scope, receive) -> tuple[int, list, bytes]:
+    """Run ``app`` and gather its whole answer."""
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def collect(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, collect)
+    body = b"".join(chunks)
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return start["status"], headers, body
 
 
 # -- request bodies over the limit: 413 ----------------------------------------------------------------------------

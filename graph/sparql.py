@@ -264,6 +264,10 @@ class Snapshot:
         self._files: tuple | None = None
         self._store: EventStore | None = None
 
+    def version(self) -> tuple:
+        """Changes whenever the store's data may have changed (a few microseconds: one directory listing)."""
+        return self._files_state()
+
     def current(self) -> EventStore:
         files = self._files_state()
         with self._lock:
