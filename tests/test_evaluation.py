@@ -16,7 +16,7 @@ from extract.evaluation import DATASETS, TOLERANCE, evaluate, load_recorded, reg
 from extract.evaluation.mappings import GVDB_VICTIM_OUTCOMES, OUR_CLASSES
 from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, GoldRelation
 from extract.evaluation.textmap import QUOTE_TOKENS, detokenize
-from extract.model import Argument, Article, Entity, Event, Extraction, Relation, Span
+from extract.model import Argument, Article, Entity, Event, Extraction, Relation, Span, TimeValue
 
 OUR_TYPE = {cls: our for our, cls in reversed(list(OUR_CLASSES.items()))}  # one of our types per class
 SLOT_EVENTS = {  # a filler of this slot, written as (our event type, our role)
@@ -60,8 +60,12 @@ def oracle(gold: GoldDocument) -> Extraction:
             arguments = [Argument(sorted(a.roles)[0], a.text, *a.mentions[0]) for a in g.arguments]
             events.append(event(OUR_TYPE[g.cls], g.trigger, arguments))
     for f in gold.fillers:
-        type_, role = SLOT_EVENTS[f.slot]
         start, end = f.mentions[0]
+        if f.slot == "time":
+            events.append(event("Attack", (0, 1), []))
+            events[-1].time = TimeValue(f.text, None)
+            continue
+        type_, role = SLOT_EVENTS[f.slot]
         events.append(event(type_, (0, 1), [Argument(role, f.text, start, end, entity(start, end))]))
     events += [event(OUR_TYPE[cls], (0, 1), []) for cls in gold.classes]
     relations = [Relation(entity(*r.head[0]), r.predicate, entity(*r.tail[0])) for r in gold.relations]

@@ -2,14 +2,15 @@
 
 The TSV keeps each article's raw text (``Full text``, used as the article text unchanged) and the crowd annotation with
 character offsets into it, grouped per person, which tells killed from injured victims. Slots scored per document:
-``shooter`` (shooter names), ``victim`` (victim names), ``victim killed`` / ``victim injured`` (by ``victim-was``) and
-``place`` (city and location details). Only names with an offset are gold (a victim described but not named is not a
-slot filler). The annotators marked one occurrence of each name; every other exact occurrence of the same string in the
-text counts as a mention too.
+``shooter`` (shooter names), ``victim`` (victim names), ``victim killed`` / ``victim injured`` (by ``victim-was``),
+``place`` (city and location details) and ``time`` (clock time and time of day). Only names with an offset are gold (a
+victim described but not named is not a slot filler). The annotators marked one occurrence of each name; every other
+exact occurrence of the same string in the text counts as a mention too.
 
 Predicted fillers come from the arguments of our Attack, Killing/Death and Injury events
-(:data:`~extract.evaluation.mappings.GVDB_SLOTS`). Times are not scored: our event times carry text and value but no
-offsets, and the GVDB dates are incident dates while the articles carry no publication date.
+(:data:`~extract.evaluation.mappings.GVDB_SLOTS`); a predicted time is placed where its words occur in the event's
+sentence (our times carry text and value, no offsets). The GVDB dates are not scored: they are incident dates, and the
+articles carry no publication date to resolve "Tuesday" against.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from extract.evaluation.scoring import (
 from extract.model import Article
 
 SPLITS = ("dev",)
-HEADLINE = (("Slot", "micro"), ("Slot", "shooter"), ("Slot", "victim"), ("Slot", "place"))
+HEADLINE = (("Slot", "micro"), ("Slot", "shooter"), ("Slot", "victim"), ("Slot", "place"), ("Slot", "time"))
 OUTCOME_SLOTS = {"killed": "victim killed", "injured": "victim injured"}
 
 
@@ -63,8 +64,9 @@ def _document(row: dict) -> GoldDocument:
     for person in annotation.get("victim-section", []):
         outcomes = [OUTCOME_SLOTS[o] for o in person.get("victim-was", []) if o in OUTCOME_SLOTS]
         fillers += [_filler(slot, person["name"], text) for slot in ("victim", *outcomes)]
-    place = annotation.get("date-and-time", {})
-    fillers += [_filler("place", place[key], text) for key in ("city", "details") if key in place]
+    when = annotation.get("date-and-time", {})
+    fillers += [_filler("place", when[key], text) for key in ("city", "details") if key in when]
+    fillers += [_filler("time", when[key], text) for key in ("clock-time", "time-day") if key in when]
     return GoldDocument(
         article=Article(id=f"gvdb-{row['Article id']}", text=text, title=row.get("Article title") or None),
         fillers=merge_fillers(f for f in fillers if f is not None),

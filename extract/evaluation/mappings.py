@@ -71,6 +71,7 @@ GVDB_SLOTS = {
     ("Attack", "target"): "victim",
     ("*", "victim"): "victim",
     ("*", "place"): "place",
+    ("*", "time"): "time",
 }
 # Victims by what happened to them, scored as separate slots as well.
 GVDB_VICTIM_OUTCOMES = {"Killing/Death": "victim killed", "Injury": "victim injured"}

@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extract.model import Article, Extraction
+from extract.model import Article, Event, Extraction
 
 Offsets = tuple[int, int]
 
@@ -153,6 +153,7 @@ class PredictedEvent:
     trigger: Offsets
     text: str
     arguments: tuple[PredictedArgument, ...]
+    time: PredictedArgument | None = None  # where the time's words are in the event's sentence (role "time")
 
 
 @dataclass(frozen=True)
@@ -236,11 +237,21 @@ def predicted_events(extraction: Extraction, classes: dict[str, str]) -> list[Pr
                 for a in event.arguments
                 if a.role != "topic"
             ),
+            time=_time_argument(event),
         )
         for event in extraction.events
         if event.type in classes
     ]
     return sorted(events, key=lambda e: e.trigger)
+
+
+def _time_argument(event: Event) -> PredictedArgument | None:
+    """The event's time as an argument with offsets: its words found in the event's sentence (None if not there)."""
+    at = event.sentence.text.find(event.time.text) if event.time else -1
+    if at < 0:
+        return None
+    start = event.sentence.start + at
+    return PredictedArgument("time", (start, start + len(event.time.text)), event.time.text)
 
 
 def score_events(
@@ -387,13 +398,13 @@ def predicted_fillers(
 ) -> list[PredictedItem]:
     """Document-level slot fillers from the arguments of scored events, one per (slot, entity), in text order.
 
-    ``slot_of(class, role)`` names the slots an argument fills. A filler's spans are its argument spans and every
+    ``slot_of(class, role)`` names the slots an argument (or the event's time, role ``time``) fills. A filler's spans are its argument spans and every
     mention of its entity; arguments without an entity are keyed by their lower-cased text.
     """
     mentions = {e.id: [(m.start, m.end) for m in e.mentions] for e in extraction.entities}
     fillers: dict[tuple[str, str], tuple[list[Offsets], str]] = {}
     for event in predicted_events(extraction, classes):
-        for argument in event.arguments:
+        for argument in (*event.arguments, *([event.time] if event.time else [])):
             for slot in slot_of(event.cls, argument.role):
                 key = (slot, argument.entity or argument.text.lower())
                 if key not in fillers:
