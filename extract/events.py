@@ -58,7 +58,21 @@ def find_events(doc: Doc, index: EntityIndex) -> list[EventCandidate]:
             _modality(event)
     for event in events:
         _causes(event, by_trigger)
+    _name_the_killer(events)
     return events
+
+
+def _name_the_killer(events: list[EventCandidate]) -> None:
+    """"the assassination of President Kennedy ... Oswald was the lone assassin": an agent noun without a victim names
+    the agent of the agentless killing in its sentence."""
+    for killer in events:
+        if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or any(r == "victim" for r, _ in killer.args):
+            continue
+        agent = next((t for r, t in killer.args if r == "agent"), None)
+        for event in events:
+            if event is not killer and event.type == "Killing" and event.trigger.sent == killer.trigger.sent \
+                    and agent is not None and not any(r == "agent" for r, _ in event.args):
+                event.args.append(("agent", agent))
 
 
 def _candidate(token: Token) -> EventCandidate | None:
@@ -101,6 +115,11 @@ def _killer_holder(noun: Token) -> Token | None:
         subject = _child(noun.head, "nsubj")
         if subject is not None and subject.ent_type_ == "PERSON":
             return subject
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as":  # "Oswald, identified as the lone assassin"
+        verb = noun.head.head
+        named = _child(verb, "nsubjpass") or (verb.head if verb.dep_ in ("acl", "appos") else None)
+        if named is not None and named.ent_type_ == "PERSON":
+            return named
     appos = next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
     if appos is None and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 1].text == ",":
         # "Kennedy's assassin, Lee Harvey Oswald, ..." when the parser misses the apposition
@@ -307,7 +326,7 @@ def clause_subject(verb: Token) -> Token | None:
                 judged = _child(verb, "nsubjpass") or _child(verb, "nsubj")
                 if judged is None and verb.dep_ in ("acl", "relcl", "appos", "amod"):
                     judged = verb.head
-                return judged
+                return judged or _person_before_comma(verb)
             continue
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
             obj = _child(verb.head, "dobj") or next(
@@ -323,6 +342,15 @@ def clause_subject(verb: Token) -> Token | None:
             verb = verb.head
             continue
         return None
+    return None
+
+
+def _person_before_comma(participle: Token) -> Token | None:
+    """"..., John Harvey Adamson, convicted of murdering ...": a participle after a name and a comma is about that
+    name, however the parser attached it."""
+    doc = participle.doc
+    if participle.i >= 2 and doc[participle.i - 1].text == "," and doc[participle.i - 2].ent_type_ == "PERSON":
+        return doc[participle.i - 2]
     return None
 
 
