@@ -263,7 +263,8 @@ class EventStore:
                 count = sum(1 for _ in ox.parse(**_input(source), format=fmt))
                 if path is None:
                     source.seek(0)
-                self.native.bulk_load(**_input(source), format=fmt, to_graph=target)
+                # checked above, so the loader may skip its own validation (lenient), which is faster
+                self.native.bulk_load(**_input(source), format=fmt, to_graph=target, lenient=True)
             except SyntaxError as err:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:
