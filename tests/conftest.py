@@ -138,3 +138,16 @@ def hand_extractions():
         [Relation("organization/isis", "attacked", "place/geonames-294946", "ev1", 0.85)],
     )
     return [call, attack]
+
+
+@pytest.fixture(scope="module")
+def hand_store(tmp_path_factory, hand_extractions):
+    """A store on disk holding the two hand-made articles, each put in its own transaction as ingest does."""
+    from graph.rdf import article_rdf
+    from graph.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("hand") / "kg")
+    for article, extraction in hand_extractions:
+        store.put(article_rdf(article, extraction, store.iris))
+    yield store
+    store.close()

@@ -17,12 +17,8 @@ HADERA = "https://w3id.org/eventkg/id/entity/place/geonames-294946"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory, hand_extractions):
-    kg = open_store(tmp_path_factory.mktemp("projection") / "kg")
-    for article, extraction in hand_extractions:
-        kg.put(article_rdf(article, extraction, kg.iris))
-    yield kg
-    kg.close()
+def store(hand_store):
+    return hand_store
 
 
 def edges(G: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
