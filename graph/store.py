@@ -96,6 +96,8 @@ class EventStore:
 
     def close(self) -> None:
         """Flush and release the store (its lock on the folder goes with the last reference)."""
+        if not hasattr(self, "native"):
+            return  # closed already
         if not self.read_only:
             self.native.flush()
         self._dataset = None
