@@ -265,6 +265,8 @@ def _cell(value: Any) -> str:
 
 
 def _print_path(hops: list[dict]) -> None:
+    if not hops:
+        typer.echo("(both names are the same entity: no hops)", err=True)
     for number, hop in enumerate(hops, start=1):
         when = f", {hop['time']}" if hop["time"] else ""
         event = f"{hop['event_type']} event {hop['event']}" if hop["event"] else "standing relation"
