@@ -16,10 +16,10 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract.entities import build_index
+from extract.entities import build_index, noun_phrase
 from extract.events import find_events
-from extract.gazetteer import Gazetteer
-from extract.model import Argument, Event, Extraction, Relation, Span, TimeValue
+from extract.gazetteer import Gazetteer, slug
+from extract.model import Argument, Entity, Event, Extraction, Relation, Span, TimeValue
 from extract.relations import event_relations, spoken_for, standing_relations
 from extract.timex import resolve
 
@@ -119,8 +119,6 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
 
 def _proclaimed(candidate, index) -> list[Argument]:
     """What was proclaimed: "proclaimed a caliphate", "proclaimed itself (to be) a caliphate"."""
-    from extract.entities import noun_phrase  # noqa: PLC0415  (kept next to its only use)
-
     trigger = candidate.trigger
     thing = next((c for c in trigger.children if c.dep_ in ("dobj", "oprd") and c.pos_ == "NOUN"), None)
     if thing is None:
@@ -130,9 +128,6 @@ def _proclaimed(candidate, index) -> list[Argument]:
         return []
     phrase = noun_phrase(thing)
     words = " ".join(t.text for t in phrase if t.dep_ not in ("det", "poss"))
-    from extract.gazetteer import slug
-    from extract.model import Entity
-
     key = f"organization/{slug(words)}@{slug(index.article)}"
     entity = index.entities.setdefault(key, Entity(id=key, label=words, type="Organization",
                                                    description=thing.lemma_.lower()))

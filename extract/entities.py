@@ -104,7 +104,7 @@ def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
     for ent, (etype, entry) in named:
         span = _trim(ent)
         if entry is not None:
-            entity = index.entities.get(entry.id) or _from_entry(entry)
+            entity = index.entities.get(entry.id) or entity_from_entry(entry)
         else:
             key = person_keys.get(ent.start) if etype == "Person" else f"{etype.lower()}/{slug(span.text)}"
             entity = index.entities.get(key) or Entity(id=key, label=_label(span.text), type=etype)
@@ -206,7 +206,7 @@ def _label(text: str) -> str:
     return " ".join(text.split())
 
 
-def _from_entry(entry: GazetteerEntry) -> Entity:
+def entity_from_entry(entry: GazetteerEntry) -> Entity:
     return Entity(id=entry.id, label=entry.label, type=entry.type, aliases=list(entry.aliases), country=entry.country,
                   latitude=entry.latitude, longitude=entry.longitude, geonames_id=entry.geonames_id,
                   description=entry.description)

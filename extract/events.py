@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from spacy.tokens import Doc, Token
 
 from extract import lexicon
-from extract.entities import EntityIndex, noun_phrase
+from extract.entities import EntityIndex, entity_from_entry
 from extract.model import Span
 
 VERB_INDEX = {lemma: etype for etype, lemmas in lexicon.VERB_TRIGGERS.items() for lemma in lemmas}
@@ -249,7 +249,7 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
             add((patient_role, child))  # "King assassin James Earl Ray"
         elif dep in ("compound", "nmod", "amod") and (child.ent_type_ or word in index.gazetteer.demonyms):
-            entity = index.entity_at(child) or _demonym_entity(child, index)
+            entity = index.entity_at(child) or demonym_entity(child, index)
             if entity is None:
                 continue
             if index.entities[entity].type == "Place" and child.ent_type_ not in ("NORP",) and dep != "amod" \
@@ -295,13 +295,12 @@ def _convicted_agent(event: EventCandidate) -> None:
             event.modality, event.source = "reported", None
 
 
-def _demonym_entity(token: Token, index: EntityIndex) -> str | None:
+def demonym_entity(token: Token, index: EntityIndex) -> str | None:
+    """The country a nationality adjective names ("Russian" -> Russia), added to the index with this mention."""
     entry = index.gazetteer.country_of_demonym(token.text)
     if entry is None:
         return None
-    from extract.entities import _from_entry  # the same constructor the index uses
-
-    entity = index.entities.setdefault(entry.id, _from_entry(entry))
+    entity = index.entities.setdefault(entry.id, entity_from_entry(entry))
     if index.token_entity.setdefault(token.i, entity.id) == entity.id:
         mention = Span(token.text, token.idx, token.idx + len(token.text))
         if mention not in entity.mentions:
@@ -516,4 +515,3 @@ def _add_with_conj(add, role: str, token: Token | None) -> None:
             add((role, conj))
 
 
-__all__ = ["EventCandidate", "clause_subject", "find_events", "noun_phrase"]

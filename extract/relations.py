@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Token
 
 from extract import lexicon
 from extract.entities import EntityIndex
-from extract.events import _demonym_entity
+from extract.events import demonym_entity
 from extract.gazetteer import fold
 from extract.model import Event, Relation, Span
 
@@ -110,7 +110,7 @@ def _title_relations(title: Token, index: EntityIndex) -> list[Relation]:
     for holder in holders:
         subject = index.entity_at(holder)
         for org_token in organisations:
-            obj = index.entity_at(org_token) or _demonym_entity(org_token, index)
+            obj = index.entity_at(org_token) or demonym_entity(org_token, index)
             if subject is None or obj is None or obj == subject:
                 continue
             obj_type = index.entities[obj].type

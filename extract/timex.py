@@ -99,8 +99,7 @@ def _relative_unit(anchor: date, rel: str, unit: str) -> str | None:
     if unit == "year":
         return f"{anchor.year + step:04d}"
     if unit == "month":
-        month_index = anchor.year * 12 + anchor.month - 1 + step
-        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+        return _month(anchor, step)
     # A week is reported at the finest granularity that contains all of it: its month, else its year.
     monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
     sunday = monday + timedelta(days=6)
@@ -120,9 +119,14 @@ def _ago(anchor: date, n: str, unit: str) -> str | None:
     if unit == "week":
         return (anchor - timedelta(weeks=count)).isoformat()[:7]
     if unit == "month":
-        month_index = anchor.year * 12 + anchor.month - 1 - count
-        return f"{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+        return _month(anchor, -count)
     return f"{anchor.year - count:04d}"
+
+
+def _month(anchor: date, step: int) -> str:
+    """The month ``step`` months from the anchor's, as YYYY-MM."""
+    index = anchor.year * 12 + anchor.month - 1 + step
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
 def _day(year: int, month: int, day: int) -> str | None:
