@@ -247,22 +247,9 @@ def test_cooccurrence_links_participants_of_the_same_events(G):
 
 
 # -- end to end on a real store ------------------------------------------------------------------------------------
-# The hand-made extractions of conftest (two articles sharing ISIS) pin down times, modalities and confidences exactly;
-# they go through the real RDF conversion into an Oxigraph store on disk. The seed article through
-# the real extractor checks the whole chain (test_export.py).
-
-
-@pytest.fixture(scope="module")
-def hand_store(tmp_path_factory, hand_extractions):
-    """A store on disk holding conftest's two hand-made articles, each put in its own transaction as ingest does."""
-    from graph.rdf import article_rdf
-    from graph.store import open_store
-
-    store = open_store(tmp_path_factory.mktemp("hand") / "kg")
-    for article, extraction in hand_extractions:
-        store.put(article_rdf(article, extraction, store.iris))
-    yield store
-    store.close()
+# conftest's hand_store holds two hand-made articles sharing ISIS, converted to RDF and put in an Oxigraph store on disk,
+# with exact times, modalities and confidences. The seed article through the real extractor checks the whole chain
+# (test_export.py).
 
 
 def test_timeline_counts_events_per_period_and_type(hand_store):

@@ -172,9 +172,6 @@ def test_every_format_has_a_media_type_and_unknown_ones_are_clear_errors():
 
 # -- end to end: real stores, the dispatcher and the CLI -------------------------------------------------------------
 
-from test_analytics import hand_store  # noqa: E402,F401  (the module-scoped store fixture)
-
-
 def exported(store, format: str, **filters) -> bytes:
     from graph.export import export
 
