@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.entities import build_index, noun_phrase
-from extract.events import find_events
+from extract.events import find_events, is_place_noun
 from extract.gazetteer import Gazetteer, slug
 from extract.model import Argument, Entity, Event, Extraction, Relation, Span, TimeValue
 from extract.relations import event_relations, spoken_for, standing_relations
@@ -88,8 +88,10 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
     for role, token in candidate.args:
         entity = index.entity_at(token)
         is_place = entity is not None and index.entities[entity].type == "Place"
-        if (role == "place") != is_place and (role == "place" or role == "victim"):
-            continue  # a place is where, never who died; "place" arguments are places
+        if role == "victim" and is_place:
+            continue  # a place is where, never who died
+        if role == "place" and not is_place and (entity is not None or not is_place_noun(token)):
+            continue
         span = index.span_of(token)
         key = (role, entity or span.start_char)
         if key not in seen:

@@ -229,7 +229,18 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     for child in trigger.children:
         dep, word = child.dep_, child.lower_
         if dep == "poss":
+            if child.ent_type_ in ("DATE", "TIME") or index.entity_at(child) is None:
+                continue  # "Saturday's attack", "the country's bombing"
             _add_with_conj(add, patient_role if event.type in POSSESSOR_IS_PATIENT else "agent", child)
+        elif dep == "prep" and word == "between" and event.type in ("Battle", "Attack"):
+            sides = [g for g in child.children if g.dep_ == "pobj"]  # "a battle between troops and terrorists"
+            for side in sides:
+                add(("agent", side))
+                for n, other in enumerate(side.conjuncts):
+                    add(("target" if n == 0 else "agent", other))
+        elif dep == "acl" and child.lemma_.lower() in ("target", "aim", "direct"):
+            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
+                _add_with_conj(add, patient_role, _child(prep, "pobj"))  # "bombings targeted at the military"
         elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
             for obj in (g for g in child.children if g.dep_ == "pobj"):
                 if word in ("by", "from"):
@@ -248,7 +259,8 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                         _add_with_conj(add, "agent", _child(by, "pobj"))
         elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
             add((patient_role, child))  # "King assassin James Earl Ray"
-        elif dep in ("compound", "nmod", "amod") and (child.ent_type_ or word in index.gazetteer.demonyms):
+        elif dep in ("compound", "nmod", "amod") and child.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL") \
+                and (child.ent_type_ or word in index.gazetteer.demonyms):
             entity = index.entity_at(child) or demonym_entity(child, index)
             if entity is None:
                 continue
@@ -262,6 +274,10 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         possessor = _child(holder, "poss") if holder is not None else None
         _add_with_conj(add, patient_role, possessor)  # "William McKinley's assassin Leon Czolgosz"
     _convicted_agent(event)
+    if trigger.dep_ == "nsubj" and trigger.head.lemma_.lower() in lexicon.IMPACT_VERBS:
+        _add_with_conj(add, patient_role, _child(trigger.head, "dobj"))  # "the explosion targeted a bakery"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" and trigger.head.head.pos_ in ("VERB", "AUX"):
+        _add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
@@ -380,11 +396,17 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
                                                           or token.dep_ != "pobj"):
             key = index.token_entity.get(token.i)
             if key is not None and index.entities[key].type == "Place" and (
-                    token.dep_ == "pobj" or any(t.i in found for t in [token.head])):
+                    token.dep_ == "pobj" or token.head.i in found):
                 found.append(token.i)
+            elif key is None and depth == 2 and token.dep_ == "pobj" and is_place_noun(token):
+                found.append(token.i)  # "at the bus station", "in the market"
         stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
     doc = trigger.doc
     return [doc[i] for i in sorted(found)]
+
+
+def is_place_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.PLACE_NOUNS
 
 
 def _instruments(event: EventCandidate) -> None:

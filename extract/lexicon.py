@@ -119,6 +119,19 @@ WEAPONS = {
     "aircraft", "plane", "jet", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
     "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
 }
+# Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").
+IMPACT_VERBS = {"target", "hit", "strike", "rock", "destroy", "damage", "tear", "rip", "devastate", "level", "wreck"}
+# Common nouns that name where something happened ("at the bus station", "in the market").
+PLACE_NOUNS = {
+    "station", "area", "district", "city", "town", "village", "market", "marketplace", "mosque", "church", "synagogue",
+    "temple", "school", "university", "street", "road", "highway", "neighborhood", "neighbourhood", "base", "camp",
+    "checkpoint", "hospital", "embassy", "airport", "square", "region", "province", "border", "building", "hotel",
+    "restaurant", "cafe", "bar", "club", "mall", "stadium", "office", "headquarters", "compound", "prison", "jail",
+    "court", "courthouse", "home", "house", "residence", "apartment", "bridge", "port", "harbour", "harbor", "park",
+    "shop", "store", "bakery", "bank", "ministry", "palace", "parliament", "capital", "county", "state", "country",
+    "territory", "zone", "front", "post", "outpost", "barracks", "farm", "field", "forest", "mountain", "valley",
+    "beach", "concert", "venue", "arena", "theater", "theatre", "bus", "train", "subway", "metro", "parking",
+}
 # Prepositions after which a place is where the event happened.
 LOCATIVE_PREPS = {"in", "at", "near", "across", "outside", "inside", "around", "throughout", "on", "into", "within",
                   "from", "between", "along", "off", "towards", "toward", "over", "by"}
