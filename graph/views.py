@@ -256,9 +256,20 @@ def _select(store: EventStore, query: str, **bindings) -> ox.QuerySolutions:
     )
 
 
-def _count(store: EventStore, where: str, variable: str, bindings: dict) -> int:
+def _page(store: EventStore, items: list, limit: int, offset: int, where: str, variable: str, bindings: dict,
+          distinct: bool = True) -> Page:
+    """A page of ``items`` with the total count of matches; a short first page is all there is, so it needs no count.
+
+    ``distinct=False`` when ``where`` yields one row per ``variable``: a plain count is much cheaper."""
+    if offset == 0 and len(items) < limit:
+        return Page(items, len(items), limit, offset)
+    return Page(items, _count(store, where, variable, bindings, distinct), limit, offset)
+
+
+def _count(store: EventStore, where: str, variable: str, bindings: dict, distinct: bool = True) -> int:
     group = "GROUP BY {bound}" if bindings else ""
-    rows = list(_select(store, f"SELECT (COUNT(DISTINCT ?{variable}) AS ?n) {{bound}} WHERE {{ {where} }} {group}",
+    counted = f"DISTINCT ?{variable}" if distinct else f"?{variable}"
+    rows = list(_select(store, f"SELECT (COUNT({counted}) AS ?n) {{bound}} WHERE {{ {where} }} {group}",
                         **bindings))
     return int(rows[0]["n"].value) if rows else 0
 
@@ -286,7 +297,7 @@ def search_entities(
         **bindings,
     )
     items = [_entity_summary(store, r["e"].value, r["label"].value, r["type"].value, r["aliases"]) for r in rows]
-    return Page(items, _count(store, where_text, "e", bindings), limit, offset)
+    return _page(store, items, limit, offset, where_text, "e", bindings)
 
 
 def _entity_summary(store: EventStore, iri: str, label: str, type_iri: str, aliases) -> EntitySummary:
@@ -296,30 +307,35 @@ def _entity_summary(store: EventStore, iri: str, label: str, type_iri: str, alia
 
 def entity(store: EventStore, key: str, *, limit: int = 50) -> EntityDetail | None:
     """Everything about one entity: its description, aliases, the articles that mention it, its relations out and in
-    (the first ``limit`` of each, with totals) and the events it takes part in."""
+    and the events it takes part in (the first ``limit`` of each; totals for relations and events)."""
     iri = entity_iri(store, key)
+    node = ox.NamedNode(str(iri))
     facts: dict[str, list] = defaultdict(list)
-    for row in _select(store, "SELECT DISTINCT ?p ?o ?olabel {bound} WHERE { ?e ?p ?o OPTIONAL { ?o rdfs:label ?olabel } }",
-                            e=iri):
-        facts[row["p"].value].append((row["o"], row["olabel"]))
+    mentioned_in = str(EKG.mentionedIn)
+    articles = []
+    for quad in store.native.quads_for_pattern(node, None, None, None):
+        if quad.predicate.value != mentioned_in:
+            facts[quad.predicate.value].append(quad.object)
+        elif len(articles) < limit:
+            articles.append(ref(store, quad.object.value))
     if str(RDFS.label) not in facts:
         return None
-    one = {p: values[0][0] for p, values in facts.items()}
+    one = {p: values[0] for p, values in facts.items()}
     label = one[str(RDFS.label)].value
-    type_iri = next((o.value for o, _ in facts[str(RDF.type)] if o.value.startswith(str(EKG))), None)
-    located = facts.get(str(EKG.locatedIn))
+    type_iri = next((o.value for o in facts[str(RDF.type)] if o.value.startswith(str(EKG))), None)
+    located = one.get(str(EKG.locatedIn))
     return EntityDetail(
         key=key,
         iri=str(iri),
         label=label,
         type=local_name(type_iri),
-        aliases=sorted({o.value for o, _ in facts.get(str(SKOS.altLabel), [])} - {label}),
+        aliases=sorted({o.value for o in facts.get(str(SKOS.altLabel), [])} - {label}),
         description=_value(one.get(str(SCHEMA.description))),
         latitude=_number(one.get(str(GEO.lat))),
         longitude=_number(one.get(str(GEO.long))),
         geonames_id=_number(one.get(str(EKG.geonamesId)), int),
-        located_in=ref(store, located[0][0].value, _value(located[0][1])) if located else None,
-        articles=sorted((ref(store, o.value) for o, _ in facts.get(str(EKG.mentionedIn), [])), key=lambda r: r.iri),
+        located_in=_node_ref(store, located) if located is not None else None,
+        articles=articles,
         relations_out=relations(store, subject=key, limit=limit),
         relations_in=relations(store, object=key, limit=limit),
         events=events(store, participant=key, limit=limit),
@@ -391,16 +407,16 @@ def relations(
     offset: int = 0,
 ) -> Page[Relation]:
     """Direct edges with their evidence, filtered by predicate (local name), subject/object (entity keys), the event
-    they come from, the article, and the time of that event (``start``/``end``: ISO dates, overlap), in statement order."""
+    they come from, the article, and the time of that event (``start``/``end``: ISO dates, overlap).
+
+    In the store's index order, which is stable while the store does not change (sorting would make Oxigraph decode
+    and compare every matching IRI before the first page)."""
     from extract.model import PREDICATES
 
     _check(predicate, PREDICATES, "predicate")
     bindings = time_filter_values(start, end)
-    where = [
-        "?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?article .",
-        "OPTIONAL { ?st ekg:event ?ev . ?ev a ?evtype "
-        "OPTIONAL { ?ev ekg:time ?time } OPTIONAL { ?ev ekg:modality ?modality } }",
-    ]
+    # Every statement has exactly one subject, predicate, object and article: the required part names only those a
+    # filter binds (one row per statement, so the count needs no DISTINCT); the rest is read for the page only.
     for name, value in (("p", EKG[predicate] if predicate else None),
                         ("s", entity_iri(store, subject) if subject else None),
                         ("o", entity_iri(store, object) if object else None),
@@ -408,48 +424,61 @@ def relations(
                         ("article", store.iris.article(article) if article is not None else None)):
         if value is not None:
             bindings[name] = value
-    if event:
-        where.append("?st ekg:event ?ev .")  # a bound variable inside OPTIONAL would not filter
+    # The most selective bound part first: Oxigraph plans before the values are substituted, in the written order.
+    where = [f"?st {part} ?{name} ." for name, part in _STATEMENT_PARTS.items() if name in bindings]
+    if "s" not in bindings:  # makes ?st a statement (events too are derived from articles)
+        where.append("?st rdf:subject ?s .")
+    if "start" in bindings or "end" in bindings:
+        where.append("?st ekg:event ?ev . ?ev ekg:time ?time .")
+    elif event:
+        where.append("?st ekg:event ?ev .")
     where += _time_fragments(bindings)
     where_text = "\n".join(where)
-    rows = _select(store, 
-        f"""SELECT ?st ?s ?p ?o ?ev ?time ?modality ?article ?conf ?sentence ?role ?slabel ?stype ?olabel ?otype ?evtype {{bound}}
-        WHERE {{ {where_text}
-          OPTIONAL {{ ?st ekg:confidence ?conf }} OPTIONAL {{ ?st ekg:sentence ?sentence }}
-          OPTIONAL {{ ?st ekg:role ?role }}
-          OPTIONAL {{ ?s rdfs:label ?slabel }} OPTIONAL {{ GRAPH ?eg {{ ?s a ?stype }} }}
-          OPTIONAL {{ ?o rdfs:label ?olabel }} OPTIONAL {{ ?o a ?otype }}
-        }} ORDER BY ?article ?st {_window(limit, offset)}""",
-        eg=store.iris.entities_graph,
-        **bindings,
-    )
-    items = [_relation(store, r) for r in _first_per(rows, "st")]
-    return Page(items, _count(store, where_text, "st", bindings), limit, offset)
+    rows = _select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
+    items = [_relation(store, row["st"]) for row in rows]
+    return _page(store, items, limit, offset, where_text, "st", bindings, distinct=False)
 
 
-def _first_per(rows, variable: str) -> list:
-    """One row per value of ``variable`` (OPTIONAL parts with several values repeat a row)."""
-    seen: dict[str, object] = {}
-    for row in rows:
-        seen.setdefault(row[variable].value, row)
-    return list(seen.values())
+_STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom", "p": "rdf:predicate"}
 
 
-def _relation(store: EventStore, row) -> Relation:
-    event = row["ev"]
+def _relation(store: EventStore, statement: ox.NamedNode) -> Relation:
+    facts = _facts(store, statement)
+    event = facts.get(str(EKG.event))
+    event_facts = _facts(store, event) if event is not None else {}
     return Relation(
-        id=row["st"].value,
-        subject=ref(store, row["s"].value, _value(row["slabel"]), _value(row["stype"])),
-        predicate=local_name(row["p"].value),
-        object=ref(store, row["o"].value, _value(row["olabel"]), _value(row["otype"])),
-        event=ref(store, event.value, None, _value(row["evtype"])) if event is not None else None,
-        time=_value(row["time"]),
-        modality=_value(row["modality"]),
-        confidence=_number(row["conf"]),
-        sentence=_value(row["sentence"]),
-        role=_value(row["role"]),
-        article=ref(store, row["article"].value),
+        id=statement.value,
+        subject=_node_ref(store, facts[str(RDF.subject)]),
+        predicate=local_name(facts[str(RDF.predicate)].value),
+        object=_node_ref(store, facts[str(RDF.object)]),
+        event=_node_ref(store, event, label=False) if event is not None else None,
+        time=_value(event_facts.get(str(EKG.time))),
+        modality=_value(event_facts.get(str(EKG.modality))),
+        confidence=_number(facts.get(str(EKG.confidence))),
+        sentence=_value(facts.get(str(EKG.sentence))),
+        role=_value(facts.get(str(EKG.role))),
+        article=ref(store, facts[str(PROV.wasDerivedFrom)].value),
     )
+
+
+# Details of the nodes on a page are read straight from the indexes: a few microseconds each, where OPTIONAL joins in
+# the page's query would be evaluated over every node of the graph.
+
+
+def _facts(store: EventStore, node) -> dict[str, object]:
+    """Predicate IRI -> one object, for every property of ``node`` (in any graph)."""
+    return {q.predicate.value: q.object for q in store.native.quads_for_pattern(node, None, None, None)}
+
+
+def _node_ref(store: EventStore, node, label: bool = True) -> Ref:
+    """A :class:`Ref` to ``node`` with its label and its type in the ontology."""
+    name = next(store.native.quads_for_pattern(node, _OX_LABEL, None, None), None) if label else None
+    types = (q.object.value for q in store.native.quads_for_pattern(node, _OX_TYPE, None, None))
+    kind = next((t for t in types if t.startswith(str(EKG))), None)
+    return ref(store, node.value, name.object.value if name is not None else None, kind)
+
+
+_OX_LABEL, _OX_TYPE = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(RDF.type))
 
 
 # -- events ------------------------------------------------------------------------------------------------------------
@@ -469,49 +498,55 @@ def events(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[EventSummary]:
-    """Events by time (undated first), filtered by type, actor (the agent's key), place (a place's key; places inside
-    it count), participant (an entity in any role), modality, article, and ``start``/``end`` (ISO dates, overlap)."""
+    """Events filtered by type, actor (the agent's key), place (a place's key; places inside it count), participant
+    (an entity in any role), modality, article, and ``start``/``end`` (ISO dates, overlap), in the store's index
+    order (stable while the store does not change; see :func:`relations`)."""
     _check(type, EVENT_TYPES, "event type")
     _check(modality, MODALITIES, "modality")
     bindings = time_filter_values(start, end)
-    where = ["?ev ekg:modality ?modality ; a ?type ; prov:wasDerivedFrom ?article . OPTIONAL { ?ev ekg:time ?time }"]
-    if type is not None:
-        bindings["type"] = EKG[type]
-    if modality is not None:
-        bindings["modality"] = Literal(modality)
-    if article is not None:
-        bindings["article"] = store.iris.article(article)
+    # Every event has one modality, type and article: the required part names those a filter binds (see relations).
+    # The most selective bound parts first (Oxigraph plans in the written order, before substituting values).
+    where = []
+    if participant is not None:
+        bindings["participant"] = entity_iri(store, participant)
+        where.append("VALUES ?role { %s } ?ev ?role ?participant ." % " ".join(f"ekg:{r}" for r in ROLES))
     if actor is not None:
         bindings["actor"] = entity_iri(store, actor)
         where.append("?ev ekg:agent ?actor .")
     if place is not None:
         bindings["place"] = entity_iri(store, place)
         where.append("?ev ekg:place/ekg:locatedIn* ?place .")
-    if participant is not None:
-        bindings["participant"] = entity_iri(store, participant)
-        where.append("?ev ?role ?participant . VALUES ?role { %s }" % " ".join(f"ekg:{r}" for r in ROLES))
+    if article is not None:
+        bindings["article"] = store.iris.article(article)
+        where.append("?ev prov:wasDerivedFrom ?article .")
+    if type is not None:
+        bindings["type"] = EKG[type]
+        where.append("?ev a ?type .")
+    if modality is not None:
+        bindings["modality"] = Literal(modality)
+    where.append("?ev ekg:modality ?modality .")
+    if "start" in bindings or "end" in bindings:
+        where.append("?ev ekg:time ?time .")
     where += _time_fragments(bindings)
+    # A place path or a participant in two roles can match an event twice.
+    repeats = place is not None or participant is not None
     where_text = "\n".join(where)
-    rows = _select(store, 
-        f"""SELECT DISTINCT ?ev ?type ?modality ?time ?article ?label ?conf {{bound}} WHERE {{ {where_text}
-          OPTIONAL {{ ?ev rdfs:label ?label }} OPTIONAL {{ ?ev ekg:confidence ?conf }}
-        }} ORDER BY ?time ?article ?ev {_window(limit, offset)}""",
-        **bindings,
-    )
-    items = [_event_summary(store, r) for r in _first_per(rows, "ev")]
-    return Page(items, _count(store, where_text, "ev", bindings), limit, offset)
+    rows = _select(store, f"SELECT DISTINCT ?ev {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
+    items = [_event_summary(store, row["ev"]) for row in rows]
+    return _page(store, items, limit, offset, where_text, "ev", bindings, distinct=repeats)
 
 
-def _event_summary(store: EventStore, row) -> EventSummary:
+def _event_summary(store: EventStore, event: ox.NamedNode) -> EventSummary:
+    facts = _facts(store, event)
     return EventSummary(
-        id=ref(store, row["ev"].value).id,
-        iri=row["ev"].value,
-        type=local_name(row["type"].value),
-        label=_value(row["label"]),
-        modality=row["modality"].value,
-        time=_value(row["time"]),
-        confidence=_number(row["conf"]),
-        article=ref(store, row["article"].value),
+        id=ref(store, event.value).id,
+        iri=event.value,
+        type=local_name(facts[str(RDF.type)].value),
+        label=_value(facts.get(str(RDFS.label))),
+        modality=facts[str(EKG.modality)].value,
+        time=_value(facts.get(str(EKG.time))),
+        confidence=_number(facts.get(str(EKG.confidence))),
+        article=ref(store, facts[str(PROV.wasDerivedFrom)].value),
     )
 
 
@@ -579,7 +614,7 @@ def articles(store: EventStore, *, limit: int = 50, offset: int = 0) -> Page[Art
     """Stored articles by id."""
     rows = _select(store, f"SELECT ?a ?id ?headline ?publisher ?url ?published WHERE {{ {_ARTICLE} }} "
                         f"ORDER BY ?id {_window(limit, offset)}")
-    return Page([_article_summary(r) for r in rows], _count(store, _ARTICLE, "a", {}), limit, offset)
+    return _page(store, [_article_summary(r) for r in rows], limit, offset, _ARTICLE, "a", {})
 
 
 def _article_summary(row) -> ArticleSummary:
