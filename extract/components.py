@@ -90,6 +90,8 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
         is_place = entity is not None and index.entities[entity].type == "Place"
         if role == "victim" and is_place:
             continue  # a place is where, never who died
+        if role == "target" and entity is None and candidate.type in ("CallForAction", "Threat"):
+            continue  # "ordered the departure": whom a call or threat is addressed to is someone
         if role == "place" and not is_place and (entity is not None or not is_place_noun(token)):
             continue
         span = index.span_of(token)

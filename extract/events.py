@@ -181,12 +181,15 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
     patient_role = PATIENT_ROLE[event.type]
     add = event.args.append
     if trigger.pos_ == "VERB":
+        bare_participle = trigger.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in trigger.children)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children) or (
-            trigger.dep_ in ("acl", "relcl") and trigger.tag_ == "VBN")
+            trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle)
         if passive:
             patient = _child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in ("acl", "relcl") else None)
             if patient is None and trigger.dep_ == "conj":
                 patient = _child(trigger.head, "nsubjpass")
+            if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
+                patient = clause_subject(trigger.head)
             agent = next((g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
                          None)
         else:
@@ -278,6 +281,8 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         _add_with_conj(add, patient_role, _child(trigger.head, "dobj"))  # "the explosion targeted a bakery"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" and trigger.head.head.pos_ in ("VERB", "AUX"):
         _add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
+    if event.type in ("Threat", "CallForAction", "Statement") and trigger.head.lemma_.lower() in lexicon.DELIVERY_VERBS:
+        _delivery_arguments(event, trigger.head)
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
@@ -289,6 +294,23 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _delivery_arguments(event: EventCandidate, verb: Token) -> None:
+    """"warnings were given to the police", "employees were given an ultimatum by their bosses", "police issued a
+    warning to residents": who gets the message is the target, who gives it the agent."""
+    add = event.args.append
+    to_phrase = next((_child(c, "pobj") for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"),
+                     None)
+    _add_with_conj(add, "target", to_phrase or _child(verb, "dative"))
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        if event.trigger.dep_ == "dobj":
+            _add_with_conj(add, "target", _child(verb, "nsubjpass"))
+        if not any(r == "agent" for r, _ in event.args):
+            agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            _add_with_conj(add, "agent", agent)
+    elif not any(r == "agent" for r, _ in event.args):
+        _add_with_conj(add, "agent" if verb.lemma_.lower() != "receive" else "target", clause_subject(verb))
 
 
 def _convicted_agent(event: EventCandidate) -> None:

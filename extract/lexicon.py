@@ -119,6 +119,8 @@ WEAPONS = {
     "aircraft", "plane", "jet", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
     "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
 }
+# Verbs that hand over a message: "issued a warning to residents", "were given an ultimatum".
+DELIVERY_VERBS = {"give", "issue", "send", "deliver", "make", "receive", "relay", "transmit", "phone", "telephone"}
 # Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").
 IMPACT_VERBS = {"target", "hit", "strike", "rock", "destroy", "damage", "tear", "rip", "devastate", "level", "wreck"}
 # Common nouns that name where something happened ("at the bus station", "in the market").
