@@ -551,11 +551,27 @@ def _child(token: Token, dep: str) -> Token | None:
 
 
 def _add_with_conj(add, role: str, token: Token | None) -> None:
+    """The argument, the words conjoined with it and the ones it includes ("leftists, including Eva Forest")."""
     if token is None:
         return
+    token = _content_head(token)
     add((role, token))
     for conj in token.conjuncts:
         if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
-            add((role, conj))
+            add((role, _content_head(conj)))
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "among")):
+        member = _child(prep, "pobj")
+        if member is not None:
+            _add_with_conj(add, role, member)
+
+
+def _content_head(token: Token) -> Token:
+    """"hundreds of hostages" -> hostages, "a number of people" -> people."""
+    if token.lemma_.lower() in lexicon.QUANTITY_NOUNS or token.like_num:
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        member = _child(of, "pobj") if of is not None else None
+        if member is not None and member.pos_ in ("NOUN", "PROPN"):
+            return member
+    return token
 
 

@@ -119,6 +119,9 @@ WEAPONS = {
     "aircraft", "plane", "jet", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
     "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
 }
+# Quantities whose "of" phrase names the people: "hundreds of hostages", "a number of people", "dozens of soldiers".
+QUANTITY_NOUNS = {"hundred", "thousand", "dozen", "score", "number", "group", "couple", "handful", "million", "lot",
+                  "majority", "total", "crowd", "team", "band"}
 # Verbs that hand over a message: "issued a warning to residents", "were given an ultimatum".
 DELIVERY_VERBS = {"give", "issue", "send", "deliver", "make", "receive", "relay", "transmit", "phone", "telephone"}
 # Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").
