@@ -1,7 +1,7 @@
 """GEXF 1.3 for Gephi: nodes coloured by entity type and sized by degree, weighted edges with a time span.
 
-networkx writes only GEXF 1.2draft, so this writes 1.3 (``http://gexf.net/1.3``) itself, streaming through the
-standard library's SAX writer so a large graph is never held as one XML tree. The output is valid against the official
+networkx writes only GEXF 1.2draft, so this writes 1.3 (``http://gexf.net/1.3``) itself, one node or edge at a time
+(attribute values escaped by ``xml.sax.saxutils.quoteattr``), so a large graph is never held as one XML tree. The output is valid against the official
 RelaxNG grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and edges, no timestamps).
 
 - Node: id = entity IRI, label; attributes ``type``, ``aliases`` (joined with ``" | "``: Gephi has no list columns it
@@ -25,16 +25,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import BinaryIO
-from xml.sax.saxutils import XMLGenerator
+from xml.sax.saxutils import quoteattr
 
 import networkx as nx
 
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
-from graph.export.flat import flat_attributes
+from graph.export.flat import flat_attributes, text_writer
 
 GEXF = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
@@ -65,36 +63,44 @@ def write_gexf(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
     degrees = dict(G.degree())
     top_degree = max(degrees.values(), default=0) or 1
     edges = aggregate_edges(G)
-    xml = _IndentedXML(fileobj)
-    with xml.element("gexf", {"xmlns": GEXF, "xmlns:viz": VIZ, "version": "1.3"}):
-        with xml.element("meta"):
-            xml.leaf("creator", text="eventkg")
-            xml.leaf("description", text="Entities linked by the events and relations that news articles report")
-        with xml.element("graph", {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"}):
-            _declare_attributes(xml, "node", NODE_ATTRIBUTES)
-            _declare_attributes(xml, "edge", EDGE_ATTRIBUTES)
-            lifetimes = _node_lifetimes(edges)
-            with xml.element("nodes", {"count": len(G)}):
-                for node in sorted(G):
-                    _write_node(xml, node, G.nodes[node], degrees[node] / top_degree, lifetimes.get(node))
-            with xml.element("edges", {"count": len(edges)}):
-                for number, edge in enumerate(edges):
-                    _write_edge(xml, number, edge)
-    xml.close()
+    lifetimes = _node_lifetimes(edges)
+    with text_writer(fileobj) as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        out.write(_tag("gexf", {"xmlns": GEXF, "xmlns:viz": VIZ, "version": "1.3"}, 0, ">"))
+        out.write("  <meta>\n    <creator>eventkg</creator>\n")
+        out.write("    <description>Entities linked by the events and relations that news articles report")
+        out.write("</description>\n")
+        out.write("  </meta>\n")
+        out.write(_tag("graph", {"defaultedgetype": "directed", "mode": "dynamic", "timeformat": "date"}, 1, ">"))
+        out.write(_attribute_declarations("node", NODE_ATTRIBUTES))
+        out.write(_attribute_declarations("edge", EDGE_ATTRIBUTES))
+        out.write(_tag("nodes", {"count": len(G)}, 2, ">"))
+        for node in sorted(G):
+            out.write(_node(node, G.nodes[node], degrees[node] / top_degree, lifetimes.get(node)))
+        out.write("    </nodes>\n")
+        out.write(_tag("edges", {"count": len(edges)}, 2, ">"))
+        for number, edge in enumerate(edges):
+            out.write(_edge(number, edge))
+        out.write("    </edges>\n  </graph>\n</gexf>\n")
 
 
-def _declare_attributes(xml: _IndentedXML, cls: str, attributes: tuple[tuple[str, str], ...]) -> None:
-    with xml.element("attributes", {"class": cls, "mode": "static"}):
-        for name, gexf_type in attributes:
-            xml.leaf("attribute", {"id": name, "title": name, "type": gexf_type})
+def _tag(name: str, attrs: dict[str, object], depth: int, close: str = "/>") -> str:
+    """One indented line ``<name key="value" …/>`` (``close=">"`` opens the element), values escaped."""
+    quoted = "".join(f" {key}={quoteattr(str(value))}" for key, value in attrs.items())
+    return f"{'  ' * depth}<{name}{quoted}{close}\n"
 
 
-def _write_attvalues(xml: _IndentedXML, values: dict[str, object]) -> None:
+def _attribute_declarations(cls: str, attributes: tuple[tuple[str, str], ...]) -> str:
+    declared = "".join(_tag("attribute", {"id": n, "title": n, "type": t}, 3) for n, t in attributes)
+    return _tag("attributes", {"class": cls, "mode": "static"}, 2, ">") + declared + "    </attributes>\n"
+
+
+def _attvalues(values: dict[str, object], depth: int) -> str:
     present = flat_attributes(values)
-    if present:
-        with xml.element("attvalues"):
-            for name, value in present.items():
-                xml.leaf("attvalue", {"for": name, "value": value})
+    if not present:
+        return ""
+    inner = "".join(_tag("attvalue", {"for": name, "value": value}, depth + 1) for name, value in present.items())
+    return f"{'  ' * depth}<attvalues>\n{inner}{'  ' * depth}</attvalues>\n"
 
 
 def _node_lifetimes(edges: list[AggregatedEdge]) -> dict[str, tuple[date, date]]:
@@ -110,20 +116,22 @@ def _node_lifetimes(edges: list[AggregatedEdge]) -> dict[str, tuple[date, date]]
     return {node: (first[node], last[node]) for node in first if node not in undated}
 
 
-def _write_node(
-    xml: _IndentedXML, node: str, data: dict, relative_degree: float, lifetime: tuple[date, date] | None
-) -> None:
+def _node(node: str, data: dict, relative_degree: float, lifetime: tuple[date, date] | None) -> str:
     attrs = {"id": node, "label": data.get("label") or node}
     if lifetime:
         attrs.update(start=lifetime[0].isoformat(), end=lifetime[1].isoformat())
-    with xml.element("node", attrs):
-        _write_attvalues(xml, {name: data.get(name) for name, _ in NODE_ATTRIBUTES})
-        r, g, b = TYPE_COLOURS.get(data.get("type"), OTHER_COLOUR)
-        xml.leaf("viz:color", {"r": r, "g": g, "b": b})
-        xml.leaf("viz:size", {"value": f"{MIN_SIZE + (MAX_SIZE - MIN_SIZE) * relative_degree:.2f}"})
+    r, g, b = TYPE_COLOURS.get(data.get("type"), OTHER_COLOUR)
+    size = MIN_SIZE + (MAX_SIZE - MIN_SIZE) * relative_degree
+    return (
+        _tag("node", attrs, 3, ">")
+        + _attvalues({name: data.get(name) for name, _ in NODE_ATTRIBUTES}, 4)
+        + _tag("viz:color", {"r": r, "g": g, "b": b}, 4)
+        + _tag("viz:size", {"value": f"{size:.2f}"}, 4)
+        + "      </node>\n"
+    )
 
 
-def _write_edge(xml: _IndentedXML, number: int, edge: AggregatedEdge) -> None:
+def _edge(number: int, edge: AggregatedEdge) -> str:
     attrs = {
         "id": number,
         "source": edge.source,
@@ -134,42 +142,5 @@ def _write_edge(xml: _IndentedXML, number: int, edge: AggregatedEdge) -> None:
     }
     if edge.start:
         attrs.update(start=edge.start.isoformat(), end=edge.end.isoformat())
-    with xml.element("edge", attrs):
-        values = {"predicate": edge.predicate, "statements": edge.statements, "confidence": edge.confidence}
-        _write_attvalues(xml, values)
-
-
-class _IndentedXML:
-    """Streams indented XML through the standard library's SAX writer (``<empty/>`` elements, escaped values)."""
-
-    def __init__(self, fileobj: BinaryIO):
-        self._xml = XMLGenerator(fileobj, "utf-8", short_empty_elements=True)
-        self._xml.startDocument()
-        self._depth = 0
-        self._has_children = False
-
-    @contextmanager
-    def element(self, name: str, attrs: dict[str, object] | None = None) -> Iterator[None]:
-        if self._depth:  # the root follows the XML declaration's own line break
-            self._indent()
-        self._xml.startElement(name, {k: str(v) for k, v in (attrs or {}).items()})
-        self._depth += 1
-        self._has_children = False
-        yield
-        self._depth -= 1
-        if self._has_children:
-            self._indent()
-        self._xml.endElement(name)
-        self._has_children = True
-
-    def leaf(self, name: str, attrs: dict[str, object] | None = None, text: str | None = None) -> None:
-        with self.element(name, attrs):
-            if text:
-                self._xml.characters(text)
-
-    def close(self) -> None:
-        self._xml.ignorableWhitespace("\n")
-        self._xml.endDocument()  # flushes
-
-    def _indent(self) -> None:
-        self._xml.ignorableWhitespace("\n" + "  " * self._depth)
+    values = {"predicate": edge.predicate, "statements": edge.statements, "confidence": edge.confidence}
+    return _tag("edge", attrs, 3, ">") + _attvalues(values, 4) + "      </edge>\n"
