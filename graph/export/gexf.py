@@ -1,8 +1,9 @@
 """GEXF 1.3 for Gephi: nodes coloured by entity type and sized by degree, weighted edges with a time span.
 
 networkx writes only GEXF 1.2draft, so this writes 1.3 (``http://gexf.net/1.3``) itself, one node or edge at a time
-(attribute values escaped by ``xml.sax.saxutils.quoteattr``), so a large graph is never held as one XML tree. The output is valid against the official
-RelaxNG grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and edges, no timestamps).
+(values escaped by ``xml.sax.saxutils.quoteattr``), so a large graph is never held as one XML tree. The output is valid
+against the official RelaxNG grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and
+edges, no timestamps).
 
 - Node: id = entity IRI, label; attributes ``type``, ``aliases`` (joined with ``" | "``: Gephi has no list columns it
   can filter on), ``country``, ``lat``, ``lon``; ``viz:color`` by entity type, ``viz:size`` 10–50 by degree (the
