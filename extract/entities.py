@@ -43,7 +43,7 @@ class EntityIndex:
         if token.dep_ == "appos" and token.head.i in self.token_entity:  # "Oswald, the man who ..." is Oswald
             return self.token_entity[token.head.i]
         lower = token.lower_
-        if lower in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") and token.head.head is not token:
+        if lower in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") and token.head.head.i != token.i:
             return self.entity_at(token.head.head)
         if lower in lexicon.PERSONAL_PRONOUNS:
             return self._antecedent(token)

@@ -170,7 +170,7 @@ def _governing_verb(token: Token) -> Token:
     """The verb of the clause a noun or adjective sits in ("carried out attacks" -> carried)."""
     node = token
     for _ in range(6):
-        if node.pos_ in ("VERB", "AUX") or node.head is node:
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
             return node
         node = node.head
     return node
@@ -208,8 +208,11 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
                 and trigger.lemma_.lower() in ("detonate", "explode", "blow", "fire"):
             event.instruments.append(patient)
             patient = None
-        _add_with_conj(add, "agent", agent)
-        _add_with_conj(add, patient_role, patient)
+        for role, token in (("agent", agent), (patient_role, patient)):
+            if token is not None and token.i == trigger.head.i and trigger.dep_ in ("relcl", "acl"):
+                add((role, token))  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
+            else:
+                _add_with_conj(add, role, token)
     elif trigger.pos_ == "ADJ":
         if trigger.dep_ == "amod":
             _add_with_conj(add, patient_role, trigger.head)
@@ -373,7 +376,7 @@ def clause_subject(verb: Token) -> Token | None:
                 return obj
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
             return None  # "while shelling continues, ...": a subordinate clause has its own subject
-        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
             if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
                 return None
             verb = verb.head
@@ -459,7 +462,7 @@ def _modality(event: EventCandidate) -> None:
             node = node.head.head  # "called for attacks", "threatened with attacks"
         elif node.dep_ == "pobj" and node.head.lower_ == "for" and node.head.head.lemma_.lower() in lexicon.INTENT_NOUNS:
             node = node.head.head
-            return _set_operator(event, node, "dobj") if node is not event.trigger else None
+            return _set_operator(event, node, "dobj") if node.i != event.trigger.i else None
         else:
             return
         if node.lemma_.lower() not in lexicon.LIGHT_VERBS and _is_operator(node):
@@ -469,7 +472,7 @@ def _modality(event: EventCandidate) -> None:
         if own is not None:
             event.modality, event.source = own
             return
-        if node.dep_ in OPERATOR_STOP_DEPS or node.head is node:
+        if node.dep_ in OPERATOR_STOP_DEPS or node.head.i == node.i:
             return
         dep, head = node.dep_, node.head
         if dep == "acl" and head.pos_ == "NOUN":
@@ -481,7 +484,7 @@ def _modality(event: EventCandidate) -> None:
             return
         if dep not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"):
             return
-        if head.pos_ in ("VERB", "AUX") and head is not event.trigger and _is_operator(head):
+        if head.pos_ in ("VERB", "AUX") and head.i != event.trigger.i and _is_operator(head):
             return _set_operator(event, head, dep)
         node = head
 

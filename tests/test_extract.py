@@ -243,3 +243,20 @@ def test_times_at_their_granularity(extractor, sentence, value):
 def test_relative_time_without_publication_date_keeps_text(extractor):
     ev = event(run(extractor, "Gunmen attacked the village last month.", published=None), "attacked")
     assert ev.time.text == "last month" and ev.time.value is None
+
+
+def test_relative_clause_is_about_its_head_alone(extractor):
+    x = run(extractor, "The lawyer's clients included Jack Ruby, who killed Lee Harvey Oswald, and Jim Bakker.")
+    assert {(s, o) for s, p, o in triples(x) if p == "killed"} == {("Jack Ruby", "Lee Harvey Oswald")}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Sirhan Sirhan was convicted of assassinating Robert F. Kennedy.",
+        "Police questioned Robert F. Kennedy's assassin, Sirhan Sirhan, in 1968.",
+        "Witnesses said Sirhan Sirhan fired the shots that killed Robert F. Kennedy.",
+    ],
+)
+def test_who_killed_whom_in_other_words(extractor, sentence):
+    assert ("Sirhan Sirhan", "killed", "Robert F. Kennedy") in triples(run(extractor, sentence))
