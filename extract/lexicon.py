@@ -8,21 +8,23 @@ VERB_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Attack": (
         "attack", "bomb", "shoot", "shell", "raid", "ambush", "assault", "storm", "detonate", "explode", "stab",
         "firebomb", "strike", "hit", "target", "blow", "fire", "gun", "torch", "hijack", "ram", "besiege", "open",
+        "bombard", "poison", "annihilate",
     ),
     "Killing": ("kill", "murder", "assassinate", "execute", "slay", "behead", "massacre", "slaughter", "decapitate",
-                "lynch", "strangle", "martyr"),
-    "Death": ("die", "perish"),
-    "Injury": ("injure", "wound", "hurt", "maim", "mutilate", "beat", "torture"),
+                "lynch", "strangle", "martyr", "exterminate", "hang"),
+    "Death": ("die", "perish", "pass", "drown"),
+    "Injury": ("injure", "wound", "hurt", "maim", "mutilate", "beat", "torture", "harm", "rape", "whip", "punch",
+               "kick"),
     "Arrest": ("arrest", "detain", "apprehend", "capture", "jail", "imprison", "nab", "round", "kidnap", "abduct",
                "incarcerate", "extradite", "seize"),
-    "Threat": ("threaten", "warn", "intimidate", "coerce", "menace", "vow", "pledge"),
+    "Threat": ("threaten", "warn", "intimidate", "coerce", "menace", "vow", "pledge", "blackmail"),
     "CallForAction": ("urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
-                      "implore", "beg", "request", "ask", "summon", "direct"),
+                      "implore", "beg", "request", "ask", "summon", "direct", "recommend", "advise", "advocate"),
     "Declaration": ("declare", "announce"),
     "Statement": ("say", "tell", "state", "claim", "add", "report", "describe", "deny", "confirm", "insist", "reply",
                   "comment", "accuse", "blame", "condemn", "admit", "acknowledge", "allege"),
     "Invasion": ("invade", "occupy", "annex"),
-    "MilitaryOperation": ("deploy", "bombard", "mobilize", "mobilise"),
+    "MilitaryOperation": ("deploy", "mobilize", "mobilise"),
     "Battle": ("fight", "clash", "battle", "skirmish"),
     "Proclamation": ("proclaim",),
 }
@@ -30,20 +32,20 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Attack": (
         "attack", "bombing", "explosion", "blast", "shooting", "assault", "strike", "airstrike", "raid", "ambush",
         "shelling", "stabbing", "gunfire", "detonation", "firebombing", "car-bombing", "hijacking", "siege",
-        "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt",
+        "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt", "bombardment", "arson", "hijack",
     ),
     "Killing": ("killing", "murder", "assassination", "execution", "massacre", "slaughter", "beheading", "homicide",
-                "slaying", "bloodshed", "genocide", "carnage"),
+                "slaying", "bloodshed", "genocide", "carnage", "holocaust", "extermination", "hanging", "lynching"),
     "Death": ("death", "fatality", "suicide"),
-    "Injury": ("injury", "wound", "wounding", "maiming", "beating", "torture"),
+    "Injury": ("injury", "wound", "wounding", "maiming", "beating", "torture", "rape", "mutilation"),
     "Arrest": ("arrest", "detention", "capture", "custody", "imprisonment", "abduction", "kidnapping", "roundup",
                "extradition"),
-    "Threat": ("threat", "ultimatum", "warning", "intimidation", "coercion"),
+    "Threat": ("threat", "ultimatum", "warning", "intimidation", "coercion", "blackmail", "extortion"),
     "CallForAction": ("call", "appeal", "demand", "order", "plea", "exhortation", "request", "incitement"),
     "Declaration": ("declaration", "announcement"),
     "Statement": ("statement", "speech", "remark", "interview", "communique", "communiqué", "message"),
     "Invasion": ("invasion", "incursion", "occupation", "annexation"),
-    "MilitaryOperation": ("operation", "offensive", "campaign", "deployment", "bombardment", "mission", "crackdown", "counteroffensive",
+    "MilitaryOperation": ("operation", "offensive", "campaign", "deployment", "mission", "crackdown", "counteroffensive",
                           "counter-offensive", "manhunt", "war"),
     "Battle": ("battle", "clash", "fighting", "skirmish", "firefight", "combat", "confrontation"),
     "Proclamation": ("proclamation",),
@@ -55,14 +57,14 @@ SUSPICION_WORDS = {"suspect", "accuse", "allege", "charge", "blame", "indict", "
 VERDICT_WORDS = SUSPICION_WORDS | {"convict", "guilty", "sentence", "jail", "imprison", "execute", "try", "responsible",
                                    "serve", "prosecute", "acquit", "confess", "admit", "plead"}
 # Adjectives that are triggers when predicated or attributive ("six people were dead", "dead soldiers").
-ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead",), "Injury": ("injured", "wounded", "hurt")}
+ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead", "deceased"), "Injury": ("injured", "wounded", "hurt")}
 
 # Nouns that only count as triggers with a particle or object that disambiguates them.
-NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down"}
+NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away"}
 # Verb triggers that need a human or place object to be an event ("hit a checkpoint", "fire at", "target").
 NEEDS_OBJECT = {"hit", "target", "strike", "fire", "seize", "capture", "storm", "ram", "direct", "order", "ask",
                 "request", "command", "call", "claim", "report", "add", "beat", "execute", "deploy", "occupy", "describe",
-                "tell", "state", "demand", "encourage"}
+                "tell", "state", "demand", "encourage", "hang", "kick", "advise", "recommend", "harm"}
 # Nouns that are events only in a military/violent sense when a modifier says so ("US special forces operation").
 MILITARY_MODIFIERS = {"military", "special", "force", "forces", "army", "counter", "counter-terrorism", "counterterrorism",
                       "security", "police", "air", "ground", "naval", "raid", "rescue", "commando", "terror", "anti"}
