@@ -32,7 +32,7 @@ def time_bounds(value: str | None) -> tuple[date, date] | None:
     >>> time_bounds("2022-02")
     (datetime.date(2022, 2, 1), datetime.date(2022, 2, 28))
     """
-    match = _ISO_TIME.match(value or "")
+    match = _ISO_TIME.fullmatch(value or "")
     if not match:
         return None
     year, month, day = (int(part) if part else None for part in match.groups())
