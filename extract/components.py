@@ -16,6 +16,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extract import lexicon
 from extract.entities import build_index, noun_phrase
 from extract.events import find_events, is_place_noun
 from extract.gazetteer import Gazetteer, slug
@@ -87,6 +88,10 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
     arguments, seen = [], set()
     for role, token in candidate.args:
         entity = index.entity_at(token)
+        if entity is None and token.lower_ in lexicon.VAGUE_PRONOUNS:
+            continue  # "someone", "it" say nothing about who
+        if role == "agent" and entity is None and token.lemma_.lower() in lexicon.WEAPONS:
+            role = "instrument"  # "a bomb killed five people", "a stray bullet hit the boy"
         is_place = entity is not None and index.entities[entity].type == "Place"
         if role == "victim" and is_place:
             continue  # a place is where, never who died

@@ -145,3 +145,5 @@ LOCATIVE_PREPS = {"in", "at", "near", "across", "outside", "inside", "around", "
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom", "whose"}
 PERSONAL_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
 GROUP_PRONOUNS = {"its", "it", "itself"}
+VAGUE_PRONOUNS = {"it", "someone", "somebody", "anyone", "anybody", "something", "this", "that", "one", "nobody",
+                  "everyone", "everybody", "whoever"}
