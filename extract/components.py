@@ -1,7 +1,8 @@
 """The spaCy components of the extractor, each doing one thing, composed in :func:`extract.pipeline.build_nlp`:
 
 ``eventkg_lines``     (before the parser) a line break ends a sentence: feeds, bylines and "Advert" lines stay apart
-``entity_ruler``      (before ``ner``) gazetteer names: armed groups and their aliases, countries, big cities, overrides
+``entity_ruler``      (before ``ner``) gazetteer names: armed groups and their aliases, countries, place overrides
+``eventkg_caseless_names`` (before ``ner``) the same names, and big cities, in text written without capitals
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
@@ -14,7 +15,10 @@ extraction's plain JSON form so that documents can cross process boundaries (``n
 from __future__ import annotations
 
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+from spacy.util import filter_spans
 
 from extract import lexicon
 from extract.entities import build_index, noun_phrase
@@ -36,6 +40,35 @@ def mark_line_breaks(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
+
+
+@Language.factory("eventkg_caseless_names")
+def make_caseless_names(nlp: Language, name: str) -> CaselessNames:
+    return CaselessNames(nlp)
+
+
+class CaselessNames:
+    """Gazetteer names in text written without capitals ("the fmln attacked san salvador"), where the entity ruler
+    (case-sensitive, so that "IS" is not "is") and the statistical NER both fail. Documents with normal case pass."""
+
+    def __init__(self, nlp: Language):
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.names: dict[str, tuple[str, str]] = {}
+        for text, label, key in Gazetteer.load().caseless_names():
+            self.names[text] = (label, key)
+            self.matcher.add(text, [nlp.make_doc(text)])
+
+    def __call__(self, doc: Doc) -> Doc:
+        sample = doc.text[:2000]
+        letters = sum(c.isalpha() for c in sample)
+        if not letters or sum(c.isupper() for c in sample) > letters * 0.01:
+            return doc
+        spans = []
+        for match_id, start, end in self.matcher(doc):
+            label, key = self.names[doc.vocab.strings[match_id]]
+            spans.append(SpacySpan(doc, start, end, label=label, span_id=key))
+        doc.ents = filter_spans([*doc.ents, *spans])
+        return doc
 
 
 @Language.component("eventkg_entities")

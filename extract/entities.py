@@ -67,7 +67,7 @@ class EntityIndex:
         phrase = noun_phrase(token)
         words = [t for t in phrase if t.dep_ not in ("det", "poss", "predet") and t.lower_ not in ("'s", "’s")]
         label = " ".join(t.text for t in words) or token.text
-        plural = token.tag_ in ("NNS", "NNPS") or token.lemma_.lower() in ("people", "police", "crew", "staff") \
+        plural = token.tag_ in ("NNS", "NNPS") or token.lemma_.lower() in lexicon.COLLECTIVE_NOUNS \
             or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in token.children)
         etype = "Group" if plural else "Person"
         key = f"{etype.lower()}/{slug(label)}@{slug(self.article)}"

@@ -107,6 +107,9 @@ PEOPLE_NOUNS = {
     "employee", "staff", "crew", "inmate", "detainee", "migrant", "settler", "peacekeeper", "paramilitary", "security",
     "individual", "someone", "anyone", "bystander", "neighbor", "neighbour", "friend", "owner", "customer", "patient",
 }
+# People nouns that name a collective even in the singular: "the army" is a Group.
+COLLECTIVE_NOUNS = {"people", "police", "crew", "staff", "army", "force", "militia", "group", "cell", "brigade", "unit",
+                    "battalion", "squad", "mob", "crowd", "family", "security", "military", "government", "band"}
 # Group nouns that, with a definite determiner or "its", refer back to the article's main organisation.
 GROUP_ANAPHORS = {"group", "organisation", "organization", "movement", "outfit", "network", "militia", "faction"}
 # Affiliation words: "a man linked to ISIS", "ISIS-affiliated militants", "loyal to".

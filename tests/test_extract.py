@@ -260,3 +260,12 @@ def test_relative_clause_is_about_its_head_alone(extractor):
 )
 def test_who_killed_whom_in_other_words(extractor, sentence):
     assert ("Sirhan Sirhan", "killed", "Robert F. Kennedy") in triples(run(extractor, sentence))
+
+
+def test_text_without_capitals_still_finds_gazetteer_names(extractor):
+    x = run(extractor, "the fmln attacked a military post in san salvador and killed three soldiers.")
+    attack = event(x, "attacked")
+    assert {a.entity for a in attack.args("agent")} == {"organization/fmln"}
+    assert {a.entity for a in attack.args("place")} == {"place/geonames-3583361"}
+    # normal text keeps the case-sensitive ruler: "is" is a verb, not the Islamic State
+    assert not any(e.id == "organization/isis" for e in run(extractor, "This is a quiet town.").entities)
