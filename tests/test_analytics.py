@@ -124,6 +124,7 @@ def test_time_bounds_expand_each_granularity():
     assert [d.isoformat() for d in time_bounds("2022")] == ["2022-01-01", "2022-12-31"]
     assert [d.isoformat() for d in time_bounds("2022-03-22")] == ["2022-03-22", "2022-03-22"]
     assert time_bounds(None) is None and time_bounds("last month") is None and time_bounds("2022-13") is None
+    assert time_bounds("2022-3") is None and time_bounds("2022-03-05T10:00") is None
 
 
 def test_aggregated_edges_count_supporting_events_and_span_their_times(G):
@@ -247,8 +248,8 @@ def test_cooccurrence_links_participants_of_the_same_events(G):
 
 
 # -- end to end on a real store ------------------------------------------------------------------------------------
-# conftest's hand_store holds two hand-made articles sharing ISIS, converted to RDF and put in an Oxigraph store on disk,
-# with exact times, modalities and confidences. The seed article through the real extractor checks the whole chain
+# conftest's hand_store holds two hand-made articles sharing ISIS, converted to RDF and put in an Oxigraph store on
+# disk, with exact times, modalities and confidences. The seed article through the real extractor checks the whole chain
 # (test_export.py).
 
 
@@ -301,3 +302,22 @@ def test_analytics_run_on_the_projection_of_a_real_store(hand_store):
         "organization/isis", "person/abu-omar-al-muhajir", "group/isis-sympathisers", "place/geonames-294946")}
     found = communities(G)
     assert sorted(n for c in found for n in c) == sorted(G)
+
+
+def test_betweenness_of_a_large_graph_is_a_deterministic_estimate():
+    # two stars joined through a bridge: every path between the stars crosses the bridge's two ends
+    G = nx.MultiDiGraph()
+    G.add_edges_from((f"a{i}", "hub-a") for i in range(700))
+    G.add_edges_from((f"b{i}", "hub-b") for i in range(700))
+    G.add_edge("hub-a", "hub-b")
+    estimate = centrality(G, "betweenness", top=2)
+    assert {r.entity for r in estimate} == {"hub-a", "hub-b"}
+    assert estimate == centrality(G, "betweenness", top=2)  # same seed, same samples
+    # exactly: a hub lies on the paths among its 700 leaves, from them to the other hub and to the 700 other leaves
+    exact = (700 * 699 / 2 + 700 + 700 * 700) / (1401 * 1400 / 2)
+    assert estimate[0].score == pytest.approx(exact, rel=0.2)
+
+
+def test_betweenness_samples_as_many_as_entities_is_exact(G):
+    assert centrality(G, "betweenness", samples=len(G)) == centrality(G, "betweenness", samples=10 * len(G))
+    assert centrality(G, "betweenness", samples=3) != centrality(G, "betweenness")

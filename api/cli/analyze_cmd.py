@@ -87,6 +87,10 @@ def analyze(
     modality: ModalityOption = None,
     measure: Annotated[str, typer.Option(help=f"centrality: {', '.join(MEASURES)}.")] = "pagerank",
     top: Annotated[int, typer.Option(min=1, help="centrality, cooccurrence: rows to show.")] = 20,
+    samples: Annotated[
+        int | None,
+        typer.Option(min=1, help="betweenness: source entities to estimate from (default: exact up to 1,000)."),
+    ] = None,
     radius: Annotated[int, typer.Option(min=1, help="ego: hops from the entity.")] = 1,
     granularity: Annotated[str, typer.Option(help=f"timeline: {', '.join(GRANULARITIES)}.")] = "month",
     format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
@@ -110,7 +114,8 @@ def analyze(
                 rows = timeline(kg, granularity=granularity, **filters)
                 columns, result = ["period", "event_type", "events"], [asdict(r) for r in rows]
             else:
-                columns, result = _analyse(analysis, project(kg, **filters), given, measure, top, radius)
+                G = project(kg, **filters)
+                columns, result = _analyse(analysis, G, given, measure, top, radius, samples)
         except (UnknownEntity, nx.NetworkXNoPath, ValueError) as err:
             _fail(str(err))
     if format == "json":
@@ -122,11 +127,17 @@ def analyze(
 
 
 def _analyse(
-    analysis: Analysis, G: nx.MultiDiGraph, entities: list[str], measure: str, top: int, radius: int
+    analysis: Analysis,
+    G: nx.MultiDiGraph,
+    entities: list[str],
+    measure: str,
+    top: int,
+    radius: int,
+    samples: int | None,
 ) -> tuple[list[str], Any]:
     """(table columns, JSON-ready result) of one analysis of the projection ``G``."""
     if analysis is Analysis.centrality:
-        rows = [asdict(r) for r in centrality(G, measure, top=top)]
+        rows = [asdict(r) for r in centrality(G, measure, top=top, samples=samples)]
         return ["rank", "score", "type", "label", "entity"], rows
     if analysis is Analysis.communities:
         rows = [
