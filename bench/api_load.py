@@ -106,7 +106,7 @@ def wrk(url: str, paths: list[str], *, duration: int, connections: int, folder: 
                          '  local sep = string.find(paths[i], "?", 1, true) and "&" or "?"\n'
                          '  return wrk.format(nil, paths[i] .. sep .. "_=" .. n)\n')
                       + "end\n")
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), url],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "30s", "--latency", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     errors = int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", out)) else 0

@@ -24,9 +24,9 @@ b'?l\\n"ISIS"\\n'
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
-import queue
 import threading
 import time
 from collections.abc import Iterable
@@ -318,51 +318,51 @@ class Job:
 class QueryPool:
     """``size`` worker processes answering :class:`Job` s on a :class:`Snapshot` of the store at ``path``.
 
-    :meth:`run` blocks its (worker) thread, never the caller's event loop. A job past ``timeout`` seconds gets its
-    worker killed (the query's work is abandoned) and :class:`QueryTimeout`; a fresh worker takes its place.
+    :meth:`run` is a coroutine: it waits for the worker's answer on the event loop itself (the pipe's file descriptor
+    is watched, no thread is tied up), so any number of slow queries never block other requests. A job past
+    ``timeout`` seconds gets its worker killed (the query's work is abandoned) and :class:`QueryTimeout`; a fresh
+    worker takes its place.
     """
 
     def __init__(self, path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, size: int = 2, timeout: float = 30.0):
         self.path, self.base_iri, self.timeout = str(path), base_iri, timeout
         # "spawn": a fork of a threaded server process could inherit held locks.
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        for _ in range(size):
-            self._idle.put(self._start())
+        self._idle = [self._start() for _ in range(size)]
+        self._free = asyncio.Semaphore(size)
 
     def _start(self) -> _Worker:
         return _Worker(self._context, self.path, self.base_iri)
 
-    def run(self, job: Job, timeout: float | None = None) -> bytes:
+    async def run(self, job: Job, timeout: float | None = None) -> bytes:
         timeout = self.timeout if timeout is None else timeout
         try:
-            worker = self._idle.get(timeout=timeout)
-        except queue.Empty:
+            await asyncio.wait_for(self._free.acquire(), timeout)
+        except TimeoutError:
             raise QueryTimeout(f"every query worker stayed busy for {timeout:g} s; try again later") from None
+        worker = self._idle.pop()
         try:
-            status, payload = worker.ask(job, timeout)
+            status, payload = await worker.ask(job, timeout)
         except TimeoutError:
             worker.kill()
-            worker = self._start()
+            worker = await asyncio.to_thread(self._start)  # starting Python takes a moment: not on the loop
             raise QueryTimeout(
                 f"the query ran for more than {timeout:g} s (setting query_timeout) and was stopped"
             ) from None
         except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
             worker.kill()
-            worker = self._start()
+            worker = await asyncio.to_thread(self._start)
             raise SparqlError("the query worker stopped unexpectedly while answering this query") from None
         finally:
-            self._idle.put(worker)
+            self._idle.append(worker)
+            self._free.release()
         if status == "error":
             raise payload
         return payload
 
     def close(self) -> None:
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                return
+        while self._idle:
+            self._idle.pop().kill()
 
 
 class _Worker:
@@ -372,10 +372,17 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def ask(self, job: Job, timeout: float) -> tuple[str, object]:
-        self.conn.send(job)
-        if not self.conn.poll(timeout):
-            raise TimeoutError
+    async def ask(self, job: Job, timeout: float) -> tuple[str, object]:
+        """Send ``job`` and wait until the answer (or the worker's death) makes the pipe readable."""
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        descriptor = self.conn.fileno()
+        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
+        try:
+            self.conn.send(job)
+            await asyncio.wait_for(readable, timeout)
+        finally:
+            loop.remove_reader(descriptor)
         return self.conn.recv()
 
     def kill(self) -> None:

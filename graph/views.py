@@ -305,7 +305,7 @@ def _entity_summary(store: EventStore, iri: str, label: str, type_iri: str, alia
     return EntitySummary(ref(store, iri).id, iri, label, local_name(type_iri), names)
 
 
-def entity(store: EventStore, key: str, *, limit: int = 50) -> EntityDetail | None:
+def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | None:
     """Everything about one entity: its description, aliases, the articles that mention it, its relations out and in
     and the events it takes part in (the first ``limit`` of each; totals for relations and events)."""
     iri = entity_iri(store, key)

@@ -3,6 +3,7 @@ writer, and the worker pool's real timeout."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import multiprocessing
 
@@ -87,15 +88,20 @@ def test_snapshot_follows_another_writer(tmp_path):
 
 
 def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
-    pool = sparql.QueryPool(store_path, size=1, timeout=1.0)
-    try:
-        quick = sparql.Job(sparql.prepare("ASK { ?s ?p ?o }"), "application/sparql-results+json")
-        assert json.loads(pool.run(quick))["boolean"] is True
+    quick = sparql.Job(sparql.prepare("ASK { ?s ?p ?o }"), "application/sparql-results+json")
+    slow = sparql.Job(sparql.prepare(SLOW), "text/csv")  # would run for days
+
+    async def scenario(pool: sparql.QueryPool) -> None:
+        assert json.loads(await pool.run(quick))["boolean"] is True
         before = {p.pid for p in multiprocessing.active_children()}
         with pytest.raises(sparql.QueryTimeout):
-            pool.run(sparql.Job(sparql.prepare(SLOW), "text/csv"))  # would run for days
+            await pool.run(slow)
         after = {p.pid for p in multiprocessing.active_children()}
         assert len(after) == len(before) and not after & before  # its worker was killed, a new one started
-        assert json.loads(pool.run(quick))["boolean"] is True  # a fresh worker took the killed one's place
+        assert json.loads(await pool.run(quick))["boolean"] is True
+
+    pool = sparql.QueryPool(store_path, size=1, timeout=1.0)
+    try:
+        asyncio.run(scenario(pool))
     finally:
         pool.close()

@@ -82,7 +82,7 @@ async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
     if media is None:
         raise HTTPException(406, f"a {prepared.form} result can be given as: {', '.join(prepared.media_types)}")
     job = sparql.Job(prepared, media, tuple(default_graphs), tuple(named_graphs), settings.max_result_rows)
-    body = await run_in_threadpool(pool.run, job)  # the event loop never waits for a query
+    body = await pool.run(job)  # awaits the worker process: the event loop goes on serving
     charset = "; charset=utf-8" if media.startswith("text/") else ""
     return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
 

@@ -1,0 +1,168 @@
+"""SPARQL over HTTP: our ``/sparql`` against rdflib-endpoint and against native pyoxigraph in-process (issue 5).
+
+    python -m bench.sparql_http [--quads 100000] [--runs 30]
+
+rdflib-endpoint is what people would run instead; it is not a project dependency: install it into the venv for this
+benchmark only (``.venv/bin/pip install rdflib-endpoint``). Without it the benchmark stops and says so.
+
+The synthetic graph of ``bench.synthetic`` is written as N-Quads; the same file is bulk-loaded into our store and
+loaded by ``rdflib-endpoint serve --store Oxigraph``. A fixed set of researcher and dashboard queries (below) runs
+``--runs`` times each, one at a time, after three warm-up runs, on:
+
+- ``ours``: ``eventkg serve`` (1 worker), POST form-encoded to ``/sparql`` (POST: the GET response cache stays out of
+  it, every answer is computed), JSON results;
+- ``rdflib-endpoint``: the same requests to its ``/sparql``;
+- ``native``: ``pyoxigraph.Store.query`` on the same store in this process, results iterated to the end (no HTTP, no
+  serialisation): the floor.
+
+It prints p50 and p95 latency in milliseconds per query and system, our p50 over native's, rdflib-endpoint's p50 over
+ours, and the result rows each system returned (they must agree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bench.api_load import free_port, serve, stop
+from bench.synthetic import write_synthetic
+from graph.namespaces import PREFIXES
+from graph.store import open_store
+
+PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+# {entity} and {label} are filled with an actor of middling popularity drawn from the data.
+QUERIES = {
+    "label lookup": 'SELECT ?e ?type WHERE { ?e rdfs:label|skos:altLabel "{label}" ; a ?type }',
+    "neighbours": """SELECT DISTINCT ?n ?p WHERE {
+        { ?st rdf:subject <{entity}> ; rdf:predicate ?p ; rdf:object ?n }
+        UNION { ?st rdf:object <{entity}> ; rdf:predicate ?p ; rdf:subject ?n } } LIMIT 100""",
+    "top actors by event type": """SELECT ?actor (COUNT(?e) AS ?events) WHERE { ?e a ekg:Attack ; ekg:agent ?actor }
+        GROUP BY ?actor ORDER BY DESC(?events) ?actor LIMIT 10""",
+    "events of a type in a date range": """SELECT ?e ?time WHERE { ?e a ekg:Attack ; ekg:time ?time
+        FILTER(STR(?time) >= "2021-01" && STR(?time) < "2021-04") }""",
+    "monthly timeline": """SELECT ?month (COUNT(?e) AS ?events) WHERE { ?e a ekg:Killing ; ekg:time ?t
+        BIND(SUBSTR(STR(?t), 1, 7) AS ?month) } GROUP BY ?month ORDER BY ?month""",
+    "two-hop paths": """SELECT DISTINCT ?mid ?end WHERE { ?a rdf:subject <{entity}> ; rdf:object ?mid .
+        ?b rdf:subject ?mid ; rdf:object ?end . FILTER(?end != <{entity}>) } LIMIT 100""",
+    "evidence of an entity's events": """SELECT ?e ?type ?sentence ?article ?confidence WHERE {
+        ?e ekg:agent <{entity}> ; a ?type ; ekg:sentence ?sentence ; prov:wasDerivedFrom ?article ;
+           ekg:confidence ?confidence } LIMIT 100""",
+}
+
+
+def pick_actor(store) -> tuple[str, str]:
+    """An agent of events ranked about 10th by number of events, and its label."""
+    rows = list(store.native.query(
+        PROLOGUE + "SELECT ?a ?label (COUNT(?e) AS ?n) WHERE { ?e ekg:agent ?a . ?a rdfs:label ?label } "
+        "GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT 10", use_default_graph_as_union=True))
+    return rows[-1]["a"].value, rows[-1]["label"].value
+
+
+def timed_runs(run, runs: int) -> tuple[list[float], int]:
+    for _ in range(3):
+        rows = run()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        rows = run()
+        times.append((time.perf_counter() - started) * 1000)
+    return times, rows
+
+
+def over_http(client: httpx.Client, url: str, query: str):
+    def run() -> int:
+        r = client.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        r.raise_for_status()
+        return len(r.json()["results"]["bindings"])
+
+    return run
+
+
+def start_rdflib_endpoint(source: Path) -> tuple[subprocess.Popen, str]:
+    executable = Path(sys.executable).with_name("rdflib-endpoint")
+    port = free_port()
+    process = subprocess.Popen([str(executable), "serve", "--store", "Oxigraph", "--host", "127.0.0.1",
+                                "--port", str(port), str(source)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"  # `rdflib-endpoint serve` answers SPARQL at the root
+    deadline = time.monotonic() + 1800  # it parses the file triple by triple through rdflib
+    while time.monotonic() < deadline:
+        try:
+            httpx.post(url, data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"},
+                       timeout=5).raise_for_status()
+            return process, url
+        except httpx.HTTPStatusError as err:
+            stop(process)
+            raise SystemExit(f"rdflib-endpoint answered {err.response.status_code} at {url}") from None
+        except httpx.HTTPError:
+            if process.poll() is not None:
+                raise SystemExit("rdflib-endpoint stopped while loading the file") from None
+            time.sleep(1)
+    stop(process)
+    raise SystemExit("rdflib-endpoint did not come up")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quads", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    if shutil.which("rdflib-endpoint", path=str(Path(sys.executable).parent)) is None:
+        raise SystemExit("bench.sparql_http compares with rdflib-endpoint: .venv/bin/pip install rdflib-endpoint")
+
+    with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp:
+        source = Path(tmp) / "synthetic.nq"
+        write_synthetic(source, quads=args.quads)
+        with open_store(Path(tmp) / "kg") as store:
+            store.load(source)
+            quads = len(store)
+        reader = open_store(Path(tmp) / "kg", read_only=True)
+        entity, label = pick_actor(reader)
+        queries = {name: PROLOGUE + q.replace("{entity}", entity).replace("{label}", label)
+                   for name, q in QUERIES.items()}
+
+        figures: dict[str, dict[str, tuple[list[float], int]]] = {name: {} for name in queries}
+        for name, query in queries.items():
+            figures[name]["native"] = timed_runs(
+                lambda q=query: sum(1 for _ in reader.native.query(q, use_default_graph_as_union=True)), args.runs)
+        ours, ours_url = serve(Path(tmp) / "kg", 1)
+        try:
+            with httpx.Client(timeout=600) as client:
+                for name, query in queries.items():
+                    figures[name]["ours"] = timed_runs(over_http(client, ours_url + "/sparql", query), args.runs)
+        finally:
+            stop(ours)
+        loading = time.perf_counter()
+        theirs, theirs_url = start_rdflib_endpoint(source)
+        loading = time.perf_counter() - loading
+        try:
+            with httpx.Client(timeout=600) as client:
+                for name, query in queries.items():
+                    figures[name]["rdflib-endpoint"] = timed_runs(over_http(client, theirs_url, query), args.runs)
+        finally:
+            stop(theirs)
+
+    print(f"SPARQL over HTTP: {quads:,} quads (bench.synthetic), {args.runs} runs per query after 3 warm-ups, "
+          f"one request at a time; rdflib-endpoint took {loading:.0f} s to load the file\n")
+    print("| query | ours p50 / p95 ms | rdflib-endpoint p50 / p95 ms | native p50 / p95 ms | ours ÷ native | "
+          "rdflib-endpoint ÷ ours | rows |")
+    print("|---|---:|---:|---:|---:|---:|---|")
+    for name, systems in figures.items():
+        p = {s: (statistics.median(t), statistics.quantiles(t, n=20)[18]) for s, (t, _) in systems.items()}
+        rows = "/".join(str(systems[s][1]) for s in ("ours", "rdflib-endpoint", "native"))
+        print(f"| {name} | {p['ours'][0]:.2f} / {p['ours'][1]:.2f} | {p['rdflib-endpoint'][0]:.2f} / "
+              f"{p['rdflib-endpoint'][1]:.2f} | {p['native'][0]:.2f} / {p['native'][1]:.2f} | "
+              f"{p['ours'][0] / p['native'][0]:.1f}× | {p['rdflib-endpoint'][0] / p['ours'][0]:.1f}× | {rows} |")
+
+
+if __name__ == "__main__":
+    main()
