@@ -105,6 +105,18 @@ def test_gexf_escapes_markup_in_labels(gexf_schema):
     assert doc.find(".//g:node", GEXF).get("label") == 'A & "B" <C>'
 
 
+def test_control_characters_from_article_text_do_not_break_xml(gexf_schema):
+    G = nx.MultiDiGraph()
+    G.add_node("urn:x:a", label="page\x0cbreak", type="Group", aliases=["tab\tkept"])
+    G.add_edge("urn:x:a", "urn:x:b", key="urn:x:s", predicate="attacked", sentence="vertical\x0btab", confidence=0.5)
+    doc = etree.fromstring(written(write_gexf, G))
+    assert gexf_schema.validate(doc.getroottree())
+    assert doc.find(".//g:node", GEXF).get("label") == "page break"
+    H = nx.read_graphml(io.BytesIO(written(write_graphml, G)), force_multigraph=True)
+    assert H.edges["urn:x:a", "urn:x:b", "urn:x:s"]["sentence"] == "vertical tab"
+    assert H.nodes["urn:x:a"]["aliases"] == "tab\tkept"
+
+
 # -- GraphML, node-link JSON, CSV ------------------------------------------------------------------------------------
 
 

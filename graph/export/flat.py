@@ -10,6 +10,7 @@ and missing values (None) are left out instead of written as empty.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO, TextIO
@@ -17,14 +18,29 @@ from typing import BinaryIO, TextIO
 import networkx as nx
 
 ALIAS_SEPARATOR = " | "
+# Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return; U+FFFE, U+FFFF); a stray form
+# feed in an article would otherwise make a whole GEXF or GraphML file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by a space.
+
+    >>> xml_safe("page\x0cbreak")
+    'page break'
+    """
+    return _NOT_XML.sub(" ", text)
 
 
 def flat_attributes(data: dict) -> dict[str, str | int | float]:
-    """``data`` with lists joined by :data:`ALIAS_SEPARATOR` (sorted) and None and empty values dropped."""
+    """``data`` with lists joined by :data:`ALIAS_SEPARATOR` (sorted), text made :func:`xml_safe`, and None and empty
+    values dropped."""
     flat = {}
     for name, value in data.items():
         if isinstance(value, (list, tuple, set)):
             value = ALIAS_SEPARATOR.join(sorted(value))
+        if isinstance(value, str):
+            value = xml_safe(value)
         if value is not None and value != "":
             flat[name] = value
     return flat

@@ -33,7 +33,7 @@ from xml.sax.saxutils import quoteattr
 import networkx as nx
 
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
-from graph.export.flat import flat_attributes, text_writer
+from graph.export.flat import flat_attributes, text_writer, xml_safe
 
 GEXF = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"
@@ -87,7 +87,7 @@ def write_gexf(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
 
 def _tag(name: str, attrs: dict[str, object], depth: int, close: str = "/>") -> str:
     """One indented line ``<name key="value" …/>`` (``close=">"`` opens the element), values escaped."""
-    quoted = "".join(f" {key}={quoteattr(str(value))}" for key, value in attrs.items())
+    quoted = "".join(f" {key}={quoteattr(xml_safe(str(value)))}" for key, value in attrs.items())
     return f"{'  ' * depth}<{name}{quoted}{close}\n"
 
 
