@@ -227,25 +227,54 @@ def test_rdf_dumps_refuse_filters_rather_than_ignore_them(hand_store):
         exported(hand_store, "nq", predicates=["killed"])
 
 
-def test_the_seed_article_exports_end_to_end(tmp_path, extractor, seed_article, gexf_schema):
-    """The seed through the real extractor and ingest; every graph format describes the same projection."""
-    from graph.analytics import timeline
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, extractor, seed_article):
+    """The seed article through the real extractor and ingest, in a store on disk."""
     from graph.ingest import ingest
-    from graph.projection import project
     from graph.store import open_store
 
-    with open_store(tmp_path / "kg") as store:
-        assert ingest(store, [seed_article], extractor).failed == 0
-        G = project(store)
-        doc = etree.fromstring(exported(store, "gexf"))
-        assert gexf_schema.validate(doc.getroottree()), gexf_schema.error_log
-        assert [n.get("id") for n in doc.iterfind(".//g:node", GEXF)] == sorted(G)
-        H = nx.read_graphml(io.BytesIO(exported(store, "graphml")), force_multigraph=True)
-        assert (set(H), H.number_of_edges()) == (set(G), G.number_of_edges())
-        nodes = list(csv.DictReader(io.StringIO(exported(store, "csv-nodes").decode())))
-        assert [n["Id"] for n in nodes] == sorted(G)
-        # the timeline counts every stored event once, dated or not
-        assert sum(r.events for r in timeline(store, modalities=None)) == store.stats()["events"] > 0
+    store = open_store(tmp_path_factory.mktemp("seed") / "kg")
+    assert ingest(store, [seed_article], extractor).failed == 0
+    yield store
+    store.close()
+
+
+def test_the_seed_article_exports_end_to_end(seed_store, gexf_schema):
+    """Every graph format describes the same projection of what the real extractor found."""
+    from graph.analytics import timeline
+    from graph.projection import project
+
+    G = project(seed_store)
+    doc = etree.fromstring(exported(seed_store, "gexf"))
+    assert gexf_schema.validate(doc.getroottree()), gexf_schema.error_log
+    assert [n.get("id") for n in doc.iterfind(".//g:node", GEXF)] == sorted(G)
+    H = nx.read_graphml(io.BytesIO(exported(seed_store, "graphml")), force_multigraph=True)
+    assert (set(H), H.number_of_edges()) == (set(G), G.number_of_edges())
+    nodes = list(csv.DictReader(io.StringIO(exported(seed_store, "csv-nodes").decode())))
+    assert [n["Id"] for n in nodes] == sorted(G)
+    # the timeline counts every stored event once, dated or not
+    assert sum(r.events for r in timeline(seed_store, modalities=None)) == seed_store.stats()["events"] > 0
+
+
+def test_the_seed_article_analyses_end_to_end(seed_store, seed_article):
+    """Analytics on what the real extractor found: every hop of a connection is evidenced by a sentence of the seed."""
+    from graph.analytics import centrality, communities, shortest_connection
+    from graph.projection import project
+
+    G = project(seed_store, modalities=None)
+    assert G.number_of_edges() > 0
+    ranked = centrality(G, "pagerank")
+    assert sorted(r.entity for r in ranked) == sorted(G)
+    assert sorted(n for c in communities(G) for n in c) == sorted(G)
+    # the two most central entities that are connected at all, and the evidence of every hop between them
+    largest = max(nx.weakly_connected_components(G), key=len)
+    a, b = [r.entity for r in ranked if r.entity in largest][:2]
+    hops = shortest_connection(G, a, b)
+    assert hops and a in (hops[0].source, hops[0].target) and b in (hops[-1].source, hops[-1].target)
+    for hop in hops:
+        assert hop.sentence and hop.sentence in seed_article.text
+        assert hop.article == str(seed_store.iris.article(seed_article.id))
+        assert G.has_edge(hop.source, hop.target, hop.statement)  # the real direction of the statement
 
 
 # -- the command line ------------------------------------------------------------------------------------------------
