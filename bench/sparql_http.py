@@ -81,7 +81,8 @@ def timed_runs(run, runs: int) -> tuple[list[float], int]:
 def over_http(client: httpx.Client, url: str, query: str):
     def run() -> int:
         r = client.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
-        r.raise_for_status()
+        if r.status_code != 200:
+            raise SystemExit(f"{url} answered {r.status_code}: {r.text[:500]}\n{query}")
         return len(r.json()["results"]["bindings"])
 
     return run

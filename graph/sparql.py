@@ -95,7 +95,8 @@ class ResultTooLarge(SparqlError):
 
 
 class StoreUnavailable(SparqlError):
-    """The store could not be read, e.g. while another process rewrote its files; trying again helps."""
+    """The store could not be read, e.g. while another process rewrote its files, or a query worker died (it is
+    replaced); trying again helps."""
 
 
 @dataclass(frozen=True)
@@ -351,8 +352,10 @@ class QueryPool:
             ) from None
         except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
             worker.kill()
+            code = worker.process.exitcode
             worker = await asyncio.to_thread(self._start)
-            raise SparqlError("the query worker stopped unexpectedly while answering this query") from None
+            raise StoreUnavailable(
+                f"the query worker stopped unexpectedly (exit code {code}) while answering this query") from None
         finally:
             self._idle.append(worker)
             self._free.release()
@@ -377,12 +380,14 @@ class _Worker:
         loop = asyncio.get_running_loop()
         readable = loop.create_future()
         descriptor = self.conn.fileno()
-        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))
+        self.conn.send(job)
+        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))  # level-triggered
         try:
-            self.conn.send(job)
             await asyncio.wait_for(readable, timeout)
         finally:
             loop.remove_reader(descriptor)
+            # uvloop leaves a watched descriptor non-blocking; Connection reads and writes need it blocking.
+            os.set_blocking(descriptor, True)
         return self.conn.recv()
 
     def kill(self) -> None:

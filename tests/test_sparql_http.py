@@ -161,3 +161,10 @@ def test_update_needs_the_token_and_refuses_load(server):
     r = httpx.get(server.url + "/sparql", params={"query": "ASK { <https://example.org/a> ?p 1 }"},
                   headers={"Accept": "application/sparql-results+json"})
     assert r.json()["boolean"] is True
+
+
+def test_large_answers_arrive_whole(server):
+    # Answers bigger than one read from the worker's pipe (the server's event loop watches that pipe).
+    query = "SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?a ekg:text ?t } LIMIT 200"
+    r = httpx.get(server.url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
+    assert r.status_code == 200 and len(r.text.splitlines()) > 200 and len(r.content) > 32 * 1024
