@@ -7,7 +7,7 @@ benchmark only (``.venv/bin/pip install rdflib-endpoint``). Without it the bench
 
 The synthetic graph of ``bench.synthetic`` is written as N-Quads; the same file is bulk-loaded into our store and
 loaded by ``rdflib-endpoint serve --store Oxigraph``. A fixed set of researcher and dashboard queries (below) runs
-``--runs`` times each, one at a time, after three warm-up runs, on:
+``--runs`` times each, one request at a time, after three warm-up runs, the three systems taking turns run by run:
 
 - ``ours``: ``eventkg serve`` (1 worker), POST form-encoded to ``/sparql`` (POST: the GET response cache stays out of
   it, every answer is computed), JSON results;
@@ -67,15 +67,17 @@ def pick_actor(store) -> tuple[str, str]:
     return rows[-1]["a"].value, rows[-1]["label"].value
 
 
-def timed_runs(run, runs: int) -> tuple[list[float], int]:
-    for _ in range(3):
-        rows = run()
-    times = []
+def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
+    """Times in ms of ``runs`` runs of each system's query, after three warm-ups; the systems take turns run by run,
+    so a busy moment of the (shared) machine falls on all of them alike. Also the rows each returned."""
+    rows = {name: [run() for _ in range(3)][-1] for name, run in systems.items()}
+    times: dict[str, list[float]] = {name: [] for name in systems}
     for _ in range(runs):
-        started = time.perf_counter()
-        rows = run()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, rows
+        for name, run in systems.items():
+            started = time.perf_counter()
+            rows[name] = run()
+            times[name].append((time.perf_counter() - started) * 1000)
+    return {name: (times[name], rows[name]) for name in systems}
 
 
 def over_http(client: httpx.Client, url: str, query: str):
@@ -131,25 +133,19 @@ def main() -> None:
         queries = {name: PROLOGUE + q.replace("{entity}", entity).replace("{label}", label)
                    for name, q in QUERIES.items()}
 
-        figures: dict[str, dict[str, tuple[list[float], int]]] = {name: {} for name in queries}
-        for name, query in queries.items():
-            figures[name]["native"] = timed_runs(
-                lambda q=query: sum(1 for _ in reader.native.query(q, use_default_graph_as_union=True)), args.runs)
-        ours, ours_url = serve(Path(tmp) / "kg", 1)
-        try:
-            with httpx.Client(timeout=600) as client:
-                for name, query in queries.items():
-                    figures[name]["ours"] = timed_runs(over_http(client, ours_url + "/sparql", query), args.runs)
-        finally:
-            stop(ours)
         loading = time.perf_counter()
         theirs, theirs_url = start_rdflib_endpoint(source)
         loading = time.perf_counter() - loading
+        ours, ours_url = serve(Path(tmp) / "kg", 1)
         try:
             with httpx.Client(timeout=600) as client:
-                for name, query in queries.items():
-                    figures[name]["rdflib-endpoint"] = timed_runs(over_http(client, theirs_url, query), args.runs)
+                figures = {name: measure({
+                    "ours": over_http(client, ours_url + "/sparql", query),
+                    "rdflib-endpoint": over_http(client, theirs_url, query),
+                    "native": lambda q=query: sum(1 for _ in reader.native.query(q, use_default_graph_as_union=True)),
+                }, args.runs) for name, query in queries.items()}
         finally:
+            stop(ours)
             stop(theirs)
 
     print(f"SPARQL over HTTP: {quads:,} quads (bench.synthetic), {args.runs} runs per query after 3 warm-ups, "
