@@ -22,10 +22,10 @@ from spacy.util import filter_spans
 
 from extract import lexicon
 from extract.entities import build_index, noun_phrase
-from extract.events import find_events, is_place_noun
+from extract.events import find_events, is_place_noun, trigger_words
 from extract.gazetteer import Gazetteer, slug
 from extract.model import Argument, Entity, Event, Extraction, Relation, Span, TimeValue
-from extract.relations import event_relations, spoken_for, standing_relations
+from extract.relations import event_relations, relation_words, spoken_for, standing_relations
 from extract.timex import resolve
 
 ARTICLE = "eventkg.article"  # article id, set by the Extractor before the pipe
@@ -85,14 +85,24 @@ def resolve_times(doc: Doc) -> Doc:
     return doc
 
 
-@Language.component("eventkg_events")
-def detect_events(doc: Doc) -> Doc:
-    doc.user_data[_EVENTS] = find_events(doc, doc.user_data[_INDEX])
-    return doc
+@Language.factory("eventkg_events")
+def make_event_detector(nlp: Language, name: str):
+    matcher = trigger_words(nlp.vocab)
+
+    def detect_events(doc: Doc) -> Doc:
+        doc.user_data[_EVENTS] = find_events(doc, doc.user_data[_INDEX], matcher)
+        return doc
+
+    return detect_events
 
 
-@Language.component("eventkg_relations")
-def relate(doc: Doc) -> Doc:
+@Language.factory("eventkg_relations")
+def make_relater(nlp: Language, name: str):
+    matcher = relation_words(nlp.vocab, Gazetteer.load().titles)
+    return lambda doc: relate(doc, matcher)
+
+
+def relate(doc: Doc, matcher) -> Doc:
     index = doc.user_data.pop(_INDEX)
     times = doc.user_data.pop(_TIMES)
     candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
@@ -100,7 +110,7 @@ def relate(doc: Doc) -> Doc:
     by_trigger = {c.trigger.i: ids[id(c)] for c in candidates}
     events = [_event(c, ids[id(c)], index, times, candidates, by_trigger) for c in candidates]
     causes = {ids[id(c)]: ids[id(c.cause)] for c in candidates if c.cause is not None}
-    relations = standing_relations(doc, index)
+    relations = standing_relations(doc, index, matcher)
     relations += event_relations(events, causes)
     relations += spoken_for(relations)
     extraction = Extraction(
@@ -117,7 +127,7 @@ def relate(doc: Doc) -> Doc:
 
 
 def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
-    trigger, sent = candidate.trigger, candidate.trigger.sent
+    trigger, sent = candidate.trigger, index.sentence(candidate.trigger)
     arguments, seen = [], set()
     for role, token in candidate.args:
         entity = index.entity_at(token)
@@ -155,7 +165,7 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
         trigger=Span(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
         sentence=Span(sent.text, sent.start_char, sent.end_char),
         arguments=sorted(arguments, key=lambda a: (a.start, a.role)),
-        time=_time_of(candidate, times), confidence=round(confidence, 2), source=source,
+        time=_time_of(candidate, times, sent), confidence=round(confidence, 2), source=source,
     )
 
 
@@ -177,14 +187,13 @@ def _proclaimed(candidate, index) -> list[Argument]:
     return [Argument("topic", phrase.text, phrase.start_char, phrase.end_char, key)]
 
 
-def _time_of(candidate, times) -> TimeValue | None:
+def _time_of(candidate, times, sent) -> TimeValue | None:
     """The time expression attached to the event's clause, else the closest resolved one in its sentence."""
     trigger = candidate.trigger
-    sent = trigger.sent
     heads = {trigger.i, candidate.anchor.i}
     best, best_score = None, None
     for span, value in times:
-        if span.sent != sent:
+        if span.start < sent.start or span.end > sent.end:
             continue
         root = span.root
         attached = bool({root.head.i, root.head.head.i} & heads) or root.head.i in heads

@@ -9,6 +9,7 @@ Keys: gazetteer entries keep their id (``organization/isis``, ``place/geonames-1
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
@@ -34,6 +35,12 @@ class EntityIndex:
     token_entity: dict[int, str] = field(default_factory=dict)
     mention_spans: dict[int, SpacySpan] = field(default_factory=dict)  # token index -> the mention's span
     main_group: str | None = None
+    sentence_starts: list[int] = field(default_factory=list)
+    sentences: list[SpacySpan] = field(default_factory=list)
+
+    def sentence(self, token: Token) -> SpacySpan:
+        """The sentence of a token (``token.sent`` walks the parse each time; this looks it up)."""
+        return self.sentences[bisect_right(self.sentence_starts, token.i) - 1]
 
     def entity_at(self, token: Token) -> str | None:
         """The entity a token refers to: its mention, a pronoun's antecedent, the main group for "the group",
@@ -98,6 +105,8 @@ class EntityIndex:
 
 def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
     index = EntityIndex(doc, article, gazetteer)
+    index.sentences = list(doc.sents)
+    index.sentence_starts = [s.start for s in index.sentences]
     named = [(ent, _classify(ent, gazetteer)) for ent in doc.ents if ent.label_ in _NAMED]
     named = [(ent, c) for ent, c in named if c is not None]
     person_keys = _person_keys([ent for ent, (etype, _) in named if etype == "Person"], doc.text)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from extract import lexicon
 from extract.entities import EntityIndex, entity_from_entry
@@ -49,20 +51,29 @@ class EventCandidate:
     cause: EventCandidate | None = None  # "the death of X during a US operation": the operation
 
 
-def find_events(doc: Doc, index: EntityIndex) -> list[EventCandidate]:
-    events = [e for e in (_candidate(t) for t in doc) if e is not None]
+def trigger_words(vocab: Vocab) -> Matcher:
+    """A matcher for every token whose lemma is in a trigger lexicon: the rules then look at those tokens only."""
+    lemmas = set(VERB_INDEX) | set(NOUN_INDEX) | set(ADJ_INDEX) | lexicon.KILLER_NOUNS
+    matcher = Matcher(vocab)
+    matcher.add("TRIGGER", [[{"LEMMA": {"IN": sorted(lemmas | {w.capitalize() for w in lemmas})}}]])
+    return matcher
+
+
+def find_events(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[EventCandidate]:
+    candidates = (_candidate(doc[start]) for _, start, _ in matcher(doc))
+    events = [e for e in candidates if e is not None]
     by_trigger = {e.trigger.i: e for e in events}
     for event in events:
         _arguments(event, index)
         if event.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS:  # "the assassin" names a deed that was done
             _modality(event)
     for event in events:
-        _causes(event, by_trigger)
-    _name_the_killer(events)
+        _causes(event, by_trigger, index)
+    _name_the_killer(events, index)
     return events
 
 
-def _name_the_killer(events: list[EventCandidate]) -> None:
+def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
     """"the assassination of President Kennedy ... Oswald was the lone assassin": an agent noun without a victim names
     the agent of the agentless killing in its sentence."""
     for killer in events:
@@ -70,7 +81,7 @@ def _name_the_killer(events: list[EventCandidate]) -> None:
             continue
         agent = next((t for r, t in killer.args if r == "agent"), None)
         for event in events:
-            if event is not killer and event.type == "Killing" and event.trigger.sent == killer.trigger.sent \
+            if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == index.sentence(killer.trigger) \
                     and agent is not None and not any(r == "agent" for r, _ in event.args):
                 event.args.append(("agent", agent))
 
@@ -531,12 +542,12 @@ def _set_operator(event: EventCandidate, verb: Token, dep: str) -> None:
         event.source = clause_subject(verb)
 
 
-def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate]) -> None:
+def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate], index: EntityIndex) -> None:
     """A death during an operation or attack in the same sentence was caused by it."""
     if event.type not in ("Death", "Killing") or any(r == "agent" for r, _ in event.args):
         return
     ancestors = {event.trigger.i} | {a.i for a in event.trigger.ancestors}
-    for token in event.trigger.sent:
+    for token in index.sentence(event.trigger):
         cause = by_trigger.get(token.i)
         if cause is None or cause is event or cause.type not in ("MilitaryOperation", "Attack", "Battle"):
             continue

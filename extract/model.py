@@ -13,7 +13,7 @@ Identifiers:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from typing import Any
 
 ENTITY_TYPES = ("Person", "Organization", "Group", "Place")
@@ -165,7 +165,7 @@ class Extraction:
     extractor_version: str = "0.1.0"
 
     def to_dict(self) -> dict[str, Any]:
-        return _drop_none(asdict(self))
+        return _drop_none(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Extraction:
@@ -196,11 +196,19 @@ def _event_from_dict(e: dict[str, Any]) -> Event:
     )
 
 
+_KEEP_NULL = frozenset({"time", "entity", "event", "value", "subject"})
+
+
 def _drop_none(value: Any) -> Any:
-    """JSON form without keys whose value is None, except the ones the contract shows as null."""
-    keep_null = {"time", "entity", "event", "value", "subject"}
+    """JSON form (dataclasses as dicts) without keys whose value is None, except the ones the contract shows as null.
+
+    Walks ``vars()`` rather than calling ``dataclasses.asdict``, which deep-copies every value and costs more than
+    the extraction rules themselves.
+    """
+    if is_dataclass(value):
+        value = vars(value)
     if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None or k in keep_null}
+        return {k: _drop_none(v) for k, v in value.items() if v is not None or k in _KEEP_NULL}
     if isinstance(value, list):
         return [_drop_none(v) for v in value]
     return value

@@ -3,7 +3,9 @@ and affiliation phrases (``spokespersonOf``, ``leaderOf``, ``worksFor``, ``affil
 
 from __future__ import annotations
 
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
+from spacy.vocab import Vocab
 
 from extract import lexicon
 from extract.entities import EntityIndex
@@ -72,10 +74,19 @@ def spoken_for(relations: list[Relation]) -> list[Relation]:
     return derived
 
 
-def standing_relations(doc: Doc, index: EntityIndex) -> list[Relation]:
+def relation_words(vocab: Vocab, titles: dict[str, str]) -> Matcher:
+    """A matcher for title and affiliation words, the only tokens standing relations start from."""
+    words = {w for w in titles if " " not in w} | lexicon.AFFILIATION_WORDS
+    matcher = Matcher(vocab)
+    matcher.add("RELATION", [[{"LEMMA": {"IN": sorted(words | {w.capitalize() for w in words})}}]])
+    return matcher
+
+
+def standing_relations(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[Relation]:
     relations = []
     titles = index.gazetteer.titles
-    for token in doc:
+    for _, start, _ in matcher(doc):
+        token = doc[start]
         lemma = token.lemma_.lower()
         if lemma in titles and token.pos_ == "NOUN":
             relations.extend(_title_relations(token, index))
@@ -117,7 +128,7 @@ def _title_relations(title: Token, index: EntityIndex) -> list[Relation]:
             if obj_type == "Person" or (obj_type == "Place" and predicate not in ("leaderOf", "memberOf")):
                 continue
             out.append(Relation(subject, predicate, obj, event=None, confidence=0.75,
-                                evidence=_sentence(title), role=role))
+                                evidence=_sentence(title, index), role=role))
     return out
 
 
@@ -143,7 +154,7 @@ def _affiliation(word: Token, index: EntityIndex) -> list[Relation]:
         for obj_token in (g for g in prep.children if g.dep_ == "pobj"):
             obj = index.entity_at(obj_token)
             if obj and obj != subject and index.entities[obj].type in ("Organization", "Group"):
-                out.append(Relation(subject, predicate, obj, event=None, confidence=0.7, evidence=_sentence(word)))
+                out.append(Relation(subject, predicate, obj, event=None, confidence=0.7, evidence=_sentence(word, index)))
     return out
 
 
@@ -163,6 +174,6 @@ def _typed(index: EntityIndex, token: Token, etype: str) -> bool:
     return key is not None and index.entities[key].type == etype
 
 
-def _sentence(token: Token) -> Span:
-    sent = token.sent
+def _sentence(token: Token, index: EntityIndex) -> Span:
+    sent = index.sentence(token)
     return Span(sent.text, sent.start_char, sent.end_char)
