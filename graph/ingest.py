@@ -5,11 +5,11 @@ cannot be read, extracted or converted is reported and skipped; the others go on
 transaction (:meth:`graph.store.EventStore.put`), so an interrupted run leaves whole articles only, and running it again
 skips what was committed (same content hash and extractor) and finishes the rest.
 
->>> from graph.store import EventStore
->>> from extract.readers import ReadError
->>> summary = ingest(EventStore(None), [ReadError("a.txt", "empty article (no text)")], extractor=None)
->>> summary.failed, summary.failures[0].error
-(1, 'empty article (no text)')
+>>> summary = IngestSummary()
+>>> summary.add(Outcome("a.txt", "failed", error="empty article (no text)"))
+>>> summary.add(Outcome("a1", "new", events=3, triples=80))
+>>> summary.articles, summary.failed, summary.triples
+(2, 1, 80)
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def _extract_isolated(
                 yield in_flight.popleft(), extraction
             return
         except Exception:  # noqa: BLE001  (isolate the culprit below, then carry on)
-            if source_failed:
+            if source_failed or not in_flight:  # not an article's fault: reading, the store or the extractor itself
                 raise
             suspects = list(in_flight)
             in_flight.clear()

@@ -3,11 +3,12 @@
 :func:`article_rdf` returns an :class:`ArticleRDF`: the triples of the article's named graph, and the description of
 each entity the article mentions, which the store merges into the shared entity graph.
 
->>> from extract.model import Article, Entity, Event, Extraction, Span
+>>> from extract.model import Argument, Article, Entity, Event, Extraction, Span
 >>> article = Article(id="a1", text="ISIS attacked Paris.", published="2015-11-13")
->>> ex = Extraction(id="a1", entities=[Entity("organization/isis", "ISIS", "Organization",
-...                                          mentions=[Span("ISIS", 0, 4)])],
-...                 events=[Event("ev1", "Attack", "asserted", Span("attacked", 5, 13), Span(article.text, 0, 20))])
+>>> isis = Entity("organization/isis", "ISIS", "Organization", mentions=[Span("ISIS", 0, 4)])
+>>> attack = Event("ev1", "Attack", "asserted", Span("attacked", 5, 13), Span(article.text, 0, 20),
+...                [Argument("agent", "ISIS", 0, 4, "organization/isis")])
+>>> ex = Extraction(id="a1", entities=[isis], events=[attack])
 >>> rdf = article_rdf(article, ex, IRIs())
 >>> (rdf.iris.event("a1", "ev1"), RDF.type, EKG.Attack) in rdf.triples
 True

@@ -182,3 +182,11 @@ def test_load_delete_and_stats_commands(tmp_path, wikievents_jsonl, clean_store)
     missing = run("delete", first_id, "--store", str(copy), check_status=2)
     assert "no article" in missing.stderr
     assert "no store" in run("stats", "--store", str(tmp_path / "none"), check_status=2).stderr
+
+
+def test_an_unusable_extractor_stops_the_run_with_its_error(tmp_path, hand_extractions):
+    article, _ = hand_extractions[0]
+    with open_store(tmp_path / "kg") as kg:
+        with pytest.raises(AttributeError):
+            ingest(kg, [article], extractor=object())
+        assert kg.article_ids() == []
