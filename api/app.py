@@ -83,10 +83,10 @@ _STATUS = [  # most specific first
     (nx.NetworkXNoPath, 404),
     (StoreBusy, 503),
     (StoreError, 503),
-    # Oxigraph raises these when a read-only snapshot loses a file to another process's compaction mid-query.
-    (OSError, 503),
-    (RuntimeError, 503),
 ]
+# Oxigraph reports storage failures (a read-only snapshot losing a file to another process's compaction mid-query)
+# as OSError or RuntimeError with RocksDB's words; any other RuntimeError is a bug and stays a 500.
+_STORAGE_FAILURE = ("IO error", "Corruption", "No such file")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -97,6 +97,15 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     for cls, _ in _STATUS:
         app.add_exception_handler(cls, handle)
+
+    async def storage_failure(request: Request, exc: Exception) -> JSONResponse:
+        if not any(words in str(exc) for words in _STORAGE_FAILURE):
+            raise exc
+        return JSONResponse({"detail": f"the store could not be read, try again: {exc}"}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    for cls in (OSError, RuntimeError):
+        app.add_exception_handler(cls, storage_failure)
 
 
 # -- GET answers: ETag, 304, and a cache valid for one version of the store ----------------------------------------
