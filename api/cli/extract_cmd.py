@@ -8,6 +8,7 @@ place so that output lines stay aligned with input lines; the exit status is 1 i
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
@@ -61,20 +62,31 @@ def _extractor(settings):
 
 
 def _extract_jsonl(path: Path, settings) -> int:
-    """Extract every line; returns how many failed. Good articles go through the pipe in batches, and each failed line
-    is written in its place."""
-    results = list(_read_lines(path, settings.max_article_bytes))
-    articles = [r for r in results if isinstance(r, Article)]
-    extractions = iter(_extractor(settings).extract_many(articles, workers=settings.workers)) if articles else iter(())
+    """Extract every line, streaming; returns how many failed. Good articles go through the pipe in batches, and each
+    failed line is written in its place: ``pending`` holds what was read, in order, until its output is due."""
+    pending: deque[Article | ReadError] = deque()
+
+    def articles() -> Iterator[Article]:
+        for result in _read_lines(path, settings.max_article_bytes):
+            pending.append(result)
+            if isinstance(result, Article):
+                yield result
+
     failed = 0
-    for result in results:
-        if isinstance(result, Article):
-            line = next(extractions).to_dict()
-        else:
+
+    def flush_errors() -> None:
+        nonlocal failed
+        while pending and isinstance(pending[0], ReadError):
+            error = pending.popleft()
             failed += 1
-            typer.echo(f"error: {result.message}", err=True)
-            line = {"id": result.source, "error": result.reason}
-        typer.echo(json.dumps(line, ensure_ascii=False))
+            typer.echo(f"error: {error.message}", err=True)
+            typer.echo(json.dumps({"id": error.source, "error": error.reason}, ensure_ascii=False))
+
+    for extraction in _extractor(settings).extract_many(articles(), workers=settings.workers):
+        flush_errors()
+        pending.popleft()  # the article this extraction is of
+        typer.echo(json.dumps(extraction.to_dict(), ensure_ascii=False))
+    flush_errors()
     return failed
 
 
