@@ -27,7 +27,7 @@ from urllib.parse import unquote
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
-from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, ROLES
+from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, PREDICATES, ROLES
 from graph.namespaces import EKG, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, local_name
 from graph.store import EventStore, to_ox
 
@@ -411,8 +411,6 @@ def relations(
 
     In the store's index order, which is stable while the store does not change (sorting would make Oxigraph decode
     and compare every matching IRI before the first page)."""
-    from extract.model import PREDICATES
-
     _check(predicate, PREDICATES, "predicate")
     bindings = time_filter_values(start, end)
     # Every statement has exactly one subject, predicate, object and article: the required part names only those a
