@@ -53,7 +53,7 @@ class EventCandidate:
 
 def trigger_words(vocab: Vocab) -> Matcher:
     """A matcher for every token whose lemma is in a trigger lexicon: the rules then look at those tokens only."""
-    lemmas = set(VERB_INDEX) | set(NOUN_INDEX) | set(ADJ_INDEX) | lexicon.KILLER_NOUNS
+    lemmas = set(VERB_INDEX) | set(NOUN_INDEX) | set(ADJ_INDEX) | lexicon.KILLER_NOUNS | lexicon.LIFE_TAKING_VERBS
     matcher = Matcher(vocab)
     matcher.add("TRIGGER", [[{"LEMMA": {"IN": sorted(lemmas | {w.capitalize() for w in lemmas})}}]])
     return matcher
@@ -89,6 +89,9 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
 def _candidate(token: Token) -> EventCandidate | None:
     lemma = token.lemma_.lower()
     pos = token.pos_
+    if pos == "VERB" and lemma in lexicon.LIFE_TAKING_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in token.children):
+        return EventCandidate("Killing", token, token, confidence=0.8)  # "the blast claimed nine lives"
     if pos == "VERB":
         etype = VERB_INDEX.get(lemma)
         if etype is None or not _verb_fits(token, lemma, etype):
@@ -112,7 +115,8 @@ def _candidate(token: Token) -> EventCandidate | None:
                                          token.head.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS):
             return None  # "suicide bombing", "murder suspect", "assassination attempt": the head is the event
         return EventCandidate(etype, token, _governing_verb(token), confidence=0.7)
-    if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj"):
+    if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj",
+                                                              "pobj", "nsubj", "dobj"):  # "among the dead"
         return EventCandidate(ADJ_INDEX[lemma], token, _governing_verb(token), confidence=0.6)
     return None
 
@@ -206,6 +210,9 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
         else:
             agent = clause_subject(trigger)
             patient = _child(trigger, "dobj")
+            if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
+                of = next((c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                patient = _child(of, "pobj") if of is not None else None
             if agent is not None and agent.lemma_.lower() in lexicon.WEAPONS | {"shot", "round", "blast"}:
                 # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
                 event.instruments.append(agent)
@@ -225,7 +232,9 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
             else:
                 _add_with_conj(add, role, token)
     elif trigger.pos_ == "ADJ":
-        if trigger.dep_ == "amod":
+        if trigger.dep_ in ("pobj", "nsubj", "dobj"):
+            pass  # "the dead": the adjective is its own referent
+        elif trigger.dep_ == "amod":
             _add_with_conj(add, patient_role, trigger.head)
         else:
             _add_with_conj(add, patient_role, _child(trigger.head, "nsubj") or _child(trigger.head, "nsubjpass"))

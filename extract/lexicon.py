@@ -50,6 +50,8 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
     "Battle": ("battle", "clash", "fighting", "skirmish", "firefight", "combat", "confrontation"),
     "Proclamation": ("proclamation",),
 }
+# Verbs that kill when their object is "life": "the attack claimed 12 lives", "took the lives of two soldiers".
+LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
 # Verdicts and suspicions whose "of"/"for"/"with" phrase names a deed their subject did ("convicted of killing Y").

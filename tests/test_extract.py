@@ -269,3 +269,12 @@ def test_text_without_capitals_still_finds_gazetteer_names(extractor):
     assert {a.entity for a in attack.args("place")} == {"place/geonames-3583361"}
     # normal text keeps the case-sensitive ruler: "is" is a verb, not the Islamic State
     assert not any(e.id == "organization/isis" for e in run(extractor, "This is a quiet town.").entities)
+
+
+def test_a_bomb_that_claims_lives_is_a_killing_with_an_instrument(extractor):
+    x = run(extractor, "A car bomb claimed the lives of two soldiers in Mogadishu.")
+    killing = event(x, "claimed")
+    assert killing.type == "Killing"
+    assert arg_labels(x, killing, "victim") == {"two soldiers"}
+    assert arg_labels(x, killing, "instrument") == {"A car bomb"}
+    assert arg_labels(x, killing, "place") == {"Mogadishu"}
