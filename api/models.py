@@ -1,7 +1,9 @@
 """The public contract of the REST API: the JSON every endpoint answers with, documented in OpenAPI.
 
-The models read the plain dataclasses of :mod:`graph.views` and :mod:`graph.analytics` (``from_attributes``), so the
-graph layer stays free of HTTP and these classes say exactly what clients may rely on.
+The models read the plain dataclasses of :mod:`graph.views` (``from_attributes``), so the graph layer stays free of
+HTTP and these classes say, with a description per field, exactly what clients may rely on. The analytics answers
+(``RankedEntity``, ``Hop``, ``TimelineRow``) are the dataclasses of :mod:`graph.analytics` themselves, which FastAPI
+documents as they are.
 """
 
 from __future__ import annotations
@@ -141,39 +143,9 @@ class IngestResult(Model):
     extraction: dict[str, Any] = Field(description="What was extracted, in the form of `eventkg extract --format json`.")
 
 
-class RankedEntity(Model):
-    rank: int
-    entity: str = Field(description="Entity IRI.")
-    label: str
-    type: str | None
-    score: float
-
-
 class Community(Model):
     size: int
     members: list[str] = Field(description="Entity IRIs.")
-
-
-class Hop(Model):
-    source: str
-    source_label: str
-    predicate: str
-    target: str
-    target_label: str
-    statement: str
-    event: str | None
-    event_type: str | None
-    time: str | None
-    article: str | None
-    sentence: str | None
-    confidence: float | None
-    support: int
-
-
-class TimelineRow(Model):
-    period: str | None
-    event_type: str
-    events: int
 
 
 class Stats(Model):

@@ -12,10 +12,10 @@ from api import models
 from api.deps import StoreDep
 from api.routers import IsoTime
 from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
-from graph.analytics.centrality import MEASURES, centrality
+from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
-from graph.analytics.paths import shortest_connection
-from graph.analytics.timeline import GRANULARITIES, timeline
+from graph.analytics.paths import Hop, shortest_connection
+from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
 from graph.projection import project
 from graph.store import EventStore
 
@@ -44,7 +44,7 @@ class Filters:
 FiltersDep = Annotated[Filters, Depends()]
 
 
-@router.get("/centrality", response_model=list[models.RankedEntity], summary="Entities ranked by centrality")
+@router.get("/centrality", response_model=list[RankedEntity], summary="Entities ranked by centrality")
 def rank(store: StoreDep, filters: FiltersDep, measure: Literal[MEASURES] = "pagerank",  # type: ignore[valid-type]
          top: Annotated[int, Query(ge=1, le=10_000)] = 20):
     return centrality(filters.project(store), measure, top=top)
@@ -56,7 +56,7 @@ def find_communities(store: StoreDep, filters: FiltersDep,
     return [models.Community(size=len(c), members=c) for c in communities(filters.project(store), resolution=resolution)]
 
 
-@router.get("/path", response_model=list[models.Hop], summary="Shortest connection between two entities, with evidence")
+@router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence")
 def path(store: StoreDep, filters: FiltersDep,
          source: Annotated[str, Query(max_length=500, description="Entity key, IRI, label or alias.")],
          target: Annotated[str, Query(max_length=500, description="Entity key, IRI, label or alias.")]):
@@ -70,7 +70,7 @@ def _node(store: EventStore, G, ref: str) -> str:
     return iri if iri in G else ref
 
 
-@router.get("/timeline", response_model=list[models.TimelineRow], summary="Events per period and type")
+@router.get("/timeline", response_model=list[TimelineRow], summary="Events per period and type")
 def events_timeline(store: StoreDep, filters: FiltersDep,
                     granularity: Literal[tuple(GRANULARITIES)] = "month"):  # type: ignore[valid-type]
     return timeline(store, granularity=granularity, event_types=filters.type, start=filters.start, end=filters.end,
