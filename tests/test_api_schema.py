@@ -16,6 +16,12 @@ from api.settings import Settings
 schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
 
 
+@schemathesis.serializer("application/sparql-query", "application/sparql-update")
+def sparql_text(ctx, value) -> bytes:
+    """SPARQL request bodies are plain text (the schema says string)."""
+    return str(value).encode("utf-8", "surrogatepass")
+
+
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     store = build_store(tmp_path_factory.mktemp("schema") / "store")
