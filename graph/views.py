@@ -433,30 +433,41 @@ def relations(
     where += _time_fragments(bindings)
     where_text = "\n".join(where)
     rows = _select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
-    items = [_relation(store, row["st"]) for row in rows]
+    refs: dict = {}
+    items = [_relation(store, row["st"], refs) for row in rows]
     return _page(store, items, limit, offset, where_text, "st", bindings, distinct=False)
 
 
 _STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom", "p": "rdf:predicate"}
 
 
-def _relation(store: EventStore, statement: ox.NamedNode) -> Relation:
+def _relation(store: EventStore, statement: ox.NamedNode, refs: dict) -> Relation:
+    """One statement as a :class:`Relation`; ``refs`` remembers the nodes already described for this page."""
     facts = _facts(store, statement)
-    event = facts.get(str(EKG.event))
-    event_facts = _facts(store, event) if event is not None else {}
+    event = facts.get(_EVENT)
+
+    def node(term, label: bool = True) -> Ref:
+        if term not in refs:
+            refs[term] = _node_ref(store, term, label)
+        return refs[term]
+
     return Relation(
         id=statement.value,
-        subject=_node_ref(store, facts[str(RDF.subject)]),
-        predicate=local_name(facts[str(RDF.predicate)].value),
-        object=_node_ref(store, facts[str(RDF.object)]),
-        event=_node_ref(store, event, label=False) if event is not None else None,
-        time=_value(event_facts.get(str(EKG.time))),
-        modality=_value(event_facts.get(str(EKG.modality))),
-        confidence=_number(facts.get(str(EKG.confidence))),
-        sentence=_value(facts.get(str(EKG.sentence))),
-        role=_value(facts.get(str(EKG.role))),
-        article=ref(store, facts[str(PROV.wasDerivedFrom)].value),
+        subject=node(facts[_SUBJECT]),
+        predicate=local_name(facts[_PREDICATE].value),
+        object=node(facts[_OBJECT]),
+        event=node(event, label=False) if event is not None else None,
+        time=_value(_first(store, event, EKG.time)) if event is not None else None,
+        modality=_value(_first(store, event, EKG.modality)) if event is not None else None,
+        confidence=_number(facts.get(_CONFIDENCE)),
+        sentence=_value(facts.get(_SENTENCE)),
+        role=_value(facts.get(_ROLE)),
+        article=ref(store, facts[_DERIVED_FROM].value),
     )
+
+
+_EVENT, _SUBJECT, _PREDICATE, _OBJECT = str(EKG.event), str(RDF.subject), str(RDF.predicate), str(RDF.object)
+_CONFIDENCE, _SENTENCE, _ROLE, _DERIVED_FROM = str(EKG.confidence), str(EKG.sentence), str(EKG.role), str(PROV.wasDerivedFrom)
 
 
 # Details of the nodes on a page are read straight from the indexes: a few microseconds each, where OPTIONAL joins in
@@ -468,15 +479,21 @@ def _facts(store: EventStore, node) -> dict[str, object]:
     return {q.predicate.value: q.object for q in store.native.quads_for_pattern(node, None, None, None)}
 
 
+def _first(store: EventStore, node, predicate: URIRef):
+    """One object of ``node predicate ?o`` (in any graph), or None."""
+    quad = next(store.native.quads_for_pattern(node, ox.NamedNode(str(predicate)), None, None), None)
+    return quad.object if quad is not None else None
+
+
 def _node_ref(store: EventStore, node, label: bool = True) -> Ref:
     """A :class:`Ref` to ``node`` with its label and its type in the ontology."""
-    name = next(store.native.quads_for_pattern(node, _OX_LABEL, None, None), None) if label else None
+    name = _first(store, node, RDFS.label) if label else None
     types = (q.object.value for q in store.native.quads_for_pattern(node, _OX_TYPE, None, None))
     kind = next((t for t in types if t.startswith(str(EKG))), None)
-    return ref(store, node.value, name.object.value if name is not None else None, kind)
+    return ref(store, node.value, name.value if name is not None else None, kind)
 
 
-_OX_LABEL, _OX_TYPE = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(RDF.type))
+_OX_TYPE = ox.NamedNode(str(RDF.type))
 
 
 # -- events ------------------------------------------------------------------------------------------------------------
