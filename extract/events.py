@@ -380,6 +380,9 @@ def clause_subject(verb: Token) -> Token | None:
             return subject
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return verb.head
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.INTENT_NOUNS and verb.head.dep_ == "dobj":
+            verb = verb.head.head  # "ISIS has the capacity to carry out attacks": whoever has the capacity
+            continue
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "acted alone in killing Kennedy"
             verb = verb.head.head
             if verb.lemma_.lower() in lexicon.VERDICT_WORDS:  # "X (was) convicted of killing Y": X did it
@@ -492,8 +495,6 @@ def _modality(event: EventCandidate) -> None:
         if own is not None:
             event.modality, event.source = own
             return
-        if node.dep_ in OPERATOR_STOP_DEPS or node.head.i == node.i:
-            return
         dep, head = node.dep_, node.head
         if dep == "acl" and head.pos_ == "NOUN":
             noun = head.lemma_.lower()
@@ -502,8 +503,13 @@ def _modality(event: EventCandidate) -> None:
                                   "appeal": "called-for", "demand": "called-for"}.get(noun, "hypothetical")
                 event.governor = head if NOUN_INDEX.get(noun) else None
             return
+        if dep in OPERATOR_STOP_DEPS or head.i == node.i:
+            return
         if dep not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"):
             return
+        if dep == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children) \
+                and not _is_operator(head):
+            return  # "X hasn't staged attacks, and attacks are inspired by Y": a conjoined clause stands alone
         if head.pos_ in ("VERB", "AUX") and head.i != event.trigger.i and _is_operator(head):
             return _set_operator(event, head, dep)
         node = head

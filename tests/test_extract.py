@@ -278,3 +278,12 @@ def test_a_bomb_that_claims_lives_is_a_killing_with_an_instrument(extractor):
     assert arg_labels(x, killing, "victim") == {"two soldiers"}
     assert arg_labels(x, killing, "instrument") == {"A car bomb"}
     assert arg_labels(x, killing, "place") == {"Mogadishu"}
+
+
+def test_capacity_to_attack_is_hypothetical_and_conjoined_clauses_keep_their_own_modality(extractor):
+    x = run(extractor, "The question is whether al-Qaeda has the capacity to carry out an attack in Europe.")
+    attack = event(x, "attack")
+    assert attack.modality == "hypothetical" and arg_labels(x, attack, "agent") == {"al-Qaeda"}
+    y = run(extractor, "Hamas has not staged any attacks in Europe, and recent attacks were carried out by Hezbollah.")
+    first, second = [e for e in y.events if e.type == "Attack"]
+    assert (first.modality, second.modality) == ("negated", "asserted")
