@@ -166,6 +166,29 @@ def _located_in(index: EntityIndex) -> list[Relation]:
         country = countries.get(fold(entity.country)) if entity.type == "Place" and entity.country else None
         if country and country != entity.id:
             out.append(Relation(entity.id, "locatedIn", country, event=None, confidence=0.9))
+    return out + _written_located_in(index)
+
+
+def _written_located_in(index: EntityIndex) -> list[Relation]:
+    """What the text says: "Bethany, Conn.", "Springfield, Illinois", "Hadera in Israel"."""
+    doc, out = index.doc, []
+    places = {s.start: s for s in index.mention_spans.values()
+              if index.entities[index.token_entity[s.start]].type == "Place"}
+    for start, inner in sorted(places.items()):
+        end = inner.end
+        outer = None
+        if end + 1 < len(doc) and doc[end].text == "," and end + 1 in places:
+            outer = places[end + 1]
+            after = outer.end
+            if outer.root.dep_ == "conj" or (after < len(doc) and doc[after].lower_ in ("and", "or")):
+                continue  # "Beer Sheva, Hadera and Jaffa" is a list, not a place in a place
+        elif end + 1 < len(doc) and doc[end].lower_ == "in" and end + 1 in places and doc[end].head.i == inner.root.i:
+            outer = places[end + 1]
+        if outer is not None:
+            subject, obj = index.token_entity[inner.start], index.token_entity[outer.start]
+            if subject != obj:
+                out.append(Relation(subject, "locatedIn", obj, event=None, confidence=0.7,
+                                    evidence=_sentence(inner.root, index)))
     return out
 
 
