@@ -93,7 +93,27 @@ def standing_relations(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[R
         elif lemma in lexicon.AFFILIATION_WORDS and token.dep_ in ("acl", "amod", "relcl"):
             relations.extend(_affiliation(token, index))
     relations.extend(_located_in(index))
+    relations.extend(_person_of_organisation(index))
     return relations
+
+
+def _person_of_organisation(index: EntityIndex) -> list[Relation]:
+    """"Sam Kadet of the law firm Skadden", "John Smith at the FBI": a named person's of/at phrase names an employer."""
+    out = []
+    for span in {s.start: s for s in index.mention_spans.values()}.values():
+        person = index.token_entity[span.start]
+        if index.entities[person].type != "Person":
+            continue
+        for prep in (c for c in span.root.children if c.dep_ == "prep" and c.lower_ in ("of", "at", "from")):
+            obj = index.entity_at(_pobj(prep)) if _pobj(prep) is not None else None
+            if obj and index.entities[obj].type == "Organization":
+                out.append(Relation(person, "worksFor", obj, event=None, confidence=0.6,
+                                    evidence=_sentence(span.root, index)))
+    return out
+
+
+def _pobj(prep: Token) -> Token | None:
+    return next((g for g in prep.children if g.dep_ == "pobj"), None)
 
 
 def _title_relations(title: Token, index: EntityIndex) -> list[Relation]:
