@@ -101,7 +101,8 @@ def _store(store: EventStore, article: Article, extraction: Extraction | Excepti
         status = store.put(rdf)
     except Exception as err:  # one bad article must not stop the batch; the transaction left nothing behind
         return Outcome(article.id, "failed", error=f"could not store it: {err!r}")
-    return Outcome(article.id, status, events=len(extraction.events), triples=len(rdf.quads()))
+    # events and triples of the article's RDF (entity descriptions included, even those the store already had)
+    return Outcome(article.id, status, events=rdf.event_count, triples=len(rdf.quads()))
 
 
 def _extract_isolated(

@@ -65,6 +65,11 @@ class ArticleRDF:
     triples: list[Triple]
     entities: dict[URIRef, EntityDescription]
 
+    @property
+    def event_count(self) -> int:
+        """Events in the article's graph (extracted events with nothing to connect to are not)."""
+        return sum(1 for _, p, _ in self.triples if p == EKG.modality)
+
     def quads(self) -> list[Quad]:
         """Every quad as if each entity were new to the store (the article graph, then the entity graph)."""
         entity_graph = self.iris.entities_graph

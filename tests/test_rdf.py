@@ -154,5 +154,6 @@ def test_events_with_nothing_to_connect_to_are_left_out(hand_extractions):
     rdf = article_rdf(article, extra, IRIs())
     written = {str(s).rsplit("/", 1)[1] for s, p, o in rdf.triples if p == EKG.modality}
     assert written == {"ev1", "ev11", "ev12"}  # the relation refers to both
+    assert rdf.event_count == 3
     call_iri = rdf.iris.event(article.id, "ev11")
     assert objects(rdf, call_iri, EKG.topic) == [rdf.iris.event(article.id, "ev12")]  # not the entity "topic"

@@ -81,8 +81,8 @@ def ingest_command(
     rate = summary.articles / elapsed if elapsed else 0.0
     typer.echo(
         f"{summary.articles} articles in {elapsed:.1f} s ({rate:.1f}/s): {summary.new} new, {summary.updated} updated, "
-        f"{summary.unchanged} unchanged, {summary.failed} failed; {summary.events} events, {summary.triples} triples "
-        f"written to {settings.store}"
+        f"{summary.unchanged} unchanged, {summary.failed} failed; {summary.events} events and {summary.triples} triples "
+        f"extracted into {settings.store}"
     )
     if summary.failed:
         raise typer.Exit(1)
