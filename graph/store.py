@@ -273,13 +273,6 @@ class EventStore:
                 raise StoreError(f"cannot load {path or 'input'}: {err}") from err
         return count
 
-    def clear(self) -> None:
-        """Remove everything except the ontology."""
-        self._check_writable()
-        with self._write_lock:
-            self.native.clear()
-            self._install_ontology()
-
     # -- internals --------------------------------------------------------------------------------------------------
 
     def _check_writable(self) -> None:
