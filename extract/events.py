@@ -446,7 +446,8 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
             if key is not None and index.entities[key].type == "Place" and (
                     token.dep_ == "pobj" or token.head.i in found):
                 found.append(token.i)
-            elif key is None and depth == 2 and token.dep_ == "pobj" and is_place_noun(token):
+            elif key is None and depth == 2 and token.dep_ == "pobj" and is_place_noun(token) \
+                    and token.head.lower_ not in ("on", "against", "into", "from", "by"):  # "attacks on hotels": target
                 found.append(token.i)  # "at the bus station", "in the market"
         stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
     doc = trigger.doc
@@ -488,7 +489,9 @@ def _modality(event: EventCandidate) -> None:
             return _set_operator(event, node, "dobj") if node.i != event.trigger.i else None
         else:
             return
-        if node.lemma_.lower() not in lexicon.LIGHT_VERBS and _is_operator(node):
+        lemma = node.lemma_.lower()
+        # "carried out attacks" only says who; "planned attacks" also says they have not happened (yet)
+        if _is_operator(node) and (lemma not in lexicon.LIGHT_VERBS or lemma in lexicon.INTENT_VERBS):
             return _set_operator(event, node, "dobj")
     for _ in range(8):
         own = _own_modality(node)

@@ -287,3 +287,10 @@ def test_capacity_to_attack_is_hypothetical_and_conjoined_clauses_keep_their_own
     y = run(extractor, "Hamas has not staged any attacks in Europe, and recent attacks were carried out by Hezbollah.")
     first, second = [e for e in y.events if e.type == "Attack"]
     assert (first.modality, second.modality) == ("negated", "asserted")
+
+
+def test_planned_attacks_have_not_happened(extractor):
+    x = run(extractor, "The men were planning attacks on hotels in Nairobi, according to the police.")
+    attack = event(x, "attacks")
+    assert attack.modality == "hypothetical"
+    assert arg_labels(x, attack, "target") == {"hotels"} and arg_labels(x, attack, "place") == {"Nairobi"}
