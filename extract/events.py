@@ -80,8 +80,9 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
         if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or any(r == "victim" for r, _ in killer.args):
             continue
         agent = next((t for r, t in killer.args if r == "agent"), None)
+        sentence = index.sentence(killer.trigger)
         for event in events:
-            if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == index.sentence(killer.trigger) \
+            if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == sentence \
                     and agent is not None and not any(r == "agent" for r, _ in event.args):
                 event.args.append(("agent", agent))
 
@@ -104,9 +105,10 @@ def _candidate(token: Token) -> EventCandidate | None:
             etype = "CallForAction"
         return EventCandidate(etype, token, token, confidence=0.8)
     if pos in ("NOUN", "PROPN") and lemma in lexicon.KILLER_NOUNS:
-        holder = _killer_holder(token)
-        return EventCandidate("Killing", token, _governing_verb(token), args=[("agent", holder)] if holder else [],
-                              confidence=0.7) if holder is not None else None
+        holder = _killer_holder(token)  # an "assassin" nobody is named as describes no particular killing
+        if holder is None:
+            return None
+        return EventCandidate("Killing", token, _governing_verb(token), args=[("agent", holder)], confidence=0.7)
     if pos in ("NOUN", "PROPN"):
         etype = NOUN_INDEX.get(lemma)
         if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
