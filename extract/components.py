@@ -99,10 +99,15 @@ def make_event_detector(nlp: Language, name: str):
 @Language.factory("eventkg_relations")
 def make_relater(nlp: Language, name: str):
     matcher = relation_words(nlp.vocab, Gazetteer.load().titles)
-    return lambda doc: relate(doc, matcher)
+
+    def relate_and_finish(doc: Doc) -> Doc:
+        return relate(doc, matcher)
+
+    return relate_and_finish
 
 
 def relate(doc: Doc, matcher) -> Doc:
+    """Events with ids, arguments and times; relations; the extraction's JSON form replaces the working state."""
     index = doc.user_data.pop(_INDEX)
     times = doc.user_data.pop(_TIMES)
     candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
