@@ -60,7 +60,10 @@ class EntityIndex:
         ):
             return self.main_group
         if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in lexicon.PEOPLE_NOUNS:
-            return self.actor(token)
+            named = next((self.token_entity[c.i] for c in token.children if c.dep_ in ("appos", "compound")
+                          and c.i in self.token_entity and self.entities[self.token_entity[c.i]].type == "Person"),
+                         None)
+            return named or self.actor(token)  # "the journalist Anna Berg" is Anna Berg
         if token.like_num and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
             return self.actor(token)
         return None

@@ -208,7 +208,7 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
             if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
                 patient = clause_subject(trigger.head)
             agent = next((g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
-                         None)
+                         None) or _stray_by_agent(trigger)
         else:
             agent = clause_subject(trigger)
             patient = _child(trigger, "dobj")
@@ -407,6 +407,20 @@ def clause_subject(verb: Token) -> Token | None:
             verb = verb.head
             continue
         return None
+    return None
+
+
+def _stray_by_agent(verb: Token) -> Token | None:
+    """"Lennon was shot to death in the courtyard of his building by Mark David Chapman": a "by"-phrase the parser
+    hung on a later noun of the same clause still names the agent when it names a person."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ in ("relcl", "acl", "ccomp", "advcl"):
+            continue
+        if token.lower_ == "by" and token.dep_ == "prep" and not any(a.dep_ in ("relcl", "acl", "advcl", "ccomp")
+                                                                      for a in token.ancestors if a.i > verb.i):
+            person = _child(token, "pobj")
+            if person is not None and person.ent_type_ == "PERSON":
+                return person
     return None
 
 

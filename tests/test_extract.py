@@ -294,3 +294,8 @@ def test_planned_attacks_have_not_happened(extractor):
     attack = event(x, "attacks")
     assert attack.modality == "hypothetical"
     assert arg_labels(x, attack, "target") == {"hotels"} and arg_labels(x, attack, "place") == {"Nairobi"}
+
+
+def test_by_phrase_hung_on_a_later_noun_and_named_victims(extractor):
+    x = run(extractor, "The journalist Anna Berg was shot to death in the courtyard of her house by Karl Olsen.")
+    assert ("Karl Olsen", "killed", "Anna Berg") in triples(x)
