@@ -19,17 +19,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from itertools import islice
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 from urllib.parse import unquote
+from weakref import WeakKeyDictionary
 
 import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, PREDICATES, ROLES
 from graph.namespaces import EKG, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, local_name
-from graph.store import EventStore, to_ox
+from graph.store import EventStore, sparql_term, to_ox
 
 T = TypeVar("T")
 
@@ -200,25 +202,28 @@ def event_iri(store: EventStore, event_id: str) -> URIRef:
     return store.iris.event(article_id, local)
 
 
-def time_filter_values(start: str | None, end: str | None) -> dict[str, Literal]:
-    """Bindings for the time filter fragment; raises :class:`InvalidFilter` for a value that is not an ISO date."""
-    bindings = {}
+def time_filter_values(start: str | None, end: str | None) -> dict[str, str]:
+    """The validated ``start``/``end`` (``{"start": "2022-03"}``); raises :class:`InvalidFilter` for a value that is
+    not an ISO date, month or year."""
+    bounds = {}
     for name, value in (("start", start), ("end", end)):
         if value is not None:
             if not ISO_TIME.match(value):
                 raise InvalidFilter(f"'{value}' is not an ISO date, month or year (2022-03-01, 2022-03, 2022)")
-            bindings[name] = Literal(value)
-    return bindings
+            bounds[name] = value
+    return bounds
 
 
-def _time_fragments(bindings: dict) -> list[str]:
+def _time_fragments(bounds: dict[str, str]) -> list[str]:
     # Times compare as ISO strings; a coarse time ("2022-03") overlaps every day inside it, so its end is the string
-    # followed by "~" (above every digit and "-"), and so is the end of the range.
+    # followed by "~" (above every digit and "-"), and so is the end of the range. The bounds are written into the
+    # text (ISO_TIME lets only digits and "-" through): Oxigraph plans before substituting values, and with the bounds
+    # unknown it joined the times of every event before filtering (14x slower for a type and a range).
     fragments = []
-    if "start" in bindings:
-        fragments.append('FILTER(BOUND(?time) && CONCAT(STR(?time), "~") >= ?start)')
-    if "end" in bindings:
-        fragments.append('FILTER(BOUND(?time) && STR(?time) <= CONCAT(?end, "~"))')
+    if "start" in bounds:
+        fragments.append(f'FILTER(CONCAT(STR(?time), "~") >= "{bounds["start"]}")')
+    if "end" in bounds:
+        fragments.append(f'FILTER(STR(?time) <= "{bounds["end"]}~")')
     return fragments
 
 
@@ -310,16 +315,16 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
     and the events it takes part in (the first ``limit`` of each; totals for relations and events)."""
     iri = entity_iri(store, key)
     node = ox.NamedNode(str(iri))
+    # The description is in the entity graph; aliases and mentions also in article graphs. Mentions are read only as
+    # far as listed: a hub is mentioned in thousands of articles.
     facts: dict[str, list] = defaultdict(list)
-    mentioned_in = str(EKG.mentionedIn)
-    articles = []
-    for quad in store.native.quads_for_pattern(node, None, None, None):
-        if quad.predicate.value != mentioned_in:
-            facts[quad.predicate.value].append(quad.object)
-        elif len(articles) < limit:
-            articles.append(ref(store, quad.object.value))
+    for quad in store.native.quads_for_pattern(node, None, None, ox.NamedNode(str(store.iris.entities_graph))):
+        facts[quad.predicate.value].append(quad.object)
     if str(RDFS.label) not in facts:
         return None
+    mentions = store.native.quads_for_pattern(node, _OX_MENTIONED_IN, None, None)
+    articles = [ref(store, quad.object.value) for quad in islice(mentions, limit)]
+    aliases = {q.object.value for q in store.native.quads_for_pattern(node, _OX_ALT_LABEL, None, None)}
     one = {p: values[0] for p, values in facts.items()}
     label = one[str(RDFS.label)].value
     type_iri = next((o.value for o in facts[str(RDF.type)] if o.value.startswith(str(EKG))), None)
@@ -329,12 +334,12 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
         iri=str(iri),
         label=label,
         type=local_name(type_iri),
-        aliases=sorted({o.value for o in facts.get(str(SKOS.altLabel), [])} - {label}),
+        aliases=sorted(aliases - {label}),
         description=_value(one.get(str(SCHEMA.description))),
         latitude=_number(one.get(str(GEO.lat))),
         longitude=_number(one.get(str(GEO.long))),
         geonames_id=_number(one.get(str(EKG.geonamesId)), int),
-        located_in=_node_ref(store, located) if located is not None else None,
+        located_in=_memo(store, _node_ref, located) if located is not None else None,
         articles=articles,
         relations_out=relations(store, subject=key, limit=limit),
         relations_in=relations(store, object=key, limit=limit),
@@ -412,51 +417,45 @@ def relations(
     In the store's index order, which is stable while the store does not change (sorting would make Oxigraph decode
     and compare every matching IRI before the first page)."""
     _check(predicate, PREDICATES, "predicate")
-    bindings = time_filter_values(start, end)
+    bounds = time_filter_values(start, end)
     # Every statement has exactly one subject, predicate, object and article: the required part names only those a
     # filter binds (one row per statement, so the count needs no DISTINCT); the rest is read for the page only.
-    for name, value in (("p", EKG[predicate] if predicate else None),
-                        ("s", entity_iri(store, subject) if subject else None),
-                        ("o", entity_iri(store, object) if object else None),
-                        ("ev", event_iri(store, event) if event else None),
-                        ("article", store.iris.article(article) if article is not None else None)):
-        if value is not None:
-            bindings[name] = value
+    # Ids from the user are bound variables; the predicate, checked against the ontology's, is written in the text.
+    bindings = {name: value for name, value in (
+        ("s", entity_iri(store, subject) if subject else None),
+        ("o", entity_iri(store, object) if object else None),
+        ("ev", event_iri(store, event) if event else None),
+        ("article", store.iris.article(article) if article is not None else None)) if value is not None}
     # The most selective bound part first: Oxigraph plans before the values are substituted, in the written order.
     where = [f"?st {part} ?{name} ." for name, part in _STATEMENT_PARTS.items() if name in bindings]
-    if "s" not in bindings:  # makes ?st a statement (events too are derived from articles)
+    if predicate is not None:
+        where.append(f"?st rdf:predicate ekg:{predicate} .")
+    if "s" not in bindings and "o" not in bindings:  # makes ?st a statement (events too come from articles)
         where.append("?st rdf:subject ?s .")
-    if "start" in bindings or "end" in bindings:
+    if bounds:
         where.append("?st ekg:event ?ev . ?ev ekg:time ?time .")
     elif event:
         where.append("?st ekg:event ?ev .")
-    where += _time_fragments(bindings)
+    where += _time_fragments(bounds)
     where_text = "\n".join(where)
     rows = _select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
-    refs: dict = {}
-    items = [_relation(store, row["st"], refs) for row in rows]
+    items = [_memo(store, _relation, row["st"]) for row in rows]
     return _page(store, items, limit, offset, where_text, "st", bindings, distinct=False)
 
 
-_STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom", "p": "rdf:predicate"}
+_STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom"}
 
 
-def _relation(store: EventStore, statement: ox.NamedNode, refs: dict) -> Relation:
-    """One statement as a :class:`Relation`; ``refs`` remembers the nodes already described for this page."""
+def _relation(store: EventStore, statement: ox.NamedNode) -> Relation:
+    """One statement as a :class:`Relation`."""
     facts = _facts(store, statement)
     event = facts.get(_EVENT)
-
-    def node(term, label: bool = True) -> Ref:
-        if term not in refs:
-            refs[term] = _node_ref(store, term, label)
-        return refs[term]
-
     return Relation(
         id=statement.value,
-        subject=node(facts[_SUBJECT]),
+        subject=_memo(store, _node_ref, facts[_SUBJECT]),
         predicate=local_name(facts[_PREDICATE].value),
-        object=node(facts[_OBJECT]),
-        event=node(event, label=False) if event is not None else None,
+        object=_memo(store, _node_ref, facts[_OBJECT]),
+        event=_memo(store, _node_type, event) if event is not None else None,
         time=_value(_first(store, event, EKG.time)) if event is not None else None,
         modality=_value(_first(store, event, EKG.modality)) if event is not None else None,
         confidence=_number(facts.get(_CONFIDENCE)),
@@ -471,7 +470,29 @@ _CONFIDENCE, _SENTENCE, _ROLE, _DERIVED_FROM = str(EKG.confidence), str(EKG.sent
 
 
 # Details of the nodes on a page are read straight from the indexes: a few microseconds each, where OPTIONAL joins in
-# the page's query would be evaluated over every node of the graph.
+# the page's query would be evaluated over every node of the graph. Still, each quad read from disk costs about 5 µs
+# (ten times a store in memory), and an entity detail reads some 500. A read-only store (the server's snapshot) never
+# changes, so what is built from it is kept with it: pages that share statements, events and nodes (every page of a
+# hub, a dashboard going back and forth) read each once per snapshot. A write makes a new snapshot, and a new memo.
+
+_MEMO_ENTRIES = 50_000  # per snapshot; a few hundred bytes to a few KB each
+_memos: WeakKeyDictionary[EventStore, dict] = WeakKeyDictionary()
+
+
+def _memo(store: EventStore, read: Callable[[EventStore, ox.NamedNode], T], node: ox.NamedNode) -> T:
+    """``read(store, node)``, remembered with ``store`` when it is read-only (emptied when full: simple, and safe
+    from several threads). What it returns is shared: never modified."""
+    if not store.read_only:
+        return read(store, node)
+    memo = _memos.get(store)
+    if memo is None:
+        memo = _memos.setdefault(store, {})
+    found = memo.get((read, node))
+    if found is None:
+        if len(memo) >= _MEMO_ENTRIES:
+            memo.clear()
+        found = memo[(read, node)] = read(store, node)
+    return found
 
 
 def _facts(store: EventStore, node) -> dict[str, object]:
@@ -485,15 +506,19 @@ def _first(store: EventStore, node, predicate: URIRef):
     return quad.object if quad is not None else None
 
 
-def _node_ref(store: EventStore, node, label: bool = True) -> Ref:
+def _node_ref(store: EventStore, node) -> Ref:
     """A :class:`Ref` to ``node`` with its label and its type in the ontology."""
-    name = _first(store, node, RDFS.label) if label else None
+    name = _first(store, node, RDFS.label)
+    return replace(_node_type(store, node), label=name.value if name is not None else None)
+
+
+def _node_type(store: EventStore, node) -> Ref:
+    """A :class:`Ref` to ``node`` with its type in the ontology (no label: events have long ones)."""
     types = (q.object.value for q in store.native.quads_for_pattern(node, _OX_TYPE, None, None))
-    kind = next((t for t in types if t.startswith(str(EKG))), None)
-    return ref(store, node.value, name.value if name is not None else None, kind)
+    return ref(store, node.value, None, next((t for t in types if t.startswith(str(EKG))), None))
 
 
-_OX_TYPE = ox.NamedNode(str(RDF.type))
+_OX_TYPE, _OX_MENTIONED_IN, _OX_ALT_LABEL = (ox.NamedNode(str(p)) for p in (RDF.type, EKG.mentionedIn, SKOS.altLabel))
 
 
 # -- events ------------------------------------------------------------------------------------------------------------
@@ -518,9 +543,11 @@ def events(
     order (stable while the store does not change; see :func:`relations`)."""
     _check(type, EVENT_TYPES, "event type")
     _check(modality, MODALITIES, "modality")
-    bindings = time_filter_values(start, end)
+    bounds = time_filter_values(start, end)
     # Every event has one modality, type and article: the required part names those a filter binds (see relations).
-    # The most selective bound parts first (Oxigraph plans in the written order, before substituting values).
+    # The most selective bound parts first (Oxigraph plans in the written order, before substituting values). Ids
+    # from the user are bound variables; the type and modality, checked against the data model's, are in the text.
+    bindings: dict = {}
     where = []
     if participant is not None:
         bindings["participant"] = entity_iri(store, participant)
@@ -535,19 +562,19 @@ def events(
         bindings["article"] = store.iris.article(article)
         where.append("?ev prov:wasDerivedFrom ?article .")
     if type is not None:
-        bindings["type"] = EKG[type]
-        where.append("?ev a ?type .")
+        where.append(f"?ev a ekg:{type} .")
     if modality is not None:
-        bindings["modality"] = Literal(modality)
-    where.append("?ev ekg:modality ?modality .")
-    if "start" in bindings or "end" in bindings:
+        where.append(f"?ev ekg:modality {sparql_term(Literal(modality))} .")
+    elif type is None:  # makes ?ev an event (statements too are derived from articles); an event type does that too
+        where.append("?ev ekg:modality ?modality .")
+    if bounds:
         where.append("?ev ekg:time ?time .")
-    where += _time_fragments(bindings)
+    where += _time_fragments(bounds)
     # A place path or a participant in two roles can match an event twice.
     repeats = place is not None or participant is not None
     where_text = "\n".join(where)
     rows = _select(store, f"SELECT DISTINCT ?ev {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
-    items = [_event_summary(store, row["ev"]) for row in rows]
+    items = [_memo(store, _event_summary, row["ev"]) for row in rows]
     return _page(store, items, limit, offset, where_text, "ev", bindings, distinct=repeats)
 
 
