@@ -347,6 +347,10 @@ def _convicted_agent(event: EventCandidate) -> None:
     if node.dep_ not in ("pobj", "pcomp") or node.head.lower_ not in ("of", "for", "with"):
         return
     judged = node.head.head
+    for _ in range(3):  # "serving 99 years in prison for the murder of X", "sentenced to life for killing X"
+        if judged.lemma_.lower() in lexicon.VERDICT_WORDS or judged.pos_ not in ("NOUN", "ADP", "NUM"):
+            break
+        judged = judged.head
     if judged.lemma_.lower() not in lexicon.VERDICT_WORDS:
         return
     person = _child(judged, "nsubjpass") or _child(judged, "nsubj")

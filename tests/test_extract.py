@@ -256,6 +256,7 @@ def test_relative_clause_is_about_its_head_alone(extractor):
         "Sirhan Sirhan was convicted of assassinating Robert F. Kennedy.",
         "Police questioned Robert F. Kennedy's assassin, Sirhan Sirhan, in 1968.",
         "Witnesses said Sirhan Sirhan fired the shots that killed Robert F. Kennedy.",
+        "Sirhan Sirhan is serving a life sentence in prison for the murder of Robert F. Kennedy.",
     ],
 )
 def test_who_killed_whom_in_other_words(extractor, sentence):
