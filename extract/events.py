@@ -580,22 +580,41 @@ def _set_operator(event: EventCandidate, verb: Token, dep: str) -> None:
         event.source = clause_subject(verb)
 
 
+CAUSE_TYPES = ("MilitaryOperation", "Attack", "Battle")
+
+
 def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate], index: EntityIndex) -> None:
-    """A death during an operation or attack in the same sentence was caused by it."""
-    if event.type not in ("Death", "Killing") or any(r == "agent" for r, _ in event.args):
+    """Deaths and injuries caused by an attack or operation: "the attack, which killed three people" (the attack as
+    subject), "killed in IS attacks" (the attacker kills), "the death of X during a US operation" (the operation)."""
+    if event.type not in ("Death", "Killing", "Injury"):
+        return
+    agent = next((t for r, t in event.args if r == "agent"), None)
+    if agent is not None:
+        cause = by_trigger.get(agent.i)
+        if cause is not None and cause.type in CAUSE_TYPES:
+            event.args = [(r, t) for r, t in event.args if not (r == "agent" and t.i == agent.i)]
+            _caused_by(event, cause)
         return
     ancestors = {event.trigger.i} | {a.i for a in event.trigger.ancestors}
     for token in index.sentence(event.trigger):
         cause = by_trigger.get(token.i)
-        if cause is None or cause is event or cause.type not in ("MilitaryOperation", "Attack", "Battle"):
+        if cause is None or cause is event or cause.type not in CAUSE_TYPES:
             continue
         prep = token.head
         if token.dep_ == "pobj" and prep.lower_ in ("during", "in", "amid", "by") and prep.head.i in ancestors:
-            event.cause = cause
-            event.type = "Killing"
-            if not any(r == "place" for r, _ in event.args):
-                event.args.extend(a for a in cause.args if a[0] == "place")
+            _caused_by(event, cause)
             return
+
+
+def _caused_by(event: EventCandidate, cause: EventCandidate) -> None:
+    """The operation or attack is what killed (the ``killed`` edge starts at it, see relations.event_relations); its
+    agent is the killing's agent too."""
+    if event.type == "Death":
+        event.type = "Killing"
+    event.cause = cause
+    event.args.extend((r, t) for r, t in cause.args if r == "agent")
+    if not any(r == "place" for r, _ in event.args):
+        event.args.extend(a for a in cause.args if a[0] == "place")
 
 
 def _child(token: Token, dep: str) -> Token | None:
