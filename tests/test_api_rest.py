@@ -184,3 +184,34 @@ def test_stats_and_health(http):
     stats = http.get("/stats").json()
     assert stats["articles"] == 1 and stats["events_by_type"]["Attack"] == 2
     assert http.get("/health").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(("url", "model"), [
+    ("/entities/organization/isis", "EntityDetail"),
+    ("/entities?q=i", "Page[EntitySummary]"),
+    ("/entities/organization/isis/neighbors?depth=2", "Neighborhood"),
+    ("/events?limit=2", "Page[EventSummary]"),
+    (f"/events/{ARTICLE}/ev2", "EventDetail"),
+    ("/relations", "Page[Relation]"),
+])
+def test_answers_are_their_models(http, url, model):
+    """The REST reads serialise graph.views' dataclasses directly: each answer must be exactly its documented model."""
+    from api import models
+
+    kind = models.Page[getattr(models, model[5:-1])] if model.startswith("Page[") else getattr(models, model)
+    body = http.get(url).json()
+    assert kind.model_validate(body).model_dump(mode="json") == body
+
+
+def test_entity_detail_follows_writes(http, seed_article):
+    """What the reads remember of a store snapshot goes with it: a write is seen by the next request."""
+    before = http.get("/entities/organization/isis", params={"limit": 1000}).json()
+    record = {"id": "seed-isis", "text": seed_article.text, "title": seed_article.title}
+    assert http.post("/articles", json=record, headers=TOKEN).status_code == 201
+    try:
+        after = http.get("/entities/organization/isis", params={"limit": 1000}).json()
+        assert "seed-isis" in {a["id"] for a in after["articles"]}
+        assert after["events"]["total"] > before["events"]["total"]
+    finally:
+        assert http.delete("/articles/seed-isis", headers=TOKEN).status_code == 204
+    assert http.get("/entities/organization/isis", params={"limit": 1000}).json() == before

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from api import models
 from api.deps import StoreDep
-from api.routers import Limit, Offset, paginated
+from api.routers import Limit, Offset
 from graph import views
 
 router = APIRouter(prefix="/entities", tags=["entities"])
@@ -20,10 +20,10 @@ EntityType = Literal["Person", "Organization", "Group", "Place"]
 
 
 @router.get("", response_model=models.Page[models.EntitySummary], summary="Search entities by label and alias")
-def search(request: Request, response: Response, store: StoreDep,
+def search(request: Request, store: StoreDep,
            q: Annotated[str | None, Query(max_length=200, description="Part of a label or alias, any case.")] = None,
            type: EntityType | None = None, limit: Limit = 20, offset: Offset = 0):
-    return paginated(request, response, views.search_entities(store, q, type, limit=limit, offset=offset))
+    return models.json_page(request, views.search_entities(store, q, type, limit=limit, offset=offset))
 
 
 @router.get("/{key:path}/neighbors", response_model=models.Neighborhood, summary="Entities within depth hops")
@@ -31,7 +31,7 @@ def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)
     found = views.neighbors(store, key, depth)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
-    return found
+    return models.json_response(found)
 
 
 @router.get("/{key:path}", response_model=models.EntityDetail, summary="One entity, its relations and events")
@@ -41,4 +41,4 @@ def entity(key: str, store: StoreDep, limit: Annotated[int, Query(
     found = views.entity(store, key, limit=limit)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
-    return found
+    return models.json_response(found)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from api import models
 from api.deps import StoreDep
-from api.routers import IsoTime, Limit, Offset, paginated
+from api.routers import IsoTime, Limit, Offset
 from extract.model import EVENT_TYPES, MODALITIES
 from graph import views
 
@@ -22,13 +22,13 @@ EntityKey = Annotated[str | None, Query(max_length=500, description="An entity k
 
 
 @router.get("", response_model=models.Page[models.EventSummary], summary="Events, filtered")
-def list_events(request: Request, response: Response, store: StoreDep, type: EventType | None = None,
+def list_events(request: Request, store: StoreDep, type: EventType | None = None,
                 actor: EntityKey = None, place: EntityKey = None, modality: Modality | None = None,
                 start: Annotated[IsoTime, Query(alias="from")] = None, end: Annotated[IsoTime, Query(alias="to")] = None,
                 limit: Limit = 50, offset: Offset = 0):
     page = views.events(store, type=type, actor=actor, place=place, modality=modality, start=start, end=end,
                         limit=limit, offset=offset)
-    return paginated(request, response, page)
+    return models.json_page(request, page)
 
 
 @router.get("/{event_id:path}", response_model=models.EventDetail, summary="One event: roles, time, evidence")
@@ -39,4 +39,4 @@ def event(event_id: str, store: StoreDep):
         found = None
     if found is None:
         raise HTTPException(404, f"no event '{event_id}'")
-    return found
+    return models.json_response(found)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request
 
 from api import models
 from api.deps import StoreDep
-from api.routers import IsoTime, Limit, Offset, paginated
+from api.routers import IsoTime, Limit, Offset
 from api.routers.events import EntityKey
 from extract.model import PREDICATES
 from graph import views
@@ -18,10 +18,10 @@ Predicate = Literal[PREDICATES]  # type: ignore[valid-type]
 
 
 @router.get("", response_model=models.Page[models.Relation], summary="Direct edges with evidence, filtered")
-def list_relations(request: Request, response: Response, store: StoreDep, predicate: Predicate | None = None,
+def list_relations(request: Request, store: StoreDep, predicate: Predicate | None = None,
                    subject: EntityKey = None, object: EntityKey = None,
                    start: Annotated[IsoTime, Query(alias="from")] = None,
                    end: Annotated[IsoTime, Query(alias="to")] = None, limit: Limit = 50, offset: Offset = 0):
     page = views.relations(store, predicate=predicate, subject=subject, object=object, start=start, end=end,
                            limit=limit, offset=offset)
-    return paginated(request, response, page)
+    return models.json_page(request, page)
