@@ -54,9 +54,21 @@ class EventCandidate:
 def trigger_words(vocab: Vocab) -> Matcher:
     """A matcher for every token whose lemma is in a trigger lexicon: the rules then look at those tokens only."""
     lemmas = set(VERB_INDEX) | set(NOUN_INDEX) | set(ADJ_INDEX) | lexicon.KILLER_NOUNS | lexicon.LIFE_TAKING_VERBS
+    plurals = {f"{w}s" for w in NOUN_INDEX} | {f"{w}es" for w in NOUN_INDEX}
     matcher = Matcher(vocab)
-    matcher.add("TRIGGER", [[{"LEMMA": {"IN": sorted(lemmas | {w.capitalize() for w in lemmas})}}]])
+    matcher.add("TRIGGER", [[{"LEMMA": {"IN": sorted(lemmas | {w.capitalize() for w in lemmas})}}],
+                            [{"POS": "PROPN", "LOWER": {"IN": sorted(plurals | set(NOUN_INDEX))}}]])
     return matcher
+
+
+def _lemma(token: Token) -> str:
+    """The lower-case lemma; headline words tagged PROPN ("Shootings in Belfast") keep their inflection, so strip it."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "PROPN" and lemma not in NOUN_INDEX:
+        for suffix in ("es", "s"):
+            if lemma.endswith(suffix) and lemma[: -len(suffix)] in NOUN_INDEX:
+                return lemma[: -len(suffix)]
+    return lemma
 
 
 def find_events(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[EventCandidate]:
@@ -88,7 +100,7 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
 
 
 def _candidate(token: Token) -> EventCandidate | None:
-    lemma = token.lemma_.lower()
+    lemma = _lemma(token)
     pos = token.pos_
     if pos == "VERB" and lemma in lexicon.LIFE_TAKING_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in token.children):

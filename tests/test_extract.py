@@ -300,3 +300,8 @@ def test_planned_attacks_have_not_happened(extractor):
 def test_by_phrase_hung_on_a_later_noun_and_named_victims(extractor):
     x = run(extractor, "The journalist Anna Berg was shot to death in the courtyard of her house by Karl Olsen.")
     assert ("Karl Olsen", "killed", "Anna Berg") in triples(x)
+
+
+def test_headline_words_tagged_as_names_are_still_triggers(extractor):
+    x = run(extractor, "Shootings in Belfast had continued last night.")
+    assert [(e.type, e.trigger.text) for e in x.events][:1] == [("Attack", "Shootings")]
