@@ -34,6 +34,7 @@ from graph.namespaces import EKG, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, S
 from graph.store import EventStore, sparql_term, to_ox
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 # An ISO day, month or year: what event times and the from/to filters are.
 ISO_TIME = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -265,17 +266,20 @@ def _page(store: EventStore, items: list, limit: int, offset: int, where: str, v
           distinct: bool = True) -> Page:
     """A page of ``items`` with the total count of matches; a short first page is all there is, so it needs no count.
 
-    ``distinct=False`` when ``where`` yields one row per ``variable``: a plain count is much cheaper."""
+    ``distinct=False`` when ``where`` yields one row per ``variable``: a plain count is much cheaper. The count is
+    remembered with a read-only snapshot (see :func:`_memo`): paging through a filter counts once."""
     if offset == 0 and len(items) < limit:
         return Page(items, len(items), limit, offset)
-    return Page(items, _count(store, where, variable, bindings, distinct), limit, offset)
+    return Page(items, _memo(store, _count, (where, variable, tuple(bindings.items()), distinct)), limit, offset)
 
 
-def _count(store: EventStore, where: str, variable: str, bindings: dict, distinct: bool = True) -> int:
+def _count(store: EventStore, match: tuple[str, str, tuple, bool]) -> int:
+    """The number of (distinct) ``variable`` in ``where``; ``match`` is ``(where, variable, bindings, distinct)``."""
+    where, variable, bindings, distinct = match
     group = "GROUP BY {bound}" if bindings else ""
     counted = f"DISTINCT ?{variable}" if distinct else f"?{variable}"
     rows = list(_select(store, f"SELECT (COUNT({counted}) AS ?n) {{bound}} WHERE {{ {where} }} {group}",
-                        **bindings))
+                        **dict(bindings)))
     return int(rows[0]["n"].value) if rows else 0
 
 
@@ -473,25 +477,26 @@ _CONFIDENCE, _SENTENCE, _ROLE, _DERIVED_FROM = str(EKG.confidence), str(EKG.sent
 # the page's query would be evaluated over every node of the graph. Still, each quad read from disk costs about 5 µs
 # (ten times a store in memory), and an entity detail reads some 500. A read-only store (the server's snapshot) never
 # changes, so what is built from it is kept with it: pages that share statements, events and nodes (every page of a
-# hub, a dashboard going back and forth) read each once per snapshot. A write makes a new snapshot, and a new memo.
+# hub, a dashboard going back and forth) read each once per snapshot, and a filter paged through is counted once.
+# A write makes a new snapshot, and so a new memo.
 
 _MEMO_ENTRIES = 50_000  # per snapshot; a few hundred bytes to a few KB each
 _memos: WeakKeyDictionary[EventStore, dict] = WeakKeyDictionary()
 
 
-def _memo(store: EventStore, read: Callable[[EventStore, ox.NamedNode], T], node: ox.NamedNode) -> T:
-    """``read(store, node)``, remembered with ``store`` when it is read-only (emptied when full: simple, and safe
+def _memo(store: EventStore, read: Callable[[EventStore, K], T], key: K) -> T:
+    """``read(store, key)``, remembered with ``store`` when it is read-only (emptied when full: simple, and safe
     from several threads). What it returns is shared: never modified."""
     if not store.read_only:
-        return read(store, node)
+        return read(store, key)
     memo = _memos.get(store)
     if memo is None:
         memo = _memos.setdefault(store, {})
-    found = memo.get((read, node))
+    found = memo.get((read, key))
     if found is None:
         if len(memo) >= _MEMO_ENTRIES:
             memo.clear()
-        found = memo[(read, node)] = read(store, node)
+        found = memo[(read, key)] = read(store, key)
     return found
 
 

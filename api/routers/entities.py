@@ -35,10 +35,11 @@ def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)
 
 
 @router.get("/{key:path}", response_model=models.EntityDetail, summary="One entity, its relations and events")
-def entity(key: str, store: StoreDep, limit: Annotated[int, Query(
+async def entity(key: str, request: Request, limit: Annotated[int, Query(
         ge=1, le=1000, description="Articles, relations (each direction) and events listed; the totals count all, "
         "and /relations?subject=…, /relations?object=…, /events?actor=… page through them.")] = 10):
-    found = views.entity(store, key, limit=limit)
+    # The store comes from models.read_small, not StoreDep: a sync dependency is a trip through the thread pool.
+    found = await models.read_small(request, limit, views.entity, key, limit=limit)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
     return models.json_response(found)

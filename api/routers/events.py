@@ -32,9 +32,10 @@ def list_events(request: Request, store: StoreDep, type: EventType | None = None
 
 
 @router.get("/{event_id:path}", response_model=models.EventDetail, summary="One event: roles, time, evidence")
-def event(event_id: str, store: StoreDep):
+async def event(event_id: str, request: Request):
+    # One event and its few edges: small enough for the event loop (see models.read_small).
     try:
-        found = views.event(store, event_id)
+        found = await models.read_small(request, 1, views.event, event_id)
     except views.InvalidFilter:
         found = None
     if found is None:
