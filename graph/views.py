@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from itertools import islice
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Generic, TypeVar
 from urllib.parse import unquote
@@ -347,7 +347,7 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
         articles=articles,
         relations_out=relations(store, subject=key, limit=limit),
         relations_in=relations(store, object=key, limit=limit),
-        events=events(store, participant=key, limit=limit),
+        events=_taking_part(store, node, limit),
     )
 
 
@@ -524,6 +524,7 @@ def _node_type(store: EventStore, node) -> Ref:
 
 
 _OX_TYPE, _OX_MENTIONED_IN, _OX_ALT_LABEL = (ox.NamedNode(str(p)) for p in (RDF.type, EKG.mentionedIn, SKOS.altLabel))
+_OX_ROLES = [ox.NamedNode(str(EKG[role])) for role in ROLES]
 
 
 # -- events ------------------------------------------------------------------------------------------------------------
@@ -535,7 +536,6 @@ def events(
     type: str | None = None,
     actor: str | None = None,
     place: str | None = None,
-    participant: str | None = None,
     modality: str | None = None,
     start: str | None = None,
     end: str | None = None,
@@ -543,8 +543,8 @@ def events(
     limit: int = 50,
     offset: int = 0,
 ) -> Page[EventSummary]:
-    """Events filtered by type, actor (the agent's key), place (a place's key; places inside it count), participant
-    (an entity in any role), modality, article, and ``start``/``end`` (ISO dates, overlap), in the store's index
+    """Events filtered by type, actor (the agent's key), place (a place's key; places inside it count), modality,
+    article, and ``start``/``end`` (ISO dates, overlap), in the store's index
     order (stable while the store does not change; see :func:`relations`)."""
     _check(type, EVENT_TYPES, "event type")
     _check(modality, MODALITIES, "modality")
@@ -554,9 +554,6 @@ def events(
     # from the user are bound variables; the type and modality, checked against the data model's, are in the text.
     bindings: dict = {}
     where = []
-    if participant is not None:
-        bindings["participant"] = entity_iri(store, participant)
-        where.append("VALUES ?role { %s } ?ev ?role ?participant ." % " ".join(f"ekg:{r}" for r in ROLES))
     if actor is not None:
         bindings["actor"] = entity_iri(store, actor)
         where.append("?ev ekg:agent ?actor .")
@@ -575,12 +572,32 @@ def events(
     if bounds:
         where.append("?ev ekg:time ?time .")
     where += _time_fragments(bounds)
-    # A place path or a participant in two roles can match an event twice.
-    repeats = place is not None or participant is not None
+    # A place path can match an event twice.
+    repeats = place is not None
     where_text = "\n".join(where)
     rows = _select(store, f"SELECT DISTINCT ?ev {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}", **bindings)
     items = [_memo(store, _event_summary, row["ev"]) for row in rows]
     return _page(store, items, limit, offset, where_text, "ev", bindings, distinct=repeats)
+
+
+def _taking_part(store: EventStore, node: ox.NamedNode, limit: int) -> Page[EventSummary]:
+    """The first ``limit`` events ``node`` takes part in, in any role (role by role, each in the index's order), and
+    their number. Read from the role indexes: the same as a query, without a query to plan (a third of an entity
+    detail's time went to planning and running it)."""
+    takers = (q.subject for role in _OX_ROLES for q in store.native.quads_for_pattern(None, role, node, None))
+    first = islice(_unique(takers), limit)
+    items = [_memo(store, _event_summary, event) for event in first]
+    where = "VALUES ?role { %s } ?ev ?role ?participant ." % " ".join(f"ekg:{r}" for r in ROLES)
+    return _page(store, items, limit, 0, where, "ev", {"participant": URIRef(node.value)})
+
+
+def _unique(items: Iterable[T]) -> Iterator[T]:
+    """``items`` without repeats, lazily."""
+    seen = set()
+    for item in items:
+        if item not in seen:
+            seen.add(item)
+            yield item
 
 
 def _event_summary(store: EventStore, event: ox.NamedNode) -> EventSummary:
