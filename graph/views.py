@@ -1,8 +1,10 @@
 """The read side of the REST API: entities, events, relations and articles as plain dataclasses.
 
-Every function takes an :class:`~graph.store.EventStore` and runs SPARQL on Oxigraph's native engine. User input only
-ever enters a query as a bound variable (pyoxigraph ``substitutions``); the query text
-is assembled from fixed fragments chosen by which filters are present, plus validated integers for LIMIT/OFFSET.
+Every function takes an :class:`~graph.store.EventStore` and runs SPARQL on Oxigraph's native engine, or reads its
+indexes directly. Ids and text from users enter a query only as bound variables (pyoxigraph ``substitutions``); the
+query text is assembled from fixed fragments chosen by which filters are present, plus values validated first:
+integers for LIMIT/OFFSET, names from the data model's closed lists (event types, predicates, modalities) and ISO dates.
+On a read-only store (the server's snapshot) what is read is remembered until the snapshot is replaced (:func:`_memo`).
 
 Resources are named by the ids the data model gives them (docs/data-model.md): an entity by its key
 (``organization/isis``), an event by ``<article id>/<event id>``, an article by its id.
@@ -19,9 +21,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import islice
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from typing import Generic, TypeVar
 from urllib.parse import unquote
 from weakref import WeakKeyDictionary
