@@ -97,7 +97,7 @@ def current_rss_mib() -> float:
 
 
 def table(rows: list[dict]) -> str:
-    """The Markdown tables of docs/benchmarks/analytics.md."""
+    """The Markdown tables of docs/benchmarks.md."""
     sections = [
         (
             "| quads | statements | nodes | edges | load s | SPARQL scan s | projection s | ratio |",
