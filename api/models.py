@@ -54,7 +54,7 @@ async def read_small(request: Request, items: int, read: Callable[..., T], *args
 
     Up to :data:`INLINE_ITEMS` it runs right here on the event loop: from a memoised snapshot it takes a fraction of
     a millisecond, less than handing it to the thread pool and back, which halved the requests/s of /entities/{key}
-    (docs/benchmarks/api.md). Bigger reads go to the thread pool so that they do not hold up other requests (Oxigraph
+    (docs/benchmarks.md). Bigger reads go to the thread pool so that they do not hold up other requests (Oxigraph
     lets go of the GIL while it queries)."""
     store = get_store(request)
     if items <= INLINE_ITEMS:

@@ -35,7 +35,7 @@ from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
 
 # Each block is a subquery of its own so that Oxigraph evaluates it once and hash-joins it, instead of probing the
-# indexes once per statement: about 1.7x faster at 1M quads (docs/benchmarks/graph.md). Statements and their events are in
+# indexes once per statement: about 1.7x faster at 1M quads (docs/benchmarks.md). Statements and their events are in
 # the same article graph, so the union default graph loses nothing.
 _EDGES = """
 SELECT ?st ?s ?p ?o ?ev ?type ?modality ?time ?article ?conf ?sentence WHERE {{
