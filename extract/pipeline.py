@@ -1,8 +1,8 @@
 """The extractor: a spaCy pipeline whose own components (``extract.components``) turn parsed documents into
 :class:`~extract.model.Extraction` objects. Everything goes through ``nlp.pipe``.
 
->>> ex = Extractor()                                                        # doctest: +SKIP
->>> ex.extract(Article(id="a", text="ISIS attacked Paris.")).events[0].type  # doctest: +SKIP
+>>> ex = Extractor()
+>>> ex.extract(Article(id="a", text="ISIS attacked Paris.")).events[0].type
 'Attack'
 """
 

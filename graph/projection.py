@@ -24,15 +24,15 @@ statement number).
 
 from __future__ import annotations
 
-import calendar
-import re
 from collections.abc import Iterable
+from datetime import date
 
 import networkx as nx
 from rdflib import Literal
 
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
+from graph.times import time_bounds
 
 # Each block is a subquery of its own so that Oxigraph evaluates it once and hash-joins it, instead of probing the
 # indexes once per statement: about 1.7x faster at 1M quads (docs/benchmarks.md). Statements and their events are in
@@ -89,15 +89,15 @@ def project(
     """
     filters = []
     if event_types is not None:
-        filters.append(f"FILTER(?type IN ({_iri_list(EKG[t] for t in event_types)}))")
+        filters.append(f"FILTER(?type IN ({_iri_list(_term(t) for t in event_types)}))")
     if modalities is not None:
         filters.append(f"FILTER(!BOUND(?modality) || ?modality IN ({_literal_list(modalities)}))")
     query = _EDGES.format(
-        predicates=f"VALUES ?p {{ {' '.join(sparql_term(EKG[p]) for p in predicates)} }}" if predicates is not None else "",
+        predicates=f"VALUES ?p {{ {' '.join(sparql_term(_term(p)) for p in predicates)} }}" if predicates is not None else "",
         min_confidence=sparql_term(Literal(float(min_confidence))),
         filters="\n  ".join(filters),
     )
-    low, high = _interval(start)[0] if start else None, _interval(end)[1] if end else None
+    low, high = _bound(start, 0), _bound(end, 1)
 
     edges = []
     for row in store.select(query):
@@ -146,23 +146,29 @@ def _nodes(store: EventStore, iris: set[str]) -> dict[str, dict]:
     return nodes
 
 
-def _interval(iso: str) -> tuple[str, str]:
-    """First and last day an ISO day, month or year covers: ``"2022-02"`` -> ``("2022-02-01", "2022-02-28")``."""
-    if not re.match(r"^\d{4}(-\d{2}(-\d{2})?)?$", iso):
+def _term(name: str):
+    """The ontology term of a predicate or event type's local name; a clear error for a name the ontology lacks."""
+    try:
+        return EKG[name]
+    except (AttributeError, KeyError):
+        raise ValueError(f"not an eventkg ontology term: {name!r}") from None
+
+
+def _bound(iso: str | None, side: int) -> date | None:
+    """The first (side 0) or last (side 1) day of a filter's ISO day, month or year."""
+    if iso is None:
+        return None
+    bounds = time_bounds(iso)
+    if bounds is None:
         raise ValueError(f"not an ISO date, month or year: {iso!r}")
-    year, *rest = (int(part) for part in iso.split("-"))
-    if len(rest) == 2:
-        return iso, iso
-    if len(rest) == 1:
-        last = calendar.monthrange(year, rest[0])[1]
-        return f"{iso}-01", f"{iso}-{last:02d}"
-    return f"{iso}-01-01", f"{iso}-12-31"
+    return bounds[side]
 
 
-def _overlaps(time: str | None, low: str | None, high: str | None, *, standing: bool) -> bool:
-    if time is None:
+def _overlaps(time: str | None, low: date | None, high: date | None, *, standing: bool) -> bool:
+    bounds = time_bounds(time)
+    if bounds is None:
         return standing
-    first, last = _interval(time)
+    first, last = bounds
     return (low is None or last >= low) and (high is None or first <= high)
 
 

@@ -9,3 +9,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def eventkg() -> None:
+    """Build an event knowledge graph from news articles; query, analyse, export and serve it."""
+    # A callback keeps `eventkg COMMAND` a group even if only one command were registered (Typer would fold it).

@@ -5,7 +5,8 @@ statement) and entities by IRI, label or alias. ``timeline`` is the exception: e
 the store.
 """
 
-from graph.analytics.aggregate import AggregatedEdge, aggregate_edges, time_bounds
+from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
+from graph.times import time_bounds
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
 from graph.analytics.cooccurrence import cooccurrence_network, event_participants

@@ -16,34 +16,12 @@ number of supporting events as its weight and the span of time its evidence cove
 
 from __future__ import annotations
 
-import calendar
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
 
-_ISO_TIME = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-
-def time_bounds(value: str | None) -> tuple[date, date] | None:
-    """First and last day a time at its granularity covers: ``"2022"`` is 2022-01-01..2022-12-31.
-
-    >>> time_bounds("2022-02")
-    (datetime.date(2022, 2, 1), datetime.date(2022, 2, 28))
-    """
-    match = _ISO_TIME.fullmatch(value or "")
-    if not match:
-        return None
-    year, month, day = (int(part) if part else None for part in match.groups())
-    try:
-        if day:
-            return date(year, month, day), date(year, month, day)
-        if month:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, 1, 1), date(year, 12, 31)
-    except ValueError:  # year 0 or below, month 13: not a time Gephi can place
-        return None
+from graph.times import time_bounds
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from rdflib import Literal, URIRef
 
 from extract.model import EVENT_TYPES
-from graph.analytics.aggregate import time_bounds
+from graph.times import time_bounds
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
 
