@@ -8,6 +8,9 @@ as well as with IRIs.
 >>> G.add_node("https://w3id.org/eventkg/id/entity/organization/isis", label="ISIS", aliases=["Islamic State", "Daesh"])
 >>> resolve_entity(G, "daesh")
 'https://w3id.org/eventkg/id/entity/organization/isis'
+>>> G.add_node("https://w3id.org/eventkg/id/entity/person/vladimir-putin", label="Vladimir Putin", type="Person")
+>>> resolve_entity(G, "Putin")
+'https://w3id.org/eventkg/id/entity/person/vladimir-putin'
 >>> node_label(G, "https://w3id.org/eventkg/id/entity/organization/isis")
 'ISIS'
 """
@@ -30,7 +33,8 @@ def resolve_entity(G: nx.Graph, ref: str) -> str:
     """The node ``ref`` names: its IRI, or a label or alias compared case-insensitively.
 
     A label match wins over an alias match, so "ISIS" finds the node labelled ISIS even if another node lists it as an
-    alias. A name that still fits several nodes raises :class:`UnknownEntity` listing them.
+    alias; failing both, a person is found by a part of their name ("Putin"), as readers refer to people. A name that
+    still fits several nodes raises :class:`UnknownEntity` listing them.
     """
     ref = ref.strip()
     if ref in G:
@@ -40,6 +44,11 @@ def resolve_entity(G: nx.Graph, ref: str) -> str:
     candidates = by_label or sorted(
         n for n, aliases in G.nodes(data="aliases") if any(a.casefold() == wanted for a in aliases or ())
     )
+    if not candidates and " " not in wanted:
+        candidates = sorted(
+            n for n, data in G.nodes(data=True)
+            if data.get("type") == "Person" and wanted in (data.get("label") or "").casefold().split()
+        )
     if len(candidates) == 1:
         return candidates[0]
     if candidates:
