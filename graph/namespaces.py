@@ -112,6 +112,21 @@ PREFIXES = {
 }
 
 
+def compact(iri: str, base: str = DEFAULT_BASE_IRI) -> str:
+    """An IRI shortened for people to read: a known prefix (``ekg:killed``) or the part after the resource base
+    (``entity/organization/isis``); otherwise unchanged.
+
+    >>> compact("https://w3id.org/eventkg/ontology#killed"), compact("https://w3id.org/eventkg/id/entity/person/x")
+    ('ekg:killed', 'entity/person/x')
+    """
+    if iri.startswith(base):
+        return iri[len(base):]
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and "/" not in iri[len(namespace):]:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
 def local_name(iri: str | None) -> str | None:
     """The part of an IRI after its last ``#`` or ``/``: ``ekg:Attack`` -> ``"Attack"``."""
     if iri is None:

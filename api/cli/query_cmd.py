@@ -14,6 +14,7 @@ from rich.table import Table
 from api.cli.app import app
 from api.settings import get_settings
 from graph import sparql
+from graph.namespaces import compact
 from graph.store import EventStore, StoreError
 
 
@@ -51,14 +52,14 @@ def query(
         typer.echo(f"eventkg query: {err}", err=True)
         raise typer.Exit(2) from None
     if format is QueryFormat.table and media == "text/tab-separated-values":
-        _print_table(body)
+        _print_table(body, settings.base_iri)
     else:
         sys.stdout.buffer.write(body)
         if not body.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
 
 
-def _print_table(tsv: bytes) -> None:
+def _print_table(tsv: bytes, base_iri: str) -> None:
     results = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV)
     if isinstance(results, ox.QueryBoolean):
         typer.echo("yes" if results else "no")
@@ -66,7 +67,14 @@ def _print_table(tsv: bytes) -> None:
     table = Table(*(v.value for v in results.variables))
     rows = 0
     for solution in results:
-        table.add_row(*("" if term is None else term.value for term in solution))
+        table.add_row(*(_cell(term, base_iri) for term in solution))
         rows += 1
     Console().print(table)
     typer.echo(f"{rows} row{'s' * (rows != 1)}", err=True)
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, base_iri: str) -> str:
+    """Table cells are for reading: IRIs shortened (ekg:killed, entity/organization/isis); json/csv/tsv keep them whole."""
+    if term is None:
+        return ""
+    return compact(term.value, base_iri) if isinstance(term, ox.NamedNode) else term.value
