@@ -28,8 +28,6 @@ from graph.sparql import QueryPool, QueryRefused, QueryTimeout, Snapshot, Sparql
 from graph.store import EventStore, StoreError
 from graph.views import InvalidFilter
 
-QUERY_WORKERS = 2  # SPARQL worker processes per server process (the machine this was built for has 2 cores)
-
 
 def create_app(settings: Settings | None = None, *, response_cache: int = 4096) -> FastAPI:
     """The app serving ``settings.store``; ``response_cache`` GET answers are kept per store version (0: none)."""
@@ -41,7 +39,7 @@ def create_app(settings: Settings | None = None, *, response_cache: int = 4096) 
             EventStore(settings.store, base_iri=settings.base_iri).close()
         app.state.settings = settings
         app.state.snapshot = Snapshot(settings.store, settings.base_iri)
-        app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=QUERY_WORKERS,
+        app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=settings.query_workers,
                                          timeout=settings.query_timeout)
         app.state.writer = Writer(settings)
         app.state.extractors = Extractors(settings)
