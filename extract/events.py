@@ -102,6 +102,8 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
 def _candidate(token: Token) -> EventCandidate | None:
     lemma = _lemma(token)
     pos = token.pos_
+    if any(c.lower_ in lexicon.ACCIDENT_WORDS for c in token.children):
+        return None
     if pos == "VERB" and lemma in lexicon.LIFE_TAKING_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in token.children):
         return EventCandidate("Killing", token, token, confidence=0.8)  # "the blast claimed nine lives"
@@ -164,6 +166,8 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
     if particle and not any(c.lower_ == particle for c in verb.children):
         return False
     if lemma == "call":
+        if "oprd" in deps:
+            return False  # "called the explosion an attack" names, it does not call for anything
         return bool(deps & {"xcomp", "ccomp"}) or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon")
                                                        for c in verb.children)
     if lemma == "fire":
@@ -212,15 +216,16 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
     if trigger.pos_ == "VERB":
         bare_participle = trigger.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in trigger.children)
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in trigger.children) or (
-            trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle)
+            trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
+            trigger.dep_ == "conj" and bare_participle and _is_passive(trigger.head))  # "was shot and killed"
         if passive:
             patient = _child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in ("acl", "relcl") else None)
             if patient is None and trigger.dep_ == "conj":
                 patient = _child(trigger.head, "nsubjpass")
             if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
                 patient = clause_subject(trigger.head)
-            agent = next((g for c in trigger.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"),
-                         None) or _stray_by_agent(trigger)
+            agent = _by_agent(trigger) or _stray_by_agent(trigger) or next(
+                (_by_agent(v) for v in trigger.conjuncts if v.tag_ == "VBN" and _by_agent(v) is not None), None)
         else:
             agent = clause_subject(trigger)
             patient = _child(trigger, "dobj")
@@ -231,11 +236,14 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
                 # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
                 event.instruments.append(agent)
                 agent = clause_subject(agent.head) if agent.dep_ in ("dobj", "pobj") else None
+            if patient is not None and trigger.lemma_.lower() == "open" and patient.lower_ == "fire":
+                patient = None  # "opened fire at/on X": the target is in the prepositional phrase
             if event.type == "Death":
                 agent, patient = None, agent
             if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
                 patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
-                                ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"), None)
+                                ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
+                                and not (c.lower_ == "at" and is_place_noun(g))), None)  # "at a bar": where
         if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
                 and trigger.lemma_.lower() in ("detonate", "explode", "blow", "fire"):
             event.instruments.append(patient)
@@ -257,6 +265,8 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
     for place in _places(trigger, index):
         add(("place", place))
     _instruments(event)
+    if event.type in ("Attack", "Killing", "Injury", "Battle"):
+        _commanders_and_accomplices(event)
     if event.type in ("Attack", "Killing", "Injury", "Battle") and not any(r == "agent" for r, _ in event.args):
         outer = _enclosing_event_verb(trigger)
         if outer is not None:
@@ -266,7 +276,7 @@ def _arguments(event: EventCandidate, index: EntityIndex) -> None:
 def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     trigger, add = event.trigger, event.args.append
     patient_role = PATIENT_ROLE[event.type]
-    for child in trigger.children:
+    for child in _noun_dependents(trigger):
         dep, word = child.dep_, child.lower_
         if dep == "poss":
             if child.ent_type_ in ("DATE", "TIME") or index.entity_at(child) is None:
@@ -309,6 +319,13 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 add(("place", child))
             else:
                 add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
+    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and trigger.dep_ == "compound" and \
+            not any(r == patient_role for r, _ in event.args):
+        # "John F. Kennedy assassin Lee Harvey Oswald": the parser hangs both names on the last one
+        holder_entity = index.entity_at(trigger.head)
+        victim = next((c for c in trigger.head.children if c.i < trigger.i and c.dep_ == "compound"
+                       and c.ent_type_ == "PERSON" and index.entity_at(c) != holder_entity), None)
+        _add_with_conj(add, patient_role, victim)
     if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not any(r == patient_role for r, _ in event.args):
         holder = next((t for r, t in event.args if r == "agent"), None)
         possessor = _child(holder, "poss") if holder is not None else None
@@ -323,14 +340,47 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
-        subject = clause_subject(light) if trigger.dep_ == "dobj" else next(
-            (g for c in light.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+        subject = clause_subject(light) if trigger.dep_ == "dobj" else _by_agent(light)
         _add_with_conj(add, "agent", subject)
     # "claimed responsibility for the attack"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and trigger.head.head.lemma_.lower() == "responsibility":
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _commanders_and_accomplices(event: EventCandidate) -> None:
+    """"murdered on the orders of X" / "on X's orders": X is the agent; "conspired with X in the assassination of Y",
+    "helped X (to) kill Y": X took part, as does the one who conspired."""
+    trigger, add = event.trigger, event.args.append
+    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "under", "by")):
+        command = _child(prep, "pobj")
+        if command is None or command.lemma_.lower() not in lexicon.COMMAND_NOUNS:
+            continue
+        of = next((c for c in command.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        _add_with_conj(add, "agent", _child(of, "pobj") if of is not None else _child(command, "poss"))
+    verb = trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ in ("in", "to"):
+        verb = verb.head  # "conspiring with X in the assassination"
+    elif trigger.dep_ != "xcomp":  # "conspired with X to kill Y"
+        return
+    if verb.lemma_.lower() not in lexicon.ACCOMPLICE_VERBS:
+        return
+    with_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"), None)
+    _add_with_conj(add, "agent", _child(with_phrase, "pobj") if with_phrase is not None else _child(verb, "dobj"))
+    if trigger.pos_ != "VERB":  # a verb already has its controller as subject
+        _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _noun_dependents(noun: Token) -> list[Token]:
+    """The noun's dependents, and those the parser hung on a date between ("the assassination in 1914 of X by Y")."""
+    found = []
+    for child in noun.children:
+        found.append(child)
+        date = _child(child, "pobj") if child.dep_ == "prep" else None
+        if date is not None and date.ent_type_ in ("DATE", "TIME"):
+            found.extend(c for c in date.children if c.dep_ == "prep" and c.lower_ in ("of", "by"))
+    return found
 
 
 def _delivery_arguments(event: EventCandidate, verb: Token) -> None:
@@ -344,7 +394,7 @@ def _delivery_arguments(event: EventCandidate, verb: Token) -> None:
         if event.trigger.dep_ == "dobj":
             _add_with_conj(add, "target", _child(verb, "nsubjpass"))
         if not any(r == "agent" for r, _ in event.args):
-            agent = next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+            agent = _by_agent(verb)
             _add_with_conj(add, "agent", agent)
     elif not any(r == "agent" for r, _ in event.args):
         _add_with_conj(add, "agent" if verb.lemma_.lower() != "receive" else "target", clause_subject(verb))
@@ -417,6 +467,12 @@ def clause_subject(verb: Token) -> Token | None:
                 return obj
         if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
             return None  # "while shelling continues, ...": a subordinate clause has its own subject
+        if _free_participle(verb):  # "X urged Y to attack, also claiming ...": X claims
+            verb = _matrix_verb(verb.head)
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "csubj")), None)
+            if subject is not None:
+                return subject
+            continue
         if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
             if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
                 return None
@@ -424,6 +480,15 @@ def clause_subject(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _is_passive(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def _by_agent(verb: Token) -> Token | None:
+    """The "by"-phrase of a passive verb."""
+    return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
 
 
 def _stray_by_agent(verb: Token) -> Token | None:
@@ -525,10 +590,12 @@ def _modality(event: EventCandidate) -> None:
         # "carried out attacks" only says who; "planned attacks" also says they have not happened (yet)
         if _is_operator(node) and (lemma not in lexicon.LIGHT_VERBS or lemma in lexicon.INTENT_VERBS):
             return _set_operator(event, node, "dobj")
+    situation = False  # inside a "while ..." clause: only a report above still covers the event
     for _ in range(8):
         own = _own_modality(node)
         if own is not None:
-            event.modality, event.source = own
+            if not situation or own[0] == "reported":
+                event.modality, event.source = own
             return
         dep, head = node.dep_, node.head
         if dep == "acl" and head.pos_ == "NOUN":
@@ -540,14 +607,48 @@ def _modality(event: EventCandidate) -> None:
             return
         if dep in OPERATOR_STOP_DEPS or head.i == node.i:
             return
+        situation = situation or _situation_clause(node)
         if dep not in ("xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"):
             return
+        if _free_participle(node):  # "urged X to attack, also claiming Y": the participle belongs to the main clause
+            node = _matrix_verb(head)
+            continue
         if dep == "conj" and any(c.dep_ in ("nsubj", "nsubjpass") for c in node.children) \
                 and not _is_operator(head):
             return  # "X hasn't staged attacks, and attacks are inspired by Y": a conjoined clause stands alone
         if head.pos_ in ("VERB", "AUX") and head.i != event.trigger.i and _is_operator(head):
+            if situation and not _only_reports(head):
+                return
             return _set_operator(event, head, dep)
         node = head
+
+
+def _situation_clause(verb: Token) -> bool:
+    """"stage attacks while the crusaders are fighting": a subordinate clause with a temporal or causal conjunction
+    describes the circumstances; it is not part of what is called for, threatened or denied (a report still covers
+    it: "while shelling continues, ..., according to X")."""
+    return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in lexicon.SITUATION_MARKS
+                                        for c in verb.children)
+
+
+def _free_participle(verb: Token) -> bool:
+    """A participle clause set off by a comma ("..., also claiming Y"): it modifies the main clause, wherever the
+    parser hung it."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG" or any(c.dep_ in ("mark", "nsubj") for c in verb.children):
+        return False
+    edge = verb.left_edge.i
+    return edge > 0 and verb.doc[edge - 1].text == ","
+
+
+def _matrix_verb(verb: Token) -> Token:
+    """The main verb an infinitive or conjoined verb chain hangs from ("urged X to arm and carry out" -> urged,
+    "proclaimed itself to be" -> proclaimed); a finite complement clause ("said Y attacked") has its own subject."""
+    for _ in range(6):
+        infinitive = verb.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if not (verb.dep_ in ("xcomp", "conj") or infinitive) or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return verb
 
 
 def _own_modality(verb: Token) -> tuple[str, Token | None] | None:
@@ -571,9 +672,19 @@ def _is_operator(verb: Token) -> bool:
         or lemma in lexicon.NEGATING_VERBS or lemma in lexicon.REPORTING_VERBS or lemma in ("declare", "proclaim")
 
 
+def _only_reports(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    return lemma in lexicon.REPORTING_VERBS and not (lemma in lexicon.CALL_VERBS or lemma in lexicon.THREAT_VERBS
+                                                     or lemma in lexicon.INTENT_VERBS or lemma == "announce")
+
+
 def _set_operator(event: EventCandidate, verb: Token, dep: str) -> None:
     lemma = verb.lemma_.lower()
     event.governor = verb
+    if lemma == "call" and any(c.dep_ == "oprd" for c in verb.children):
+        # "Macron called the explosion an attack": a naming, reported by whoever names it
+        event.modality, event.source = "reported", clause_subject(verb)
+        return
     if lemma in ("declare", "proclaim", "announce"):
         # A declared offensive or war is announced, not yet fought: a threat until it is reported as happening.
         if event.type in ("Attack", "MilitaryOperation", "Invasion", "Battle"):
@@ -637,7 +748,7 @@ def _add_with_conj(add, role: str, token: Token | None) -> None:
     """The argument, the words conjoined with it and the ones it includes ("leftists, including Eva Forest")."""
     if token is None:
         return
-    token = _content_head(token)
+    original, token = token, _content_head(token)
     add((role, token))
     for conj in token.conjuncts:
         if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
@@ -646,6 +757,9 @@ def _add_with_conj(add, role: str, token: Token | None) -> None:
         member = _child(prep, "pobj")
         if member is not None:
             _add_with_conj(add, role, member)
+    for clause in (c for c in {*original.children, *token.children} if c.dep_ == "relcl"
+                   and c.lemma_.lower() == "include"):
+        _add_with_conj(add, role, _child(clause, "dobj"))  # "a group of nobles that included Brutus and Cassius"
 
 
 def _content_head(token: Token) -> Token:

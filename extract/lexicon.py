@@ -54,6 +54,10 @@ NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
 LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
+# "murdered on the orders of X", "killed at X's behest": X is the agent.
+COMMAND_NOUNS = {"order", "instruction", "command", "behest", "direction", "bidding"}
+# "conspired with X in the assassination of Y", "helped X to kill Y": X (and the subject) took part.
+ACCOMPLICE_VERBS = {"conspire", "collude", "plot", "collaborate", "participate", "help", "assist", "join", "work"}
 # Verdicts and suspicions whose "of"/"for"/"with" phrase names a deed their subject did ("convicted of killing Y").
 SUSPICION_WORDS = {"suspect", "accuse", "allege", "charge", "blame", "indict", "arrest", "detain", "question"}
 VERDICT_WORDS = SUSPICION_WORDS | {"convict", "guilty", "sentence", "jail", "imprison", "execute", "try", "responsible",
@@ -89,6 +93,10 @@ INTENT_NOUNS = {"capacity", "ability", "plan", "plot", "intention", "attempt", "
                 "threat", "call", "order", "appeal", "demand", "readiness", "willingness", "desire", "risk", "possibility"}
 MODAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "shall", "ought"}
 CONDITIONAL_MARKS = {"if", "unless", "whether"}
+# An explosion or shot nobody meant is no attack ("two accidental explosions", "the device detonated prematurely").
+ACCIDENT_WORDS = {"accidental", "accidentally", "premature", "prematurely", "unintended", "unintentionally"}
+# Conjunctions of a clause that states the circumstances of another ("while the crusaders are fighting").
+SITUATION_MARKS = {"while", "as", "when", "whilst", "because", "since", "although", "though", "whereas", "after"}
 NEGATIVE_DETERMINERS = {"no"}
 
 # Verbs whose object is the addressee who is to act ("urged supporters to ..." -> supporters act).

@@ -305,3 +305,66 @@ def test_by_phrase_hung_on_a_later_noun_and_named_victims(extractor):
 def test_headline_words_tagged_as_names_are_still_triggers(extractor):
     x = run(extractor, "Shootings in Belfast had continued last night.")
     assert [(e.type, e.trigger.text) for e in x.events][:1] == [("Attack", "Shootings")]
+
+
+def test_a_while_clause_is_the_situation_not_part_of_the_call(extractor):
+    x = run(extractor, "The leader called on his followers to stage attacks in Paris while the soldiers are fighting "
+                       "each other.")
+    fighting = event(x, "fighting")
+    assert fighting.modality == "asserted"
+    assert event(x, "attacks").modality == "called-for"
+    assert {r.object for r in x.relations if r.predicate == "calledFor"} == {event(x, "attacks").id}
+
+
+def test_a_participle_after_a_comma_belongs_to_the_main_clause(extractor):
+    x = run(extractor, "John Smith urged supporters to carry out attacks, also claiming the city could only be freed "
+                       "by force.")
+    claiming = event(x, "claiming")
+    assert claiming.modality == "asserted" and arg_labels(x, claiming, "agent") == {"John Smith"}
+    assert not any(r.object == claiming.id for r in x.relations)
+
+
+def test_killing_on_the_orders_of_someone(extractor):
+    assert ("Mark Stone", "killed", "Tom Hale") in triples(run(extractor, "Tom Hale was murdered on the orders of "
+                                                                          "Mark Stone."))
+    assert ("Mark Stone", "killed", "Tom Hale") in triples(run(extractor, "Tom Hale was killed on Mark Stone's orders."))
+
+
+def test_accomplices_and_members_of_the_killing_group(extractor):
+    x = run(extractor, "Four people were hanged after being convicted of conspiring with John Wilkes Booth in the "
+                       "assassination of President Lincoln.")
+    assert ("John Wilkes Booth", "killed", "Lincoln") in triples(x)
+    y = run(extractor, "Roman Emperor Julius Caesar was assassinated by a group of nobles that included Brutus and "
+                       "Cassius.")
+    assert {("Brutus", "killed", "Julius Caesar"), ("Cassius", "killed", "Julius Caesar")} <= triples(y)
+
+
+def test_shot_and_killed_by_shares_victim_and_agent(extractor):
+    x = run(extractor, "Anna Berg was shot and killed by Karl Olsen in Oslo.")
+    assert {("Karl Olsen", "killed", "Anna Berg"), ("Karl Olsen", "attacked", "Anna Berg")} <= triples(x)
+
+
+def test_killer_noun_between_two_names_and_a_date_between_noun_and_of(extractor):
+    x = run(extractor, "His clients included Jack Ruby, who killed John F. Kennedy assassin Lee Harvey Oswald.")
+    assert {("Jack Ruby", "killed", "Lee Harvey Oswald"), ("Lee Harvey Oswald", "killed", "John F. Kennedy")} \
+        <= triples(x)
+    y = run(extractor, "Sarajevo is known as the site of the assassination in 1914 of Archduke Franz Ferdinand by "
+                       "Gavrilo Princip.")
+    assert ("Gavrilo Princip", "killed", "Archduke Franz Ferdinand") in triples(y)
+
+
+def test_calling_something_an_attack_names_it_and_accidents_are_no_attacks(extractor):
+    x = run(extractor, "On Friday, Emmanuel Macron called the explosion an attack.")
+    assert not any(e.type == "CallForAction" for e in x.events)
+    attack = event(x, "attack")
+    assert attack.modality == "reported" and label(x, attack.source) == "Emmanuel Macron"
+    y = run(extractor, "Seven militants were killed in two accidental explosions in Kandahar.")
+    assert [e.type for e in y.events] == ["Killing"]
+
+
+def test_opened_fire_targets_the_prepositional_object_and_a_place_is_where(extractor):
+    x = run(extractor, "A gunman opened fire on the crowd in Dallas.")
+    assert arg_labels(x, event(x, "opened"), "target") == {"crowd"}
+    y = run(extractor, "The gunman opened fire at a bar in Dallas.")
+    attack = event(y, "opened")
+    assert not attack.args("target") and arg_labels(y, attack, "place") == {"a bar", "Dallas"}
