@@ -446,6 +446,8 @@ def clause_subject(verb: Token) -> Token | None:
             if subject.lower_ in lexicon.RELATIVE_PRONOUNS and verb.dep_ == "relcl":
                 return verb.head  # "the shots that killed Kennedy" -> shots
             return subject
+        if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None  # "the soldiers, who were killed": the noun is the patient
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return verb.head
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.INTENT_NOUNS and verb.head.dep_ == "dobj":
@@ -763,7 +765,10 @@ def _add_with_conj(add, role: str, token: Token | None) -> None:
 
 
 def _content_head(token: Token) -> Token:
-    """"hundreds of hostages" -> hostages, "a number of people" -> people."""
+    """"hundreds of hostages" -> hostages, "a number of people" -> people; a relative pronoun -> the noun its clause
+    is about ("the men who were arrested" -> men)."""
+    if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
+        return token.head.head
     if token.lemma_.lower() in lexicon.QUANTITY_NOUNS or token.like_num:
         of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         member = _child(of, "pobj") if of is not None else None

@@ -368,3 +368,11 @@ def test_opened_fire_targets_the_prepositional_object_and_a_place_is_where(extra
     y = run(extractor, "The gunman opened fire at a bar in Dallas.")
     attack = event(y, "opened")
     assert not attack.args("target") and arg_labels(y, attack, "place") == {"a bar", "Dallas"}
+
+
+def test_relative_pronouns_stand_for_the_noun_their_clause_is_about(extractor):
+    x = run(extractor, "The soldiers, who were killed in the ambush, were buried in Kabul.")
+    killing = event(x, "killed")
+    assert arg_labels(x, killing, "victim") == {"soldiers"} and not killing.args("agent")
+    y = run(extractor, "They honoured the girl whom the gunman shot.")
+    assert arg_labels(y, event(y, "shot"), "target") == {"girl"}
