@@ -165,9 +165,13 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
     particle = lexicon.NEEDS_PARTICLE.get(lemma)
     if particle and not any(c.lower_ == particle for c in verb.children):
         return False
+    if etype == "Threat" and any(c.dep_ == "dobj" and c.lemma_.lower() in lexicon.ALLEGIANCE_NOUNS
+                                 for c in verb.children):
+        return False  # "pledged allegiance to Islamic State"
     if lemma == "call":
-        if "oprd" in deps:
-            return False  # "called the explosion an attack" names, it does not call for anything
+        if "oprd" in deps or any(c.dep_ == "prt" and c.lower_ in ("in", "up", "off", "back", "out")
+                                 for c in verb.children):
+            return False  # "called the explosion an attack", "called her in", "called off": naming, summoning
         return bool(deps & {"xcomp", "ccomp"}) or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon")
                                                        for c in verb.children)
     if lemma == "fire":

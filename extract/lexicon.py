@@ -67,6 +67,8 @@ ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead", "deceased"), "Inju
 
 # Nouns that only count as triggers with a particle or object that disambiguates them.
 NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away"}
+# Objects that make a threat verb a promise of support ("pledged allegiance to IS"), not a threat.
+ALLEGIANCE_NOUNS = {"allegiance", "loyalty", "fealty", "support", "obedience", "bay'ah", "bayat"}
 # Verb triggers that need a human or place object to be an event ("hit a checkpoint", "fire at", "target").
 NEEDS_OBJECT = {"hit", "target", "strike", "fire", "seize", "capture", "storm", "ram", "direct", "order", "ask",
                 "request", "command", "call", "claim", "report", "add", "beat", "execute", "deploy", "occupy", "describe",

@@ -376,3 +376,8 @@ def test_relative_pronouns_stand_for_the_noun_their_clause_is_about(extractor):
     assert arg_labels(x, killing, "victim") == {"soldiers"} and not killing.args("agent")
     y = run(extractor, "They honoured the girl whom the gunman shot.")
     assert arg_labels(y, event(y, "shot"), "target") == {"girl"}
+
+
+def test_pledging_allegiance_and_calling_someone_in_are_no_threat_or_call(extractor):
+    assert run(extractor, "The gunman had pledged allegiance to Islamic State.").events == []
+    assert run(extractor, "Her boss called her in for a talk.").events == []
