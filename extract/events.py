@@ -341,6 +341,8 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         _add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
     if event.type in ("Threat", "CallForAction", "Statement") and trigger.head.lemma_.lower() in lexicon.DELIVERY_VERBS:
         _delivery_arguments(event, trigger.head)
+    if event.type == "Injury" and not any(r == patient_role for r, _ in event.args):
+        _injury_bearer(event)
     light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
@@ -374,6 +376,20 @@ def _commanders_and_accomplices(event: EventCandidate) -> None:
     _add_with_conj(add, "agent", _child(with_phrase, "pobj") if with_phrase is not None else _child(verb, "dobj"))
     if trigger.pos_ != "VERB":  # a verb already has its controller as subject
         _add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _injury_bearer(event: EventCandidate) -> None:
+    """"A man suffered gunshot wounds", "John Hale was taken to hospital with a gunshot wound": who bears the injury
+    is the victim."""
+    trigger, verb = event.trigger, event.trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ == "with" and verb.head.pos_ == "VERB":
+        verb = verb.head
+        bearer = _child(verb, "nsubjpass") or _child(verb, "dobj") or clause_subject(verb)
+    elif trigger.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in lexicon.BEARING_VERBS:
+        bearer = clause_subject(verb) if trigger.dep_ == "dobj" else _by_agent(verb)
+    else:
+        return
+    _add_with_conj(event.args.append, "victim", bearer)
 
 
 def _noun_dependents(noun: Token) -> list[Token]:

@@ -67,6 +67,8 @@ ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead", "deceased"), "Inju
 
 # Nouns that only count as triggers with a particle or object that disambiguates them.
 NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away"}
+# Verbs whose subject bears an injury named as their object ("suffered gunshot wounds", "sustained injuries").
+BEARING_VERBS = {"suffer", "sustain", "receive", "incur", "treat"}
 # Objects that make a threat verb a promise of support ("pledged allegiance to IS"), not a threat.
 ALLEGIANCE_NOUNS = {"allegiance", "loyalty", "fealty", "support", "obedience", "bay'ah", "bayat"}
 # Verb triggers that need a human or place object to be an event ("hit a checkpoint", "fire at", "target").

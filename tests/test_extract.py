@@ -381,3 +381,10 @@ def test_relative_pronouns_stand_for_the_noun_their_clause_is_about(extractor):
 def test_pledging_allegiance_and_calling_someone_in_are_no_threat_or_call(extractor):
     assert run(extractor, "The gunman had pledged allegiance to Islamic State.").events == []
     assert run(extractor, "Her boss called her in for a talk.").events == []
+
+
+def test_who_suffers_or_is_taken_away_with_a_wound_is_the_victim(extractor):
+    x = run(extractor, "Two officers sustained minor injuries.")
+    assert arg_labels(x, event(x, "injuries"), "victim") == {"Two officers"}
+    y = run(extractor, "John Hale was taken to hospital with a gunshot wound.")
+    assert arg_labels(y, event(y, "wound"), "victim") == {"John Hale"}
