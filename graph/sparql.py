@@ -152,6 +152,15 @@ def check_update(update: str) -> None:
         raise QueryRefused("LOAD and SERVICE fetch remote data and are not allowed")
 
 
+def run_update(store: EventStore, update: str) -> None:
+    """Apply a checked SPARQL Update (:func:`check_update`) to a store opened for writing, as one transaction."""
+    check_update(update)
+    try:
+        store.native.update(update, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise QuerySyntaxError(f"SPARQL Update syntax error: {err}") from err
+
+
 def _is_update(text: str) -> bool:
     try:
         parseUpdate(text)

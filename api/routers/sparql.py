@@ -10,7 +10,6 @@ from starlette.concurrency import run_in_threadpool
 
 from api.deps import PoolDep, SettingsDep, TokenDep, WriterDep
 from graph import sparql
-from graph.namespaces import PREFIXES
 
 router = APIRouter(tags=["sparql"])
 
@@ -128,15 +127,7 @@ async def update(request: Request, settings: SettingsDep, writer: WriterDep) -> 
             raise HTTPException(400, "the form has no 'update' field")
     else:
         raise HTTPException(415, "send application/sparql-update or an application/x-www-form-urlencoded form")
-    sparql.check_update(text)
-
-    def run(store) -> None:
-        try:
-            store.native.update(text, prefixes=PREFIXES)
-        except SyntaxError as err:
-            raise sparql.QuerySyntaxError(f"SPARQL Update syntax error: {err}") from err
-
-    await run_in_threadpool(writer.write, run)
+    await run_in_threadpool(writer.write, lambda store: sparql.run_update(store, text))
     return Response(status_code=204)
 
 
