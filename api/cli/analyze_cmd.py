@@ -34,6 +34,7 @@ from graph.analytics import (
     ego_network,
     node_label,
     shortest_connection,
+    strongest_pairs,
     time_bounds,
     timeline,
 )
@@ -151,11 +152,9 @@ def _analyse(
         ego = ego_network(G, entities[0], radius=radius)
         return _edge_rows(ego, aggregate_edges(ego))
     C = cooccurrence_network(G)
-    labelled = [sorted((node_label(C, n), n) for n in (u, v)) + [w] for u, v, w in C.edges(data="weight")]
-    pairs = sorted(labelled, key=lambda pair: (-pair[2], pair[0], pair[1]))[:top]
     rows = [
-        {"a": a, "a_label": a_label, "b": b, "b_label": b_label, "events": weight}
-        for (a_label, a), (b_label, b), weight in pairs
+        {"a": a, "a_label": node_label(C, a), "b": b, "b_label": node_label(C, b), "events": weight}
+        for a, b, weight in strongest_pairs(C, top)
     ]
     return ["a_label", "b_label", "events"], rows
 

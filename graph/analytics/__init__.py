@@ -9,7 +9,7 @@ from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
 from graph.times import time_bounds
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
-from graph.analytics.cooccurrence import cooccurrence_network, event_participants
+from graph.analytics.cooccurrence import cooccurrence_network, event_participants, strongest_pairs
 from graph.analytics.ego import ego_network
 from graph.analytics.entities import UnknownEntity, node_label, resolve_entity
 from graph.analytics.paths import Hop, shortest_connection
@@ -27,6 +27,7 @@ __all__ = [
     "centrality",
     "communities",
     "cooccurrence_network",
+    "strongest_pairs",
     "ego_network",
     "event_participants",
     "node_label",

@@ -13,6 +13,8 @@ projection it is built from. Participants named only in an event's roles, with n
 >>> C = cooccurrence_network(G)
 >>> sorted(C.edges(data="weight"))
 [('isis', 'israel', 1), ('isis', 'sympathisers', 1), ('israel', 'sympathisers', 1)]
+>>> strongest_pairs(C, top=1)
+[('isis', 'israel', 1)]
 """
 
 from __future__ import annotations
@@ -45,3 +47,16 @@ def cooccurrence_network(G: nx.MultiDiGraph) -> nx.Graph:
     for (u, v), events in sorted(pairs.items()):
         C.add_edge(u, v, weight=len(events), events=events)
     return C
+
+
+def strongest_pairs(C: nx.Graph, top: int = 20) -> list[tuple[str, str, int]]:
+    """The ``top`` entity pairs of a co-occurrence network sharing the most events, as ``(a, b, events)``.
+
+    Ties and each pair's order follow the entities' labels (then IRIs), so the ranking reads and repeats the same.
+    """
+    def name(n: str) -> tuple[str, str]:
+        return (C.nodes[n].get("label") or n, n)
+
+    pairs = [(*sorted((u, v), key=name), w) for u, v, w in C.edges(data="weight")]
+    pairs.sort(key=lambda pair: (-pair[2], name(pair[0]), name(pair[1])))
+    return pairs[:top]
