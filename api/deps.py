@@ -78,7 +78,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_store(request: Request) -> EventStore:
     snapshot: Snapshot = request.app.state.snapshot
-    return snapshot.current()
+    return snapshot.current(getattr(request.state, "store_version", None))
 
 
 def get_pool(request: Request) -> QueryPool:
