@@ -127,9 +127,6 @@ class CachedGets:
         request_headers = dict(scope["headers"])
         key = (scope["path"], scope["query_string"], request_headers.get(b"accept", b""))
         version = self.version(scope)
-        # The endpoint reads the store at this same version (api.deps.get_store): one listing per request, and a
-        # cached answer is always the one computed from the version it is filed under.
-        scope.setdefault("state", {})["store_version"] = version
         cached = self.cache.get(key)
         if cached is not None and cached[0] == version:
             self.cache.move_to_end(key)

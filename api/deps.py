@@ -78,7 +78,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_store(request: Request) -> EventStore:
     snapshot: Snapshot = request.app.state.snapshot
-    return snapshot.current(getattr(request.state, "store_version", None))
+    return snapshot.current()
 
 
 def get_pool(request: Request) -> QueryPool:

@@ -278,9 +278,8 @@ class Snapshot:
         """Changes whenever the store's data may have changed (a few microseconds: one directory listing)."""
         return self._files_state()
 
-    def current(self, version: tuple | None = None) -> EventStore:
-        """The snapshot for ``version`` (from :meth:`version`, read earlier in the same request), else for now."""
-        files = self._files_state() if version is None else version
+    def current(self) -> EventStore:
+        files = self._files_state()
         with self._lock:
             if self._store is not None and files == self._files:
                 return self._store
