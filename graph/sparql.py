@@ -303,14 +303,17 @@ class Snapshot:
             entries = os.scandir(self.path)
         except OSError as err:
             raise StoreError(f"no store at {self.path}: {err}") from err
+        state = []
         with entries:
-            return tuple(
-                sorted(
-                    (e.name, e.stat().st_size, e.stat().st_mtime_ns)
-                    for e in entries
-                    if e.name.endswith((".log", ".sst")) or e.name.startswith(("MANIFEST", "CURRENT"))
-                )
-            )
+            for entry in entries:
+                if not (entry.name.endswith((".log", ".sst")) or entry.name.startswith(("MANIFEST", "CURRENT"))):
+                    continue
+                try:
+                    stat = entry.stat()
+                except FileNotFoundError:  # a writer's compaction removed it since the listing: it is no state
+                    continue
+                state.append((entry.name, stat.st_size, stat.st_mtime_ns))
+        return tuple(sorted(state))
 
 
 # -- running queries in worker processes ----------------------------------------------------------------------------
