@@ -6,10 +6,11 @@
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
-``eventkg_relations`` event edges and standing relations; leaves the JSON form in ``doc.user_data``
+``eventkg_relations`` event edges and standing relations; leaves the :class:`Extraction` in ``doc.user_data``
 
 State passes between components in ``doc.user_data`` under ``eventkg.*`` keys; the last component replaces it with the
-extraction's plain JSON form so that documents can cross process boundaries (``nlp.pipe(n_process=...)``).
+extraction. Documents never cross process boundaries: with several workers, each extracts whole batches of articles
+(:func:`extract.pipeline.Extractor.extract_many`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from extract.timex import resolve
 
 ARTICLE = "eventkg.article"  # article id, set by the Extractor before the pipe
 PUBLISHED = "eventkg.published"  # ISO publication date or None
-RESULT = "eventkg.extraction"  # the extraction's JSON form (without id), set by the last component
+RESULT = "eventkg.extraction"  # the Extraction (its id still empty), set by the last component
 _INDEX, _TIMES, _EVENTS = "eventkg.index", "eventkg.times", "eventkg.events"
 
 
@@ -59,7 +60,7 @@ class CaselessNames:
             self.matcher.add(text, [nlp.make_doc(text)])
 
     def __call__(self, doc: Doc) -> Doc:
-        sample = doc.text[:2000]
+        sample = doc[:400].text  # not doc.text: it would join the whole document
         letters = sum(c.isalpha() for c in sample)
         if not letters or sum(c.isupper() for c in sample) > letters * 0.01:
             return doc
@@ -107,7 +108,7 @@ def make_relater(nlp: Language, name: str):
 
 
 def relate(doc: Doc, matcher) -> Doc:
-    """Events with ids, arguments and times; relations; the extraction's JSON form replaces the working state."""
+    """Events with ids, arguments and times; relations; the :class:`Extraction` replaces the working state."""
     index = doc.user_data.pop(_INDEX)
     times = doc.user_data.pop(_TIMES)
     candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
@@ -127,7 +128,7 @@ def relate(doc: Doc, matcher) -> Doc:
     )
     for entity in extraction.entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
-    doc.user_data[RESULT] = extraction.to_dict()
+    doc.user_data[RESULT] = extraction
     return doc
 
 

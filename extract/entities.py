@@ -112,7 +112,7 @@ def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
     index.sentence_starts = [s.start for s in index.sentences]
     named = [(ent, _classify(ent, gazetteer)) for ent in doc.ents if ent.label_ in _NAMED]
     named = [(ent, c) for ent, c in named if c is not None]
-    person_keys = _person_keys([ent for ent, (etype, _) in named if etype == "Person"], doc.text)
+    person_keys = _person_keys([ent for ent, (etype, _) in named if etype == "Person"])
     for ent, (etype, entry) in named:
         span = _trim(ent)
         if entry is not None:
@@ -175,7 +175,7 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
     return None  # nationality adjectives are not entities of their own
 
 
-def _person_keys(ents: list[SpacySpan], text: str) -> dict[int, str]:
+def _person_keys(ents: list[SpacySpan]) -> dict[int, str]:
     """``ent.start -> key`` for person mentions, with name parts and "also known as" aliases merged."""
     names = {ent.start: _name_tokens(_trim(ent).text) for ent in ents}
     canonical: dict[int, int] = {}
@@ -186,11 +186,16 @@ def _person_keys(ents: list[SpacySpan], text: str) -> dict[int, str]:
         canonical[ent.start] = canonical.get(target.start, target.start) if target is not None else ent.start
     ordered = sorted(ents, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:]):
-        if _ALIAS_GLUE.match(text[a.end_char:b.start_char]):
+        if _ALIAS_GLUE.match(_between(a, b)):
             old, new = canonical[b.start], canonical[a.start]
             canonical = {k: (new if v == old else v) for k, v in canonical.items()}
     first = {ent.start: ent for ent in ents}
     return {start: f"person/{slug(_label(_trim(first[c]).text))}" for start, c in canonical.items()}
+
+
+def _between(a: SpacySpan, b: SpacySpan) -> str:
+    """The text between two spans of a document (without joining the whole ``doc.text``)."""
+    return a[-1].whitespace_ + "".join(t.text_with_ws for t in a.doc[a.end:b.start])
 
 
 def _is_part(parts: list[str], whole: list[str]) -> bool:

@@ -8,8 +8,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from itertools import islice
 
 import spacy
 from spacy.language import Language
@@ -56,14 +60,54 @@ class Extractor:
         return next(self.extract_many([article]))
 
     def extract_many(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Extraction]:
+        """Extractions of ``articles`` in their order, batched through ``nlp.pipe``; with ``workers`` > 1, batches
+        are parsed in that many processes."""
+        if workers > 1:
+            return _in_processes(self, articles, workers)
+        return self._extract_stream(articles)
+
+    def _extract_stream(self, articles: Iterable[Article]) -> Iterator[Extraction]:
         docs = (self._doc(a) for a in articles)
-        for doc in self.nlp.pipe(docs, batch_size=self.batch_size, n_process=workers):
-            result = doc.user_data[components.RESULT]
-            result.update(id=doc.user_data[components.ARTICLE], extractor=self.name, extractor_version=self.version)
-            yield Extraction.from_dict(result)
+        for doc in self.nlp.pipe(docs, batch_size=self.batch_size):
+            extraction: Extraction = doc.user_data[components.RESULT]
+            extraction.id = doc.user_data[components.ARTICLE]
+            extraction.extractor, extraction.extractor_version = self.name, self.version
+            yield extraction
 
     def _doc(self, article: Article):
         doc = self.nlp.make_doc(article.text)
         doc.user_data[components.ARTICLE] = article.id
         doc.user_data[components.PUBLISHED] = article.published
         return doc
+
+
+# -- several processes ----------------------------------------------------------------------------------------------
+# spaCy's own ``n_process`` would send each Doc back as bytes and need it made in this process (the components read
+# the article's id and date from it). Here the workers get articles and send back extractions, a fraction of a Doc.
+
+_worker_extractor: Extractor | None = None
+
+
+def _in_processes(extractor: Extractor, articles: Iterable[Article], workers: int) -> Iterator[Extraction]:
+    """Batches of articles extracted in ``workers`` forked processes, results in order, at most two batches per
+    worker in flight so that a long input is read as it goes."""
+    global _worker_extractor
+    _worker_extractor = extractor  # forked workers inherit the loaded pipeline instead of loading it again
+    source = iter(articles)
+    batches = iter(lambda: list(islice(source, extractor.batch_size)), [])
+    pending = deque()
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        try:
+            for batch in batches:
+                pending.append(pool.submit(_extract_batch, batch))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def _extract_batch(batch: list[Article]) -> list[Extraction]:
+    return list(_worker_extractor._extract_stream(batch))
