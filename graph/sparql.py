@@ -257,6 +257,7 @@ def service_description(endpoint: str) -> str:
 
 
 _OPEN_ATTEMPTS = 10
+_SETTLED_NS = 1_000_000_000  # a folder unchanged for this long has had every change's time stamped
 
 
 class Snapshot:
@@ -272,10 +273,11 @@ class Snapshot:
         self.base_iri = base_iri
         self._lock = threading.Lock()
         self._files: tuple | None = None
+        self._listing: tuple[int, list[str]] = (-1, [])  # folder mtime, paths of the files worth a stat
         self._store: EventStore | None = None
 
     def version(self) -> tuple:
-        """Changes whenever the store's data may have changed (a few microseconds: one directory listing)."""
+        """Changes whenever the store's data may have changed (a few microseconds: a handful of ``stat`` calls)."""
         return self._files_state()
 
     def current(self) -> EventStore:
@@ -298,22 +300,34 @@ class Snapshot:
             raise StoreUnavailable(f"the store at {self.path} could not be opened: {failure}")
 
     def _files_state(self) -> tuple:
-        """Name, size and modification time of the files a write changes (write-ahead log, tables, manifest)."""
+        """The store folder's modification time, and size and modification time of the files a write appends to:
+        the newest write-ahead log and the manifest.
+
+        Other files are never changed once written (tables, older logs) or change only with the folder (a new
+        manifest makes ``CURRENT`` name it): creating or removing them changes the folder's modification time. The
+        folder is listed again only after that changed, or while it changed within the last second (file times can
+        be as coarse as a scheduler tick, so a second change inside the same tick would go unseen). A check is
+        three ``stat`` calls; a request makes two.
+        """
         try:
-            entries = os.scandir(self.path)
+            folder = os.stat(self.path)
         except OSError as err:
             raise StoreError(f"no store at {self.path}: {err}") from err
-        state = []
-        with entries:
-            for entry in entries:
-                if not (entry.name.endswith((".log", ".sst")) or entry.name.startswith(("MANIFEST", "CURRENT"))):
-                    continue
-                try:
-                    stat = entry.stat()
-                except FileNotFoundError:  # a writer's compaction removed it since the listing: it is no state
-                    continue
-                state.append((entry.name, stat.st_size, stat.st_mtime_ns))
-        return tuple(sorted(state))
+        listed_at, watched = self._listing
+        if folder.st_mtime_ns != listed_at or time.time_ns() - folder.st_mtime_ns < _SETTLED_NS:
+            names = os.listdir(self.path)
+            logs = sorted((n for n in names if n.endswith(".log")), key=lambda n: (len(n), n))
+            watched = [os.path.join(self.path, n) for n in [*logs[-1:], *sorted(n for n in names
+                                                                                if n.startswith("MANIFEST"))]]
+            self._listing = (folder.st_mtime_ns, watched)
+        state: list = [folder.st_mtime_ns]
+        for path in watched:
+            try:
+                stat = os.stat(path)
+            except FileNotFoundError:  # a writer removed it since the listing: the folder's time shows that
+                continue
+            state.append((path, stat.st_size, stat.st_mtime_ns))
+        return tuple(state)
 
 
 # -- running queries in worker processes ----------------------------------------------------------------------------

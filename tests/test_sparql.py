@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import time
 
 import pyoxigraph as ox
 import pytest
@@ -85,6 +86,24 @@ def test_snapshot_follows_another_writer(tmp_path):
     writer.close()
     assert snapshot.current() is not first
     assert snapshot.current().stats()["articles"] == 0
+
+
+def test_snapshot_version_sees_every_write_settled_or_quick(tmp_path):
+    """Each write changes the version: the first one after the folder has been still for over a second (the
+    snapshot watches only a few files then) and writes following each other within the same clock tick."""
+    path = build_store(tmp_path / "store")
+    snapshot = sparql.Snapshot(path)
+    time.sleep(1.2)
+    versions = [snapshot.version()]
+    assert snapshot.version() == versions[0]
+    writer = EventStore(path)
+    for n in range(3):
+        writer.native.update(f"INSERT DATA {{ GRAPH <https://example.org/g> {{ <https://example.org/x> "
+                             f"<https://example.org/n> {n} }} }}")
+        versions.append(snapshot.version())
+    writer.close()
+    assert len(set(versions)) == len(versions)
+    assert snapshot.current().native.query("ASK { GRAPH ?g { ?x <https://example.org/n> 2 } }")
 
 
 def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
