@@ -76,9 +76,15 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> EventStore:
+def current_store(request: Request) -> EventStore:
+    """The store snapshot as of now (reopened only after a write)."""
     snapshot: Snapshot = request.app.state.snapshot
     return snapshot.current()
+
+
+async def get_store(request: Request) -> EventStore:
+    # async: a sync dependency would cost every request a trip through the thread pool, for a few stat calls.
+    return current_store(request)
 
 
 def get_pool(request: Request) -> QueryPool:

@@ -16,7 +16,7 @@ from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from api.deps import get_store
+from api.deps import current_store
 from api.routers import paginated
 
 T = TypeVar("T")
@@ -56,7 +56,7 @@ async def read_small(request: Request, items: int, read: Callable[..., T], *args
     a millisecond, less than handing it to the thread pool and back, which halved the requests/s of /entities/{key}
     (docs/benchmarks.md). Bigger reads go to the thread pool so that they do not hold up other requests (Oxigraph
     lets go of the GIL while it queries)."""
-    store = get_store(request)
+    store = current_store(request)
     if items <= INLINE_ITEMS:
         return read(store, *args, **kwargs)
     return await run_in_threadpool(read, store, *args, **kwargs)

@@ -1,6 +1,7 @@
 """The HTTP API under load: requests/s and latency percentiles for entity lookups, event lists and SPARQL (issue 5).
 
-    python -m bench.api_load [--quads 100000] [--duration 10] [--connections 16] [--workers 1 2] [--store DIR]
+    python -m bench.api_load [--quads 100000] [--duration 10] [--warmup 3] [--connections 16] [--workers 1 2]
+                             [--store DIR]
 
 The load tool is wrk (Debian package ``wrk``; ``apt-get install -y wrk``): a C load generator, so the client does not
 compete with the server for the interpreter. Without wrk the benchmark stops and says so.
@@ -14,7 +15,9 @@ own process on a free loopback port and wrk drives ``--connections`` keep-alive 
 - ``/events?type=Attack&from=…&to=…&limit=20``: a filtered, paginated event list;
 - ``/sparql``: a label lookup (SELECT, JSON results) through the worker-process pool.
 
-Each endpoint runs twice: with the response cache bypassed (a counter parameter makes every URL new, so every answer
+Each row is measured after ``--warmup`` seconds of the same load, unmeasured, so that it shows the steady state; the
+first round on a fresh snapshot is what the in-process "fresh snapshot" column shows. Each endpoint runs twice: with
+the response cache bypassed (a counter parameter makes every URL new, so every answer
 is computed: the page queries on the store and the JSON) and with its hits (the same URLs again while the store is
 unchanged). Each row prints requests/s, p50 and p99 latency, and the share of non-2xx answers (it must be 0).
 
@@ -158,6 +161,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, help="Use this store instead of a synthetic one.")
     parser.add_argument("--duration", type=int, default=10, help="Seconds per endpoint.")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--warmup", type=int, default=3, help="Seconds of unmeasured load before each row (0: none).")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="uvicorn worker counts to compare.")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -193,6 +197,9 @@ def main() -> None:
                 for name, paths in endpoints.items():
                     headers = {"Accept": "application/sparql-results+json"} if name.startswith("/sparql") else None
                     for cached in (False, True):
+                        if args.warmup:  # steady state: the memo, the store's block cache and the threads warmed
+                            wrk(url, paths, duration=args.warmup, connections=args.connections, folder=folder,
+                                cached=cached, headers=headers)
                         r = wrk(url, paths, duration=args.duration, connections=args.connections, folder=folder,
                                 cached=cached, headers=headers)
                         print(f"| {workers} | `{name}` | {'hits' if cached else 'bypassed'} | {r['rps']:,.0f} | "
