@@ -1,5 +1,8 @@
 """What endpoints get injected: settings, the store (a read-only snapshot), the SPARQL worker pool, the writer, the
-token check and the extractor. Everything lives on ``app.state``, set up by :func:`api.app.create_app`."""
+token check and the extractor. Everything lives on ``app.state``, set up by :func:`api.app.create_app`.
+
+Every dependency is ``async def``: FastAPI runs a sync dependency in its thread pool, a trip that costs more than
+the dependency itself (each took 0.2–0.5 ms under load)."""
 
 from __future__ import annotations
 
@@ -72,7 +75,7 @@ class Extractors:
             return self._extractor
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -83,26 +86,25 @@ def current_store(request: Request) -> EventStore:
 
 
 async def get_store(request: Request) -> EventStore:
-    # async: a sync dependency would cost every request a trip through the thread pool, for a few stat calls.
     return current_store(request)
 
 
-def get_pool(request: Request) -> QueryPool:
+async def get_pool(request: Request) -> QueryPool:
     return request.app.state.query_pool
 
 
-def get_writer(request: Request) -> Writer:
+async def get_writer(request: Request) -> Writer:
     return request.app.state.writer
 
 
-def get_extractors(request: Request) -> Extractors:
+async def get_extractors(request: Request) -> Extractors:
     return request.app.state.extractors
 
 
 _bearer = HTTPBearer(auto_error=False, description="The API token (setting EVENTKG_API_TOKEN).")
 
 
-def require_token(
+async def require_token(
     settings: Annotated[Settings, Depends(get_settings)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> None:
