@@ -29,8 +29,8 @@ from graph.store import EventStore, StoreError
 from graph.views import InvalidFilter
 
 
-def create_app(settings: Settings | None = None, *, response_cache: int = 4096) -> FastAPI:
-    """The app serving ``settings.store``; ``response_cache`` GET answers are kept per store version (0: none)."""
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app serving ``settings.store``."""
     settings = settings or Settings()
 
     @asynccontextmanager
@@ -59,8 +59,8 @@ def create_app(settings: Settings | None = None, *, response_cache: int = 4096) 
                    analytics.router, export.router, stats.router):
         app.include_router(router)
     _add_error_handlers(app)
-    app.add_middleware(CachedGets, version=lambda scope: scope["app"].state.snapshot.version(),
-                       max_entries=response_cache)
+    app.add_middleware(CachedAnswers, version=lambda scope: scope["app"].state.snapshot.version(),
+                       max_entries=settings.response_cache)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "If-None-Match"],
@@ -106,26 +106,40 @@ def _add_error_handlers(app: FastAPI) -> None:
         app.add_exception_handler(cls, storage_failure)
 
 
-# -- GET answers: ETag, 304, and a cache valid for one version of the store ----------------------------------------
+# -- answers: a cache valid for one version of the store; ETag and 304 for GETs ----------------------------------------
 
 
-class CachedGets:
-    """ETags on successful GET answers (a hash of the body; ``If-None-Match`` gets 304), and a cache of those answers
-    keyed by path, query and Accept that holds only while the store is unchanged: any write, by this server or by
-    another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in effect.
+class CachedAnswers:
+    """The response cache, and ETags.
 
-    Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    Successful answers to GETs and to SPARQL queries sent by POST (a query is safe whichever method carries it) are
+    kept, keyed by method, path, query string, ``Accept``, ``Content-Type`` and body, while the store is unchanged: any
+    write, by this server or by another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in
+    effect. An answer marked ``Cache-Control: no-store`` (a query using ``NOW()`` or ``RAND()``) is not kept.
+
+    GET answers get an ETag (a hash of the body), and ``If-None-Match`` gets 304. Exports stream and are neither
+    hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
     """
 
-    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20):
+    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):
         self.app, self.version, self.max_entries, self.max_body = app, version, max_entries, max_body
+        self.max_key_body = max_key_body  # longer POSTed queries are answered, not kept
         self.cache: OrderedDict[tuple, tuple] = OrderedDict()
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith("/export"):
+        if scope["type"] != "http" or scope["path"].startswith("/export"):
+            return await self.app(scope, receive, send)
+        method = scope["method"]
+        if method == "POST" and scope["path"] == "/sparql":
+            request_body = await _read_body(receive)
+            receive = _replay(request_body)
+        elif method == "GET":
+            request_body = b""
+        else:
             return await self.app(scope, receive, send)
         request_headers = dict(scope["headers"])
-        key = (scope["path"], scope["query_string"], request_headers.get(b"accept", b""))
+        key = (method, scope["path"], scope["query_string"], request_headers.get(b"accept", b""),
+               request_headers.get(b"content-type", b""), request_body)
         version = self.version(scope)
         cached = self.cache.get(key)
         if cached is not None and cached[0] == version:
@@ -133,13 +147,14 @@ class CachedGets:
             _, status, headers, body = cached
         else:
             status, headers, body = await _collect(self.app, scope, receive)
-            if status == 200:
+            if status == 200 and method == "GET":
                 headers.append((b"etag", b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'))
-                if self.max_entries and len(body) <= self.max_body:
-                    self.cache[key] = (version, status, headers, body)
-                    if len(self.cache) > self.max_entries:
-                        self.cache.popitem(last=False)
-        if status == 200:
+            if (status == 200 and self.max_entries and len(body) <= self.max_body
+                    and len(request_body) <= self.max_key_body and (b"cache-control", b"no-store") not in headers):
+                self.cache[key] = (version, status, headers, body)
+                if len(self.cache) > self.max_entries:
+                    self.cache.popitem(last=False)
+        if status == 200 and method == "GET":
             tag = next(v for k, v in headers if k == b"etag")
             wanted = [t.strip() for t in request_headers.get(b"if-none-match", b"").split(b",")]
             if tag in wanted:
@@ -148,6 +163,32 @@ class CachedGets:
                 return
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _read_body(receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _replay(body: bytes):
+    """A ``receive`` that hands the app a body already read."""
+    sent = False
+
+    async def receive():
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
 
 
 async def _collect(app, scope, receive) -> tuple[int, list, bytes]:

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     query_timeout: float = Field(30.0, gt=0, description="Seconds before a SPARQL query is stopped (HTTP 503).")
     max_result_rows: int = Field(100_000, gt=0, description="Rows a SPARQL SELECT may return over HTTP.")
     max_body_bytes: int = Field(5_000_000, gt=0, description="Request bodies larger than this get HTTP 413.")
+    response_cache: int = Field(4096, ge=0, description="Answers to GETs and SPARQL queries kept per server process "
+                                "while the store is unchanged; 0 turns the cache off.")
     enable_update: bool = Field(False, description="Accept SPARQL Update at /sparql/update (with the token).")
     api_token: str | None = Field(None, description="Bearer token for writes (POST/DELETE /articles, updates).")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty for none.")

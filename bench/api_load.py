@@ -100,11 +100,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(store: Path, workers: int) -> tuple[subprocess.Popen, str]:
+def serve(store: Path, workers: int, **settings: str) -> tuple[subprocess.Popen, str]:
+    """``eventkg serve`` on a free loopback port; ``settings`` become ``EVENTKG_*`` variables."""
     port = free_port()
     eventkg = Path(sys.executable).with_name("eventkg")
+    env = {**os.environ, **{f"EVENTKG_{name.upper()}": value for name, value in settings.items()}}
     process = subprocess.Popen([str(eventkg), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", str(workers)], stderr=subprocess.DEVNULL, start_new_session=True)
+                                "--workers", str(workers)], stderr=subprocess.DEVNULL, start_new_session=True,
+                               env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -104,6 +104,7 @@ class PreparedQuery:
     text: str
     form: str  # "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE"
     names_dataset: bool  # the query has FROM / FROM NAMED
+    volatile: bool = False  # NOW(), RAND(), UUID() …: the same query on the same data answers differently
 
     @property
     def media_types(self) -> tuple[str, ...]:
@@ -117,6 +118,8 @@ def prepare(query: str) -> PreparedQuery:
 
     >>> prepare("ASK { ?s ?p ?o }").form
     'ASK'
+    >>> prepare("SELECT (NOW() AS ?t) {}").volatile
+    True
     >>> prepare("SELECT * { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
     Traceback (most recent call last):
     ...
@@ -130,10 +133,14 @@ def prepare(query: str) -> PreparedQuery:
         raise QuerySyntaxError(f"SPARQL syntax error: {err}") from err
     except Exception as err:  # rdflib raises plain exceptions for undefined prefixes and invalid projections
         raise QuerySyntaxError(f"invalid SPARQL query: {err}") from err
-    if "ServiceGraphPattern" in _node_names(algebra):
+    names = _node_names(algebra)
+    if "ServiceGraphPattern" in names:
         raise QueryRefused("SERVICE (federated query) is not allowed on this endpoint")
     form = algebra.name.removesuffix("Query").upper()
-    return PreparedQuery(query, form, bool(algebra.get("datasetClause")))
+    return PreparedQuery(query, form, bool(algebra.get("datasetClause")), bool(names & _VOLATILE))
+
+
+_VOLATILE = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
 
 
 def check_update(update: str) -> None:

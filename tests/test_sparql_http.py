@@ -168,3 +168,32 @@ def test_large_answers_arrive_whole(server):
     query = "SELECT ?s ?p ?o ?t WHERE { ?s ?p ?o . ?a ekg:text ?t } LIMIT 200"
     r = httpx.get(server.url + "/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
     assert r.status_code == 200 and len(r.text.splitlines()) > 200 and len(r.content) > 32 * 1024
+
+
+def test_posted_queries_are_cached_until_the_store_changes(server):
+    """A POSTed query's answer is kept while the store is unchanged, and never outlives a write."""
+    count = PREFIX + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://example.org/cache> { ?s ?p ?o } }"
+    headers = {"Accept": "application/sparql-results+json"}
+
+    def posted() -> int:
+        r = httpx.post(server.url + "/sparql", data={"query": count}, headers=headers)
+        assert r.status_code == 200 and "cache-control" not in r.headers
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert posted() == posted() == 0
+    update = "INSERT DATA { GRAPH <https://example.org/cache> { <https://example.org/c> <https://example.org/d> 1 } }"
+    assert httpx.post(server.url + "/sparql/update", content=update, headers={
+        "Content-Type": "application/sparql-update", "Authorization": "Bearer secret"}).status_code == 204
+    assert posted() == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_volatile_queries_are_never_cached(server, method):
+    query = "SELECT (STRUUID() AS ?id) WHERE {}"
+    answers = []
+    for _ in range(2):
+        r = httpx.request(method, server.url + "/sparql", params={"query": query} if method == "GET" else None,
+                          data={"query": query} if method == "POST" else None, headers={"Accept": "text/csv"})
+        assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+        answers.append(r.text)
+    assert answers[0] != answers[1]

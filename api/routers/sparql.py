@@ -83,7 +83,10 @@ async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
     job = sparql.Job(prepared, media, tuple(default_graphs), tuple(named_graphs), settings.max_result_rows)
     body = await pool.run(job)  # awaits the worker process: the event loop goes on serving
     charset = "; charset=utf-8" if media.startswith("text/") else ""
-    return Response(body, media_type=media + charset, headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept"}
+    if prepared.volatile:  # keeps it out of the response cache too (api.app.CachedAnswers)
+        headers["Cache-Control"] = "no-store"
+    return Response(body, media_type=media + charset, headers=headers)
 
 
 @router.get("/sparql", responses=_RESULTS, summary="SPARQL query by GET (service description without a query)")
