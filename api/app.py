@@ -137,10 +137,13 @@ class CachedAnswers:
             request_body = b""
         else:
             return await self.app(scope, receive, send)
+        try:
+            version = self.version(scope)
+        except StoreError:  # no store folder any more: the app answers that (503), the cache stays out of it
+            return await self.app(scope, receive, send)
         request_headers = dict(scope["headers"])
         key = (method, scope["path"], scope["query_string"], request_headers.get(b"accept", b""),
                request_headers.get(b"content-type", b""), request_body)
-        version = self.version(scope)
         cached = self.cache.get(key)
         if cached is not None and cached[0] == version:
             self.cache.move_to_end(key)

@@ -236,3 +236,17 @@ def events_in_any_role(http, key: str) -> int:
 def test_entity_events_in_any_role(http):
     for key in ("organization/isis", "person/abu-omar-al-muhajir", "place/geonames-1138958", "place/europe"):
         assert events_in_any_role(http, key) == 1
+
+
+def test_a_store_folder_gone_is_503_not_500(tmp_path):
+    """The store folder removed under a running server: reads answer 503 with a message, and answers again when it
+    is back (the response cache and ETags must not turn the missing folder into a 500)."""
+    store = build_store(tmp_path / "store")
+    with LiveServer(Settings(store=store)) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+        assert client.get("/entities/organization/isis").status_code == 200
+        store.rename(tmp_path / "elsewhere")
+        for path in ("/entities/organization/isis", "/events", "/stats", "/sparql?query=ASK%7B%7D"):
+            r = client.get(path)
+            assert r.status_code == 503 and "store" in r.json()["detail"], (path, r.status_code, r.text)
+        (tmp_path / "elsewhere").rename(store)
+        assert client.get("/entities/organization/isis").status_code == 200
