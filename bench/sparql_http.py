@@ -17,6 +17,9 @@ loaded by ``rdflib-endpoint serve --store Oxigraph``. A fixed set of researcher 
 - ``native``: ``pyoxigraph.Store.query`` on the same store in this process, results iterated to the end (no HTTP, no
   serialisation): the floor.
 
+Requests go through the standard library's ``http.client`` on a kept-alive connection per server (httpx would add
+0.6–0.7 ms of its own to every request of every server).
+
 It prints p50 and p95 latency in milliseconds per query and system, our p50 over native's, rdflib-endpoint's p50 over
 ours (computed and cached), and the result rows each system returned (they must agree).
 """
@@ -24,6 +27,8 @@ ours (computed and cached), and the result rows each system returned (they must 
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import shutil
 import statistics
 import subprocess
@@ -31,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 
@@ -82,12 +88,21 @@ def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
     return {name: (times[name], rows[name]) for name in systems}
 
 
-def over_http(client: httpx.Client, url: str, query: str):
+def over_http(url: str, query: str):
+    """A run: POST ``query`` to ``url`` on a kept-alive connection of the standard library's client, whose own cost
+    per request is a fraction of httpx's (0.6–0.7 ms less), so that the figures are the servers'."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    body = urlencode({"query": query})
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"}
+
     def run() -> int:
-        r = client.post(url, data={"query": query}, headers={"Accept": "application/sparql-results+json"})
-        if r.status_code != 200:
-            raise SystemExit(f"{url} answered {r.status_code}: {r.text[:500]}\n{query}")
-        return len(r.json()["results"]["bindings"])
+        connection.request("POST", parts.path or "/", body=body, headers=headers)
+        response = connection.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            raise SystemExit(f"{url} answered {response.status}: {answer[:500]!r}\n{query}")
+        return len(json.loads(answer)["results"]["bindings"])
 
     return run
 
@@ -141,13 +156,12 @@ def main() -> None:
         ours, ours_url = serve(Path(tmp) / "kg", 1, response_cache="0")
         cached, cached_url = serve(Path(tmp) / "kg", 1)
         try:
-            with httpx.Client(timeout=600) as client:
-                figures = {name: measure({
-                    "ours": over_http(client, ours_url + "/sparql", query),
-                    "ours, cached": over_http(client, cached_url + "/sparql", query),
-                    "rdflib-endpoint": over_http(client, theirs_url, query),
-                    "native": lambda q=query: sum(1 for _ in reader.native.query(q, use_default_graph_as_union=True)),
-                }, args.runs) for name, query in queries.items()}
+            figures = {name: measure({
+                "ours": over_http(ours_url + "/sparql", query),
+                "ours, cached": over_http(cached_url + "/sparql", query),
+                "rdflib-endpoint": over_http(theirs_url, query),
+                "native": lambda q=query: sum(1 for _ in reader.native.query(q, use_default_graph_as_union=True)),
+            }, args.runs) for name, query in queries.items()}
         finally:
             for process in (ours, cached, theirs):
                 stop(process)

@@ -24,8 +24,11 @@ statement number).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
+from weakref import WeakKeyDictionary
 
 import networkx as nx
 from rdflib import Literal
@@ -123,6 +126,36 @@ def project(
     for key, s, o, attributes in edges:
         if not G.has_edge(s, o, key):  # an event's participant can fill two roles (target and place): one edge
             G.add_edge(s, o, key=key, **attributes)
+    return G
+
+
+_SHARED_PER_SNAPSHOT = 2  # a projection of 1M quads holds about 300 MB
+_shared: WeakKeyDictionary[EventStore, OrderedDict] = WeakKeyDictionary()
+_shared_lock = threading.Lock()
+
+
+def shared_projection(store: EventStore, **filters) -> nx.MultiDiGraph:
+    """:func:`project` for readers of a read-only snapshot: the last projections made of it are kept with it (per
+    filter set) and handed out frozen (``nx.freeze``), so that centrality, communities, paths and exports on the same
+    filters build it once. A writable store gets a fresh projection each time.
+
+    >>> kg = EventStore(None)
+    >>> shared_projection(kg) is shared_projection(kg)
+    False
+    """
+    if not store.read_only:
+        return project(store, **filters)
+    key = tuple(sorted((name, tuple(v) if isinstance(v, (list, tuple)) else v) for name, v in filters.items()))
+    with _shared_lock:
+        kept = _shared.setdefault(store, OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    G = nx.freeze(project(store, **filters))  # computed outside the lock: other filters need not wait
+    with _shared_lock:
+        kept[key] = G
+        while len(kept) > _SHARED_PER_SNAPSHOT:
+            kept.popitem(last=False)
     return G
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.projection import project
+from graph.projection import project, shared_projection
 from graph.rdf import article_rdf
 from graph.store import open_store
 
@@ -113,3 +113,24 @@ def test_projection_is_deterministic(store):
 def test_bad_date_is_a_clear_error(store):
     with pytest.raises(ValueError, match="not an ISO date"):
         project(store, start="March 2022")
+
+
+def test_a_snapshot_shares_its_projections_frozen(tmp_path, hand_extractions):
+    """Readers of one read-only snapshot get one projection per filter set, which nobody can modify; a new snapshot
+    (after a write) and a writable store get projections of their own."""
+    with open_store(tmp_path / "kg") as kg:
+        article, extraction = hand_extractions[0]
+        kg.put(article_rdf(article, extraction, kg.iris))
+        assert shared_projection(kg) is not shared_projection(kg)
+    with open_store(tmp_path / "kg", read_only=True) as snapshot:
+        G = shared_projection(snapshot, modalities=["asserted"])
+        assert shared_projection(snapshot, modalities=("asserted",)) is G
+        assert shared_projection(snapshot, predicates=["attacked"], modalities=["asserted"]) is not G
+        assert edges(G) == edges(project(snapshot, modalities=["asserted"]))
+        with pytest.raises(nx.NetworkXError, match="Frozen"):
+            G.add_edge("a", "b")
+    with open_store(tmp_path / "kg") as kg:
+        article, extraction = hand_extractions[1]
+        kg.put(article_rdf(article, extraction, kg.iris))
+    with open_store(tmp_path / "kg", read_only=True) as snapshot:
+        assert shared_projection(snapshot, modalities=["asserted"]).number_of_edges() > G.number_of_edges()

@@ -16,7 +16,7 @@ from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
 from graph.analytics.paths import Hop, shortest_connection
 from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
-from graph.projection import project
+from graph.projection import shared_projection
 from graph.store import EventStore
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
@@ -34,7 +34,7 @@ class Filters:
     min_confidence: Annotated[float, Query(ge=0, le=1)] = 0.0
 
     def project(self, store: EventStore):
-        return project(store, **self.as_kwargs())
+        return shared_projection(store, **self.as_kwargs())
 
     def as_kwargs(self) -> dict:
         return dict(predicates=self.predicate, event_types=self.type, start=self.start, end=self.end,

@@ -24,7 +24,7 @@ from graph.export.csv import csv_paths, write_csv_edges, write_csv_nodes
 from graph.export.gexf import write_gexf
 from graph.export.graphml import write_graphml
 from graph.export.nodelink import write_nodelink
-from graph.projection import project
+from graph.projection import shared_projection
 from graph.store import EventStore
 
 __all__ = [
@@ -87,4 +87,4 @@ def export(store: EventStore, format: str, fileobj: BinaryIO, **filters: Any) ->
             raise ValueError(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
         store.dump(fileobj, spec.name)
     else:
-        spec.write(project(store, **filters), fileobj)
+        spec.write(shared_projection(store, **filters), fileobj)
