@@ -3,7 +3,9 @@
 Every article ends in exactly one :class:`Outcome`: ``new``, ``updated``, ``unchanged`` or ``failed``. A document that
 cannot be read, extracted or converted is reported and skipped; the others go on. Each article is written in its own
 transaction (:meth:`graph.store.EventStore.put`), so an interrupted run leaves whole articles only, and running it again
-skips what was committed (same content hash and extractor) and finishes the rest.
+skips what was committed (same content hash and extractor) and finishes the rest. Writing overlaps extraction: a
+writer thread stores each extracted article, in input order, while the next ones are parsed (Oxigraph lets go of the
+GIL while it writes).
 
 >>> summary = IngestSummary()
 >>> summary.add(Outcome("a.txt", "failed", error="empty article (no text)"))
@@ -14,6 +16,8 @@ skips what was committed (same content hash and extractor) and finishes the rest
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -69,28 +73,79 @@ def ingest(
 ) -> IngestSummary:
     """Put every document into ``store``; ``extractor`` is an :class:`extract.pipeline.Extractor`.
 
-    ``on_outcome`` is called once per document, in input order for the articles that were extracted.
+    ``on_outcome`` is called once per document, from the writer thread, in input order for the articles that were
+    extracted.
     """
     summary = IngestSummary()
-
-    def report(outcome: Outcome) -> None:
-        summary.add(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    writer = _Writer(store, summary, on_outcome)
 
     def to_extract() -> Iterator[Article]:
         run = str(store.iris.extractor(extractor.name, extractor.version)) if extractor is not None else ""
         for document in documents:
             if isinstance(document, ReadError):
-                report(Outcome(document.source, "failed", error=document.reason))
+                writer.put(Outcome(document.source, "failed", error=document.reason))
             elif store.article_state(document.id) == (document.content_hash, run):
-                report(Outcome(document.id, "unchanged"))
+                writer.put(Outcome(document.id, "unchanged"))
             else:
                 yield document
 
-    for article, extraction in _extract_isolated(extractor, to_extract(), workers):
-        report(_store(store, article, extraction))
+    try:
+        for article, extraction in _extract_isolated(extractor, to_extract(), workers):
+            writer.put((article, extraction))
+    except BaseException:
+        writer.stop()
+        raise
+    writer.finish()
     return summary
+
+
+class _Writer:
+    """A thread storing ``(article, extraction)`` pairs and reporting every outcome, in the order they were put."""
+
+    _DONE = object()
+
+    def __init__(self, store: EventStore, summary: IngestSummary, on_outcome: Callable[[Outcome], None] | None):
+        self.store, self.summary, self.on_outcome = store, summary, on_outcome
+        self.queue: queue.Queue = queue.Queue(maxsize=64)  # a few batches ahead: extractions are small
+        self.stopping = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="eventkg-ingest-writer", daemon=True)
+        self.thread.start()
+
+    def put(self, item: Outcome | tuple[Article, Extraction | Exception]) -> None:
+        while True:
+            if self.failure is not None:
+                raise self.failure
+            try:
+                return self.queue.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Wait until everything put is stored and reported."""
+        self.put(self._DONE)
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+
+    def stop(self) -> None:
+        """Store nothing more (what is stored stays whole) and wait for the article being written."""
+        self.stopping.set()
+        try:
+            self.queue.put_nowait(self._DONE)  # wakes the thread if it waits for work
+        except queue.Full:  # it does not: it sees the stop after the article in hand
+            pass
+        self.thread.join()
+
+    def _run(self) -> None:
+        try:
+            while (item := self.queue.get()) is not self._DONE and not self.stopping.is_set():
+                outcome = item if isinstance(item, Outcome) else _store(self.store, *item)
+                self.summary.add(outcome)
+                if self.on_outcome is not None:
+                    self.on_outcome(outcome)
+        except BaseException as err:  # noqa: BLE001  (the caller's callback failed: the main thread raises it)
+            self.failure = err
 
 
 def _store(store: EventStore, article: Article, extraction: Extraction | Exception) -> Outcome:

@@ -190,3 +190,28 @@ def test_an_unusable_extractor_stops_the_run_with_its_error(tmp_path, hand_extra
         with pytest.raises(AttributeError):
             ingest(kg, [article], extractor=object())
         assert kg.article_ids() == []
+
+
+def test_outcomes_come_in_input_order_and_a_failing_callback_stops_the_run(tmp_path, wikievents_jsonl, extractor):
+    """Outcomes are reported by the writer thread in input order, unchanged ones included; an error raised by the
+    caller's callback ends the run with that error, and what was stored is whole."""
+    from extract.readers import iter_articles
+
+    ids = [json.loads(line)["id"] for line in wikievents_jsonl.open()]
+    with open_store(tmp_path / "kg") as kg:
+        ingest(kg, iter_articles([wikievents_jsonl]), extractor)
+        seen = []
+        ingest(kg, [*iter_articles([wikievents_jsonl])][:2], extractor, on_outcome=seen.append)
+        assert [(o.source, o.status) for o in seen] == [(i, "unchanged") for i in ids[:2]]
+
+    def fail_on_the_second(outcome):
+        seen.append(outcome.source)
+        if len(seen) == 2:
+            raise RuntimeError("the progress display broke")
+
+    seen = []
+    with open_store(tmp_path / "kg2") as kg:
+        with pytest.raises(RuntimeError, match="progress display"):
+            ingest(kg, iter_articles([wikievents_jsonl]), extractor, on_outcome=fail_on_the_second)
+        assert seen == ids[:2]
+        assert set(kg.article_ids()) <= set(ids) and len(kg.article_ids()) >= 2
