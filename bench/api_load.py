@@ -56,6 +56,7 @@ def build_store(folder: Path, quads: int) -> Path:
     write_synthetic(source, quads=quads)
     with open_store(folder / "kg") as store:
         store.load(source)
+        store.compact()  # as `eventkg load` does
     source.unlink()
     return folder / "kg"
 

@@ -144,6 +144,7 @@ def main() -> None:
         write_synthetic(source, quads=args.quads)
         with open_store(Path(tmp) / "kg") as store:
             store.load(source)
+            store.compact()  # as `eventkg load` does
             quads = len(store)
         reader = open_store(Path(tmp) / "kg", read_only=True)
         entity, label = pick_actor(reader)

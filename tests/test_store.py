@@ -161,6 +161,18 @@ def test_triple_dumps_hold_the_union_and_load_into_a_graph(filled, tmp_path, fmt
         assert imported == union
 
 
+def test_compacting_after_a_load_keeps_every_quad(filled, tmp_path):
+    source = tmp_path / "all.nq"
+    filled.dump(source, "nq")
+    with open_store(tmp_path / "copy") as copy:
+        copy.load(source)
+        before = sorted(map(str, copy.native.quads_for_pattern(None, None, None, None)))
+        copy.compact()
+        assert sorted(map(str, copy.native.quads_for_pattern(None, None, None, None))) == before
+    with open_store(tmp_path / "copy", read_only=True) as snapshot, pytest.raises(StoreError, match="read-only"):
+        snapshot.compact()
+
+
 def test_load_of_a_broken_file_loads_nothing(store, tmp_path):
     before = len(store)
     bad = tmp_path / "bad.nt"
