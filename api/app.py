@@ -132,7 +132,7 @@ class CachedAnswers:
         method = scope["method"]
         if method == "POST" and scope["path"] == "/sparql":
             request_body = await _read_body(receive)
-            receive = _replay(request_body)
+            receive = _replay(request_body, receive)
         elif method == "GET":
             request_body = b""
         else:
@@ -180,18 +180,18 @@ async def _read_body(receive) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes):
-    """A ``receive`` that hands the app a body already read."""
+def _replay(body: bytes, receive):
+    """A ``receive`` that hands the app a body already read, then passes on what the client sends next."""
     sent = False
 
-    async def receive():
+    async def replay():
         nonlocal sent
         if sent:
-            return {"type": "http.disconnect"}
+            return await receive()
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
 
-    return receive
+    return replay
 
 
 async def _collect(app, scope, receive) -> tuple[int, list, bytes]:
