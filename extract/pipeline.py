@@ -85,18 +85,18 @@ class Extractor:
 # spaCy's own ``n_process`` would send each Doc back as bytes and need it made in this process (the components read
 # the article's id and date from it). Here the workers get articles and send back extractions, a fraction of a Doc.
 
-_worker_extractor: Extractor | None = None
+_worker_extractor: Extractor | None = None  # in a worker process: the extractor it was forked with
 
 
 def _in_processes(extractor: Extractor, articles: Iterable[Article], workers: int) -> Iterator[Extraction]:
     """Batches of articles extracted in ``workers`` forked processes, results in order, at most two batches per
     worker in flight so that a long input is read as it goes."""
-    global _worker_extractor
-    _worker_extractor = extractor  # forked workers inherit the loaded pipeline instead of loading it again
     source = iter(articles)
     batches = iter(lambda: list(islice(source, extractor.batch_size)), [])
     pending = deque()
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    # Forked workers inherit the loaded pipeline (fork passes the initializer's argument without pickling it).
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_become_worker, initargs=(extractor,)) as pool:
         try:
             for batch in batches:
                 pending.append(pool.submit(_extract_batch, batch))
@@ -107,6 +107,11 @@ def _in_processes(extractor: Extractor, articles: Iterable[Article], workers: in
         finally:
             for future in pending:
                 future.cancel()
+
+
+def _become_worker(extractor: Extractor) -> None:
+    global _worker_extractor
+    _worker_extractor = extractor
 
 
 def _extract_batch(batch: list[Article]) -> list[Extraction]:
