@@ -444,11 +444,11 @@ def relations(
         where.append("?st ekg:event ?ev .")
     where += _time_fragments(bounds)
     where_text = "\n".join(where)
-    if len(bindings) == 1 and bindings.keys() <= {"s", "o"} and predicate is None and not bounds and not event:
+    if predicate is None and not bounds and bindings.keys() in ({"s"}, {"o"}):
         # An entity's edges out or in (every entity detail): read from the index, the same rows in the same order
         # as the query, without planning one.
-        end = ox.NamedNode(_STATEMENT_PARTS_IRI[next(iter(bindings))])
-        quads = store.native.quads_for_pattern(None, end, to_ox(next(iter(bindings.values()))), None)
+        (end, entity), = bindings.items()
+        quads = store.native.quads_for_pattern(None, _OX_ENDS[end], to_ox(entity), None)
         statements = [quad.subject for quad in islice(quads, offset, offset + limit)]
     else:
         rows = _select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {_window(limit, offset)}",
@@ -459,7 +459,7 @@ def relations(
 
 
 _STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom"}
-_STATEMENT_PARTS_IRI = {"s": str(RDF.subject), "o": str(RDF.object)}
+_OX_ENDS = {"s": ox.NamedNode(str(RDF.subject)), "o": ox.NamedNode(str(RDF.object))}
 
 
 def _relation(store: EventStore, statement: ox.NamedNode) -> Relation:
