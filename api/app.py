@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.snapshot = Snapshot(settings.store, settings.base_iri)
         app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=settings.query_workers,
-                                         timeout=settings.query_timeout)
+                                         timeout=settings.query_timeout, memory_quads=settings.query_memory_quads)
         app.state.writer = Writer(settings)
         app.state.extractors = Extractors(settings)
         try:

@@ -124,3 +124,31 @@ def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
         asyncio.run(scenario(pool))
     finally:
         pool.close()
+
+
+def test_memory_copy_answers_like_the_store_and_never_outlives_a_write(tmp_path):
+    """Once the store has settled the workers' copy in memory answers, with the same rows; a write sends queries back
+    to the store on disk at once; a store over the size limit is never copied."""
+    path = build_store(tmp_path / "store")
+    snapshot = sparql.Snapshot(path)
+    copy = sparql.MemoryCopy(snapshot, max_quads=1_000_000, settle=0.2)
+    query = sparql.prepare("SELECT ?e ?label WHERE { ?e rdfs:label ?label } ORDER BY ?e ?label")
+    on_disk = sparql.execute(snapshot.current().native, query, "text/csv")
+    assert copy.current() is snapshot.current().native  # not settled yet
+    deadline = time.monotonic() + 30
+    while copy.current() is snapshot.current().native:
+        assert time.monotonic() < deadline, "no copy in memory"
+        time.sleep(0.1)
+    assert sparql.execute(copy.current(), query, "text/csv") == on_disk
+    assert len(copy.current()) == len(snapshot.current().native)
+    writer = EventStore(path)
+    writer.delete_article("wire/2022-03 attack")
+    writer.close()
+    assert copy.current() is snapshot.current().native
+    assert sparql.execute(copy.current(), query, "text/csv") != on_disk
+
+    too_small = sparql.MemoryCopy(sparql.Snapshot(path), max_quads=10, settle=0.0)
+    for _ in range(20):
+        store = too_small.current()
+        time.sleep(0.05)
+    assert store is too_small.snapshot.current().native
