@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import tempfile
 import threading
 import time
 from collections.abc import Iterable
@@ -357,8 +358,10 @@ class MemoryCopy:
     def current(self) -> ox.Store:
         version = self.snapshot.version()
         copy = self._copy
-        if copy is not None and copy[0] == version:
-            return copy[1]
+        if copy is not None:
+            if copy[0] == version:
+                return copy[1]
+            self._copy = None  # the store changed: the copy will never be current again, let go of its memory
         now = time.monotonic()
         if version != self._seen[0]:
             self._seen = (version, now)
@@ -373,8 +376,13 @@ class MemoryCopy:
             if len(disk) > self.max_quads:
                 self._declined = version
                 return
-            memory = ox.Store()
-            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            # Through a file: dumping and bulk-loading let go of the GIL, so the worker goes on answering from disk
+            # meanwhile (copying quad by quad from Python held it for the whole copy).
+            with tempfile.TemporaryDirectory(prefix="eventkg-memory-copy-") as folder:
+                dump = os.path.join(folder, "store.nq")
+                disk.dump(dump, ox.RdfFormat.N_QUADS)
+                memory = ox.Store()
+                memory.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
             if self.snapshot.version() == version:  # else the store changed while copying: the copy is stale
                 self._copy = (version, memory)
         except (StoreError, OSError, RuntimeError):  # the store was being rewritten: a later query tries again
