@@ -342,14 +342,16 @@ class MemoryCopy:
     """A copy in memory of the store a :class:`Snapshot` reads, for the query workers: Oxigraph answers the same query
     2–8× faster from memory than from its on-disk store (docs/benchmarks.md), which decodes every term it reads.
 
-    The copy is made in a background thread once the store has been unchanged for ``settle`` seconds (so that an
-    ingest in progress is not copied over and over), and only for stores of at most ``max_quads`` quads (about 365 MB
-    per million). :meth:`current` hands out the copy while it is of the store as it is now; before it is ready, and as
-    soon as the store changes, it hands out the snapshot on disk, so an answer is never older than the store.
+    The copy is made in a background thread once the store has been unchanged for ``settle`` seconds, and after a
+    first copy for ten times as long as that copy took (so that however often the store changes, copying takes at most
+    a tenth of the worker's time), and only for stores of at most ``max_quads`` quads (about 370 MB per million).
+    :meth:`current` hands out the copy while it is of the store as it is now; before it is ready, and as soon as the
+    store changes, it hands out the snapshot on disk, so an answer is never older than the store.
     """
 
     def __init__(self, snapshot: Snapshot, max_quads: int, settle: float = 2.0):
         self.snapshot, self.max_quads, self.settle = snapshot, max_quads, settle
+        self._quiet_needed = settle  # seconds the store must stay unchanged before a copy
         self._copy: tuple[tuple, ox.Store] | None = None  # (version copied, the copy)
         self._seen: tuple[tuple, float] = ((), 0.0)  # the version last seen and since when
         self._declined: tuple | None = None  # a version too big to copy
@@ -365,7 +367,7 @@ class MemoryCopy:
         now = time.monotonic()
         if version != self._seen[0]:
             self._seen = (version, now)
-        elif (now - self._seen[1] >= self.settle and version != self._declined
+        elif (now - self._seen[1] >= self._quiet_needed and version != self._declined
               and self._copying.acquire(blocking=False)):
             threading.Thread(target=self._make, args=(version,), name="eventkg-memory-copy", daemon=True).start()
         return self.snapshot.current().native
@@ -378,11 +380,13 @@ class MemoryCopy:
                 return
             # Through a file: dumping and bulk-loading let go of the GIL, so the worker goes on answering from disk
             # meanwhile (copying quad by quad from Python held it for the whole copy).
+            started = time.monotonic()
             with tempfile.TemporaryDirectory(prefix="eventkg-memory-copy-") as folder:
                 dump = os.path.join(folder, "store.nq")
                 disk.dump(dump, ox.RdfFormat.N_QUADS)
                 memory = ox.Store()
                 memory.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
+            self._quiet_needed = max(self.settle, 10 * (time.monotonic() - started))
             if self.snapshot.version() == version:  # else the store changed while copying: the copy is stale
                 self._copy = (version, memory)
         except (StoreError, OSError, RuntimeError):  # the store was being rewritten: a later query tries again
