@@ -20,7 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.deps import Extractors, StoreBusy, Writer
+from api.deps import STORE_VERSION, Extractors, StoreBusy, Writer
 from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
 from api.settings import Settings
 from graph.analytics.entities import UnknownEntity
@@ -117,8 +117,9 @@ class CachedAnswers:
     write, by this server or by another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in
     effect. An answer marked ``Cache-Control: no-store`` (a query using ``NOW()`` or ``RAND()``) is not kept.
 
-    GET answers get an ETag (a hash of the body), and ``If-None-Match`` gets 304. Exports stream and are neither
-    hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    The version it reads is left in the request state for the endpoint's store (:func:`api.deps.current_store`), so
+    the store is looked at once per request. GET answers get an ETag (a hash of the body), and ``If-None-Match`` gets
+    304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
     """
 
     def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):
@@ -141,6 +142,7 @@ class CachedAnswers:
             version = self.version(scope)
         except StoreError:  # no store folder any more: the app answers that (503), the cache stays out of it
             return await self.app(scope, receive, send)
+        scope.setdefault("state", {})[STORE_VERSION] = version  # the endpoint's store is read at this version
         request_headers = dict(scope["headers"])
         key = (method, scope["path"], scope["query_string"], request_headers.get(b"accept", b""),
                request_headers.get(b"content-type", b""), request_body)

@@ -79,10 +79,14 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+STORE_VERSION = "store_version"  # request state: the store version the response cache read for this request
+
+
 def current_store(request: Request) -> EventStore:
-    """The store snapshot as of now (reopened only after a write)."""
+    """The store snapshot as of now (reopened only after a write); at the version the response cache already read
+    for this request, when it did, so that the store is looked at once per request."""
     snapshot: Snapshot = request.app.state.snapshot
-    return snapshot.current()
+    return snapshot.current(getattr(request.state, STORE_VERSION, None))
 
 
 async def get_store(request: Request) -> EventStore:

@@ -288,8 +288,9 @@ class Snapshot:
         """Changes whenever the store's data may have changed (a few microseconds: a handful of ``stat`` calls)."""
         return self._files_state()
 
-    def current(self) -> EventStore:
-        files = self._files_state()
+    def current(self, version: tuple | None = None) -> EventStore:
+        """The store as of ``version`` (a :meth:`version` just read for the same request) or, without it, as of now."""
+        files = version if version is not None else self._files_state()
         with self._lock:
             if self._store is not None and files == self._files:
                 return self._store
@@ -315,7 +316,7 @@ class Snapshot:
         manifest makes ``CURRENT`` name it): creating or removing them changes the folder's modification time. The
         folder is listed again only after that changed, or while it changed within the last second (file times can
         be as coarse as a scheduler tick, so a second change inside the same tick would go unseen). A check is
-        three ``stat`` calls; a request makes two.
+        three ``stat`` calls, made once per request.
         """
         try:
             folder = os.stat(self.path)
