@@ -1,0 +1,27 @@
+"""The errors graph/ raises, in one hierarchy that the API maps to HTTP once (``api/app.py``) and the CLI to exit codes.
+
+Every message is meant for the user: it says what was wrong and, where it helps, what to do. It never contains a
+filesystem path or an upstream server's error body.
+
+>>> issubclass(NotFound, GraphError), issubclass(InvalidInput, ValueError)
+(True, True)
+"""
+
+from __future__ import annotations
+
+
+class GraphError(Exception):
+    """Something graph/ could not do; the message is meant for the user."""
+
+
+class NotFound(GraphError, LookupError):
+    """The entity, event, article or path asked for does not exist (HTTP 404)."""
+
+
+class InvalidInput(GraphError, ValueError):
+    """The request itself is wrong: a malformed query or filter, an unknown type, an ambiguous name (HTTP 400)."""
+
+
+class Unavailable(GraphError):
+    """The store cannot answer now (busy, being rewritten, a query ran out of time); trying again later helps
+    (HTTP 503 with Retry-After)."""
