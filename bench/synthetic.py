@@ -1,7 +1,7 @@
 """A deterministic synthetic event graph in eventkg's data model (docs/data-model.md §2), written as N-Quads.
 
 Articles of about 8 events each, one named graph per article, entities drawn with Zipf popularity (a few actors and
-places in most articles, a long tail in one or two), places inside countries, a direct edge and its statement per event,
+places in most articles, a long tail in one or two), places inside countries, a direct edge and its statement per event that yields one,
 a standing relation per article, and the entity graph describing every entity used. Same arguments, same bytes.
 
     python -m bench.synthetic --quads 1000000 -o synthetic-1m.nq
@@ -27,19 +27,18 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import IO
 
-from extract.model import EVENT_TYPES, STANDING_PREDICATES
+from extract.event_types import EVENT_TYPES
+from extract.model import STANDING_PREDICATES
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, GEO, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 
 EVENTS_PER_ARTICLE = 8
 ZIPF_EXPONENT = 1.1
 COUNTRIES = 25
-# The direct edge each event type yields; the types marked with an event object point at an earlier event (the topic).
-EDGE = {
-    "Attack": "attacked", "Killing": "killed", "Death": "died", "Injury": "injured", "CallForAction": "calledFor",
-    "Threat": "threatened", "Declaration": "declared", "Statement": "stated", "Arrest": "arrested",
-    "Invasion": "invaded", "MilitaryOperation": "attacked", "Battle": "fought", "Proclamation": "proclaimed",
-}
-ABOUT_AN_EVENT = {"CallForAction", "Threat", "Declaration", "Statement"}
+# The direct edge each event type yields (extract/event_types.py); the types whose edge points at an event (the topic)
+# take an earlier event of the article.
+EDGE = {t.name: t.edge[0] for t in EVENT_TYPES if t.edge}
+ABOUT_AN_EVENT = {t.name for t in EVENT_TYPES if t.edge and t.edge[1] == "topic"}
+PATIENT = {t.name: EKG[t.patient] if t.patient != "topic" else EKG.target for t in EVENT_TYPES}
 TYPE_WEIGHTS = {"Attack": 20, "Killing": 12, "Statement": 12, "CallForAction": 8, "Threat": 6, "Arrest": 8,
                 "MilitaryOperation": 6, "Battle": 6, "Injury": 6, "Death": 5, "Declaration": 4, "Invasion": 4,
                 "Proclamation": 2}
@@ -47,7 +46,7 @@ MODALITIES = (("asserted", 75), ("reported", 10), ("called-for", 5), ("threatene
               ("hypothetical", 3))
 ENTITY_TYPES = (("Person", 40), ("Organization", 25), ("Group", 10), ("Place", 25))
 
-assert set(EDGE) == set(EVENT_TYPES) == set(TYPE_WEIGHTS)
+assert set(TYPE_WEIGHTS) == {t.name for t in EVENT_TYPES}
 
 
 def write_synthetic(out: IO[str] | str | Path, *, quads: int, seed: int = 0, base_iri: str = DEFAULT_BASE_IRI) -> int:
@@ -161,7 +160,7 @@ class _Generator:
             yield q(ev, RDFS.label, _lit(f"{event_type} {n}/{e}"))
             yield q(ev, EKG.modality, _lit(modality))
             yield q(ev, EKG.agent, agent_iri)
-            yield q(ev, EKG.victim if event_type in {"Killing", "Injury", "Death", "Arrest"} else EKG.target, other_iri)
+            yield q(ev, PATIENT[event_type], other_iri)
             yield q(ev, EKG.place, place_iri)
             yield q(ev, EKG.time, _lit(value, datatype))
             yield q(ev, EKG.triggerText, _lit(event_type.lower()))
@@ -178,13 +177,14 @@ class _Generator:
                 yield q(ev, EKG.topic, topic)
             events.append(ev)
 
-            statement += 1
-            predicate = EKG[EDGE[event_type]]
-            obj = topic or other_iri
-            st = _iri(iris.statement(article_id, statement))
-            yield q(agent_iri, predicate, obj)
-            yield from self.statement(q, st, agent_iri, predicate, obj, confidence, a, sentence, start, end)
-            yield q(st, EKG.event, ev)
+            if event_type in EDGE:  # deaths and military operations yield no direct edge
+                statement += 1
+                predicate = EKG[EDGE[event_type]]
+                obj = topic or other_iri
+                st = _iri(iris.statement(article_id, statement))
+                yield q(agent_iri, predicate, obj)
+                yield from self.statement(q, st, agent_iri, predicate, obj, confidence, a, sentence, start, end)
+                yield q(st, EKG.event, ev)
 
         statement += 1
         person, organization = self.pick(self.actors), self.pick(self.actors)

@@ -1,55 +1,9 @@
-"""Word lists the rules use: trigger lemmas per event type, operator verbs (calls, threats, intentions), light verbs,
-people nouns and weapons. Lemmas are lower case. Edit these lists to teach the extractor new phrasing."""
+"""Word lists the rules use: operator verbs (calls, threats, intentions), light verbs, people nouns, weapons and the
+words of particular frames. Lemmas are lower case. The trigger lemmas of each event type are in
+:mod:`extract.event_types`. Edit these lists to teach the extractor new phrasing."""
 
 from __future__ import annotations
 
-# Event triggers. Verbs match tokens tagged VERB, nouns tokens tagged NOUN (or PROPN at a headline's start).
-VERB_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "Attack": (
-        "attack", "bomb", "shoot", "shell", "raid", "ambush", "assault", "storm", "detonate", "explode", "stab",
-        "firebomb", "strike", "hit", "target", "blow", "fire", "gun", "torch", "hijack", "ram", "besiege", "open",
-        "bombard", "poison", "annihilate",
-    ),
-    "Killing": ("kill", "murder", "assassinate", "execute", "slay", "behead", "massacre", "slaughter", "decapitate",
-                "lynch", "strangle", "martyr", "exterminate", "hang"),
-    "Death": ("die", "perish", "pass", "drown"),
-    "Injury": ("injure", "wound", "hurt", "maim", "mutilate", "beat", "torture", "harm", "rape", "whip", "punch",
-               "kick"),
-    "Arrest": ("arrest", "detain", "apprehend", "capture", "jail", "imprison", "nab", "round", "kidnap", "abduct",
-               "incarcerate", "extradite", "seize"),
-    "Threat": ("threaten", "warn", "intimidate", "coerce", "menace", "vow", "pledge", "blackmail"),
-    "CallForAction": ("urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
-                      "implore", "beg", "request", "ask", "summon", "direct", "recommend", "advise", "advocate"),
-    "Declaration": ("declare", "announce"),
-    "Statement": ("say", "tell", "state", "claim", "add", "report", "describe", "deny", "confirm", "insist", "reply",
-                  "comment", "accuse", "blame", "condemn", "admit", "acknowledge", "allege"),
-    "Invasion": ("invade", "occupy", "annex"),
-    "MilitaryOperation": ("deploy", "mobilize", "mobilise"),
-    "Battle": ("fight", "clash", "battle", "skirmish"),
-    "Proclamation": ("proclaim",),
-}
-NOUN_TRIGGERS: dict[str, tuple[str, ...]] = {
-    "Attack": (
-        "attack", "bombing", "explosion", "blast", "shooting", "assault", "strike", "airstrike", "raid", "ambush",
-        "shelling", "stabbing", "gunfire", "detonation", "firebombing", "car-bombing", "hijacking", "siege",
-        "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt", "bombardment", "arson", "hijack",
-    ),
-    "Killing": ("killing", "murder", "assassination", "execution", "massacre", "slaughter", "beheading", "homicide",
-                "slaying", "bloodshed", "genocide", "carnage", "holocaust", "extermination", "hanging", "lynching"),
-    "Death": ("death", "fatality", "suicide"),
-    "Injury": ("injury", "wound", "wounding", "maiming", "beating", "torture", "rape", "mutilation"),
-    "Arrest": ("arrest", "detention", "capture", "custody", "imprisonment", "abduction", "kidnapping", "roundup",
-               "extradition"),
-    "Threat": ("threat", "ultimatum", "warning", "intimidation", "coercion", "blackmail", "extortion"),
-    "CallForAction": ("call", "appeal", "demand", "order", "plea", "exhortation", "request", "incitement"),
-    "Declaration": ("declaration", "announcement"),
-    "Statement": ("statement", "speech", "remark", "interview", "communique", "communiqué", "message"),
-    "Invasion": ("invasion", "incursion", "occupation", "annexation"),
-    "MilitaryOperation": ("operation", "offensive", "campaign", "deployment", "mission", "crackdown", "counteroffensive",
-                          "counter-offensive", "manhunt", "war"),
-    "Battle": ("battle", "clash", "fighting", "skirmish", "firefight", "combat", "confrontation"),
-    "Proclamation": ("proclamation",),
-}
 # Verbs that kill when their object is "life": "the attack claimed 12 lives", "took the lives of two soldiers".
 LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
@@ -62,9 +16,6 @@ ACCOMPLICE_VERBS = {"conspire", "collude", "plot", "collaborate", "participate",
 SUSPICION_WORDS = {"suspect", "accuse", "allege", "charge", "blame", "indict", "arrest", "detain", "question"}
 VERDICT_WORDS = SUSPICION_WORDS | {"convict", "guilty", "sentence", "jail", "imprison", "execute", "try", "responsible",
                                    "serve", "prosecute", "acquit", "confess", "admit", "plead"}
-# Adjectives that are triggers when predicated or attributive ("six people were dead", "dead soldiers").
-ADJ_TRIGGERS: dict[str, tuple[str, ...]] = {"Death": ("dead", "deceased"), "Injury": ("injured", "wounded", "hurt")}
-
 # Nouns that only count as triggers with a particle or object that disambiguates them.
 NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away"}
 # Verbs whose subject bears an injury named as their object ("suffered gunshot wounds", "sustained injuries").

@@ -16,23 +16,11 @@ import hashlib
 from dataclasses import dataclass, field, is_dataclass
 from typing import Any
 
+from extract.event_types import NAMES
+
 ENTITY_TYPES = ("Person", "Organization", "Group", "Place")
 
-EVENT_TYPES = (
-    "Attack",
-    "Killing",
-    "Death",
-    "Injury",
-    "CallForAction",
-    "Threat",
-    "Declaration",
-    "Statement",
-    "Arrest",
-    "Invasion",
-    "MilitaryOperation",
-    "Battle",
-    "Proclamation",
-)
+EVENT_TYPES = NAMES  # defined with their lexicons and edges in extract/event_types.py
 
 ROLES = ("agent", "target", "victim", "place", "instrument", "topic")
 

@@ -9,24 +9,11 @@ from spacy.vocab import Vocab
 
 from extract import lexicon
 from extract.entities import EntityIndex
+from extract.event_types import EVENT_EDGES  # type -> (predicate, role of its object); the subject is the agent
 from extract.events import demonym_entity
 from extract.gazetteer import fold
 from extract.model import Event, Relation, Span
 
-# Event type -> (predicate, role of the object); the subject is the agent.
-EVENT_EDGES = {
-    "Attack": ("attacked", "target"),
-    "Killing": ("killed", "victim"),
-    "Injury": ("injured", "victim"),
-    "Arrest": ("arrested", "target"),
-    "Invasion": ("invaded", "target"),
-    "Battle": ("fought", "target"),
-    "CallForAction": ("calledFor", "topic"),
-    "Threat": ("threatened", "topic"),
-    "Declaration": ("declared", "topic"),
-    "Proclamation": ("proclaimed", "topic"),
-    "Statement": ("stated", "topic"),
-}
 # Edges about what happened are only drawn for events that happened (or are reported to have).
 FACTUAL = {"asserted", "reported"}
 # Edges about speech acts that a spokesperson or leader makes on an organisation's behalf.

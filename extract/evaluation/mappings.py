@@ -12,37 +12,15 @@ in an arrest ``Target`` / ``Detainee``; our rules say ``target`` or ``victim`` f
 
 from __future__ import annotations
 
-OUR_CLASSES = {
-    "Attack": "Attack",
-    "Battle": "Attack",
-    "Invasion": "Attack",
-    "Killing": "Killing/Death",
-    "Death": "Killing/Death",
-    "Injury": "Injury",
-    "Arrest": "Arrest",
-    "Threat": "Threat",
-    "CallForAction": "CallForAction",
-}
-CLASSES = ("Attack", "Killing/Death", "Injury", "Arrest", "Threat", "CallForAction")
+from extract.event_types import EVENT_TYPES, SCORED_AS
+
+# Our type -> scoring class, and each dataset's type prefixes -> class: defined with the types in extract/event_types.py.
+OUR_CLASSES = SCORED_AS
+CLASSES = tuple(dict.fromkeys(OUR_CLASSES.values()))
 
 # Dataset event-type prefixes -> scoring class (the longest matching prefix wins).
-WIKIEVENTS_TYPES = {
-    "Conflict.Attack": "Attack",
-    "Life.Die": "Killing/Death",
-    "Life.Injure": "Injury",
-    "Justice.ArrestJailDetain": "Arrest",
-    "Contact.ThreatenCoerce": "Threat",
-    "Contact.RequestCommand": "CallForAction",
-}
-RAMS_TYPES = {
-    "conflict.attack": "Attack",
-    "life.die": "Killing/Death",
-    "life.injure": "Injury",
-    "justice.arrestjaildetain": "Arrest",
-    "contact.threatencoerce": "Threat",
-    "contact.commandorder": "CallForAction",
-    "contact.requestadvise": "CallForAction",
-}
+WIKIEVENTS_TYPES = {prefix: t.scored_as for t in EVENT_TYPES for prefix in t.wikievents}
+RAMS_TYPES = {prefix: t.scored_as for t in EVENT_TYPES for prefix in t.rams}
 
 PERSON_HIT = frozenset({"target", "victim"})
 

@@ -1,0 +1,84 @@
+"""Event rules: triggers from the event types' lexicons (:mod:`.triggers`), their arguments from the dependency parse
+(:mod:`.arguments`), modality from the words that govern them (:mod:`.modality`).
+
+One pass per document, token based; an :class:`EventCandidate` holds tokens while the rules run and becomes an
+:class:`~extract.model.Event` at the end.
+"""
+
+from __future__ import annotations
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+
+from extract import lexicon
+from extract.entities import EntityIndex
+from extract.events.arguments import demonym_entity, find_arguments
+from extract.events.candidate import EventCandidate
+from extract.events.modality import set_modality
+from extract.events.syntax import clause_subject, is_place_noun
+from extract.events.triggers import candidate_at, trigger_words
+
+__all__ = ["EventCandidate", "clause_subject", "demonym_entity", "find_events", "is_place_noun", "trigger_words"]
+CAUSE_TYPES = ("MilitaryOperation", "Attack", "Battle")
+
+
+def find_events(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[EventCandidate]:
+    candidates = (candidate_at(doc[start]) for _, start, _ in matcher(doc))
+    events = [e for e in candidates if e is not None]
+    by_trigger = {e.trigger.i: e for e in events}
+    for event in events:
+        find_arguments(event, index)
+        if event.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS:  # "the assassin" names a deed that was done
+            set_modality(event)
+    for event in events:
+        _causes(event, by_trigger, index)
+    _name_the_killer(events, index)
+    return events
+
+
+def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
+    """"the assassination of President Kennedy ... Oswald was the lone assassin": an agent noun without a victim names
+    the agent of the agentless killing in its sentence."""
+    for killer in events:
+        if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or any(r == "victim" for r, _ in killer.args):
+            continue
+        agent = next((t for r, t in killer.args if r == "agent"), None)
+        sentence = index.sentence(killer.trigger)
+        for event in events:
+            if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == sentence \
+                    and agent is not None and not any(r == "agent" for r, _ in event.args):
+                event.args.append(("agent", agent))
+
+
+def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate], index: EntityIndex) -> None:
+    """Deaths and injuries caused by an attack or operation: "the attack, which killed three people" (the attack as
+    subject), "killed in IS attacks" (the attacker kills), "the death of X during a US operation" (the operation)."""
+    if event.type not in ("Death", "Killing", "Injury"):
+        return
+    agent = next((t for r, t in event.args if r == "agent"), None)
+    if agent is not None:
+        cause = by_trigger.get(agent.i)
+        if cause is not None and cause.type in CAUSE_TYPES:
+            event.args = [(r, t) for r, t in event.args if not (r == "agent" and t.i == agent.i)]
+            _caused_by(event, cause)
+        return
+    ancestors = {event.trigger.i} | {a.i for a in event.trigger.ancestors}
+    for token in index.sentence(event.trigger):
+        cause = by_trigger.get(token.i)
+        if cause is None or cause is event or cause.type not in CAUSE_TYPES:
+            continue
+        prep = token.head
+        if token.dep_ == "pobj" and prep.lower_ in ("during", "in", "amid", "by") and prep.head.i in ancestors:
+            _caused_by(event, cause)
+            return
+
+
+def _caused_by(event: EventCandidate, cause: EventCandidate) -> None:
+    """The operation or attack is what killed (the ``killed`` edge starts at it, see relations.event_relations); its
+    agent is the killing's agent too."""
+    if event.type == "Death":
+        event.type = "Killing"
+    event.cause = cause
+    event.args.extend((r, t) for r, t in cause.args if r == "agent")
+    if not any(r == "place" for r, _ in event.args):
+        event.args.extend(a for a in cause.args if a[0] == "place")

@@ -1,0 +1,319 @@
+"""Arguments of an event from the dependency parse: agent and patient by voice, the possessor and phrases of a nominal
+trigger, places in locative phrases, instruments, and the frames that name a doer elsewhere (verdicts, orders,
+accomplices, light verbs)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from extract import lexicon
+from extract.entities import EntityIndex, entity_from_entry
+from extract.event_types import PATIENT_ROLE, POSSESSOR_IS_PATIENT, VERB_INDEX
+from extract.events.candidate import EventCandidate
+from extract.events.syntax import (
+    CLAUSE_DEPS,
+    NOUN_CLAUSE_DEPS,
+    PASSIVE_DEPS,
+    add_with_conj,
+    by_agent,
+    clause_subject,
+    dep_child,
+    is_passive,
+    is_place_noun,
+    stray_by_agent,
+)
+from extract.model import Span
+
+
+def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
+    trigger = event.trigger
+    patient_role = PATIENT_ROLE[event.type]
+    add = event.args.append
+    if trigger.pos_ == "VERB":
+        bare_participle = trigger.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in trigger.children)
+        passive = any(c.dep_ in PASSIVE_DEPS for c in trigger.children) or (
+            trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
+            trigger.dep_ == "conj" and bare_participle and is_passive(trigger.head))  # "was shot and killed"
+        if passive:
+            patient = dep_child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in NOUN_CLAUSE_DEPS else None)
+            if patient is None and trigger.dep_ == "conj":
+                patient = dep_child(trigger.head, "nsubjpass")
+            if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
+                patient = clause_subject(trigger.head)
+            agent = by_agent(trigger) or stray_by_agent(trigger) or next(
+                (by_agent(v) for v in trigger.conjuncts if v.tag_ == "VBN" and by_agent(v) is not None), None)
+        else:
+            agent = clause_subject(trigger)
+            patient = dep_child(trigger, "dobj")
+            if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
+                of = next((c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                patient = dep_child(of, "pobj") if of is not None else None
+            if agent is not None and agent.lemma_.lower() in lexicon.WEAPONS | {"shot", "round", "blast"}:
+                # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
+                event.instruments.append(agent)
+                agent = clause_subject(agent.head) if agent.dep_ in ("dobj", "pobj") else None
+            if patient is not None and trigger.lemma_.lower() == "open" and patient.lower_ == "fire":
+                patient = None  # "opened fire at/on X": the target is in the prepositional phrase
+            if event.type == "Death":
+                agent, patient = None, agent
+            if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
+                patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
+                                ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
+                                and not (c.lower_ == "at" and is_place_noun(g))), None)  # "at a bar": where
+        if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
+                and trigger.lemma_.lower() in ("detonate", "explode", "blow", "fire"):
+            event.instruments.append(patient)
+            patient = None
+        for role, token in (("agent", agent), (patient_role, patient)):
+            if token is not None and token.i == trigger.head.i and trigger.dep_ in NOUN_CLAUSE_DEPS:
+                add((role, token))  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
+            else:
+                add_with_conj(add, role, token)
+    elif trigger.pos_ == "ADJ":
+        if trigger.dep_ in ("pobj", "nsubj", "dobj"):
+            pass  # "the dead": the adjective is its own referent
+        elif trigger.dep_ == "amod":
+            add_with_conj(add, patient_role, trigger.head)
+        else:
+            add_with_conj(add, patient_role, dep_child(trigger.head, "nsubj") or dep_child(trigger.head, "nsubjpass"))
+    else:
+        _nominal_arguments(event, index)
+    for place in _places(trigger, index):
+        add(("place", place))
+    _instruments(event)
+    if event.type in ("Attack", "Killing", "Injury", "Battle"):
+        _commanders_and_accomplices(event)
+    if event.type in ("Attack", "Killing", "Injury", "Battle") and not any(r == "agent" for r, _ in event.args):
+        outer = _enclosing_event_verb(trigger)
+        if outer is not None:
+            add_with_conj(add, "agent", clause_subject(outer))
+
+
+def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
+    trigger, add = event.trigger, event.args.append
+    patient_role = PATIENT_ROLE[event.type]
+    for child in _noun_dependents(trigger):
+        dep, word = child.dep_, child.lower_
+        if dep == "poss":
+            if child.ent_type_ in ("DATE", "TIME") or index.entity_at(child) is None:
+                continue  # "Saturday's attack", "the country's bombing"
+            add_with_conj(add, patient_role if event.type in POSSESSOR_IS_PATIENT else "agent", child)
+        elif dep == "prep" and word == "between" and event.type in ("Battle", "Attack"):
+            sides = [g for g in child.children if g.dep_ == "pobj"]  # "a battle between troops and terrorists"
+            for side in sides:
+                add(("agent", side))
+                for n, other in enumerate(side.conjuncts):
+                    add(("target" if n == 0 else "agent", other))
+        elif dep == "acl" and child.lemma_.lower() in ("target", "aim", "direct"):
+            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
+                add_with_conj(add, patient_role, dep_child(prep, "pobj"))  # "bombings targeted at the military"
+        elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
+            for obj in (g for g in child.children if g.dep_ == "pobj"):
+                if word in ("by", "from"):
+                    role = "agent"
+                elif word == "of" and event.type not in POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}:
+                    entity = index.entity_at(obj)
+                    if entity is None or index.entities[entity].type == "Place":
+                        continue
+                    role = "agent" if event.type in ("Statement", "Declaration", "CallForAction", "Threat") \
+                        else patient_role
+                else:
+                    role = patient_role
+                add_with_conj(add, role, obj)
+                if word == "of":  # "the assassination of X by Y": the parser often hangs "by Y" on X
+                    for by in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"):
+                        add_with_conj(add, "agent", dep_child(by, "pobj"))
+        elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
+            add((patient_role, child))  # "King assassin James Earl Ray"
+        elif dep in ("compound", "nmod", "amod") and child.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL") \
+                and (child.ent_type_ or word in index.gazetteer.demonyms):
+            entity = index.entity_at(child) or demonym_entity(child, index)
+            if entity is None:
+                continue
+            if index.entities[entity].type == "Place" and child.ent_type_ not in ("NORP",) and dep != "amod" \
+                    and word not in index.gazetteer.demonyms and event.type in ("Attack", "Killing", "Death"):
+                add(("place", child))
+            else:
+                add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
+    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and trigger.dep_ == "compound" and \
+            not any(r == patient_role for r, _ in event.args):
+        # "John F. Kennedy assassin Lee Harvey Oswald": the parser hangs both names on the last one
+        holder_entity = index.entity_at(trigger.head)
+        victim = next((c for c in trigger.head.children if c.i < trigger.i and c.dep_ == "compound"
+                       and c.ent_type_ == "PERSON" and index.entity_at(c) != holder_entity), None)
+        add_with_conj(add, patient_role, victim)
+    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not any(r == patient_role for r, _ in event.args):
+        holder = next((t for r, t in event.args if r == "agent"), None)
+        possessor = dep_child(holder, "poss") if holder is not None else None
+        add_with_conj(add, patient_role, possessor)  # "William McKinley's assassin Leon Czolgosz"
+    _convicted_agent(event)
+    if trigger.dep_ == "nsubj" and trigger.head.lemma_.lower() in lexicon.IMPACT_VERBS:
+        add_with_conj(add, patient_role, dep_child(trigger.head, "dobj"))  # "the explosion targeted a bakery"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" and trigger.head.head.pos_ in ("VERB", "AUX"):
+        add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
+    if event.type in ("Threat", "CallForAction", "Statement") and trigger.head.lemma_.lower() in lexicon.DELIVERY_VERBS:
+        _delivery_arguments(event, trigger.head)
+    if event.type == "Injury" and not any(r == patient_role for r, _ in event.args):
+        _injury_bearer(event)
+    light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
+    if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
+            and not any(r == "agent" for r, _ in event.args):
+        subject = clause_subject(light) if trigger.dep_ == "dobj" else by_agent(light)
+        add_with_conj(add, "agent", subject)
+    # "claimed responsibility for the attack"
+    if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and trigger.head.head.lemma_.lower() == "responsibility":
+        verb = trigger.head.head.head
+        if verb.pos_ == "VERB":
+            add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _commanders_and_accomplices(event: EventCandidate) -> None:
+    """"murdered on the orders of X" / "on X's orders": X is the agent; "conspired with X in the assassination of Y",
+    "helped X (to) kill Y": X took part, as does the one who conspired."""
+    trigger, add = event.trigger, event.args.append
+    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "under", "by")):
+        command = dep_child(prep, "pobj")
+        if command is None or command.lemma_.lower() not in lexicon.COMMAND_NOUNS:
+            continue
+        of = next((c for c in command.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        add_with_conj(add, "agent", dep_child(of, "pobj") if of is not None else dep_child(command, "poss"))
+    verb = trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ in ("in", "to"):
+        verb = verb.head  # "conspiring with X in the assassination"
+    elif trigger.dep_ != "xcomp":  # "conspired with X to kill Y"
+        return
+    if verb.lemma_.lower() not in lexicon.ACCOMPLICE_VERBS:
+        return
+    with_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"), None)
+    add_with_conj(add, "agent", dep_child(with_phrase, "pobj") if with_phrase is not None else dep_child(verb, "dobj"))
+    if trigger.pos_ != "VERB":  # a verb already has its controller as subject
+        add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _injury_bearer(event: EventCandidate) -> None:
+    """"A man suffered gunshot wounds", "John Hale was taken to hospital with a gunshot wound": who bears the injury
+    is the victim."""
+    trigger, verb = event.trigger, event.trigger.head
+    if trigger.dep_ == "pobj" and verb.lower_ == "with" and verb.head.pos_ == "VERB":
+        verb = verb.head
+        bearer = dep_child(verb, "nsubjpass") or dep_child(verb, "dobj") or clause_subject(verb)
+    elif trigger.dep_ in ("dobj", "nsubjpass") and verb.lemma_.lower() in lexicon.BEARING_VERBS:
+        bearer = clause_subject(verb) if trigger.dep_ == "dobj" else by_agent(verb)
+    else:
+        return
+    add_with_conj(event.args.append, "victim", bearer)
+
+
+def _noun_dependents(noun: Token) -> list[Token]:
+    """The noun's dependents, and those the parser hung on a date between ("the assassination in 1914 of X by Y")."""
+    found = []
+    for child in noun.children:
+        found.append(child)
+        date = dep_child(child, "pobj") if child.dep_ == "prep" else None
+        if date is not None and date.ent_type_ in ("DATE", "TIME"):
+            found.extend(c for c in date.children if c.dep_ == "prep" and c.lower_ in ("of", "by"))
+    return found
+
+
+def _delivery_arguments(event: EventCandidate, verb: Token) -> None:
+    """"warnings were given to the police", "employees were given an ultimatum by their bosses", "police issued a
+    warning to residents": who gets the message is the target, who gives it the agent."""
+    add = event.args.append
+    to_phrase = next((dep_child(c, "pobj") for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ == "to"),
+                     None)
+    add_with_conj(add, "target", to_phrase or dep_child(verb, "dative"))
+    if any(c.dep_ == "auxpass" for c in verb.children):
+        if event.trigger.dep_ == "dobj":
+            add_with_conj(add, "target", dep_child(verb, "nsubjpass"))
+        if not any(r == "agent" for r, _ in event.args):
+            agent = by_agent(verb)
+            add_with_conj(add, "agent", agent)
+    elif not any(r == "agent" for r, _ in event.args):
+        add_with_conj(add, "agent" if verb.lemma_.lower() != "receive" else "target", clause_subject(verb))
+
+
+def _convicted_agent(event: EventCandidate) -> None:
+    """"X was convicted of (the) killing (of) Y", "X, suspected of the assassination of Y": the person the verdict or
+    suspicion is about did the deed."""
+    if any(r == "agent" for r, _ in event.args):
+        return
+    node = event.trigger
+    if node.dep_ not in ("pobj", "pcomp") or node.head.lower_ not in ("of", "for", "with"):
+        return
+    judged = node.head.head
+    for _ in range(3):  # "serving 99 years in prison for the murder of X", "sentenced to life for killing X"
+        if judged.lemma_.lower() in lexicon.VERDICT_WORDS or judged.pos_ not in ("NOUN", "ADP", "NUM"):
+            break
+        judged = judged.head
+    if judged.lemma_.lower() not in lexicon.VERDICT_WORDS:
+        return
+    person = dep_child(judged, "nsubjpass") or dep_child(judged, "nsubj")
+    if person is None and judged.dep_ in ("acl", "appos", "amod", "relcl"):
+        person = judged.head
+    if person is not None:
+        event.args.append(("agent", person))
+        if judged.lemma_.lower() in lexicon.SUSPICION_WORDS:
+            event.modality, event.source = "reported", None
+
+
+def _enclosing_event_verb(trigger: Token) -> Token | None:
+    """For "X killed six people in two attacks": the verb whose prepositional phrase holds the nominal trigger."""
+    node = trigger
+    for _ in range(4):
+        if node.dep_ == "pobj" and node.head.lower_ in ("in", "during", "with"):
+            node = node.head.head
+            if node.dep_ in ("dobj", "nsubjpass") and node.head.pos_ == "VERB":
+                node = node.head
+            if node.pos_ == "VERB" and (VERB_INDEX.get(node.lemma_.lower()) in ("Killing", "Injury", "Attack")):
+                return node
+            continue
+        return None
+    return None
+
+
+def _places(trigger: Token, index: EntityIndex) -> list[Token]:
+    """Place entities in locative phrases under the trigger, not crossing into other clauses."""
+    found, stack, seen = [], [(c, 1) for c in trigger.children if c.dep_ not in CLAUSE_DEPS], set()
+    while stack:
+        token, depth = stack.pop()
+        if token.i in seen or depth > 7:
+            continue
+        seen.add(token.i)
+        if token.dep_ in ("pobj", "conj", "appos") and (token.head.lower_ in lexicon.LOCATIVE_PREPS
+                                                          or token.dep_ != "pobj"):
+            key = index.token_entity.get(token.i)
+            if key is not None and index.entities[key].type == "Place" and (
+                    token.dep_ == "pobj" or token.head.i in found):
+                found.append(token.i)
+            elif key is None and depth == 2 and token.dep_ == "pobj" and is_place_noun(token) \
+                    and token.head.lower_ not in ("on", "against", "into", "from", "by"):  # "attacks on hotels": target
+                found.append(token.i)  # "at the bus station", "in the market"
+        stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
+    doc = trigger.doc
+    return [doc[i] for i in sorted(found)]
+
+
+def _instruments(event: EventCandidate) -> None:
+    if event.type not in ("Attack", "Killing", "Injury", "Death", "Battle"):
+        return
+    for child in event.trigger.children:
+        if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):
+            event.instruments.extend(g for g in child.children if g.dep_ == "pobj"
+                                     and g.lemma_.lower() in lexicon.WEAPONS)
+        elif child.dep_ == "compound" and child.lemma_.lower() in lexicon.WEAPONS:
+            event.instruments.append(child)
+        elif child.dep_ == "nsubj" and child.lemma_.lower() in lexicon.WEAPONS and event.trigger.pos_ == "VERB":
+            event.instruments.append(child)
+
+
+def demonym_entity(token: Token, index: EntityIndex) -> str | None:
+    """The country a nationality adjective names ("Russian" -> Russia), added to the index with this mention."""
+    entry = index.gazetteer.country_of_demonym(token.text)
+    if entry is None:
+        return None
+    entity = index.entities.setdefault(entry.id, entity_from_entry(entry))
+    if index.token_entity.setdefault(token.i, entity.id) == entity.id:
+        mention = Span(token.text, token.idx, token.idx + len(token.text))
+        if mention not in entity.mentions:
+            entity.mentions.append(mention)
+    return entity.id

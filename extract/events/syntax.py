@@ -1,0 +1,169 @@
+"""Reading the dependency parse: named sets of dependency labels (as textacy's ``extract/triples.py`` does) and the
+helpers the trigger, argument and modality rules share (subjects of clauses, passives, conjuncts)."""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from extract import lexicon
+
+SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+PASSIVE_DEPS = frozenset({"nsubjpass", "auxpass"})
+# Clauses that modify a noun: "the man who attacked", "the shots fired", "the capacity to attack".
+NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl"})
+# Where a clause of its own begins: places under a trigger are not looked for beyond these.
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "relcl", "csubj", "parataxis", "nsubj", "nsubjpass", "acl", "mark"})
+# Modality does not climb above these: what a relative clause or a subject says is not under the main verb's operator.
+OPERATOR_STOP_DEPS = frozenset({"relcl", "acl", "csubj", "parataxis", "nsubj", "nsubjpass", "appos"})
+# Modality climbs through these to the operator that governs the event.
+OPERATOR_PATH_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"})
+# Modifiers of a noun that may name an entity taking part ("ISIS attack", "Russian invasion").
+NOUN_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
+
+
+def governing_verb(token: Token) -> Token:
+    """The verb of the clause a noun or adjective sits in ("carried out attacks" -> carried)."""
+    node = token
+    for _ in range(6):
+        if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
+            return node
+        node = node.head
+    return node
+
+
+def clause_subject(verb: Token) -> Token | None:
+    """Who does what a verb says: its subject, or the controller of an infinitive, or the noun a relative clause or
+    participle modifies. ``urged supporters to carry out attacks`` -> supporters carry out."""
+    for _ in range(6):
+        subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in lexicon.RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+                return verb.head  # "the shots that killed Kennedy" -> shots
+            return subject
+        if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None  # "the soldiers, who were killed": the noun is the patient
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+            return verb.head
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.INTENT_NOUNS and verb.head.dep_ == "dobj":
+            verb = verb.head.head  # "ISIS has the capacity to carry out attacks": whoever has the capacity
+            continue
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":  # "acted alone in killing Kennedy"
+            verb = verb.head.head
+            if verb.lemma_.lower() in lexicon.VERDICT_WORDS:  # "X (was) convicted of killing Y": X did it
+                judged = dep_child(verb, "nsubjpass") or dep_child(verb, "nsubj")
+                if judged is None and verb.dep_ in ("acl", "relcl", "appos", "amod"):
+                    judged = verb.head
+                return judged or person_before_comma(verb)
+            continue
+        if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
+            obj = dep_child(verb.head, "dobj") or next(
+                (g for c in verb.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                 for g in c.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+        if verb.dep_ == "advcl" and any(c.dep_ == "mark" for c in verb.children):
+            return None  # "while shelling continues, ...": a subordinate clause has its own subject
+        if free_participle(verb):  # "X urged Y to attack, also claiming ...": X claims
+            verb = matrix_verb(verb.head)
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                return subject
+            continue
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+            if verb.dep_ == "conj" and any(c.dep_ == "nsubjpass" for c in verb.head.children):
+                return None
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def is_passive(verb: Token) -> bool:
+    return any(c.dep_ in PASSIVE_DEPS for c in verb.children)
+
+
+def by_agent(verb: Token) -> Token | None:
+    """The "by"-phrase of a passive verb."""
+    return next((g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
+
+
+def stray_by_agent(verb: Token) -> Token | None:
+    """"Lennon was shot to death in the courtyard of his building by Mark David Chapman": a "by"-phrase the parser
+    hung on a later noun of the same clause still names the agent when it names a person."""
+    for token in verb.subtree:
+        if token.i <= verb.i or token.dep_ in ("relcl", "acl", "ccomp", "advcl"):
+            continue
+        if token.lower_ == "by" and token.dep_ == "prep" and not any(a.dep_ in ("relcl", "acl", "advcl", "ccomp")
+                                                                      for a in token.ancestors if a.i > verb.i):
+            person = dep_child(token, "pobj")
+            if person is not None and person.ent_type_ == "PERSON":
+                return person
+    return None
+
+
+def person_before_comma(participle: Token) -> Token | None:
+    """"..., John Harvey Adamson, convicted of murdering ...": a participle after a name and a comma is about that
+    name, however the parser attached it."""
+    doc = participle.doc
+    if participle.i >= 2 and doc[participle.i - 1].text == "," and doc[participle.i - 2].ent_type_ == "PERSON":
+        return doc[participle.i - 2]
+    return None
+
+
+def free_participle(verb: Token) -> bool:
+    """A participle clause set off by a comma ("..., also claiming Y"): it modifies the main clause, wherever the
+    parser hung it."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBG" or any(c.dep_ in ("mark", "nsubj") for c in verb.children):
+        return False
+    edge = verb.left_edge.i
+    return edge > 0 and verb.doc[edge - 1].text == ","
+
+
+def matrix_verb(verb: Token) -> Token:
+    """The main verb an infinitive or conjoined verb chain hangs from ("urged X to arm and carry out" -> urged,
+    "proclaimed itself to be" -> proclaimed); a finite complement clause ("said Y attacked") has its own subject."""
+    for _ in range(6):
+        infinitive = verb.dep_ == "ccomp" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+        if not (verb.dep_ in ("xcomp", "conj") or infinitive) or verb.head.i == verb.i:
+            break
+        verb = verb.head
+    return verb
+
+
+def dep_child(token: Token, dep: str) -> Token | None:
+    return next((c for c in token.children if c.dep_ == dep), None)
+
+
+def add_with_conj(add, role: str, token: Token | None) -> None:
+    """The argument, the words conjoined with it and the ones it includes ("leftists, including Eva Forest")."""
+    if token is None:
+        return
+    original, token = token, content_head(token)
+    add((role, token))
+    for conj in token.conjuncts:
+        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+            add((role, content_head(conj)))
+    for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "among")):
+        member = dep_child(prep, "pobj")
+        if member is not None:
+            add_with_conj(add, role, member)
+    for clause in (c for c in {*original.children, *token.children} if c.dep_ == "relcl"
+                   and c.lemma_.lower() == "include"):
+        add_with_conj(add, role, dep_child(clause, "dobj"))  # "a group of nobles that included Brutus and Cassius"
+
+
+def content_head(token: Token) -> Token:
+    """"hundreds of hostages" -> hostages, "a number of people" -> people; a relative pronoun -> the noun its clause
+    is about ("the men who were arrested" -> men)."""
+    if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
+        return token.head.head
+    if token.lemma_.lower() in lexicon.QUANTITY_NOUNS or token.like_num:
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        member = dep_child(of, "pobj") if of is not None else None
+        if member is not None and member.pos_ in ("NOUN", "PROPN"):
+            return member
+    return token
+
+
+def is_place_noun(token: Token) -> bool:
+    return token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.PLACE_NOUNS

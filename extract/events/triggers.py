@@ -1,0 +1,142 @@
+"""Triggers: tokens whose lemma is in an event type's lexicon (:mod:`extract.event_types`), kept when their
+dependents say the word is meant in that sense ("blew up", "air strike", "called for")."""
+
+from __future__ import annotations
+
+from spacy.matcher import Matcher
+from spacy.tokens import Token
+from spacy.vocab import Vocab
+
+from extract import lexicon
+from extract.event_types import ADJ_INDEX, NOUN_INDEX, VERB_INDEX
+from extract.events.candidate import EventCandidate
+from extract.events.syntax import NOUN_CLAUSE_DEPS, dep_child, governing_verb
+
+# Nouns ambiguous on their own ("a strike", "the operation", "a call"): triggers only with a telling dependent.
+AMBIGUOUS_NOUNS = {"strike", "operation", "campaign", "mission", "call", "order", "demand", "request", "message",
+                   "speech", "interview", "capture", "custody", "war", "deployment", "attempt", "plea", "appeal",
+                   "statement", "remark", "raid", "fighting"}
+
+
+def trigger_words(vocab: Vocab) -> Matcher:
+    """A matcher for every token whose lemma is in a trigger lexicon: the rules then look at those tokens only."""
+    lemmas = set(VERB_INDEX) | set(NOUN_INDEX) | set(ADJ_INDEX) | lexicon.KILLER_NOUNS | lexicon.LIFE_TAKING_VERBS
+    plurals = {f"{w}s" for w in NOUN_INDEX} | {f"{w}es" for w in NOUN_INDEX}
+    matcher = Matcher(vocab)
+    matcher.add("TRIGGER", [[{"LEMMA": {"IN": sorted(lemmas | {w.capitalize() for w in lemmas})}}],
+                            [{"POS": "PROPN", "LOWER": {"IN": sorted(plurals | set(NOUN_INDEX))}}]])
+    return matcher
+
+
+def trigger_lemma(token: Token) -> str:
+    """The lower-case lemma; headline words tagged PROPN ("Shootings in Belfast") keep their inflection, so strip it."""
+    lemma = token.lemma_.lower()
+    if token.pos_ == "PROPN" and lemma not in NOUN_INDEX:
+        for suffix in ("es", "s"):
+            if lemma.endswith(suffix) and lemma[: -len(suffix)] in NOUN_INDEX:
+                return lemma[: -len(suffix)]
+    return lemma
+
+
+def candidate_at(token: Token) -> EventCandidate | None:
+    lemma = trigger_lemma(token)
+    pos = token.pos_
+    if any(c.lower_ in lexicon.ACCIDENT_WORDS for c in token.children):
+        return None
+    if pos == "VERB" and lemma in lexicon.LIFE_TAKING_VERBS and any(
+            c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in token.children):
+        return EventCandidate("Killing", token, token, confidence=0.8)  # "the blast claimed nine lives"
+    if pos == "VERB":
+        etype = VERB_INDEX.get(lemma)
+        if etype is None or not _verb_fits(token, lemma, etype):
+            return None
+        if etype == "Attack" and any(c.lower_ in ("fatally", "dead", "death", "mortally") or
+                                     (c.dep_ == "prep" and any(g.lower_ == "death" for g in c.children))
+                                     for c in token.children):
+            etype = "Killing"  # "fatally shot", "shot dead", "stabbed to death"
+        if etype == "Statement" and lemma in lexicon.CALL_VERBS and any(c.dep_ == "xcomp" for c in token.children):
+            etype = "CallForAction"
+        return EventCandidate(etype, token, token, confidence=0.8)
+    if pos in ("NOUN", "PROPN") and lemma in lexicon.KILLER_NOUNS:
+        holder = _killer_holder(token)  # an "assassin" nobody is named as describes no particular killing
+        if holder is None:
+            return None
+        return EventCandidate("Killing", token, governing_verb(token), args=[("agent", holder)], confidence=0.7)
+    if pos in ("NOUN", "PROPN"):
+        etype = NOUN_INDEX.get(lemma)
+        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
+            return None
+        if token.dep_ == "compound" and (token.head.lemma_.lower() in NOUN_INDEX or
+                                         token.head.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS):
+            return None  # "suicide bombing", "murder suspect", "assassination attempt": the head is the event
+        return EventCandidate(etype, token, governing_verb(token), confidence=0.7)
+    if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj",
+                                                              "pobj", "nsubj", "dobj"):  # "among the dead"
+        return EventCandidate(ADJ_INDEX[lemma], token, governing_verb(token), confidence=0.6)
+    return None
+
+
+def _killer_holder(noun: Token) -> Token | None:
+    """Who an agent noun names: "Kennedy's assassin, Lee Harvey Oswald", "John Wilkes Booth, assassin of Lincoln",
+    "King assassin James Earl Ray"."""
+    if noun.dep_ in ("appos", "compound") and noun.head.ent_type_ == "PERSON":
+        return noun.head
+    if noun.dep_ == "attr":  # "Oswald was the lone assassin"
+        subject = dep_child(noun.head, "nsubj")
+        if subject is not None and subject.ent_type_ == "PERSON":
+            return subject
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as":  # "Oswald, identified as the lone assassin"
+        verb = noun.head.head
+        named = dep_child(verb, "nsubjpass") or (verb.head if verb.dep_ in ("acl", "appos") else None)
+        if named is not None and named.ent_type_ == "PERSON":
+            return named
+    appos = next((c for c in noun.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if appos is None and noun.i + 2 < len(noun.doc) and noun.doc[noun.i + 1].text == ",":
+        # "Kennedy's assassin, Lee Harvey Oswald, ..." when the parser misses the apposition
+        following = noun.doc[noun.i + 2]
+        if following.ent_type_ == "PERSON" and following.ent_iob_ == "B":
+            appos = next(e for e in noun.doc.ents if e.start == following.i).root
+    return appos
+
+
+def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
+    deps = {c.dep_ for c in verb.children}
+    particle = lexicon.NEEDS_PARTICLE.get(lemma)
+    if particle and not any(c.lower_ == particle for c in verb.children):
+        return False
+    if etype == "Threat" and any(c.dep_ == "dobj" and c.lemma_.lower() in lexicon.ALLEGIANCE_NOUNS
+                                 for c in verb.children):
+        return False  # "pledged allegiance to Islamic State"
+    if lemma == "call":
+        if "oprd" in deps or any(c.dep_ == "prt" and c.lower_ in ("in", "up", "off", "back", "out")
+                                 for c in verb.children):
+            return False  # "called the explosion an attack", "called her in", "called off": naming, summoning
+        return bool(deps & {"xcomp", "ccomp"}) or any(c.dep_ == "prep" and c.lower_ in ("on", "for", "upon")
+                                                       for c in verb.children)
+    if lemma == "fire":
+        return any(c.dep_ == "prep" and c.lower_ in ("at", "on", "upon", "into") for c in verb.children) or any(
+            c.dep_ == "dobj" and c.lemma_.lower() in lexicon.WEAPONS | {"shot", "round"} for c in verb.children)
+    if lemma in lexicon.NEEDS_OBJECT:
+        return bool(deps & {"dobj", "nsubjpass", "xcomp", "ccomp", "dative"}) or verb.dep_ in NOUN_CLAUSE_DEPS
+    return True
+
+
+def _noun_fits(noun: Token, lemma: str) -> bool:
+    """A noun such as "operation" or "strike" counts when a modifier or argument marks it as violent or as a call."""
+    children = list(noun.children)
+    words = {c.lemma_.lower() for c in children}
+    if lemma == "attempt":  # "assassination attempt", "bombing attempt"
+        return any(c.dep_ in ("compound", "amod") and NOUN_INDEX.get(c.lemma_.lower()) in ("Attack", "Killing")
+                   for c in children)
+    if lemma == "order" and noun.i > 0 and noun.doc[noun.i - 1].lower_ == "in":
+        return False  # "in order to"
+    if lemma in ("call", "appeal", "plea", "demand", "request", "order"):
+        return any(c.dep_ in ("prep", "acl") and c.lower_ in ("for", "to") or c.dep_ == "acl" for c in children)
+    if lemma in ("statement", "speech", "message", "interview", "remark"):
+        return any(c.dep_ == "poss" or c.dep_ == "prep" and c.lower_ in ("by", "from") for c in children) or \
+            any(c.ent_type_ in ("ORG", "PERSON", "NORP", "GPE") for c in children)
+    if words & lexicon.MILITARY_MODIFIERS or words & {"air", "drone", "missile", "rocket", "artillery", "bombing",
+                                                      "suicide", "terror", "terrorist", "deadly", "fatal", "armed"}:
+        return True
+    return any(c.ent_type_ in ("GPE", "NORP", "ORG") and c.dep_ in ("compound", "amod", "nmod", "poss")
+               for c in children) or any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in children)
