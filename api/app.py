@@ -20,13 +20,12 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from api.deps import STORE_VERSION, Extractors, StoreBusy, Writer
+from api.deps import STORE_VERSION, Extractors, Writer
 from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
 from api.settings import Settings
-from graph.analytics.entities import UnknownEntity
-from graph.sparql import QueryPool, QueryRefused, QueryTimeout, Snapshot, SparqlError, StoreUnavailable
-from graph.store import EventStore, StoreError
-from graph.views import InvalidFilter
+from graph.errors import GraphError, InvalidInput, NotFound, Unavailable, is_storage_failure
+from graph.sparql import QueryPool, Snapshot, UpdatePool
+from graph.store import EventStore
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -41,12 +40,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.snapshot = Snapshot(settings.store, settings.base_iri)
         app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=settings.query_workers,
                                          timeout=settings.query_timeout, memory_quads=settings.query_memory_quads)
+        app.state.update_pool = UpdatePool(settings.store, base_iri=settings.base_iri,
+                                           timeout=settings.query_timeout) if settings.enable_update else None
         app.state.writer = Writer(settings)
         app.state.extractors = Extractors(settings)
         try:
             yield
         finally:
             app.state.query_pool.close()
+            if app.state.update_pool is not None:
+                app.state.update_pool.close()
 
     app = FastAPI(
         title="eventkg",
@@ -71,35 +74,31 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 # -- errors: every failure is a JSON {"detail": ...} with a 4xx/503 status, never a 500 -------------------------------
 
-_STATUS = [  # most specific first
-    (QueryRefused, 403),
-    (QueryTimeout, 503),
-    (StoreUnavailable, 503),
-    (SparqlError, 400),
-    (InvalidFilter, 400),
-    (UnknownEntity, 404),
+_STATUS = [  # graph/'s one hierarchy (graph/errors.py), and networkx's "no path"
+    (NotFound, 404),
     (nx.NetworkXNoPath, 404),
-    (StoreBusy, 503),
-    (StoreError, 503),
+    (InvalidInput, 400),
+    (Unavailable, 503),
 ]
-# Oxigraph reports storage failures (a read-only snapshot losing a file to another process's compaction mid-query)
-# as OSError or RuntimeError with RocksDB's words; any other RuntimeError is a bug and stays a 500.
-_STORAGE_FAILURE = ("IO error", "Corruption", "No such file")
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         status = next(code for cls, code in _STATUS if isinstance(exc, cls))
         headers = {"Retry-After": "5"} if status == 503 else None
-        return JSONResponse({"detail": str(exc).strip("'\"")}, status_code=status, headers=headers)
+        detail = str(exc).strip("'\"")
+        store = str(request.app.state.settings.store)
+        for path in {store, str(request.app.state.settings.store.resolve())}:  # a path is nobody's business
+            detail = detail.replace(path, "the store")
+        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
 
     for cls, _ in _STATUS:
         app.add_exception_handler(cls, handle)
 
     async def storage_failure(request: Request, exc: Exception) -> JSONResponse:
-        if not any(words in str(exc) for words in _STORAGE_FAILURE):
+        if not is_storage_failure(exc):  # any other OSError or RuntimeError is a bug and stays a 500
             raise exc
-        return JSONResponse({"detail": f"the store could not be read, try again: {exc}"}, status_code=503,
+        return JSONResponse({"detail": "the store could not be read, try again"}, status_code=503,
                             headers={"Retry-After": "5"})
 
     for cls in (OSError, RuntimeError):
@@ -140,12 +139,13 @@ class CachedAnswers:
             return await self.app(scope, receive, send)
         try:
             version = self.version(scope)
-        except StoreError:  # no store folder any more: the app answers that (503), the cache stays out of it
+        except GraphError:  # no store folder any more: the app answers that (503), the cache stays out of it
             return await self.app(scope, receive, send)
         scope.setdefault("state", {})[STORE_VERSION] = version  # the endpoint's store is read at this version
         request_headers = dict(scope["headers"])
         key = (method, scope["path"], scope["query_string"], request_headers.get(b"accept", b""),
-               request_headers.get(b"content-type", b""), request_body)
+               request_headers.get(b"content-type", b""), request_body,
+               request_headers.get(b"host", b""))  # relative IRIs in a query resolve against the endpoint's URL
         cached = self.cache.get(key)
         if cached is not None and cached[0] == version:
             self.cache.move_to_end(key)

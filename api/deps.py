@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from typing import Annotated, TypeVar
 
@@ -16,14 +15,10 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.settings import Settings
-from graph.sparql import QueryPool, Snapshot
-from graph.store import EventStore, StoreError
+from graph.sparql import QueryPool, Snapshot, UpdatePool
+from graph.store import EventStore, StoreBusy, open_for_writing
 
 T = TypeVar("T")
-
-
-class StoreBusy(Exception):
-    """Another process (an ``eventkg ingest``) holds the store's write lock for longer than we wait."""
 
 
 class Writer:
@@ -39,19 +34,8 @@ class Writer:
         self._lock = threading.Lock()  # one write at a time inside this process
 
     def write(self, change: Callable[[EventStore], T]) -> T:
-        deadline = time.monotonic() + self.wait
         with self._lock:
-            while True:
-                try:
-                    store = EventStore(self.settings.store, base_iri=self.settings.base_iri)
-                    break
-                except StoreError as err:
-                    if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                        raise StoreBusy(
-                            f"the store at {self.settings.store} is being written by another process "
-                            "(eventkg ingest?); try again when it is done"
-                        ) from err
-                    time.sleep(0.1)
+            store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait)
             try:
                 return change(store)
             finally:
@@ -97,6 +81,11 @@ async def get_pool(request: Request) -> QueryPool:
     return request.app.state.query_pool
 
 
+async def get_updates(request: Request) -> UpdatePool | None:
+    """The update worker, or None when SPARQL Update is disabled."""
+    return request.app.state.update_pool
+
+
 async def get_writer(request: Request) -> Writer:
     return request.app.state.writer
 
@@ -122,6 +111,7 @@ async def require_token(
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[EventStore, Depends(get_store)]
 PoolDep = Annotated[QueryPool, Depends(get_pool)]
+UpdatesDep = Annotated[UpdatePool | None, Depends(get_updates)]
 WriterDep = Annotated[Writer, Depends(get_writer)]
 ExtractorsDep = Annotated[Extractors, Depends(get_extractors)]
 TokenDep = Depends(require_token)

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
                                     "memory (about 365 MB per million quads each) when it has at most this many "
                                     "quads and has not changed for 2 s; 0 always reads the store on disk.")
     max_result_rows: int = Field(100_000, gt=0, description="Rows a SPARQL SELECT may return over HTTP.")
+    max_query_bytes: int = Field(1_000_000, gt=0, description="SPARQL query or update texts longer than this (UTF-8 "
+                                 "bytes) get HTTP 413 (400 by GET) before anything else is done with them.")
     max_body_bytes: int = Field(5_000_000, gt=0, description="Request bodies larger than this get HTTP 413.")
     response_cache: int = Field(4096, ge=0, description="Answers to GETs and SPARQL queries kept per server process "
                                 "while the store is unchanged; 0 turns the cache off.")

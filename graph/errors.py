@@ -25,3 +25,17 @@ class InvalidInput(GraphError, ValueError):
 class Unavailable(GraphError):
     """The store cannot answer now (busy, being rewritten, a query ran out of time); trying again later helps
     (HTTP 503 with Retry-After)."""
+
+
+# Oxigraph reports storage failures (a read-only snapshot losing a file to another process's compaction mid-query) as
+# OSError or RuntimeError with RocksDB's words, which name files.
+_STORAGE_FAILURE = ("IO error", "Corruption", "No such file")
+
+
+def is_storage_failure(err: BaseException) -> bool:
+    """Whether an error Oxigraph raised is a failure to read or write the store (rather than a bug or bad input).
+
+    >>> is_storage_failure(OSError("IO error: No such file or directory: /srv/kg/000123.sst"))
+    True
+    """
+    return isinstance(err, (OSError, RuntimeError)) and any(words in str(err) for words in _STORAGE_FAILURE)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -33,6 +34,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 import ontology
+from graph.errors import Unavailable
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, SKOS, IRIs, local_name
 from graph.rdf import ArticleRDF
 
@@ -49,8 +51,12 @@ _FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "n-quad
                    "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdf", "xml": "rdf", "owl": "rdf"}
 
 
-class StoreError(Exception):
+class StoreError(Unavailable):
     """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user."""
+
+
+class StoreBusy(Unavailable):
+    """Another process (an ``eventkg ingest``) holds the store's write lock for longer than we wait."""
 
 
 def rdf_format(name: str) -> ox.RdfFormat:
@@ -78,6 +84,7 @@ class EventStore:
         self.read_only = read_only
         self._write_lock = threading.Lock()
         self._dataset: Dataset | None = None
+        new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
         try:
             if self.path is None:
                 self.native = ox.Store()
@@ -90,7 +97,7 @@ class EventStore:
         except OSError as err:
             raise StoreError(f"cannot open the store at {self.path}: {err}") from err
         if not read_only:
-            self._install_ontology()
+            self._install_ontology(new)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
@@ -291,13 +298,14 @@ class EventStore:
         if self.read_only:
             raise StoreError("the store is open read-only")
 
-    def _install_ontology(self) -> None:
-        """Load ontology/eventkg.ttl into the ontology graph when it is missing or has changed."""
+    def _install_ontology(self, new: bool) -> None:
+        """Load ontology/eventkg.ttl into the ontology graph of a new store, or of a store whose ontology graph holds
+        an older version; a store whose ontology graph was dropped (``DROP ALL``) is left as it is."""
         text = ontology.path("eventkg.ttl").read_bytes()
         digest = hashlib.sha256(text).hexdigest()
         graph = self.iris.ontology_graph
         marker = ox.Quad(to_ox(graph), to_ox(EKG.contentHash), ox.Literal(digest), to_ox(graph))
-        if marker in self.native:
+        if marker in self.native or not (new or self.native.contains_named_graph(to_ox(graph))):
             return
         quads = [ox.Quad(q.subject, q.predicate, q.object, to_ox(graph)) for q in ox.parse(text, ox.RdfFormat.TURTLE)]
         with self._write_lock:
@@ -342,6 +350,20 @@ class EventStore:
 def open_store(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False) -> EventStore:
     """Open (creating it if needed, unless ``read_only``) the store in folder ``path``."""
     return EventStore(path, base_iri=base_iri, read_only=read_only)
+
+
+def open_for_writing(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, wait: float = 10.0) -> EventStore:
+    """Open the store at ``path`` read-write, waiting up to ``wait`` seconds while another process holds its write
+    lock (RocksDB allows one writing process); then :class:`StoreBusy`."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return EventStore(path, base_iri=base_iri)
+        except StoreError as err:
+            if "lock" not in str(err).lower() or time.monotonic() > deadline:
+                raise StoreBusy("the store is being written by another process (eventkg ingest?); try again when "
+                                "it is done") from err
+            time.sleep(0.1)
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, PREDICATES, ROLES
+from graph.errors import InvalidInput
 from graph.namespaces import EKG, GEO, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, local_name
 from graph.store import EventStore, sparql_term, to_ox
 
@@ -44,7 +45,7 @@ ISO_TIME = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SEPARATOR = "\u001f"
 
 
-class InvalidFilter(ValueError):
+class InvalidFilter(InvalidInput):
     """A filter value outside what the data model allows (an unknown event type, a malformed date …)."""
 
 

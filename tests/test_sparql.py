@@ -1,5 +1,5 @@
-"""graph.sparql without HTTP: the read-only check, serialisation, the row limit, snapshots that follow another
-writer, and the worker pool's real timeout."""
+"""graph.sparql without HTTP: the engine's parse and errors, serialisation, the row limit, the dataset, the
+sandbox, snapshots that follow another writer, and the worker pool's real timeout."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from api_fixtures import build_store
 from graph import sparql
 from graph.store import EventStore
 
+JSON = "application/sparql-results+json"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o }"
 
 
@@ -23,57 +24,104 @@ def store_path(tmp_path_factory):
     return build_store(tmp_path_factory.mktemp("sparql-unit") / "store")
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://example.org/sparql> { ?s ?p ?o } } }",
-    "ASK { FILTER NOT EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
-    "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } } } }",
-    "LOAD <http://example.org/data.ttl>",
-    "CLEAR ALL",
-    "INSERT DATA { <http://example.org/a> <http://example.org/b> 1 }",
-])
-def test_remote_access_and_updates_are_refused(query):
-    with pytest.raises(sparql.QueryRefused):
-        sparql.prepare(query)
-
-
-def test_keywords_in_comments_strings_and_names_are_not_service():
-    query = "PREFIX ex: <http://example.org/>\nSELECT ?SERVICE WHERE { # SERVICE <http://x/> {}\n" \
-            "?SERVICE ex:SERVICE 'SERVICE <http://x/> { }' }"
-    assert sparql.prepare(query).form == "SELECT"
-
-
-def test_syntax_errors_carry_the_parser_message():
-    with pytest.raises(sparql.QuerySyntaxError, match="line:1"):
-        sparql.prepare("SELECT * WHERE { ?s ?p }")
+def job(text: str, media: str = "text/csv", **options) -> sparql.Job:
+    return sparql.Job(text, media if media in sparql.RESULT_FORMATS else None,
+                      media if media in sparql.GRAPH_FORMATS else None, **options)
 
 
 def test_every_result_format_and_the_row_limit(store_path):
     store = EventStore(store_path, read_only=True).native
-    query = sparql.prepare("SELECT ?e WHERE { ?e a ekg:Attack } ORDER BY ?e")
-    answer = json.loads(sparql.execute(store, query, "application/sparql-results+json"))
+    query = "SELECT ?e WHERE { ?e a ekg:Attack } ORDER BY ?e"
+    media, body = sparql.execute(store, job(query, "application/sparql-results+json"))
+    answer = json.loads(body)
+    assert media == "application/sparql-results+json"
     assert answer["head"]["vars"] == ["e"] and len(answer["results"]["bindings"]) == 2
-    assert sparql.execute(store, query, "text/csv").count(b"\r\n") == 3
-    assert sparql.execute(store, query, "text/tab-separated-values").startswith(b"?e\n<https://")
-    assert b"<result>" in sparql.execute(store, query, "application/sparql-results+xml")
+    assert sparql.execute(store, job(query))[1].count(b"\r\n") == 3
+    assert sparql.execute(store, job(query, "text/tab-separated-values"))[1].startswith(b"?e\n<https://")
+    assert b"<result>" in sparql.execute(store, job(query, "application/sparql-results+xml"))[1]
     with pytest.raises(sparql.ResultTooLarge):
-        sparql.execute(store, query, "text/csv", max_rows=1)
-    construct = sparql.prepare("CONSTRUCT WHERE { ?e a ekg:Attack }")
+        sparql.execute(store, job(query, max_rows=1))
+    construct = "CONSTRUCT WHERE { ?e a ekg:Attack }"
     for media, fmt in sparql.GRAPH_FORMATS.items():
-        assert len(list(ox.parse(sparql.execute(store, construct, media), fmt[0]))) == 2
-    with pytest.raises(sparql.SparqlError):
-        sparql.execute(store, construct, "text/csv")
+        assert len(list(ox.parse(sparql.execute(store, job(construct, media))[1], fmt[0]))) == 2
+    with pytest.raises(sparql.NotAcceptable):  # a graph asked for in a results-only format
+        sparql.execute(store, job(construct, "text/csv"))
 
 
-def test_from_and_default_graph_choose_the_dataset(store_path):
+def test_the_engine_parses_and_its_errors_are_the_clients(store_path):
+    store = EventStore(store_path, read_only=True).native
+    with pytest.raises(sparql.QuerySyntaxError, match="error at 1:"):
+        sparql.execute(store, job("SELECT * WHERE { ?s ?p }"))
+    with pytest.raises(sparql.QuerySyntaxError, match="updates go to /sparql/update"):
+        sparql.execute(store, job("PREFIX ex: <http://example.org/>\nINSERT DATA { ex:a ex:b 1 }"))
+    with pytest.raises(sparql.SparqlError, match="custom function <http://example.org/f> is not supported"):
+        sparql.execute(store, job("SELECT (<http://example.org/f>(1) AS ?x) {}"))
+    values = json.loads(sparql.execute(store, job("SELECT ?x { VALUES ?x { -1.0 } }", JSON))[1])
+    (x,) = [row["x"] for row in values["results"]["bindings"]]
+    assert float(x["value"]) == -1.0 and x["datatype"].endswith("#decimal")
+    relative = job("SELECT ?o { VALUES ?o { <p> } }", base_iri="http://127.0.0.1:8000/sparql")
+    assert sparql.execute(store, relative)[1] == b"o\r\nhttp://127.0.0.1:8000/p\r\n"
+
+
+def test_from_and_protocol_graphs_choose_the_dataset(store_path):
     store = EventStore(store_path, read_only=True)
     entities = str(store.iris.entities_graph)
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?e a ekg:Attack }"
-    ask = sparql.prepare(count)
-    assert sparql.execute(store.native, ask, "text/csv").split()[1] == b"2"
-    assert sparql.execute(store.native, ask, "text/csv", default_graph=[entities]).split()[1] == b"0"
-    from_entities = sparql.prepare(count.replace("WHERE", f"FROM <{entities}> WHERE"))
-    assert sparql.execute(store.native, from_entities, "text/csv").split()[1] == b"0"
+
+    def n(text: str, **options) -> int:
+        return int(sparql.execute(store.native, job(text, **options))[1].split()[1])
+
+    assert n(count) == 2  # the union of all graphs
+    assert n(count, default_graphs=(entities,), named_graphs=()) == 0
+    assert n(count.replace("WHERE", f"FROM <{entities}> WHERE")) == 0
+    # protocol graphs replace the query's FROM; named-graph-uri alone leaves the default graph empty
+    assert n(count.replace("WHERE", f"FROM <{entities}> WHERE"), default_graphs=(), named_graphs=(entities,)) == 0
+    assert n("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", default_graphs=(), named_graphs=(entities,)) > 0
+    # "from" as a name, in a comment or a string is not FROM: the union still applies
+    assert n("PREFIX from: <https://example.org/>\nSELECT (COUNT(*) AS ?n) WHERE { # FROM <x>\n"
+             "?e a ekg:Attack FILTER(?e != from:x && STR(?e) != 'FROM <x>') }") == 2
+
+
+@pytest.mark.parametrize("text, volatile", [
+    ("SELECT (NOW() AS ?t) {}", True),
+    ("SELECT (rand () AS ?t) {}", True),
+    ("SELECT (\\u0055UID() AS ?t) {}", True),
+    ("SELECT ?x { BIND(BNODE() AS ?x) }", True),
+    ("SELECT ('NOW()' AS ?t) { # RAND()\n }", False),
+    ("SELECT ?now { ?now ?p ?o }", True),  # conservative: a false positive only costs caching
+    ("SELECT ?e { ?e a ekg:Attack }", False),
+])
+def test_volatile_queries_are_told_lexically(text, volatile):
+    assert sparql.is_volatile(text) is volatile
+
+
+def test_a_sandboxed_process_has_no_network_but_its_pipes():
+    context = multiprocessing.get_context("spawn")
+    parent, child = context.Pipe()
+    process = context.Process(target=_try_sockets, args=(child,))
+    process.start()
+    assert parent.recv() == {"inet": "EACCES", "inet6": "EACCES", "unix": "ok"}
+    process.join()
+
+
+def _try_sockets(conn) -> None:
+    import errno
+    import socket
+
+    from graph.sparql.sandbox import deny_network
+
+    deny_network()
+    seen = {}
+    for name, family in (("inet", socket.AF_INET), ("inet6", socket.AF_INET6)):
+        try:
+            socket.socket(family).close()
+            seen[name] = "opened"
+        except OSError as err:
+            seen[name] = errno.errorcode[err.errno]
+    first, second = socket.socketpair()
+    first.sendall(b"x")
+    seen["unix"] = "ok" if second.recv(1) == b"x" else "broken"
+    conn.send(seen)
 
 
 def test_snapshot_follows_another_writer(tmp_path):
@@ -107,17 +155,17 @@ def test_snapshot_version_sees_every_write_settled_or_quick(tmp_path):
 
 
 def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
-    quick = sparql.Job(sparql.prepare("ASK { ?s ?p ?o }"), "application/sparql-results+json")
-    slow = sparql.Job(sparql.prepare(SLOW), "text/csv")  # would run for days
+    quick = job("ASK { ?s ?p ?o }", "application/sparql-results+json")
+    slow = job(SLOW)  # would run for days
 
     async def scenario(pool: sparql.QueryPool) -> None:
-        assert json.loads(await pool.run(quick))["boolean"] is True
+        assert json.loads((await pool.run(quick))[1])["boolean"] is True
         before = {p.pid for p in multiprocessing.active_children()}
         with pytest.raises(sparql.QueryTimeout):
             await pool.run(slow)
         after = {p.pid for p in multiprocessing.active_children()}
         assert len(after) == len(before) and not after & before  # its worker was killed, a new one started
-        assert json.loads(await pool.run(quick))["boolean"] is True
+        assert json.loads((await pool.run(quick))[1])["boolean"] is True
 
     pool = sparql.QueryPool(store_path, size=1, timeout=1.0)
     try:
@@ -132,20 +180,20 @@ def test_memory_copy_answers_like_the_store_and_never_outlives_a_write(tmp_path)
     path = build_store(tmp_path / "store")
     snapshot = sparql.Snapshot(path)
     copy = sparql.MemoryCopy(snapshot, max_quads=1_000_000, settle=0.2)
-    query = sparql.prepare("SELECT ?e ?label WHERE { ?e rdfs:label ?label } ORDER BY ?e ?label")
-    on_disk = sparql.execute(snapshot.current().native, query, "text/csv")
+    query = job("SELECT ?e ?label WHERE { ?e rdfs:label ?label } ORDER BY ?e ?label")
+    on_disk = sparql.execute(snapshot.current().native, query)
     assert copy.current() is snapshot.current().native  # not settled yet
     deadline = time.monotonic() + 30
     while copy.current() is snapshot.current().native:
         assert time.monotonic() < deadline, "no copy in memory"
         time.sleep(0.1)
-    assert sparql.execute(copy.current(), query, "text/csv") == on_disk
+    assert sparql.execute(copy.current(), query) == on_disk
     assert len(copy.current()) == len(snapshot.current().native)
     writer = EventStore(path)
     writer.delete_article("wire/2022-03 attack")
     writer.close()
     assert copy.current() is snapshot.current().native
-    assert sparql.execute(copy.current(), query, "text/csv") != on_disk
+    assert sparql.execute(copy.current(), query) != on_disk
 
     too_small = sparql.MemoryCopy(sparql.Snapshot(path), max_quads=10, settle=0.0)
     for _ in range(20):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 import time
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -107,17 +109,18 @@ def test_syntax_error_is_400_with_the_parser_message(server):
     assert r.status_code == 400 and "syntax" in r.json()["detail"].lower()
 
 
-@pytest.mark.parametrize("query", [
-    "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }",
-    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/> { ?s ?p ?o } } }",
-    "LOAD <http://example.org/data.ttl>",
-    "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }",
-    "DROP ALL",
+@pytest.mark.parametrize("query, words", [
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", "no outbound requests"),
+    ("SELECT * WHERE { OPTIONAL { SERVICE <http://example.org/> { ?s ?p ?o } } }", "no outbound requests"),
+    ("LOAD <http://example.org/data.ttl>", "updates go to /sparql/update"),
+    ("INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }",
+     "updates go to /sparql/update"),
+    ("DROP ALL", "updates go to /sparql/update"),
 ])
-def test_service_load_and_updates_are_refused_and_change_nothing(server, query):
+def test_service_load_and_updates_are_refused_and_change_nothing(server, query, words):
     before = httpx.get(server.url + "/stats").json()["quads"]
     r = httpx.post(server.url + "/sparql", data={"query": query})
-    assert r.status_code == 403, r.text
+    assert r.status_code == 400 and words in r.json()["detail"], r.text
     assert httpx.get(server.url + "/stats").json()["quads"] == before
 
 
@@ -155,8 +158,8 @@ def test_update_needs_the_token_and_refuses_load(server):
     url = server.url + "/sparql/update"
     headers = {"Content-Type": "application/sparql-update"}
     assert httpx.post(url, content=update, headers=headers).status_code == 401
-    assert httpx.post(url, content="LOAD <http://example.org/x>",
-                      headers={**headers, "Authorization": "Bearer secret"}).status_code == 403
+    r = httpx.post(url, content="LOAD <http://example.org/x>", headers={**headers, "Authorization": "Bearer secret"})
+    assert r.status_code == 400 and "no outbound requests" in r.json()["detail"]
     assert httpx.post(url, content=update, headers={**headers, "Authorization": "Bearer secret"}).status_code == 204
     r = httpx.get(server.url + "/sparql", params={"query": "ASK { <https://example.org/a> ?p 1 }"},
                   headers={"Accept": "application/sparql-results+json"})
@@ -197,3 +200,133 @@ def test_volatile_queries_are_never_cached(server, method):
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
         answers.append(r.text)
     assert answers[0] != answers[1]
+
+
+# -- SPARQL 1.1 Protocol conformance (the layer in front of the engine) ----------------------------------------------
+
+GRAPH = "https://w3id.org/eventkg/id/graph/entities"
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def csv_count(r: httpx.Response) -> int:
+    assert r.status_code == 200, r.text
+    return int(r.text.splitlines()[1])
+
+
+def update(server, text: str, **params) -> httpx.Response:
+    return httpx.post(server.url + "/sparql/update", content=text, params=params, headers={
+        "Content-Type": "application/sparql-update", "Authorization": "Bearer secret"}, timeout=30)
+
+
+def test_relative_iris_resolve_against_the_service_iri(server):
+    r = httpx.get(server.url + "/sparql", params={"query": "SELECT ?o { VALUES ?o { <p> } }"},
+                  headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.splitlines()[1] == server.url + "/p"
+    assert update(server, 'INSERT DATA { GRAPH <g-relative> { <s> <p> "relative" } }').status_code == 204
+    ask = f'ASK {{ GRAPH <{server.url}/sparql/g-relative> {{ <{server.url}/sparql/s> ?p "relative" }} }}'
+    assert httpx.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is True
+
+
+def test_unknown_function_is_the_clients_error(server):
+    r = httpx.get(server.url + "/sparql", params={"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"})
+    assert r.status_code == 400 and "custom function <http://example.org/f> is not supported" in r.json()["detail"]
+    assert "retry-after" not in r.headers
+
+
+def test_negative_decimals(server):
+    for query in ("SELECT ?x { VALUES ?x { -1.0 } }", "SELECT * { ?s ?p -1.0 }"):
+        assert httpx.get(server.url + "/sparql", params={"query": query}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["default-graph-uri", "named-graph-uri"])
+def test_invalid_graph_iris_are_400_and_kill_no_worker(server, name):
+    before = {p.pid for p in multiprocessing.active_children()}
+    r = httpx.get(server.url + "/sparql", params={"query": COUNT, name: "a b"})
+    assert r.status_code == 400 and name in r.json()["detail"]
+    started = time.monotonic()
+    assert httpx.get(server.url + "/sparql", params={"query": ATTACKS}, timeout=60).status_code == 200
+    assert time.monotonic() - started < 10  # generous: nobody waits for a replacement worker
+    assert {p.pid for p in multiprocessing.active_children()} == before
+
+
+def test_protocol_graphs_replace_the_querys_dataset(server):
+    get = lambda query, **params: httpx.get(server.url + "/sparql", params={"query": query, **params},  # noqa: E731
+                                            headers={"Accept": "text/csv"})
+    in_graph = csv_count(get(COUNT, **{"default-graph-uri": GRAPH}))
+    assert 0 < in_graph < csv_count(get(COUNT))
+    # named-graph-uri alone: the default graph is empty, GRAPH ranges over the one named
+    assert csv_count(get(COUNT, **{"named-graph-uri": GRAPH})) == 0
+    assert csv_count(get("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }", **{"named-graph-uri": GRAPH})) == in_graph
+    # the protocol's graphs win over FROM / FROM NAMED
+    with_from = "SELECT (COUNT(*) AS ?n) FROM <https://example.org/none> WHERE { ?s ?p ?o }"
+    assert csv_count(get(with_from)) == 0
+    assert csv_count(get(with_from, **{"default-graph-uri": GRAPH})) == in_graph
+
+
+def test_using_graph_parameters_set_the_updates_dataset(server):
+    marker = "https://example.org/using"
+    r = update(server, f"INSERT {{ GRAPH <{marker}> {{ ?s <{marker}#seen> 1 }} }} WHERE {{ ?s a ?type }}",
+               **{"using-graph-uri": GRAPH})
+    assert r.status_code == 204, r.text
+    in_marker = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{marker}> {{ ?s ?p ?o }} }}"
+    typed_in_graph = f"SELECT (COUNT(DISTINCT ?s) AS ?n) FROM <{GRAPH}> WHERE {{ ?s a ?type }}"
+    counts = [csv_count(httpx.get(server.url + "/sparql", params={"query": q}, headers={"Accept": "text/csv"}))
+              for q in (in_marker, typed_in_graph)]
+    assert counts[0] == counts[1] > 0
+    r = update(server, f"WITH <{GRAPH}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}", **{"using-graph-uri": GRAPH})
+    assert r.status_code == 400 and "not both" in r.json()["detail"]
+    assert update(server, f"DROP GRAPH <{marker}>").status_code == 204
+
+
+@pytest.mark.parametrize("params", [
+    [("query", "ASK {}"), ("query", "ASK {}")],
+    [("query", "")],
+    [("query", "   ")],
+])
+def test_one_non_empty_query(server, params):
+    r = httpx.get(server.url + "/sparql", params=params)
+    assert r.status_code == 400 and "query" in r.json()["detail"]
+    r = httpx.post(server.url + "/sparql", content=urlencode(params), headers=FORM)
+    assert r.status_code == 400
+
+
+def test_one_non_empty_update(server):
+    url, headers = server.url + "/sparql/update", {"Authorization": "Bearer secret", **FORM}
+    twice = urlencode([("update", "CLEAR SILENT GRAPH <https://example.org/x>")] * 2)
+    assert httpx.post(url, content=twice, headers=headers).status_code == 400
+    assert httpx.post(url, content="update=", headers=headers).status_code == 400
+
+
+@pytest.mark.parametrize("text, words", [
+    ("CLEAR GRAPH <https://example.org/missing>", "does not exist"),
+    (f"CREATE GRAPH <{GRAPH}>", "already exists"),
+    ("INSERT DATA { <a> <b> }", "syntax error"),
+])
+def test_update_errors_are_400_with_a_message(server, text, words):
+    r = update(server, text)
+    assert r.status_code == 400 and words in r.json()["detail"]
+
+
+def test_construct_with_only_results_formats_acceptable_is_406(server):
+    r = httpx.get(server.url + "/sparql", params={"query": "CONSTRUCT WHERE { ?s a ekg:Attack }"},
+                  headers={"Accept": "text/csv"})
+    assert r.status_code == 406 and "text/turtle" in r.json()["detail"]
+
+
+def test_errors_name_no_path(server):
+    for r in (httpx.get(server.url + "/sparql", params={"query": "SELECT * WHERE { ?s ?p }"}),
+              update(server, "CLEAR GRAPH <https://example.org/missing>")):
+        assert server.store not in r.text and "/tmp" not in r.text
+
+
+def test_drop_all_leaves_the_store_empty(tmp_path):
+    settings = Settings(store=build_store(tmp_path / "store"), query_workers=1, api_token="secret",
+                        enable_update=True)
+    with LiveServer(settings) as live:
+        assert update(live, "DROP ALL").status_code == 204
+        assert update(live, "INSERT DATA { <https://example.org/a> <https://example.org/b> 1 }").status_code == 204
+        assert update(live, "DELETE DATA { <https://example.org/a> <https://example.org/b> 1 }").status_code == 204
+        r = httpx.get(live.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { { ?s ?p ?o } UNION "
+                                                    "{ GRAPH ?g { ?s ?p ?o } } }"}, headers={"Accept": "text/csv"})
+        assert csv_count(r) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,8 +15,8 @@ from rich.table import Table
 from api.cli.app import app
 from api.settings import get_settings
 from graph import sparql
+from graph.errors import GraphError
 from graph.namespaces import compact
-from graph.store import EventStore, StoreError
 
 
 class QueryFormat(str, Enum):
@@ -40,15 +41,13 @@ def query(
     settings = get_settings().with_overrides(store=store)
     if text == "-":
         text = sys.stdin.read()
+    results = "text/tab-separated-values" if format is QueryFormat.table else sparql.FORMAT_NAMES[format.value]
+    job = sparql.Job(text, results, _GRAPH_FORMAT.get(format, "text/turtle"))
     try:
-        prepared = sparql.prepare(text)
-        opened = EventStore(settings.store, base_iri=settings.base_iri, read_only=True)
-        if prepared.form in ("SELECT", "ASK"):
-            media = "text/tab-separated-values" if format is QueryFormat.table else sparql.FORMAT_NAMES[format.value]
-        else:
-            media = _GRAPH_FORMAT.get(format, "text/turtle")
-        body = sparql.execute(opened.native, prepared, media)
-    except (sparql.SparqlError, StoreError) as err:
+        if not settings.store.is_dir():
+            raise GraphError(f"no store at {settings.store}")
+        media, body = asyncio.run(_run(settings, job))
+    except GraphError as err:
         typer.echo(f"eventkg query: {err}", err=True)
         raise typer.Exit(2) from None
     if format is QueryFormat.table and media == "text/tab-separated-values":
@@ -57,6 +56,16 @@ def query(
         sys.stdout.buffer.write(body)
         if not body.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
+
+
+async def _run(settings, job: sparql.Job) -> tuple[str, bytes]:
+    """The query runs in a sandboxed worker process (no network: SERVICE and LOAD cannot reach out), with no
+    timeout on the command line."""
+    pool = sparql.QueryPool(settings.store, base_iri=settings.base_iri, size=1, timeout=None)
+    try:
+        return await pool.run(job)
+    finally:
+        pool.close()
 
 
 def _print_table(tsv: bytes, base_iri: str) -> None:

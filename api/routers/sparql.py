@@ -1,14 +1,18 @@
 """SPARQL 1.1 Protocol: queries at ``/sparql`` (GET, POST form, POST ``application/sparql-query``), updates at
-``/sparql/update`` when enabled and authorised. The service description answers ``GET /sparql`` without a query."""
+``/sparql/update`` when enabled and authorised. The service description answers ``GET /sparql`` without a query.
+
+The router only reads the protocol: it checks sizes, parameters and graph IRIs, negotiates a media type for each
+kind of answer, and hands the text as it came to a sandboxed worker (:mod:`graph.sparql`), which parses and runs it
+under the timeout. Nothing that grows with the query runs on the event loop."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
+import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import PoolDep, SettingsDep, TokenDep, WriterDep
+from api.deps import PoolDep, SettingsDep, TokenDep, UpdatesDep
 from graph import sparql
 
 router = APIRouter(tags=["sparql"])
@@ -27,14 +31,19 @@ _QUERY_BODY = {"content": {
         "named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
     "application/sparql-query": {"schema": {"type": "string"}}}}
 _UPDATE_BODY = {"content": {
-    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["update"],
-                                                     "properties": {"update": {"type": "string"}}}},
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["update"], "properties": {
+        "update": {"type": "string"}, "using-graph-uri": {"type": "array", "items": {"type": "string"}},
+        "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
     "application/sparql-update": {"schema": {"type": "string"}}}}
 _RESULTS = {200: {"description": "Results in the negotiated format.", "content": {
     media: {} for media in [*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS]}}}
 
 DefaultGraphs = Annotated[list[str], Query(alias="default-graph-uri", description="Graphs forming the default graph.")]
 NamedGraphs = Annotated[list[str], Query(alias="named-graph-uri", description="Graphs GRAPH may range over.")]
+UsingGraphs = Annotated[list[str], Query(alias="using-graph-uri", description="Graphs forming the default graph of "
+                                         "the update's WHERE.")]
+UsingNamedGraphs = Annotated[list[str], Query(alias="using-named-graph-uri", description="Graphs GRAPH may range "
+                                              "over in the update's WHERE.")]
 
 
 def negotiate(accept: str | None, offered: tuple[str, ...], aliases: dict[str, str]) -> str | None:
@@ -73,69 +82,118 @@ def negotiate(accept: str | None, offered: tuple[str, ...], aliases: dict[str, s
     return best if quality(best) > 0 else None
 
 
+def _graphs(values: list[str], name: str) -> tuple[str, ...]:
+    """Protocol graph IRIs, checked here (a bad one is the client's error, not the worker's)."""
+    for iri in values:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as err:
+            raise HTTPException(400, f"{name} {iri!r} is not an absolute IRI: {err}") from None
+    return tuple(values)
+
+
+def _one(values: list, name: str) -> str:
+    if len(values) != 1:
+        raise HTTPException(400, f"give exactly one '{name}' parameter" if values else f"no '{name}' parameter")
+    if not isinstance(values[0], str) or not values[0].strip():
+        raise HTTPException(400, f"the {name} is empty")
+    return values[0]
+
+
+def _check_size(text: str, settings, status: int) -> None:
+    if len(text.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+        raise HTTPException(status, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
+
+
 async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
                   default_graphs: list[str], named_graphs: list[str]) -> Response:
-    prepared = sparql.prepare(text)
-    kind = "results" if prepared.form in ("SELECT", "ASK") else "graph"
-    media = negotiate(request.headers.get("accept"), prepared.media_types, _ALIASES[kind])
-    if media is None:
-        raise HTTPException(406, f"a {prepared.form} result can be given as: {', '.join(prepared.media_types)}")
-    job = sparql.Job(prepared, media, tuple(default_graphs), tuple(named_graphs), settings.max_result_rows)
-    body = await pool.run(job)  # awaits the worker process: the event loop goes on serving
+    accept = request.headers.get("accept")
+    results = negotiate(accept, tuple(sparql.RESULT_FORMATS), _ALIASES["results"])
+    graph = negotiate(accept, tuple(sparql.GRAPH_FORMATS), _ALIASES["graph"])
+    if results is None and graph is None:
+        raise HTTPException(406, "answers can be given as: "
+                            + ", ".join([*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS]))
+    protocol = bool(default_graphs or named_graphs)  # either replaces the query's FROM / FROM NAMED
+    job = sparql.Job(text, results, graph,
+                     _graphs(default_graphs, "default-graph-uri") if protocol else None,
+                     _graphs(named_graphs, "named-graph-uri") if protocol else None,
+                     base_iri=_service_iri(request), max_rows=settings.max_result_rows)
+    try:
+        media, body = await pool.run(job)  # awaits the worker process: the event loop goes on serving
+    except sparql.NotAcceptable as err:
+        raise HTTPException(406, str(err)) from None
     charset = "; charset=utf-8" if media.startswith("text/") else ""
     headers = {"Vary": "Accept"}
-    if prepared.volatile:  # keeps it out of the response cache too (api.app.CachedAnswers)
+    if sparql.is_volatile(text):  # keeps it out of the response cache too (api.app.CachedAnswers)
         headers["Cache-Control"] = "no-store"
     return Response(body, media_type=media + charset, headers=headers)
+
+
+def _service_iri(request: Request) -> str:
+    """The base IRI of relative IRIs in a request: the endpoint's own URL."""
+    return str(request.url.replace(query=None, fragment=None))
 
 
 @router.get("/sparql", responses=_RESULTS, summary="SPARQL query by GET (service description without a query)")
 async def query_get(request: Request, pool: PoolDep, settings: SettingsDep, default_graphs: DefaultGraphs = [],
                     named_graphs: NamedGraphs = [], query: Annotated[str | None, Query()] = None) -> Response:
     if query is None:
-        return Response(sparql.service_description(str(request.url.replace(query=None))), media_type="text/turtle")
-    return await _answer(request, pool, settings, query, default_graphs, named_graphs)
+        return Response(sparql.service_description(_service_iri(request), update=settings.enable_update),
+                        media_type="text/turtle")
+    _check_size(query, settings, 400)
+    text = _one(request.query_params.getlist("query"), "query")
+    return await _answer(request, pool, settings, text, default_graphs, named_graphs)
 
 
 @router.post("/sparql", responses=_RESULTS, openapi_extra={"requestBody": _QUERY_BODY},
              summary="SPARQL query by POST (form-encoded or application/sparql-query)")
 async def query_post(request: Request, pool: PoolDep, settings: SettingsDep, default_graphs: DefaultGraphs = [],
                      named_graphs: NamedGraphs = []) -> Response:
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/sparql-query":
-        text = await _text_body(request)
-    elif content_type == "application/x-www-form-urlencoded":
-        form = await request.form()
-        text = form.get("query")
-        default_graphs = default_graphs or [str(v) for v in form.getlist("default-graph-uri")]
-        named_graphs = named_graphs or [str(v) for v in form.getlist("named-graph-uri")]
-        if not isinstance(text, str):
-            raise HTTPException(400, "the form has no 'query' field")
-    else:
-        raise HTTPException(415, "send application/sparql-query or an application/x-www-form-urlencoded form")
-    return await _answer(request, pool, settings, text, default_graphs, named_graphs)
+    text, form_default, form_named = await _posted(request, settings, "query", "application/sparql-query",
+                                                   ("default-graph-uri", "named-graph-uri"))
+    return await _answer(request, pool, settings, text, default_graphs or form_default, named_graphs or form_named)
 
 
 @router.post("/sparql/update", status_code=204, openapi_extra={"requestBody": _UPDATE_BODY},
              dependencies=[TokenDep], summary="SPARQL Update (only when enabled; bearer token)")
-async def update(request: Request, settings: SettingsDep, writer: WriterDep) -> Response:
-    if not settings.enable_update:
+async def update(request: Request, settings: SettingsDep, updates: UpdatesDep, using_graphs: UsingGraphs = [],
+                 using_named_graphs: UsingNamedGraphs = []) -> Response:
+    if updates is None:
         raise HTTPException(403, "SPARQL Update is disabled (setting EVENTKG_ENABLE_UPDATE)")
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "application/sparql-update":
-        text = await _text_body(request)
-    elif content_type == "application/x-www-form-urlencoded":
-        text = (await request.form()).get("update")
-        if not isinstance(text, str):
-            raise HTTPException(400, "the form has no 'update' field")
-    else:
-        raise HTTPException(415, "send application/sparql-update or an application/x-www-form-urlencoded form")
-    await run_in_threadpool(writer.write, lambda store: sparql.run_update(store, text))
+    text, form_using, form_named = await _posted(request, settings, "update", "application/sparql-update",
+                                                 ("using-graph-uri", "using-named-graph-uri"))
+    using_graphs, using_named_graphs = using_graphs or form_using, using_named_graphs or form_named
+    protocol = bool(using_graphs or using_named_graphs)
+    await updates.run(sparql.UpdateJob(text, _service_iri(request),
+                                       _graphs(using_graphs, "using-graph-uri") if protocol else None,
+                                       _graphs(using_named_graphs, "using-named-graph-uri") if protocol else None))
     return Response(status_code=204)
 
 
-async def _text_body(request: Request) -> str:
+async def _posted(request: Request, settings, field: str, body_type: str,
+                  graph_params: tuple[str, str]) -> tuple[str, list[str], list[str]]:
+    """The text of a POSTed query or update (a ``body_type`` body, or the form's ``field``), and the values of the
+    two graph parameters a form may carry."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == body_type:
+        text = await _text_body(request, settings)
+        if not text.strip():
+            raise HTTPException(400, f"the {field} is empty")
+        return text, [], []
+    if content_type == "application/x-www-form-urlencoded":
+        form = await request.form()
+        for value in form.getlist(field):
+            _check_size(str(value), settings, 413)
+        first, second = ([str(v) for v in form.getlist(name)] for name in graph_params)
+        return _one(form.getlist(field), field), first, second
+    raise HTTPException(415, f"send {body_type} or an application/x-www-form-urlencoded form")
+
+
+async def _text_body(request: Request, settings) -> str:
+    body = await request.body()
+    if len(body) > settings.max_query_bytes:
+        raise HTTPException(413, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
     try:
-        return (await request.body()).decode("utf-8")
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPException(400, "the body is not UTF-8 text") from None

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import networkx as nx
 
+from graph.errors import NotFound
 
-class UnknownEntity(LookupError):
+
+class UnknownEntity(NotFound):
     """No node has this IRI, label or alias, or a name fits more than one node."""
 
 

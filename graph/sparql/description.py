@@ -1,0 +1,30 @@
+"""The SPARQL 1.1 service description of the endpoint (``GET /sparql`` without a query)."""
+
+from __future__ import annotations
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+
+from graph.namespaces import RDF, RDFS
+from graph.sparql.running import FORMATS_NS, GRAPH_FORMATS, RESULT_FORMATS
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+
+def service_description(endpoint: str, *, update: bool = False) -> str:
+    """The service description of the endpoint at URL ``endpoint``, in Turtle; ``update``: it takes SPARQL Update
+    too (at ``/sparql/update``)."""
+    graph = Graph()
+    graph.bind("sd", SD)
+    graph.bind("formats", FORMATS_NS)
+    service = BNode("service")
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(endpoint)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if update:
+        graph.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    for _, iri in [*RESULT_FORMATS.values(), *GRAPH_FORMATS.values()]:
+        graph.add((service, SD.resultFormat, iri))
+    graph.add((service, RDFS.comment, Literal("eventkg: SPARQL 1.1 query service over an event graph; it makes no "
+                                              "outbound requests (no SERVICE, no LOAD).")))
+    return graph.serialize(format="turtle")

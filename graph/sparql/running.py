@@ -1,0 +1,176 @@
+"""Running user SPARQL on Oxigraph and serialising the answer: the part that runs inside a sandboxed worker
+(:mod:`graph.sparql.pool`), and the errors it raises.
+
+Oxigraph's parser is the only parser: the query text goes to ``Store.query``/``Store.update`` as it came, so the
+query that runs is the query that was sent, parsed where it runs (in the worker, under the timeout). Nothing here
+checks for ``SERVICE`` or ``LOAD``: the worker cannot open a network socket (:mod:`graph.sparql.sandbox`), and a
+fetch that failed for that reason becomes :class:`OutboundRefused`.
+
+>>> import pyoxigraph as ox
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("https://x/isis"), ox.NamedNode(str(RDFS.label)), ox.Literal("ISIS"),
+...                   ox.NamedNode("https://x/g")))
+>>> execute(store, Job("SELECT ?l WHERE { ?x rdfs:label ?l }", "text/tab-separated-values", None))
+('text/tab-separated-values', b'?l\\n"ISIS"\\n')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import islice
+
+import pyoxigraph as ox
+from rdflib import Namespace
+
+from graph.errors import is_storage_failure
+from graph.namespaces import PREFIXES, RDFS  # noqa: F401  (RDFS: the doctest)
+from graph.sparql.errors import (
+    OUTBOUND,
+    NotAcceptable,
+    OutboundRefused,
+    QuerySyntaxError,
+    ResultTooLarge,
+    SparqlError,
+    StoreUnavailable,
+)
+from graph.sparql.text import UPDATE_START, names_dataset, unescape, with_using
+
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+
+# Media type -> (Oxigraph format, W3C format IRI for the service description).
+RESULT_FORMATS = {
+    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, FORMATS_NS.SPARQL_Results_JSON),
+    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, FORMATS_NS.SPARQL_Results_XML),
+    "text/csv": (ox.QueryResultsFormat.CSV, FORMATS_NS.SPARQL_Results_CSV),
+    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, FORMATS_NS.SPARQL_Results_TSV),
+}
+GRAPH_FORMATS = {
+    "text/turtle": (ox.RdfFormat.TURTLE, FORMATS_NS.Turtle),
+    "application/n-triples": (ox.RdfFormat.N_TRIPLES, FORMATS_NS["N-Triples"]),
+    "application/ld+json": (ox.RdfFormat.JSON_LD, FORMATS_NS["JSON-LD"]),
+    "application/rdf+xml": (ox.RdfFormat.RDF_XML, FORMATS_NS.RDF_XML),
+}
+# Short names for the command line.
+FORMAT_NAMES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """A query as the protocol hands it over. The answer's media type is chosen once its kind is known:
+    ``results_media`` for SELECT and ASK, ``graph_media`` for CONSTRUCT and DESCRIBE (None: nothing acceptable).
+    ``default_graphs``/``named_graphs`` are the protocol's dataset (``default-graph-uri``, ``named-graph-uri``,
+    absolute IRIs already checked): when either is given, both replace the query's ``FROM``/``FROM NAMED``; without
+    them the query's own dataset applies or, if it names none, the union of all graphs."""
+
+    text: str
+    results_media: str | None
+    graph_media: str | None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+    max_rows: int | None = None
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """An update as the protocol hands it over; ``using_graphs``/``using_named_graphs`` are the protocol's
+    ``using-graph-uri``/``using-named-graph-uri`` (checked absolute IRIs): when either is given, they are the dataset
+    of every ``DELETE``/``INSERT … WHERE``, as ``USING``/``USING NAMED`` would be."""
+
+    text: str
+    base_iri: str | None = None
+    using_graphs: tuple[str, ...] | None = None
+    using_named_graphs: tuple[str, ...] | None = None
+
+
+def execute(store: ox.Store, job: Job) -> tuple[str, bytes]:
+    """Run ``job`` on ``store``: the media type chosen and the serialised answer. More than ``job.max_rows`` result
+    rows (or triples) raise :class:`ResultTooLarge`."""
+    try:
+        answer = store.query(job.text, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset(job))
+    except SyntaxError as err:
+        hint = "; updates go to /sparql/update" if UPDATE_START.match(unescape(job.text)) else ""
+        raise QuerySyntaxError(f"SPARQL syntax error: {err}{hint}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise _engine_error(err, "the query could not be evaluated") from None
+    if isinstance(answer, ox.QueryTriples):
+        media = _chosen(job.graph_media, "CONSTRUCT or DESCRIBE", GRAPH_FORMATS)
+    else:
+        media = _chosen(job.results_media, "SELECT or ASK", RESULT_FORMATS)
+    if isinstance(answer, ox.QueryBoolean):
+        return media, answer.serialize(format=RESULT_FORMATS[media][0])
+    try:  # the answer is computed as it is read
+        rows = list(islice(answer, job.max_rows + 1 if job.max_rows is not None else None))
+    except (OSError, RuntimeError, ValueError) as err:
+        raise _engine_error(err, "the query could not be evaluated") from None
+    if job.max_rows is not None and len(rows) > job.max_rows:
+        raise ResultTooLarge(f"the result has more than {job.max_rows} rows; narrow the query or page it with "
+                             "LIMIT/OFFSET")
+    if isinstance(answer, ox.QueryTriples):
+        fmt = GRAPH_FORMATS[media][0]
+        return media, ox.serialize(rows, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
+    return media, _solutions_bytes([v.value for v in answer.variables], rows, RESULT_FORMATS[media][0])
+
+
+def update(store: ox.Store, job: UpdateJob) -> None:
+    """Apply a SPARQL Update to a store opened for writing, as one transaction."""
+    text = job.text
+    if job.using_graphs is not None or job.using_named_graphs is not None:
+        text = with_using(text, job.using_graphs or (), job.using_named_graphs or ())
+    try:
+        store.update(text, base_iri=job.base_iri, prefixes=PREFIXES)
+    except SyntaxError as err:
+        raise QuerySyntaxError(f"SPARQL Update syntax error: {err}") from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise _engine_error(err, "the update could not be applied") from None
+
+
+def _engine_error(err: Exception, failed: str) -> Exception:
+    """What an error Oxigraph raised while evaluating means to the client.
+
+    A storage failure (RocksDB's words) is :class:`StoreUnavailable`, without its message (which names files). Any
+    other ``OSError`` comes from Oxigraph's HTTP client, i.e. a ``SERVICE`` or ``LOAD`` that the sandbox stopped:
+    :class:`OutboundRefused`, with a fixed message that says nothing of the address. Everything else (an unknown
+    function, ``CLEAR`` of a missing graph, ``CREATE`` of an existing one) is the client's, with the engine's words.
+    """
+    if is_storage_failure(err):
+        return StoreUnavailable("the store could not be read, try again")
+    if isinstance(err, OSError):
+        return OutboundRefused(OUTBOUND)
+    return SparqlError(f"{failed}: {err}")
+
+
+def _chosen(media: str | None, forms: str, offered: dict) -> str:
+    if media is None:
+        raise NotAcceptable(f"a {forms} answer can be given as: {', '.join(offered)}")
+    return media
+
+
+def _dataset(job: Job) -> dict:
+    if job.default_graphs is not None or job.named_graphs is not None:  # SPARQL 1.1 Protocol §2.1.4
+        return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or ()],
+                "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or ()]}
+    if names_dataset(job.text):
+        return {}
+    return {"use_default_graph_as_union": True}
+
+
+def _solutions_bytes(variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
+    """Serialise solutions. Oxigraph's serializer only writes a whole result iterator, which the row limit consumed,
+    so the rows are written as TSV (its terms are N-Triples, which ``str`` of an Oxigraph term is) and Oxigraph
+    re-reads that to write the other formats."""
+    lines = ["\t".join("?" + v for v in variables)]
+    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+    tsv = ("\n".join(lines) + "\n").encode()
+    if fmt == ox.QueryResultsFormat.TSV:
+        return tsv
+    return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)
