@@ -14,6 +14,7 @@ from api.routers import IsoTime
 from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
+from graph.analytics.network import Network, top_network
 from graph.analytics.paths import Hop, shortest_connection
 from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
 from graph.projection import shared_projection
@@ -54,6 +55,12 @@ def rank(store: StoreDep, filters: FiltersDep, measure: Literal[MEASURES] = "pag
 def find_communities(store: StoreDep, filters: FiltersDep,
                      resolution: Annotated[float, Query(gt=0, le=100)] = 1.0):
     return [models.Community(size=len(c), members=c) for c in communities(filters.project(store), resolution=resolution)]
+
+
+@router.get("/network", response_model=Network, summary="The most connected entities and the edges among them")
+def network(store: StoreDep, filters: FiltersDep,
+            top: Annotated[int, Query(ge=1, le=2000, description="Entities to keep, by degree.")] = 150):
+    return top_network(filters.project(store), top)
 
 
 @router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence")

@@ -12,12 +12,14 @@ from graph.analytics.communities import communities
 from graph.analytics.cooccurrence import cooccurrence_network, event_participants, strongest_pairs
 from graph.analytics.ego import ego_network
 from graph.analytics.entities import UnknownEntity, node_label, resolve_entity
+from graph.analytics.network import Network, top_network
 from graph.analytics.paths import Hop, shortest_connection
 from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
 
 __all__ = [
     "GRANULARITIES",
     "MEASURES",
+    "Network",
     "AggregatedEdge",
     "Hop",
     "RankedEntity",
@@ -28,6 +30,7 @@ __all__ = [
     "communities",
     "cooccurrence_network",
     "strongest_pairs",
+    "top_network",
     "ego_network",
     "event_participants",
     "node_label",
