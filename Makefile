@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install build-seeds serve bench clean
+.PHONY: run test install web build-seeds serve bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,31 @@ $(STAMP): $(BIN)/python pyproject.toml
 
 install: $(STAMP)
 
-## Build the graph from seeds/ and serve it at http://127.0.0.1:8000 (docs at /docs).
-run: install
+# The explorer (web/) built into the package (api/explorer/static/, docs/explorer.md): npm ci from the committed
+# package-lock.json, then vite; each again only when what it reads has changed.
+WEB_BUILT   := api/explorer/static/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f) web/index.html web/vite.config.js docs/queries.md
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci
+
+$(WEB_BUILT): web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+
+web: $(WEB_BUILT)
+
+## Build the graph from seeds/ and serve it at http://127.0.0.1:8000 (the explorer at /, docs at /docs).
+run: install web
 	$(BIN)/eventkg ingest seeds/
 	$(BIN)/eventkg stats
 	$(BIN)/eventkg serve
 
 ## Run the whole test suite on the real model, store and server.
-test: install
+test: install web
 	$(BIN)/python -m pytest
 
 bench: install
 	for b in extraction ingest store analytics api_load; do $(BIN)/python -m bench.$$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) eventkg-data *.egg-info
+	rm -rf $(VENV) eventkg-data *.egg-info web/node_modules api/explorer/static

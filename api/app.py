@@ -20,6 +20,7 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from api import explorer
 from api.deps import STORE_VERSION, Extractors, Writer
 from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
 from api.settings import Settings
@@ -57,10 +58,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Event knowledge graph built from news articles: SPARQL 1.1 endpoint and REST for dashboards. "
         "See docs/api.md.",
         lifespan=lifespan,
+        docs_url=None,  # /docs comes from api.explorer, with Swagger UI served locally
+        redoc_url=None,
     )
     for router in (sparql.router, entities.router, events.router, relations.router, articles.router,
-                   analytics.router, export.router, stats.router):
+                   analytics.router, export.router, stats.router, explorer.router):
         app.include_router(router)
+    explorer.mount_static(app)
     _add_error_handlers(app)
     app.add_middleware(CachedAnswers, version=lambda scope: scope["app"].state.snapshot.version(),
                        max_entries=settings.response_cache)

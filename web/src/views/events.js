@@ -1,0 +1,100 @@
+// Events on a map and over time, with the filters of the network: counts per period by type (/analytics/timeline),
+// counts per place (one aggregate SPARQL query), and the events behind a bar or a place, a page at a time (/events).
+import { worldMap } from '../charts/map.js'
+import { stackedBars } from '../charts/timeline.js'
+import { describeFilters, exportLinks, filterBar, filterParams, readFilters, sparqlEventFilters } from '../filters.js'
+import { errorBox, fill, getJSON, h, idOf, into, number, section, select, spinner } from '../lib.js'
+import { eventTable } from './entity.js'
+
+const GRANULARITY = { year: 4, month: 7, day: 10 }
+const PAGE = 20
+const MAP_PLACES = 500
+
+export async function render(view, { params, signal }) {
+  const filters = readFilters(params)
+  const granularity = GRANULARITY[params.get('granularity')] ? params.get('granularity') : 'month'
+  const picker = h('label', {}, 'Per ', h('select', { name: 'granularity' }, Object.keys(GRANULARITY).map((g) =>
+    h('option', { value: g, selected: g === granularity }, g))))
+  const bar = filterBar(filters, (chosen) => {
+    const query = filterParams(chosen)
+    query.set('granularity', bar.querySelector('select[name=granularity]').value)
+    location.hash = `#/events?${query}`
+  }, [picker])
+  const timelineBox = h('div', {}, spinner())
+  const mapBox = h('div', {}, spinner())
+  const listBox = h('div')
+  fill(view, h('div', { class: 'page-head' }, h('h1', {}, 'Events on the map and over time')), bar,
+    h('p', { class: 'muted small' }, describeFilters(filters), '. Click a bar or a place to list its events.'),
+    section(`Events per ${granularity} and type`, timelineBox), section('Where', mapBox), listBox, exportLinks(filters))
+
+  const list = eventList(listBox, filters, signal)
+  list.show({})
+  into(timelineBox, async () => {
+    const query = filterParams(filters)
+    query.set('granularity', granularity)
+    const rows = await getJSON(`/analytics/timeline?${query}`, { signal })
+    return stackedBars(rows, { length: GRANULARITY[granularity], onClick: (period, type) => list.show({ period, type }) })
+  })
+  into(mapBox, async () => {
+    const rows = await select(placesQuery(filters), { signal })
+    return h('div', {}, await worldMap(rows.map((r) => ({ lat: Number(r.lat), long: Number(r.long), label: r.label,
+      count: Number(r.n), iri: r.place })), { onClick: (point) => list.show({ place: idOf('entity', point.iri), placeLabel: point.label }) }),
+    rows.length === MAP_PLACES ? h('p', { class: 'muted small' }, `The ${MAP_PLACES} places with the most events.`) : '')
+  })
+}
+
+/** Events per located place, for the filters: the same meaning as the API's filters. */
+function placesQuery(filters) {
+  return `SELECT ?place ?label ?lat ?long (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e ekg:modality ?modality ; a ?type ; ekg:place ?place .
+  ?type rdfs:subClassOf* ekg:Event .
+  OPTIONAL { ?e ekg:time ?time }
+  OPTIONAL { ?e ekg:confidence ?conf }
+  ${sparqlEventFilters(filters)}
+  ?place geo:lat ?lat ; geo:long ?long ; rdfs:label ?label .
+} GROUP BY ?place ?label ?lat ?long ORDER BY DESC(?n) ?label LIMIT ${MAP_PLACES}`
+}
+
+/** The list of events under the charts: all events of the filters, or those of a clicked bar or place. */
+function eventList(box, filters, signal) {
+  let selection = {}
+  let offset = 0
+  async function load() {
+    const query = new URLSearchParams({ limit: PAGE, offset })
+    const type = selection.type || (filters.types.length === 1 ? filters.types[0] : null)
+    if (type) query.set('type', type)
+    if (filters.modalities.length === 1) query.set('modality', filters.modalities[0])
+    const from = selection.period || filters.from
+    const to = selection.period || filters.to
+    if (from) query.set('from', from)
+    if (to) query.set('to', to)
+    if (selection.place) query.set('place', selection.place)
+    const page = await getJSON(`/events?${query}`, { signal })
+    const what = [type || (filters.types.length > 1 ? 'all types' : ''), selection.period, selection.placeLabel && `in ${selection.placeLabel}`]
+      .filter(Boolean).join(' · ')
+    const pager = h('div', { class: 'pager' },
+      h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); render() } }, '‹ Previous'),
+      h('span', {}, page.total ? ` ${number(offset + 1)}–${number(offset + page.items.length)} of ${number(page.total)} ` : ' none '),
+      h('button', { type: 'button', disabled: offset + PAGE >= page.total, onclick: () => { offset += PAGE; render() } }, 'Next ›'),
+      Object.keys(selection).length ? h('button', { type: 'button', class: 'link', onclick: () => show({}) }, 'Show all events of the filters') : '')
+    const notes = []
+    if (filters.types.length > 1 && !selection.type) notes.push('the list is of every event type; the charts keep the chosen ones')
+    if (filters.minConfidence > 0) notes.push('the list does not apply the minimum confidence')
+    return section(`Events${what ? `: ${what}` : ''}`, pager, eventTable(page.items),
+      notes.length ? h('p', { class: 'muted small' }, `Note: ${notes.join('; ')}.`) : '')
+  }
+  async function render() {
+    try {
+      fill(box, await load())
+    } catch (err) {
+      fill(box, errorBox(err))
+    }
+  }
+  function show(chosen) {
+    selection = chosen
+    offset = 0
+    render()
+    if (Object.keys(chosen).length) box.scrollIntoView({ behavior: 'smooth', block: 'start' })
+  }
+  return { show }
+}
