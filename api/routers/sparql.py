@@ -11,6 +11,7 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from api.deps import PoolDep, SettingsDep, TokenDep, UpdatesDep
 from graph import sparql
@@ -138,6 +139,8 @@ def _service_iri(request: Request) -> str:
 async def query_get(request: Request, pool: PoolDep, settings: SettingsDep, default_graphs: DefaultGraphs = [],
                     named_graphs: NamedGraphs = [], query: Annotated[str | None, Query()] = None) -> Response:
     if query is None:
+        if negotiate(request.headers.get("accept"), ("text/turtle", "text/html"), {}) == "text/html":
+            return RedirectResponse("/#/sparql", status_code=303)  # a person with a browser: the explorer's editor
         return Response(sparql.service_description(_service_iri(request), update=settings.enable_update),
                         media_type="text/turtle")
     _check_size(query, settings, 400)
