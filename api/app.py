@@ -39,8 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             EventStore(settings.store, base_iri=settings.base_iri).close()
         app.state.settings = settings
         app.state.snapshot = Snapshot(settings.store, settings.base_iri)
-        app.state.query_pool = QueryPool(settings.store, base_iri=settings.base_iri, size=settings.query_workers,
-                                         timeout=settings.query_timeout, memory_quads=settings.query_memory_quads)
+        app.state.query_pool = QueryPool(settings.store, size=settings.query_workers, timeout=settings.query_timeout)
         app.state.update_pool = UpdatePool(settings.store, base_iri=settings.base_iri,
                                            timeout=settings.query_timeout) if settings.enable_update else None
         app.state.writer = Writer(settings)

@@ -28,9 +28,6 @@ class Settings(BaseSettings):
     server_workers: int = Field(1, ge=1, description="uvicorn worker processes.")
     query_workers: int = Field(2, ge=1, description="SPARQL worker processes per server process (killed on timeout).")
     query_timeout: float = Field(30.0, gt=0, description="Seconds before a SPARQL query is stopped (HTTP 503).")
-    query_memory_quads: int = Field(2_000_000, ge=0, description="SPARQL workers answer from a copy of the store in "
-                                    "memory (about 365 MB per million quads each) when it has at most this many "
-                                    "quads and has not changed for 2 s; 0 always reads the store on disk.")
     max_result_rows: int = Field(100_000, gt=0, description="Rows a SPARQL SELECT may return over HTTP.")
     max_query_bytes: int = Field(1_000_000, gt=0, description="SPARQL query or update texts longer than this (UTF-8 "
                                  "bytes) get HTTP 413 (400 by GET) before anything else is done with them.")

@@ -127,17 +127,19 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def wrk(url: str, paths: list[str], *, duration: int, connections: int, folder: Path, cached: bool,
-        headers: dict[str, str] | None = None) -> dict:
+        headers: dict[str, str] | None = None, counter_only: bool = False) -> dict:
     """Run wrk over ``paths`` (rotated by a Lua script); requests/s, p50/p99 in ms, non-2xx share.
 
     ``cached=False`` appends a counter parameter (``_=n``, ignored by the API) so that no request hits the server's
-    response cache and every one is computed."""
+    response cache and every one is computed; with ``counter_only``, just the number (the path ends where it
+    belongs, e.g. in a SPARQL comment)."""
     script = folder / "paths.lua"
     lua_paths = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in paths)
     header_lines = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in (headers or {}).items())
     script.write_text(header_lines + f"local paths = {{{lua_paths}}}\nlocal i = 0\n"
                       "local n = 0\nrequest = function()\n  i = i % #paths + 1\n  n = n + 1\n"
                       + ("  return wrk.format(nil, paths[i])\n" if cached else
+                         "  return wrk.format(nil, paths[i] .. n)\n" if counter_only else
                          '  local sep = string.find(paths[i], "?", 1, true) and "&" or "?"\n'
                          '  return wrk.format(nil, paths[i] .. sep .. "_=" .. n)\n')
                       + "end\n")

@@ -61,7 +61,7 @@ def query(
 async def _run(settings, job: sparql.Job) -> tuple[str, bytes]:
     """The query runs in a sandboxed worker process (no network: SERVICE and LOAD cannot reach out), with no
     timeout on the command line."""
-    pool = sparql.QueryPool(settings.store, base_iri=settings.base_iri, size=1, timeout=None)
+    pool = sparql.QueryPool(settings.store, size=1, timeout=None)
     try:
         return await pool.run(job)
     finally:

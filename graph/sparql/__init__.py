@@ -6,7 +6,7 @@ and ``eventkg query``. One module per job:
 - :mod:`graph.sparql.text`: lexical looks at a text (may its answer be cached? does it name its dataset?);
 - :mod:`graph.sparql.sandbox`: the seccomp filter that leaves the workers no network sockets, so that ``SERVICE``,
   ``LOAD`` and the like can never reach out, whatever the text;
-- :mod:`graph.sparql.pool`: the worker processes, killed at the timeout;
+- :mod:`graph.sparql.pool` and :mod:`graph.sparql.worker`: the worker processes, killed at the timeout;
 - :mod:`graph.sparql.snapshot`: reading a store another process writes;
 - :mod:`graph.sparql.description`: the service description.
 
@@ -15,23 +15,24 @@ graph is the union of all graphs, unless the query (``FROM``) or the protocol (`
 ``named-graph-uri``) names the graphs.
 """
 
-from graph.sparql.description import SD, service_description
-from graph.sparql.errors import (
-    NotAcceptable,
-    OutboundRefused,
-    QuerySyntaxError,
-    QueryTimeout,
-    ResultTooLarge,
-    SparqlError,
-    StoreUnavailable,
-)
-from graph.sparql.pool import QueryPool, UpdatePool
-from graph.sparql.running import FORMAT_NAMES, GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, execute
-from graph.sparql.snapshot import MemoryCopy, Snapshot
-from graph.sparql.text import is_volatile
+from importlib import import_module
 
-__all__ = [
-    "FORMAT_NAMES", "GRAPH_FORMATS", "RESULT_FORMATS", "SD", "Job", "MemoryCopy", "NotAcceptable", "OutboundRefused",
-    "QueryPool", "QuerySyntaxError", "QueryTimeout", "ResultTooLarge", "Snapshot", "SparqlError", "StoreUnavailable",
-    "UpdateJob", "UpdatePool", "execute", "is_volatile", "service_description",
-]
+# What each public name's module is. Loaded on first use (PEP 562), so that a worker process, which imports
+# graph.sparql.worker, loads only what it needs.
+_WHERE = {
+    "SD": "description", "service_description": "description",
+    "NotAcceptable": "errors", "OutboundRefused": "errors", "QuerySyntaxError": "errors", "QueryTimeout": "errors",
+    "ResultTooLarge": "errors", "SparqlError": "errors", "StoreUnavailable": "errors",
+    "QueryPool": "pool", "UpdatePool": "pool",
+    "FORMAT_NAMES": "running", "GRAPH_FORMATS": "running", "RESULT_FORMATS": "running", "Job": "running",
+    "UpdateJob": "running", "execute": "running",
+    "Snapshot": "snapshot",
+    "is_volatile": "text",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'graph.sparql' has no attribute {name!r}")
+    return getattr(import_module(f"graph.sparql.{_WHERE[name]}"), name)

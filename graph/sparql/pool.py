@@ -1,45 +1,44 @@
-"""Worker processes that run user SPARQL: sandboxed (:mod:`graph.sparql.sandbox`), killed at the timeout.
+"""The processes that run user SPARQL (:mod:`graph.sparql.worker`): sandboxed, killed at the timeout.
 
 Oxigraph cannot interrupt a query from another thread, so a query past its timeout is stopped by killing the process
-that runs it; a fresh one takes its place. Every process that runs user SPARQL is such a worker and installs the
-no-network sandbox before it reads its first job: :class:`QueryPool` for queries (``/sparql``, ``eventkg query``),
-each worker on a read-only :class:`~graph.sparql.snapshot.Snapshot`, and :class:`UpdatePool` for ``/sparql/update``,
-one worker that opens the store for writing for each update (waiting for another writer's lock like
-:func:`graph.store.open_for_writing`) and closes it after.
+that runs it; a fresh one takes its place. Every process that runs user SPARQL is such a worker and turns its network
+off before it reads its first job: :class:`QueryPool` for queries (``/sparql``, ``eventkg query``), each worker on a
+read-only snapshot of the store, and :class:`UpdatePool` for ``/sparql/update``, one worker that opens the store for
+writing for each update (waiting for another writer's lock, :func:`graph.store.open_for_writing`) and closes it after.
 
-:meth:`WorkerPool.run` is a coroutine: it waits for the worker's answer on the event loop itself (the pipe's file
+:meth:`WorkerPool.run` is a coroutine: it waits for the worker's answer on the event loop itself (the socket's file
 descriptor is watched, no thread is tied up), so any number of slow queries never block other requests.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import json
 import os
+import socket
+import subprocess
+import sys
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from graph.errors import GraphError
-from graph.namespaces import DEFAULT_BASE_IRI
-from graph.sparql import sandbox
+import graph
+from graph.namespaces import DEFAULT_BASE_IRI, PREFIXES
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
-from graph.sparql.running import UpdateJob, execute, update
-from graph.sparql.snapshot import MemoryCopy, Snapshot
-from graph.store import open_for_writing
+
+_START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
 
 
 class WorkerPool:
-    """``size`` worker processes, each running ``target(connection, *args)``: it reads jobs from the connection and
-    sends back ``("ok", answer)`` or ``("error", exception)``."""
+    """``size`` worker processes of ``kind`` (``"query"`` or ``"update"``, see :mod:`graph.sparql.worker`)."""
 
-    def __init__(self, target, args: tuple, *, size: int, timeout: float | None):
-        self.target, self.args, self.timeout = target, args, timeout
-        # "spawn": a fork of a threaded server process could inherit held locks.
-        self._context = multiprocessing.get_context("spawn")
+    def __init__(self, kind: str, settings: dict, *, size: int, timeout: float | None):
+        self.kind, self.timeout = kind, timeout
+        self.settings = {**settings, "prefixes": {prefix: str(iri) for prefix, iri in PREFIXES.items()}}
         self._idle = [self._start() for _ in range(size)]
         self._free = asyncio.Semaphore(size)
 
     def _start(self) -> _Worker:
-        return _Worker(self._context, self.target, self.args)
+        return _Worker(self.kind, self.settings)
 
     async def run(self, job: object, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
@@ -57,7 +56,7 @@ class WorkerPool:
                                "stopped") from None
         except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
             worker.kill()
-            code = worker.process.exitcode
+            code = worker.process.returncode
             worker = await asyncio.to_thread(self._start)
             raise StoreUnavailable(f"the worker stopped unexpectedly (exit code {code}) while answering; "
                                    "try again") from None
@@ -74,13 +73,11 @@ class WorkerPool:
 
 
 class QueryPool(WorkerPool):
-    """Query workers on the store at ``path``; with ``memory_quads``, each answers from a
-    :class:`~graph.sparql.snapshot.MemoryCopy` of stores up to that size. :meth:`run` takes a
-    :class:`~graph.sparql.running.Job` and gives ``(media type, body)``."""
+    """``size`` query workers on the store at ``path``. :meth:`run` takes a :class:`~graph.sparql.running.Job` and
+    gives ``(media type, body)``."""
 
-    def __init__(self, path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, size: int = 2,
-                 timeout: float | None = 30.0, memory_quads: int = 0):
-        super().__init__(_serve_queries, (str(path), base_iri, memory_quads), size=size, timeout=timeout)
+    def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0):
+        super().__init__("query", {"path": str(path)}, size=size, timeout=timeout)
 
 
 class UpdatePool(WorkerPool):
@@ -90,18 +87,20 @@ class UpdatePool(WorkerPool):
 
     def __init__(self, path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, timeout: float = 30.0,
                  lock_wait: float = 10.0):
-        super().__init__(_serve_updates, (str(path), base_iri, lock_wait), size=1, timeout=timeout + lock_wait)
-
-
-_START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
+        super().__init__("update", {"path": str(path), "base_iri": base_iri, "lock_wait": lock_wait}, size=1,
+                         timeout=timeout + lock_wait)
 
 
 class _Worker:
-    def __init__(self, context, target, args: tuple):
-        self.conn, child = context.Pipe()  # made before the sandbox closes the network
-        self.process = context.Process(target=_sandboxed, args=(target, child, *args), daemon=True)
-        self.process.start()
-        child.close()
+    def __init__(self, kind: str, settings: dict):
+        ours, theirs = socket.socketpair()  # made before the worker turns its network off
+        package_root = str(Path(graph.__file__).resolve().parent.parent)
+        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "graph.sparql.worker", kind, str(theirs.fileno()), json.dumps(settings)],
+            pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
         self.ready = False
 
     async def ask(self, job: object, timeout: float | None) -> tuple[str, object]:
@@ -130,44 +129,5 @@ class _Worker:
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join()
+        self.process.wait()
         self.conn.close()
-
-
-def _sandboxed(target, conn, *args) -> None:
-    """A worker process: no network from here on (should the filter fail to load, the worker dies before reading
-    a job), then answer jobs until the pipe closes."""
-    sandbox.deny_network()
-    target(conn, *args)
-
-
-def _serve_queries(conn, path: str, base_iri: str, memory_quads: int) -> None:
-    snapshot = Snapshot(path, base_iri)
-    copy = MemoryCopy(snapshot, memory_quads) if memory_quads else None
-    _serve(conn, lambda job: execute(copy.current() if copy is not None else snapshot.current().native, job))
-
-
-def _serve_updates(conn, path: str, base_iri: str, lock_wait: float) -> None:
-    def run(job: UpdateJob) -> None:
-        store = open_for_writing(path, base_iri=base_iri, wait=lock_wait)
-        try:
-            update(store.native, job)
-        finally:
-            store.close()
-
-    _serve(conn, run)
-
-
-def _serve(conn, answer) -> None:
-    conn.send(("ready", None))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        try:
-            conn.send(("ok", answer(job)))
-        except GraphError as err:
-            conn.send(("error", err))
-        except (OSError, RuntimeError):  # opening the store failed (the engine's own errors are GraphErrors)
-            conn.send(("error", StoreUnavailable("the store could not be opened, try again")))

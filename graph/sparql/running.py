@@ -8,9 +8,9 @@ fetch that failed for that reason becomes :class:`OutboundRefused`.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
->>> store.add(ox.Quad(ox.NamedNode("https://x/isis"), ox.NamedNode(str(RDFS.label)), ox.Literal("ISIS"),
+>>> store.add(ox.Quad(ox.NamedNode("https://x/isis"), ox.NamedNode("https://x/label"), ox.Literal("ISIS"),
 ...                   ox.NamedNode("https://x/g")))
->>> execute(store, Job("SELECT ?l WHERE { ?x rdfs:label ?l }", "text/tab-separated-values", None))
+>>> execute(store, Job("SELECT ?l WHERE { ?x x:label ?l }", "text/tab-separated-values", None), {"x": "https://x/"})
 ('text/tab-separated-values', b'?l\\n"ISIS"\\n')
 """
 
@@ -20,10 +20,8 @@ from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import Namespace
 
 from graph.errors import is_storage_failure
-from graph.namespaces import PREFIXES, RDFS  # noqa: F401  (RDFS: the doctest)
 from graph.sparql.errors import (
     OUTBOUND,
     NotAcceptable,
@@ -35,20 +33,18 @@ from graph.sparql.errors import (
 )
 from graph.sparql.text import UPDATE_START, names_dataset, unescape, with_using
 
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-
-# Media type -> (Oxigraph format, W3C format IRI for the service description).
+# Media type -> Oxigraph format (the service description names them: graph.sparql.description).
 RESULT_FORMATS = {
-    "application/sparql-results+json": (ox.QueryResultsFormat.JSON, FORMATS_NS.SPARQL_Results_JSON),
-    "application/sparql-results+xml": (ox.QueryResultsFormat.XML, FORMATS_NS.SPARQL_Results_XML),
-    "text/csv": (ox.QueryResultsFormat.CSV, FORMATS_NS.SPARQL_Results_CSV),
-    "text/tab-separated-values": (ox.QueryResultsFormat.TSV, FORMATS_NS.SPARQL_Results_TSV),
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
 }
 GRAPH_FORMATS = {
-    "text/turtle": (ox.RdfFormat.TURTLE, FORMATS_NS.Turtle),
-    "application/n-triples": (ox.RdfFormat.N_TRIPLES, FORMATS_NS["N-Triples"]),
-    "application/ld+json": (ox.RdfFormat.JSON_LD, FORMATS_NS["JSON-LD"]),
-    "application/rdf+xml": (ox.RdfFormat.RDF_XML, FORMATS_NS.RDF_XML),
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 # Short names for the command line.
 FORMAT_NAMES = {
@@ -92,11 +88,11 @@ class UpdateJob:
     using_named_graphs: tuple[str, ...] | None = None
 
 
-def execute(store: ox.Store, job: Job) -> tuple[str, bytes]:
-    """Run ``job`` on ``store``: the media type chosen and the serialised answer. More than ``job.max_rows`` result
-    rows (or triples) raise :class:`ResultTooLarge`."""
+def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, bytes]:
+    """Run ``job`` on ``store`` with ``prefixes`` predeclared: the media type chosen and the serialised answer. More
+    than ``job.max_rows`` result rows (or triples) raise :class:`ResultTooLarge`."""
     try:
-        answer = store.query(job.text, base_iri=job.base_iri, prefixes=PREFIXES, **_dataset(job))
+        answer = store.query(job.text, base_iri=job.base_iri, prefixes=prefixes, **_dataset(job))
     except SyntaxError as err:
         hint = "; updates go to /sparql/update" if UPDATE_START.match(unescape(job.text)) else ""
         raise QuerySyntaxError(f"SPARQL syntax error: {err}{hint}") from None
@@ -107,7 +103,7 @@ def execute(store: ox.Store, job: Job) -> tuple[str, bytes]:
     else:
         media = _chosen(job.results_media, "SELECT or ASK", RESULT_FORMATS)
     if isinstance(answer, ox.QueryBoolean):
-        return media, answer.serialize(format=RESULT_FORMATS[media][0])
+        return media, answer.serialize(format=RESULT_FORMATS[media])
     try:  # the answer is computed as it is read
         rows = list(islice(answer, job.max_rows + 1 if job.max_rows is not None else None))
     except (OSError, RuntimeError, ValueError) as err:
@@ -116,18 +112,18 @@ def execute(store: ox.Store, job: Job) -> tuple[str, bytes]:
         raise ResultTooLarge(f"the result has more than {job.max_rows} rows; narrow the query or page it with "
                              "LIMIT/OFFSET")
     if isinstance(answer, ox.QueryTriples):
-        fmt = GRAPH_FORMATS[media][0]
-        return media, ox.serialize(rows, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None)
-    return media, _solutions_bytes([v.value for v in answer.variables], rows, RESULT_FORMATS[media][0])
+        fmt = GRAPH_FORMATS[media]
+        return media, ox.serialize(rows, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
+    return media, _solutions_bytes([v.value for v in answer.variables], rows, RESULT_FORMATS[media])
 
 
-def update(store: ox.Store, job: UpdateJob) -> None:
-    """Apply a SPARQL Update to a store opened for writing, as one transaction."""
+def update(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> None:
+    """Apply a SPARQL Update to a store opened for writing, as one transaction, with ``prefixes`` predeclared."""
     text = job.text
     if job.using_graphs is not None or job.using_named_graphs is not None:
         text = with_using(text, job.using_graphs or (), job.using_named_graphs or ())
     try:
-        store.update(text, base_iri=job.base_iri, prefixes=PREFIXES)
+        store.update(text, base_iri=job.base_iri, prefixes=prefixes)
     except SyntaxError as err:
         raise QuerySyntaxError(f"SPARQL Update syntax error: {err}") from None
     except (OSError, RuntimeError, ValueError) as err:

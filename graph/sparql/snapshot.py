@@ -1,19 +1,18 @@
-"""Reading a store another process writes: a read-only :class:`Snapshot` that reopens after a write, and a
-:class:`MemoryCopy` of it for faster answers once it has settled."""
+"""Reading a store another process writes: a read-only :class:`Snapshot` that reopens after a write.
+
+Imports nothing of rdflib: the query workers use it with their own opener (a bare ``pyoxigraph.Store``)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
-
-from graph.namespaces import DEFAULT_BASE_IRI
+from graph.errors import GraphError
 from graph.sparql.errors import StoreUnavailable
-from graph.store import EventStore, StoreError
 
 _OPEN_ATTEMPTS = 10
 _SETTLED_NS = 1_000_000_000  # a folder unchanged for this long has had every change's time stamped
@@ -27,19 +26,28 @@ class Snapshot:
     (a few microseconds) and reopens only after a write.
     """
 
-    def __init__(self, path: str | Path, base_iri: str = DEFAULT_BASE_IRI):
+    def __init__(self, path: str | Path, base_iri: str | None = None, opener: Callable[[str], Any] | None = None):
+        """``opener`` opens the store read-only; by default as an :class:`~graph.store.EventStore` minting under
+        ``base_iri``."""
         self.path = Path(path)
-        self.base_iri = base_iri
+        if opener is None:
+            # imported here, so that the workers, which pass their own opener, never load rdflib
+            from graph.namespaces import DEFAULT_BASE_IRI
+            from graph.store import EventStore
+
+            def opener(folder: str) -> EventStore:
+                return EventStore(folder, base_iri=base_iri or DEFAULT_BASE_IRI, read_only=True)
+        self._open = opener
         self._lock = threading.Lock()
         self._files: tuple | None = None
         self._listing: tuple[int, list[str]] = (-1, [])  # folder mtime, paths of the files worth a stat
-        self._store: EventStore | None = None
+        self._store: Any = None
 
     def version(self) -> tuple:
         """Changes whenever the store's data may have changed (a few microseconds: a handful of ``stat`` calls)."""
         return self._files_state()
 
-    def current(self, version: tuple | None = None) -> EventStore:
+    def current(self, version: tuple | None = None) -> Any:
         """The store as of ``version`` (a :meth:`version` just read for the same request) or, without it, as of now."""
         files = version if version is not None else self._files_state()
         with self._lock:
@@ -47,10 +55,10 @@ class Snapshot:
                 return self._store
             for attempt in range(_OPEN_ATTEMPTS):
                 try:
-                    self._store = EventStore(self.path, base_iri=self.base_iri, read_only=True)
+                    self._store = self._open(str(self.path))
                     self._files = files
                     return self._store
-                except (StoreError, RuntimeError) as err:
+                except (GraphError, OSError, RuntimeError) as err:
                     # A writer compacted and deleted files between our listing and our opening: look again.
                     failure = err
                     time.sleep(0.01 * (attempt + 1))
@@ -89,60 +97,3 @@ class Snapshot:
                 continue
             state.append((path, stat.st_size, stat.st_mtime_ns))
         return tuple(state)
-
-
-class MemoryCopy:
-    """A copy in memory of the store a :class:`Snapshot` reads, for the query workers: Oxigraph answers the same query
-    2–8× faster from memory than from its on-disk store (docs/benchmarks.md), which decodes every term it reads.
-
-    The copy is made in a background thread once the store has been unchanged for ``settle`` seconds, and after a
-    first copy for ten times as long as that copy took (so that however often the store changes, copying takes at most
-    a tenth of the worker's time), and only for stores of at most ``max_quads`` quads (about 370 MB per million).
-    :meth:`current` hands out the copy while it is of the store as it is now; before it is ready, and as soon as the
-    store changes, it hands out the snapshot on disk, so an answer is never older than the store.
-    """
-
-    def __init__(self, snapshot: Snapshot, max_quads: int, settle: float = 2.0):
-        self.snapshot, self.max_quads, self.settle = snapshot, max_quads, settle
-        self._quiet_needed = settle  # seconds the store must stay unchanged before a copy
-        self._copy: tuple[tuple, ox.Store] | None = None  # (version copied, the copy)
-        self._seen: tuple[tuple, float] = ((), 0.0)  # the version last seen and since when
-        self._declined: tuple | None = None  # a version too big to copy
-        self._copying = threading.Lock()
-
-    def current(self) -> ox.Store:
-        version = self.snapshot.version()
-        copy = self._copy
-        if copy is not None:
-            if copy[0] == version:
-                return copy[1]
-            self._copy = None  # the store changed: the copy will never be current again, let go of its memory
-        now = time.monotonic()
-        if version != self._seen[0]:
-            self._seen = (version, now)
-        elif (now - self._seen[1] >= self._quiet_needed and version != self._declined
-              and self._copying.acquire(blocking=False)):
-            threading.Thread(target=self._make, args=(version,), name="eventkg-memory-copy", daemon=True).start()
-        return self.snapshot.current().native
-
-    def _make(self, version: tuple) -> None:
-        try:
-            disk = self.snapshot.current().native
-            if len(disk) > self.max_quads:
-                self._declined = version
-                return
-            # Through a file: dumping and bulk-loading let go of the GIL, so the worker goes on answering from disk
-            # meanwhile (copying quad by quad from Python held it for the whole copy).
-            started = time.monotonic()
-            with tempfile.TemporaryDirectory(prefix="eventkg-memory-copy-") as folder:
-                dump = os.path.join(folder, "store.nq")
-                disk.dump(dump, ox.RdfFormat.N_QUADS)
-                memory = ox.Store()
-                memory.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
-            self._quiet_needed = max(self.settle, 10 * (time.monotonic() - started))
-            if self.snapshot.version() == version:  # else the store changed while copying: the copy is stale
-                self._copy = (version, memory)
-        except (StoreError, OSError, RuntimeError):  # the store was being rewritten: a later query tries again
-            pass
-        finally:
-            self._copying.release()

@@ -50,7 +50,11 @@ def is_volatile(text: str) -> bool:
     >>> is_volatile(r"SELECT (\u004eOW() AS ?t) {}"), is_volatile("SELECT ('NOW()' AS ?t) {}")
     (True, False)
     """
-    words = _words(text) | _words(unescape(text))  # the escapes decoded too, to be on the safe side
+    texts = [text, unescape(text)] if "\\" in text else [text]  # the escapes decoded too, to be on the safe side
+    lowered = " ".join(texts).lower()
+    if not any(word in lowered for word in _VOLATILE):  # most texts: no tokenizing
+        return False
+    words = set().union(*map(_words, texts))
     return not _VOLATILE.isdisjoint(w.rsplit(":", 1)[-1].lstrip("?$") for w in words)
 
 
@@ -84,4 +88,4 @@ def names_dataset(text: str) -> bool:
     """Whether the query has ``FROM``/``FROM NAMED`` (then its own dataset applies rather than the union of all
     graphs). A word ``FROM`` outside comments, strings and IRIs is taken as one; a wrong guess changes which graphs
     are read, never what the query may do."""
-    return "from" in _words(text)
+    return "from" in text.lower() and "from" in _words(text)  # most texts have no "from" at all: no tokenizing

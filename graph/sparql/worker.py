@@ -1,0 +1,59 @@
+"""A worker process that runs user SPARQL: ``python -m graph.sparql.worker KIND FD SETTINGS`` (started by
+:mod:`graph.sparql.pool`, never by hand).
+
+It turns its network off first (:func:`graph.sparql.sandbox.deny_network`), says it is ready, then answers the jobs
+that come over the Unix socket ``FD`` until it closes: ``query`` workers run :class:`~graph.sparql.running.Job` s on a
+read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the ``update`` worker opens the store for writing for
+each :class:`~graph.sparql.running.UpdateJob`. Each answer is ``("ok", result)`` or ``("error", exception)``.
+
+A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
+server's state or sockets comes along.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from multiprocessing.connection import Connection
+
+import pyoxigraph as ox
+
+from graph.errors import GraphError
+from graph.sparql import sandbox
+from graph.sparql.errors import StoreUnavailable
+from graph.sparql.running import execute, update
+from graph.sparql.snapshot import Snapshot
+
+
+def main(kind: str, descriptor: int, settings: dict) -> None:
+    sandbox.deny_network()
+    conn = Connection(descriptor)
+    prefixes = settings["prefixes"]
+    if kind == "query":
+        snapshot = Snapshot(settings["path"], opener=ox.Store.read_only)
+        answer = lambda job: execute(snapshot.current(), job, prefixes)  # noqa: E731
+    else:
+        from graph.store import open_for_writing
+
+        def answer(job):
+            store = open_for_writing(settings["path"], base_iri=settings["base_iri"], wait=settings["lock_wait"])
+            try:
+                return update(store.native, job, prefixes)
+            finally:
+                store.close()
+    conn.send(("ready", None))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", answer(job)))
+        except GraphError as err:
+            conn.send(("error", err))
+        except (OSError, RuntimeError):  # opening the store failed (the engine's own errors are GraphErrors)
+            conn.send(("error", StoreUnavailable("the store could not be opened, try again")))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3]))
