@@ -1,8 +1,10 @@
 """The spaCy components of the extractor, each doing one thing, composed in :func:`extract.pipeline.build_nlp`:
 
+The tokenizer reads a same-length prepared copy of the text (true-cased capitals, re-flowed lines, boilerplate blanked:
+:mod:`extract.prepare`); the extraction's texts are sliced from the original at the end.
+
 ``eventkg_lines``     (before the parser) a line break ends a sentence: feeds, bylines and "Advert" lines stay apart
 ``entity_ruler``      (before ``ner``) gazetteer names: armed groups and their aliases, countries, place overrides
-``eventkg_caseless_names`` (before ``ner``) the same names, and big cities, in text written without capitals
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
@@ -16,16 +18,14 @@ extraction. Documents never cross process boundaries: with several workers, each
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.tokens import Span as SpacySpan
-from spacy.util import filter_spans
 
 from extract import lexicon
 from extract.entities import build_index, noun_phrase
 from extract.events import find_events, is_place_noun, trigger_words
 from extract.gazetteer import Gazetteer, slug
 from extract.model import Argument, Entity, Event, Extraction, Relation, Span, TimeValue
+from extract.prepare import Preparer
 from extract.relations import event_relations, relation_words, spoken_for, standing_relations
 from extract.timex import resolve
 
@@ -33,6 +33,26 @@ ARTICLE = "eventkg.article"  # article id, set by the Extractor before the pipe
 PUBLISHED = "eventkg.published"  # ISO publication date or None
 RESULT = "eventkg.extraction"  # the Extraction (its id still empty), set by the last component
 _INDEX, _TIMES, _EVENTS = "eventkg.index", "eventkg.times", "eventkg.events"
+ORIGINAL = "eventkg.original"  # the article's text when the Doc was made from a prepared copy
+
+
+class PreparingTokenizer:
+    """The pipeline's tokenizer on the prepared copy of each text (:mod:`extract.prepare`); the copy has the same
+    length, so token offsets are offsets into the original, which rides on the Doc."""
+
+    def __init__(self, nlp: Language):
+        self.tokenizer = nlp.tokenizer
+        self.prepare = Preparer(nlp)
+
+    def __call__(self, text: str) -> Doc:
+        prepared = self.prepare(text)
+        doc = self.tokenizer(prepared)
+        if prepared != text:
+            doc.user_data[ORIGINAL] = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        return (self(text) for text in texts)
 
 
 @Language.component("eventkg_lines")
@@ -41,35 +61,6 @@ def mark_line_breaks(doc: Doc) -> Doc:
         if token.is_space and "\n" in token.text:
             doc[token.i + 1].is_sent_start = True
     return doc
-
-
-@Language.factory("eventkg_caseless_names")
-def make_caseless_names(nlp: Language, name: str) -> CaselessNames:
-    return CaselessNames(nlp)
-
-
-class CaselessNames:
-    """Gazetteer names in text written without capitals ("the fmln attacked san salvador"), where the entity ruler
-    (case-sensitive, so that "IS" is not "is") and the statistical NER both fail. Documents with normal case pass."""
-
-    def __init__(self, nlp: Language):
-        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.names: dict[str, tuple[str, str]] = {}
-        for text, label, key in Gazetteer.load().caseless_names():
-            self.names[text] = (label, key)
-            self.matcher.add(text, [nlp.make_doc(text)])
-
-    def __call__(self, doc: Doc) -> Doc:
-        sample = doc[:400].text  # not doc.text: it would join the whole document
-        letters = sum(c.isalpha() for c in sample)
-        if not letters or sum(c.isupper() for c in sample) > letters * 0.01:
-            return doc
-        spans = []
-        for match_id, start, end in self.matcher(doc):
-            label, key = self.names[doc.vocab.strings[match_id]]
-            spans.append(SpacySpan(doc, start, end, label=label, span_id=key))
-        doc.ents = filter_spans([*doc.ents, *spans])
-        return doc
 
 
 @Language.component("eventkg_entities")
@@ -128,6 +119,8 @@ def relate(doc: Doc, matcher) -> Doc:
     )
     for entity in extraction.entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
+    if ORIGINAL in doc.user_data:
+        _original_texts(extraction, doc.user_data.pop(ORIGINAL))
     doc.user_data[RESULT] = extraction
     return doc
 
@@ -173,6 +166,24 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
         arguments=sorted(arguments, key=lambda a: (a.start, a.role)),
         time=_time_of(candidate, times, sent), confidence=round(confidence, 2), source=source,
     )
+
+
+def _original_texts(extraction: Extraction, text: str) -> None:
+    """Every span's text as the article writes it (the Doc was made from a prepared copy of the same length); labels
+    keep the prepared form ("Guatemala" for GUATEMALA)."""
+
+    def original(span: Span) -> Span:
+        return Span(text[span.start:span.end], span.start, span.end)
+
+    for entity in extraction.entities:
+        entity.mentions = [original(m) for m in entity.mentions]
+    for event in extraction.events:
+        event.trigger, event.sentence = original(event.trigger), original(event.sentence)
+        for argument in event.arguments:
+            argument.text = text[argument.start:argument.end]
+    for relation in extraction.relations:
+        if relation.evidence is not None:
+            relation.evidence = original(relation.evidence)
 
 
 def _proclaimed(candidate, index) -> list[Argument]:

