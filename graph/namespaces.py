@@ -86,6 +86,18 @@ class EKG(DefinedNamespace):
     contentHash: URIRef
     text: URIRef
     articleId: URIRef
+    # The change log (graph/changes.py) and the counters maintained at write time (graph/aggregates.py)
+    ingestedAt: URIRef
+    deletedAt: URIRef
+    EventsPerPeriod: URIRef
+    EventsPerPlace: URIRef
+    EventsPerAgent: URIRef
+    ofType: URIRef
+    ofModality: URIRef
+    inPeriod: URIRef
+    ofPlace: URIRef
+    ofAgent: URIRef
+    eventCount: URIRef
 
 
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -144,6 +156,8 @@ class IRIs:
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self.entities_graph = self._mint("graph/entities")
         self.ontology_graph = self._mint("graph/ontology")
+        self.changes_graph = self._mint("graph/changes")  # graph/changes.py: when each article was written
+        self.aggregates_graph = self._mint("graph/aggregates")  # graph/aggregates.py: counters kept at write time
 
     def _mint(self, path: str) -> URIRef:
         return URIRef(self.base + path)

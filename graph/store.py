@@ -34,6 +34,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 import ontology
+from graph import aggregates, changes
 from graph.errors import Unavailable
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, SKOS, IRIs, local_name
 from graph.rdf import ArticleRDF
@@ -98,6 +99,7 @@ class EventStore:
             raise StoreError(f"cannot open the store at {self.path}: {err}") from err
         if not read_only:
             self._install_ontology(new)
+            aggregates.ensure(self)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
@@ -236,7 +238,8 @@ class EventStore:
             ]
             if old_entities:
                 update.append(self._drop_orphans(old_entities))
-            self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+            update = aggregates.around_put(self, rdf, update, replacing=previous is not None)
+            self.native.update(" ;\n".join(update + changes.on_put(self.iris, rdf.article_id)), prefixes=PREFIXES)
         return "new" if previous is None else "updated"
 
     def delete_article(self, article_id: str) -> bool:
@@ -250,7 +253,8 @@ class EventStore:
             update = [f"DROP GRAPH {sparql_term(graph)}"]
             if old_entities:
                 update.append(self._drop_orphans(old_entities))
-            self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+            update = aggregates.around_delete(self, article_id, update)
+            self.native.update(" ;\n".join(update + changes.on_delete(self.iris, article_id)), prefixes=PREFIXES)
         return True
 
     def load(self, source: IO[bytes] | str | Path, format: str | None = None, *, graph: URIRef | None = None) -> int:
@@ -275,6 +279,7 @@ class EventStore:
                     source.seek(0)
                 # checked above, so the loader may skip its own validation (lenient), which is faster
                 self.native.bulk_load(**_input(source), format=fmt, to_graph=target, lenient=True)
+                aggregates.recount(self)
             except SyntaxError as err:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:

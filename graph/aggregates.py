@@ -1,0 +1,239 @@
+"""Counters behind the dashboards' time series and rankings, kept up to date at write time.
+
+A dashboard asks the same aggregates again and again: events per type per month, per place, the most active agents.
+Counted per request they cost a scan of every event; kept as counters they cost a read of the counters. There are
+three kinds, each in a graph of its own (``IRIs.aggregates_graph`` + ``/period``, ``/place``, ``/agent``), one node per
+(event type, modality, dimension):
+
+- ``ekg:EventsPerPeriod``: ``ekg:inPeriod`` the month of the event's time (``2022-03``), or its year when it is dated
+  by year only; absent for undated events;
+- ``ekg:EventsPerPlace``: ``ekg:ofPlace`` a place the event took place in (``ekg:place``, not the places around it);
+- ``ekg:EventsPerAgent``: ``ekg:ofAgent`` an agent of the event;
+
+each with ``ekg:ofType``, ``ekg:ofModality`` and ``ekg:eventCount`` (never 0: a counter that reaches 0 is removed).
+The counter's IRI spells its key (``<base>aggregate/period/Attack/asserted/2022-03``), so reading a kind is one scan
+of its ``ekg:eventCount`` quads.
+
+An article's contribution is computed from its triples (:func:`contribution`); the store adds the new version's and
+subtracts the old one's in the same SPARQL Update as the article itself (:func:`around_put`, :func:`around_delete`),
+reading the counters' current values first: RocksDB admits one writing process and ``put`` holds the store's write
+lock, so nothing changes them in between. Counts are sums, so any order of puts and deletes gives the counters that
+:func:`recount` gives from scratch (``tests/test_aggregates.py``). A bulk load recounts; the first writable opening of
+a store without counters counts them (:func:`ensure`). SPARQL updates sent by users bypass them: call :func:`recount`
+after those.
+
+>>> from graph.store import EventStore
+>>> period_counts(EventStore(None), modalities=("asserted",))
+{}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+from extract.model import EVENT_TYPES
+from graph.namespaces import EKG, RDF, XSD, IRIs
+
+if TYPE_CHECKING:  # graph.store hooks this module into its writes
+    from graph.rdf import ArticleRDF
+    from graph.store import EventStore
+
+KINDS = {"period": (EKG.EventsPerPeriod, EKG.inPeriod), "place": (EKG.EventsPerPlace, EKG.ofPlace),
+         "agent": (EKG.EventsPerAgent, EKG.ofAgent)}
+Key = tuple[str, str, str, str | None]  # (kind, event type, modality, period or entity IRI)
+
+_EVENT_TYPES = {str(EKG[t]): t for t in EVENT_TYPES}
+_MODALITY, _TYPE, _TIME = str(EKG.modality), str(RDF.type), str(EKG.time)
+_ROLES = {str(EKG.place): "place", str(EKG.agent): "agent"}
+_COUNT = ox.NamedNode(str(EKG.eventCount))
+_UNDATED = "undated"
+
+
+def graph_of(iris: IRIs, kind: str) -> URIRef:
+    return URIRef(f"{iris.aggregates_graph}/{kind}")
+
+
+_READ = [ox.NamedNode(p) for p in (_MODALITY, _TYPE, _TIME, *_ROLES)]
+
+
+def contribution(triples: Iterable[tuple]) -> Counter[Key]:
+    """What the events among ``triples`` (rdflib or Oxigraph terms) add to each counter."""
+    facts: dict[str, dict[str, set[str]]] = {}
+    for s, p, o in triples:
+        predicate = _text(p)
+        if predicate in (_MODALITY, _TYPE, _TIME) or predicate in _ROLES:
+            facts.setdefault(_text(s), {}).setdefault(predicate, set()).add(_text(o))
+    counts: Counter[Key] = Counter()
+    for event in facts.values():
+        types = [_EVENT_TYPES[t] for t in event.get(_TYPE, ()) if t in _EVENT_TYPES]
+        for modality in event.get(_MODALITY, ()):
+            for event_type in types:
+                times = event.get(_TIME) or {None}
+                for time in times:
+                    counts[("period", event_type, modality, time[:7] if time else None)] += 1
+                for role, kind in _ROLES.items():
+                    for entity in event.get(role, ()):
+                        counts[(kind, event_type, modality, entity)] += 1
+    return counts
+
+
+def around_put(store: EventStore, rdf: ArticleRDF, update: list[str], *, replacing: bool) -> list[str]:
+    """``update`` (which replaces the article's graph) followed by the counters' changes."""
+    delta = contribution(rdf.triples)
+    if replacing:
+        delta.subtract(stored(store, rdf.graph))
+    return [*update, *counter_changes(store, delta)]
+
+
+def around_delete(store: EventStore, article_id: str, update: list[str]) -> list[str]:
+    """``update`` (which drops the article's graph) followed by the counters losing its events."""
+    delta: Counter[Key] = Counter()
+    delta.subtract(stored(store, store.iris.article_graph(article_id)))
+    return [*update, *counter_changes(store, delta)]
+
+
+def recount(store: EventStore) -> None:
+    """Count every counter afresh from the article graphs, in one transaction."""
+    counts: Counter[Key] = Counter()
+    prefix = store.iris.article_graph_prefix
+    for graph in store.native.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
+            counts.update(stored(store, URIRef(graph.value)))
+    graphs = [_ox(graph_of(store.iris, kind)) for kind in KINDS]
+    operations = [f"DROP SILENT GRAPH {g}" for g in graphs] + [f"CREATE SILENT GRAPH {g}" for g in graphs]
+    inserted = "".join(_counter_quads(store.iris, key, n) for key, n in sorted(counts.items(), key=_order) if n > 0)
+    if inserted:
+        operations.append(f"INSERT DATA {{ {inserted} }}")
+    store.native.update(" ;\n".join(operations))
+
+
+def ensure(store: EventStore) -> None:
+    """Count the counters of a writable store that has articles but no counters (made before they existed, or whose
+    counters a user dropped). An empty store stays empty: its counters come with its first events."""
+    prefix = store.iris.article_graph_prefix
+    if not maintained(store) and any(g.value.startswith(prefix) for g in store.native.named_graphs()
+                                     if isinstance(g, ox.NamedNode)):
+        recount(store)
+
+
+def maintained(store: EventStore) -> bool:
+    """Whether ``store`` has counters (every store written by this version has; a read-only copy of an older one
+    may not)."""
+    return store.native.contains_named_graph(_ox(graph_of(store.iris, "period")))
+
+
+# -- reading ---------------------------------------------------------------------------------------------------------
+
+
+def period_counts(store: EventStore, *, modalities=None, event_types=None) -> dict[tuple[str | None, str], int]:
+    """(month ``2022-03``, year ``2022`` for events dated by year, or None, event type) -> events."""
+    counts: dict[tuple[str | None, str], int] = {}
+    for (event_type, _, period), n in _read(store, "period", modalities, event_types):
+        counts[(period, event_type)] = counts.get((period, event_type), 0) + n
+    return counts
+
+
+def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None) -> list[tuple[str, int]]:
+    """``kind`` ``"place"`` or ``"agent"``: (entity IRI, events) for every place or agent, most events first (ties
+    by IRI)."""
+    totals: dict[str, int] = {}
+    for (_, _, entity), n in _read(store, kind, modalities, event_types):
+        totals[entity] = totals.get(entity, 0) + n
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _read(store: EventStore, kind: str, modalities, event_types):
+    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters, from the counters'
+    IRIs (one index scan)."""
+    prefix = f"{store.iris.base}aggregate/{kind}/"
+    modalities = set(modalities) if modalities is not None else None
+    event_types = set(event_types) if event_types is not None else None
+    for quad in store.native.quads_for_pattern(None, _COUNT, None, _ox(graph_of(store.iris, kind))):
+        event_type, modality, dimension = quad.subject.value[len(prefix):].split("/", 2)
+        modality = unquote(modality)
+        if (modalities is None or modality in modalities) and (event_types is None or event_type in event_types):
+            yield (event_type, modality, _dimension(store.iris, kind, dimension)), int(quad.object.value)
+
+
+# -- writing ---------------------------------------------------------------------------------------------------------
+
+
+def stored(store: EventStore, graph: URIRef) -> Counter[Key]:
+    """The contribution of the article graph as stored."""
+    node = _ox(graph)
+    return contribution((q.subject, q.predicate, q.object) for predicate in _READ
+                        for q in store.native.quads_for_pattern(None, predicate, None, node))
+
+
+def counter_changes(store: EventStore, delta: Counter[Key]) -> list[str]:
+    """Update operations moving each counter by ``delta``, from its current value (read now: call it under the
+    store's write lock)."""
+    deleted, inserted = [], []
+    for key, change in sorted(delta.items(), key=_order):
+        if change == 0:
+            continue
+        node, graph = _ox(counter_iri(store.iris, key)), _ox(graph_of(store.iris, key[0]))
+        current = next(store.native.quads_for_pattern(node, _COUNT, None, graph), None)
+        value = int(current.object.value) if current is not None else 0
+        if current is not None:
+            deleted.append(f"GRAPH {graph} {{ {node} {_COUNT} {current.object} }}\n")
+        if value + change > 0:
+            inserted.append(_counter_quads(store.iris, key, value + change))
+        else:  # the counter goes: its description too
+            deleted.append(_counter_quads(store.iris, key, None))
+    operations = [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
+    return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else [])
+
+
+def counter_iri(iris: IRIs, key: Key) -> URIRef:
+    kind, event_type, modality, dimension = key
+    if kind == "period":
+        dimension = dimension or _UNDATED
+    elif dimension.startswith(iris.base + "entity/"):
+        dimension = dimension[len(iris.base):]  # entity/organization/isis: entity IRIs are URL-safe already
+    else:
+        dimension = quote(dimension, safe="")
+    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{quote(modality, safe='')}/{dimension}")
+
+
+def _dimension(iris: IRIs, kind: str, text: str) -> str | None:
+    """The inverse of :func:`counter_iri` for the last part of the IRI."""
+    if kind == "period":
+        return None if text == _UNDATED else text
+    return iris.base + text if text.startswith("entity/") else unquote(text)
+
+
+def _counter_quads(iris: IRIs, key: Key, count: int | None) -> str:
+    """The counter's quads in SPARQL syntax (without the count when ``count`` is None)."""
+    kind, event_type, modality, dimension = key
+    cls, predicate = KINDS[kind]
+    node = _ox(counter_iri(iris, key))
+    facts = [f"{node} {_ox(RDF.type)} {_ox(cls)}", f"{node} {_ox(EKG.ofType)} {_ox(EKG[event_type])}",
+             f"{node} {_ox(EKG.ofModality)} {ox.Literal(modality)}"]
+    if dimension is not None:
+        value = ox.Literal(dimension) if kind == "period" else ox.NamedNode(dimension)
+        facts.append(f"{node} {_ox(predicate)} {value}")
+    if count is not None:
+        facts.append(f"{node} {_COUNT} {ox.Literal(str(count), datatype=ox.NamedNode(str(XSD.integer)))}")
+    return f"GRAPH {_ox(graph_of(iris, kind))} {{ {' . '.join(facts)} }}\n"
+
+
+def _order(item: tuple[Key, int]) -> tuple:
+    kind, event_type, modality, dimension = item[0]
+    return kind, event_type, modality, dimension or ""
+
+
+def _text(term) -> str:
+    """The IRI or lexical form of an rdflib or Oxigraph term."""
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(term)
+
+
+def _ox(term: URIRef) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
