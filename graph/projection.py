@@ -17,7 +17,7 @@ statement number).
 >>> G = project(EventStore(None))
 >>> G.number_of_nodes(), G.number_of_edges()
 (0, 0)
->>> G = project(EventStore(None), predicates=["killed"], start="2022-01-01", end="2022-12-31", min_confidence=0.5)
+>>> G = project(EventStore(None), Filter(predicates=("killed",), start="2022-01-01", end="2022-12-31", min_confidence=0.5))
 >>> type(G).__name__
 'MultiDiGraph'
 """
@@ -33,9 +33,10 @@ from weakref import WeakKeyDictionary
 import networkx as nx
 from rdflib import Literal
 
+from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
-from graph.times import time_bounds
+from graph.times import overlaps, time_bounds
 
 # Each block is a subquery of its own so that Oxigraph evaluates it once and hash-joins it, instead of probing the
 # indexes once per statement: about 1.7x faster at 1M quads (docs/benchmarks.md). Statements and their events are in
@@ -76,31 +77,25 @@ SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
 _ALIASES = "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 
 
-def project(
-    store: EventStore,
-    *,
-    predicates: Iterable[str] | None = None,
-    event_types: Iterable[str] | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    min_confidence: float = 0.0,
-    modalities: Iterable[str] | None = ("asserted",),
-) -> nx.MultiDiGraph:
-    """The entity network of ``store``, filtered; ``modalities=None`` keeps every modality.
-
-    ``predicates`` and ``event_types`` are local names (``"killed"``, ``"Attack"``).
+def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.MultiDiGraph:
+    """The entity network of ``store``, kept to ``filter`` (or to the :meth:`Filter.parse` of ``criteria``:
+    ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges.
     """
+    filter = filter if filter is not None else Filter.parse(**criteria)
+    if filter.places is not None:
+        raise InvalidFilter("the entity network is not filtered by place; filter events or the timeline instead")
+    predicates, event_types, modalities = filter.predicates, filter.event_types, filter.modalities
     filters = []
     if event_types is not None:
-        filters.append(f"FILTER(?type IN ({_iri_list(_term(t) for t in event_types)}))")
+        filters.append(f"FILTER(?type IN ({_iri_list(EKG[t] for t in event_types)}))")
     if modalities is not None:
         filters.append(f"FILTER(!BOUND(?modality) || ?modality IN ({_literal_list(modalities)}))")
     query = _EDGES.format(
-        predicates=f"VALUES ?p {{ {' '.join(sparql_term(_term(p)) for p in predicates)} }}" if predicates is not None else "",
-        min_confidence=sparql_term(Literal(float(min_confidence))),
+        predicates=f"VALUES ?p {{ {' '.join(sparql_term(EKG[p]) for p in predicates)} }}" if predicates is not None else "",
+        min_confidence=sparql_term(Literal(filter.min_confidence)),
         filters="\n  ".join(filters),
     )
-    low, high = _bound(start, 0), _bound(end, 1)
+    low, high = _bound(filter.start, 0), _bound(filter.end, 1)
 
     edges = []
     for row in store.select(query):
@@ -134,7 +129,7 @@ _shared: WeakKeyDictionary[EventStore, OrderedDict] = WeakKeyDictionary()
 _shared_lock = threading.Lock()
 
 
-def shared_projection(store: EventStore, **filters) -> nx.MultiDiGraph:
+def shared_projection(store: EventStore, filter: Filter | None = None, **criteria) -> nx.MultiDiGraph:
     """:func:`project` for readers of a read-only snapshot: the last projections made of it are kept with it (per
     filter set) and handed out frozen (``nx.freeze``), so that centrality, communities, paths and exports on the same
     filters build it once. A writable store gets a fresh projection each time.
@@ -143,15 +138,16 @@ def shared_projection(store: EventStore, **filters) -> nx.MultiDiGraph:
     >>> shared_projection(kg) is shared_projection(kg)
     False
     """
+    filter = filter if filter is not None else Filter.parse(**criteria)
     if not store.read_only:
-        return project(store, **filters)
-    key = tuple(sorted((name, tuple(v) if isinstance(v, (list, tuple)) else v) for name, v in filters.items()))
+        return project(store, filter)
+    key = filter.key()
     with _shared_lock:
         kept = _shared.setdefault(store, OrderedDict())
         if key in kept:
             kept.move_to_end(key)
             return kept[key]
-    G = nx.freeze(project(store, **filters))  # computed outside the lock: other filters need not wait
+    G = nx.freeze(project(store, filter))  # computed outside the lock: other filters need not wait
     with _shared_lock:
         kept[key] = G
         while len(kept) > _SHARED_PER_SNAPSHOT:
@@ -179,30 +175,13 @@ def _nodes(store: EventStore, iris: set[str]) -> dict[str, dict]:
     return nodes
 
 
-def _term(name: str):
-    """The ontology term of a predicate or event type's local name; a clear error for a name the ontology lacks."""
-    try:
-        return EKG[name]
-    except (AttributeError, KeyError):
-        raise ValueError(f"not an eventkg ontology term: {name!r}") from None
-
-
 def _bound(iso: str | None, side: int) -> date | None:
-    """The first (side 0) or last (side 1) day of a filter's ISO day, month or year."""
-    if iso is None:
-        return None
-    bounds = time_bounds(iso)
-    if bounds is None:
-        raise ValueError(f"not an ISO date, month or year: {iso!r}")
-    return bounds[side]
+    """The first (side 0) or last (side 1) day of a filter's (checked) ISO day, month or year."""
+    return time_bounds(iso)[side] if iso is not None else None
 
 
 def _overlaps(time: str | None, low: date | None, high: date | None, *, standing: bool) -> bool:
-    bounds = time_bounds(time)
-    if bounds is None:
-        return standing
-    first, last = bounds
-    return (low is None or last >= low) and (high is None or first <= high)
+    return standing if time_bounds(time) is None else overlaps(time, low, high)
 
 
 def _value(term) -> str | None:

@@ -31,3 +31,10 @@ def time_bounds(value: str | None) -> tuple[date, date] | None:
         return date(year, 1, 1), date(year, 12, 31)
     except ValueError:  # year 0 or below, month 13
         return None
+
+
+def overlaps(time: str | None, first: date | None, last: date | None) -> bool:
+    """Whether ``time`` (an ISO day, month or year) shares a day with ``first``..``last`` (either open); an undated or
+    malformed time never does."""
+    bounds = time_bounds(time)
+    return bounds is not None and (first is None or bounds[1] >= first) and (last is None or bounds[0] <= last)

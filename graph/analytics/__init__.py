@@ -8,27 +8,32 @@ the store.
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
 from graph.times import time_bounds
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
-from graph.analytics.communities import communities
+from graph.analytics.communities import Community, Member, communities, described
 from graph.analytics.cooccurrence import cooccurrence_network, event_participants, strongest_pairs
 from graph.analytics.ego import ego_network
-from graph.analytics.entities import UnknownEntity, node_label, resolve_entity
+from graph.analytics.entities import AmbiguousEntity, UnknownEntity, node_label, resolve_entity
 from graph.analytics.network import Network, top_network
 from graph.analytics.paths import Hop, shortest_connection
-from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
+from graph.analytics.timeline import GRANULARITIES, Timeline, TimelineRow, timeline
 
 __all__ = [
     "GRANULARITIES",
     "MEASURES",
     "Network",
     "AggregatedEdge",
+    "AmbiguousEntity",
     "Hop",
     "RankedEntity",
+    "Timeline",
     "TimelineRow",
     "UnknownEntity",
+    "Community",
+    "Member",
     "aggregate_edges",
     "centrality",
     "communities",
     "cooccurrence_network",
+    "described",
     "strongest_pairs",
     "top_network",
     "ego_network",

@@ -1,6 +1,8 @@
 """Communities of entities that are linked more among themselves than to the rest (Louvain).
 
->>> import networkx as nx
+>>> from dataclasses import dataclass
+
+import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_edges_from([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")])
 [0, 0, 0, 0, 0, 0, 0]
@@ -9,6 +11,8 @@
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import networkx as nx
 
@@ -26,3 +30,21 @@ def communities(G: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 0) -
     found = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
     members = [sorted(c, key=lambda n: (node_label(G, n).casefold(), n)) for c in found]
     return sorted(members, key=lambda c: (-len(c), node_label(G, c[0]).casefold(), c[0]))
+
+
+@dataclass(frozen=True)
+class Member:
+    entity: str  # IRI
+    label: str
+    type: str | None
+
+
+@dataclass(frozen=True)
+class Community:
+    size: int
+    members: list[Member]
+
+
+def described(G: nx.MultiDiGraph, found: list[list[str]]) -> list[Community]:
+    """:func:`communities` with each member's label and type."""
+    return [Community(len(c), [Member(n, node_label(G, n), G.nodes[n].get("type")) for n in c]) for c in found]

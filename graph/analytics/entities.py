@@ -19,11 +19,15 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graph.errors import NotFound
+from graph.errors import InvalidInput, NotFound
 
 
 class UnknownEntity(NotFound):
-    """No node has this IRI, label or alias, or a name fits more than one node."""
+    """No node has this IRI, label or alias."""
+
+
+class AmbiguousEntity(InvalidInput):
+    """A name that fits more than one node."""
 
 
 def node_label(G: nx.Graph, node: str) -> str:
@@ -36,7 +40,7 @@ def resolve_entity(G: nx.Graph, ref: str) -> str:
 
     A label match wins over an alias match, so "ISIS" finds the node labelled ISIS even if another node lists it as an
     alias; failing both, a person is found by a part of their name ("Putin"), as readers refer to people. A name that
-    still fits several nodes raises :class:`UnknownEntity` listing them.
+    still fits several nodes raises :class:`AmbiguousEntity` listing them.
     """
     ref = ref.strip()
     if ref in G:
@@ -55,5 +59,5 @@ def resolve_entity(G: nx.Graph, ref: str) -> str:
         return candidates[0]
     if candidates:
         names = ", ".join(f"{node_label(G, n)} <{n}>" for n in candidates)
-        raise UnknownEntity(f"'{ref}' is ambiguous: {names}; give the IRI")
+        raise AmbiguousEntity(f"the name '{ref}' is ambiguous: {names}; give the IRI")
     raise UnknownEntity(f"no entity named '{ref}' in the graph (with the filters given)")

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from dataclasses import fields
+from typing import BinaryIO
 
 import networkx as nx
 
@@ -24,6 +25,7 @@ from graph.export.csv import csv_paths, write_csv_edges, write_csv_nodes
 from graph.export.gexf import write_gexf
 from graph.export.graphml import write_graphml
 from graph.export.nodelink import write_nodelink
+from graph.filters import Filter, InvalidFilter
 from graph.projection import shared_projection
 from graph.store import EventStore
 
@@ -68,23 +70,25 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def export_format(name: str) -> ExportFormat:
-    """The format called ``name``; ``ValueError`` naming the known ones otherwise."""
+    """The format called ``name``; :class:`InvalidFilter` naming the known ones otherwise."""
     try:
         return FORMATS[name]
     except KeyError:
-        raise ValueError(f"unknown export format '{name}'; choose one of {', '.join(FORMATS)}") from None
+        raise InvalidFilter(f"unknown export format '{name}'; choose one of {', '.join(FORMATS)}") from None
 
 
-def export(store: EventStore, format: str, fileobj: BinaryIO, **filters: Any) -> None:
-    """Write the graph in ``format`` to ``fileobj``; ``filters`` are :func:`graph.projection.project`'s.
+def export(store: EventStore, format: str, fileobj: BinaryIO, filter: Filter | None = None) -> None:
+    """Write the graph in ``format`` to ``fileobj``, the graph formats kept to ``filter``.
 
-    RDF formats dump the whole store; giving them a filter is a ``ValueError`` rather than a silently unfiltered file.
+    RDF formats dump the whole store; a filter other than the default is an :class:`InvalidFilter` rather than a
+    silently unfiltered file.
     """
     spec = export_format(format)
+    filter = filter if filter is not None else Filter()
     if spec.write is None:
-        given = sorted(name for name, value in filters.items() if value is not None)
+        given = [f.name for f in fields(Filter) if getattr(filter, f.name) != f.default]
         if given:
-            raise ValueError(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
+            raise InvalidFilter(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
         store.dump(fileobj, spec.name)
     else:
-        spec.write(shared_projection(store, **filters), fileobj)
+        spec.write(shared_projection(store, filter), fileobj)

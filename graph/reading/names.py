@@ -1,0 +1,100 @@
+"""What entity a user means: a key (``place/geonames-1138958``), an IRI, a label or an alias (``Kabul``, ``Daesh``).
+
+A label wins over an alias, an exact spelling over another case; failing those, a person is found by one part of their
+name (``Obama``), as readers refer to people. A name that fits several entities is an :class:`AmbiguousName` (HTTP 400)
+listing them as :class:`~graph.reading.records.Candidate`, the most mentioned first; a name that fits none is an
+:class:`UnknownName` (404).
+
+>>> from graph.store import EventStore
+>>> resolve(EventStore(None), "Kabul")
+Traceback (most recent call last):
+...
+graph.reading.names.UnknownName: no entity named 'Kabul'
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import Literal
+
+from graph.errors import InvalidInput, NotFound
+from graph.namespaces import EKG, RDFS, SKOS, local_name
+from graph.reading.query import OX_MENTIONED_IN, OX_TYPE, ref, select
+from graph.reading.records import Candidate
+from graph.store import EventStore
+
+_OX_LABEL, _OX_ALIAS = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
+SHOWN = 10  # candidates named in the message (all are in AmbiguousName.candidates)
+
+
+class UnknownName(NotFound):
+    """No entity has this key, IRI, label or alias."""
+
+
+class AmbiguousName(InvalidInput):
+    """A name that fits several entities; :attr:`candidates` lists them, the most mentioned first."""
+
+    def __init__(self, message: str, candidates: list[Candidate]):
+        super().__init__(message)
+        self.candidates = candidates
+
+    def extra_fields(self) -> dict:
+        """What the API adds to the error's JSON."""
+        return {"candidates": [vars(c) for c in self.candidates]}
+
+
+def resolve(store: EventStore, name: str, *, entity_type: str | None = None, what: str = "entity") -> str:
+    """The key of the entity ``name`` means (of ``entity_type`` if given, e.g. ``"Place"``)."""
+    text = name.strip()
+    entities = ox.NamedNode(str(store.iris.entities_graph))
+    wanted = str(EKG[entity_type]) if entity_type else None
+
+    def typed(nodes) -> list[ox.NamedNode]:
+        found = []
+        for node in dict.fromkeys(nodes):
+            types = {q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, entities)}
+            if types and (wanted is None or wanted in types):
+                found.append(node)
+        return found
+
+    for iri in (str(store.iris.entity(text)), text):  # a key, or an IRI
+        if iri.startswith(store.iris.base + "entity/") and typed([ox.NamedNode(iri)]):
+            return ref(store, iri).id
+    candidates = (typed(q.subject for q in store.native.quads_for_pattern(None, _OX_LABEL, ox.Literal(text), entities))
+                  or typed(q.subject for q in store.native.quads_for_pattern(None, _OX_ALIAS, ox.Literal(text), None))
+                  or _by_any_case(store, text, wanted))
+    if not candidates:
+        raise UnknownName(f"no {what} named {text!r}")
+    if len(candidates) == 1:
+        return ref(store, candidates[0].value).id
+    ranked = sorted((_candidate(store, node) for node in candidates), key=lambda c: (-c.mentions, c.label, c.key))
+    names = "; ".join(f"{c.label} ({c.key}, {c.mentions} articles)" for c in ranked[:SHOWN])
+    more = f" and {len(ranked) - SHOWN} more" if len(ranked) > SHOWN else ""
+    raise AmbiguousName(f"the name {text!r} fits {len(ranked)} entities: {names}{more}; give the key", ranked)
+
+
+def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.NamedNode]:
+    """Entities whose label, else an alias, is ``text`` in another case; else persons with ``text`` as a part of
+    their name."""
+    type_filter = f"FILTER(?type = <{wanted}>)" if wanted else ""
+    query = """SELECT DISTINCT ?e ?how {bound} WHERE {
+      GRAPH ?eg { ?e a ?type ; rdfs:label ?label } %s
+      { ?e rdfs:label ?name BIND(0 AS ?how) } UNION { ?e skos:altLabel ?name BIND(1 AS ?how) }
+      UNION { ?e rdfs:label ?name BIND(2 AS ?how) }
+      FILTER(IF(?how < 2, LCASE(STR(?name)) = ?q, ?type = ekg:Person && !CONTAINS(?q, " ")
+                && CONTAINS(CONCAT(" ", LCASE(STR(?name)), " "), CONCAT(" ", ?q, " "))))
+    } ORDER BY ?how ?e""" % type_filter
+    rows = select(store, query, q=Literal(text.casefold()), eg=store.iris.entities_graph)
+    best: dict[int, list[ox.NamedNode]] = {}
+    for row in rows:
+        best.setdefault(int(row["how"].value), []).append(row["e"])
+    return best[min(best)] if best else []
+
+
+def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
+    entities = ox.NamedNode(str(store.iris.entities_graph))
+    label = next(store.native.quads_for_pattern(node, _OX_LABEL, None, entities), None)
+    types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, entities)]
+    mentions = sum(1 for _ in store.native.quads_for_pattern(node, OX_MENTIONED_IN, None, None))
+    return Candidate(ref(store, node.value).id, node.value, label.object.value if label else node.value,
+                     local_name(next((t for t in types if t.startswith(str(EKG))), None)) or "", mentions)
