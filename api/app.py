@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 
 from api import explorer
 from api.deps import STORE_VERSION, Extractors, Writer
-from api.routers import analytics, articles, entities, events, export, relations, sparql, stats
+from api.routers import analytics, articles, changes, entities, events, export, relations, sparql, stats
 from api.settings import Settings
 from graph.errors import GraphError, InvalidInput, NotFound, Unavailable, is_storage_failure
 from graph.sparql import QueryPool, Snapshot, UpdatePool
@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     for router in (sparql.router, entities.router, events.router, relations.router, articles.router,
-                   analytics.router, export.router, stats.router, explorer.router):
+                   changes.router, analytics.router, export.router, stats.router, explorer.router):
         app.include_router(router)
     explorer.mount_static(app)
     _add_error_handlers(app)
@@ -93,7 +93,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         store = str(request.app.state.settings.store)
         for path in {store, str(request.app.state.settings.store.resolve())}:  # a path is nobody's business
             detail = detail.replace(path, "the store")
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        extra = exc.extra_fields() if hasattr(exc, "extra_fields") else {}  # an ambiguous name's candidates
+        return JSONResponse({"detail": detail, **extra}, status_code=status, headers=headers)
 
     for cls, _ in _STATUS:
         app.add_exception_handler(cls, handle)

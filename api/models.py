@@ -1,65 +1,23 @@
-"""The public contract of the REST API: the JSON every endpoint answers with, documented in OpenAPI.
+"""The public contract of the REST API: the JSON every endpoint answers with, documented in OpenAPI. Schemas only:
+parameters are in :mod:`api.params`, how answers are made in :mod:`api.responses`.
 
-The models read the plain dataclasses of :mod:`graph.views` (``from_attributes``), so the graph layer stays free of
+The models read the plain dataclasses of :mod:`graph.reading` (``from_attributes``), so the graph layer stays free of
 HTTP and these classes say, with a description per field, exactly what clients may rely on. The analytics answers
-(``RankedEntity``, ``Hop``, ``TimelineRow``) are the dataclasses of :mod:`graph.analytics` themselves, which FastAPI
-documents as they are.
+(``RankedEntity``, ``Hop``, ``Timeline``, ``Community``) are the dataclasses of :mod:`graph.analytics` themselves,
+which FastAPI documents as they are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import cache
 from typing import Any, Generic, TypeVar
 
-from fastapi import Request, Response
-from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-from api.deps import current_store
-from api.routers import paginated
+from pydantic import BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
 
 class Model(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-
-def json_response(view: Any) -> Response:
-    """A :mod:`graph.views` dataclass as the JSON answer, serialised by pydantic's core without building the models
-    again: on hot endpoints, validating every item into a model cost as much as reading it from a memoised store. The
-    route's ``response_model`` still documents the answer; the dataclasses have the models' fields, in their order
-    (``tests/test_api_rest.py`` checks that each answer is its model's)."""
-    return Response(_adapter(type(view)).dump_json(view), media_type="application/json")
-
-
-def json_page(request: Request, page: Any) -> Response:
-    """:func:`json_response` for a :class:`graph.views.Page`, with the paging headers of :func:`api.routers.paginated`."""
-    answer = json_response(page)
-    paginated(request, answer, page)
-    return answer
-
-
-@cache
-def _adapter(kind: type) -> TypeAdapter:
-    return TypeAdapter(kind)
-
-
-INLINE_ITEMS = 20  # reads listing at most this many items of each kind run on the event loop
-
-
-async def read_small(request: Request, items: int, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``read(store, *args, **kwargs)`` on the request's store snapshot, for a read whose size is bounded by ``items``.
-
-    Up to :data:`INLINE_ITEMS` it runs right here on the event loop: from a memoised snapshot it takes a fraction of
-    a millisecond, less than handing it to the thread pool and back, which halved the requests/s of /entities/{key}
-    (docs/benchmarks.md). Bigger reads go to the thread pool so that they do not hold up other requests (Oxigraph
-    lets go of the GIL while it queries)."""
-    store = current_store(request)
-    if items <= INLINE_ITEMS:
-        return read(store, *args, **kwargs)
-    return await run_in_threadpool(read, store, *args, **kwargs)
 
 
 class Problem(Model):
@@ -114,6 +72,10 @@ class EventSummary(Model):
     time: str | None
     confidence: float | None
     article: Ref
+    actors: list[Ref] = Field(description="Its agents, with their labels and types.")
+    places: list[Ref] = Field(description="Where it took place.")
+    ingested: str | None = Field(description="When its article was last written (UTC, ISO 8601); none for data "
+                                 "bulk-loaded as RDF.")
 
 
 class Role(Model):
@@ -169,6 +131,8 @@ class ArticleSummary(Model):
     publisher: str | None
     url: str | None
     published: str | None
+    ingested: str | None = Field(description="When it was last written (UTC, ISO 8601); none for data bulk-loaded "
+                                 "as RDF.")
 
 
 class ArticleDetail(ArticleSummary):
@@ -186,9 +150,32 @@ class IngestResult(Model):
     extraction: dict[str, Any] = Field(description="What was extracted, in the form of `eventkg extract --format json`.")
 
 
-class Community(Model):
-    size: int
-    members: list[str] = Field(description="Entity IRIs.")
+class Candidate(Model):
+    key: str
+    iri: str
+    label: str
+    type: str
+    mentions: int = Field(description="Articles that mention it.")
+
+
+class Ambiguous(Problem):
+    candidates: list[Candidate] = Field(description="The entities the name fits, the most mentioned first.")
+
+
+class Change(Model):
+    article: str = Field(description="The article's id: fetch /articles/{id} and /events?article=… again, or drop "
+                         "them when deleted.")
+    change: str = Field(description="ingested (new or replaced, with all its events) or deleted")
+    at: str = Field(description="When (UTC, ISO 8601, microseconds): the `since` of the next request.")
+
+
+class RankedCount(Model):
+    rank: int
+    key: str
+    iri: str
+    label: str | None
+    type: str | None
+    events: int
 
 
 class Stats(Model):

@@ -21,7 +21,7 @@ the response cache bypassed (a counter parameter makes every URL new, so every a
 is computed: the page queries on the store and the JSON) and with its hits (the same URLs again while the store is
 unchanged). Each row prints requests/s, p50 and p99 latency, and the share of non-2xx answers (it must be 0).
 
-Computed answers still use what the server remembers of its store snapshot (``graph.views``: each relation, event and
+Computed answers still use what the server remembers of its store snapshot (``graph.reading``: each relation, event and
 node read once per snapshot, each filter counted once): after the first round over the 200 entities, that memo is
 warm. So the benchmark first prints, in process, the cost of one answer on a freshly opened snapshot (cold) and on the
 second round (warm), which is what a server sees right after a write and in a steady state.

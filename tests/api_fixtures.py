@@ -66,6 +66,48 @@ def handmade() -> tuple[Article, Extraction]:
                                entities=entities, events=events, relations=relations)
 
 
+SECOND = "wire/kabul-again"
+TEXT2 = "Barack Obama said ISIS attacked Kabul again in May 2022. Michelle Obama visited Kabul province."
+
+
+def _span2(text: str) -> Span:
+    start = TEXT2.index(text)
+    return Span(text, start, start + len(text))
+
+
+def second_article() -> tuple[Article, Extraction]:
+    """Kabul a second time (the city, now in two articles) and a province also labelled Kabul (in one); two Obamas."""
+    sentences = [_span2(TEXT2.split(". ")[0] + "."), _span2(TEXT2.split(". ")[1])]
+    kabul = _span2("Kabul")
+    province = _span2("Kabul province")
+    entities = [
+        Entity("person/barack-obama", "Barack Obama", "Person", mentions=[_span2("Barack Obama")]),
+        Entity("person/michelle-obama", "Michelle Obama", "Person", mentions=[_span2("Michelle Obama")]),
+        Entity("organization/isis", "ISIS", "Organization", mentions=[_span2("ISIS")]),
+        Entity("place/geonames-1138958", "Kabul", "Place", country="Afghanistan", geonames_id=1138958, mentions=[kabul]),
+        Entity("place/kabul-province", "Kabul", "Place", mentions=[province]),
+    ]
+    events = [
+        Event("ev1", "Attack", "asserted", _span2("attacked"), sentences[0],
+              [Argument("agent", "ISIS", *_offsets("ISIS"), "organization/isis"),
+               Argument("place", "Kabul", kabul.start, kabul.end, "place/geonames-1138958")],
+              TimeValue("May 2022", "2022-05"), 0.6),
+        Event("ev2", "Statement", "asserted", _span2("said"), sentences[0],
+              [Argument("agent", "Barack Obama", *_offsets("Barack Obama"), "person/barack-obama"),
+               Argument("topic", "attacked", *_offsets("attacked"), "ev1")], None, 0.7),
+    ]
+    relations = [Relation("organization/isis", "attacked", "place/geonames-1138958", "ev1", 0.6),
+                 Relation("person/barack-obama", "stated", "ev1", "ev2", 0.7)]
+    article = Article(id=SECOND, text=TEXT2, title="Kabul again", published="2022-05-20")
+    return article, Extraction(id=SECOND, extractor="handmade", extractor_version="1", entities=entities,
+                               events=events, relations=relations)
+
+
+def _offsets(text: str) -> tuple[int, int]:
+    span = _span2(text)
+    return span.start, span.end
+
+
 def build_store(path: Path, extractor=None, seed_article=None) -> Path:
     """Fill a store at ``path`` with the hand-made article (and the seed article, extracted, when given)."""
     store = EventStore(path)

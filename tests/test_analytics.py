@@ -7,6 +7,7 @@ import networkx as nx
 import pytest
 
 from graph.analytics import (
+    AmbiguousEntity,
     UnknownEntity,
     aggregate_edges,
     centrality,
@@ -107,7 +108,7 @@ def test_unknown_and_ambiguous_names_are_clear_errors(G):
     with pytest.raises(UnknownEntity, match="no entity named 'Hamas'"):
         resolve_entity(G, "Hamas")
     G.add_node(B + "entity/person/other-muhajir", label="Abu Muhajir", type="Person", aliases=["al-muhajir"])
-    with pytest.raises(UnknownEntity, match="ambiguous: Abu-Omar al-Muhajir <.*>, Abu Muhajir <.*>; give the IRI"):
+    with pytest.raises(AmbiguousEntity, match="ambiguous: Abu-Omar al-Muhajir <.*>, Abu Muhajir <.*>; give the IRI"):
         resolve_entity(G, "Al-Muhajir")
 
 
@@ -253,32 +254,54 @@ def test_cooccurrence_links_participants_of_the_same_events(G):
 # (test_export.py).
 
 
+def counted(timeline) -> list[tuple[str, str, int]]:
+    return [(r.period, r.event_type, r.events) for r in timeline.rows if r.events]
+
+
 def test_timeline_counts_events_per_period_and_type(hand_store):
     from graph.analytics import timeline
 
-    rows = [(r.period, r.event_type, r.events) for r in timeline(hand_store)]
-    assert rows == [("2022-03", "Attack", 1), ("2022-04", "CallForAction", 1)]  # asserted only, by default
-    by_day = [(r.period, r.event_type) for r in timeline(hand_store, granularity="day")]
-    assert by_day == [("2022-03-27", "Attack"), ("2022-04-20", "CallForAction")]
-    assert [r.period for r in timeline(hand_store, granularity="year")] == ["2022", "2022"]
+    monthly = timeline(hand_store)
+    assert monthly.granularity == "month"
+    assert [(r.period, r.event_type, r.events) for r in monthly.rows] == [  # asserted only, by default; zero-filled
+        ("2022-03", "Attack", 1), ("2022-03", "CallForAction", 0), ("2022-04", "Attack", 0),
+        ("2022-04", "CallForAction", 1)]
+    daily = timeline(hand_store, granularity="day")
+    assert counted(daily) == [("2022-03-27", "Attack", 1), ("2022-04-20", "CallForAction", 1)]
+    assert [r.period for r in daily.rows[::2]][:3] == ["2022-03-27", "2022-03-28", "2022-03-29"]  # every day
+    assert len(daily.rows) == 2 * 25  # 27 March to 20 April, both types
+    assert [(r.period, r.events) for r in timeline(hand_store, granularity="year").rows] == [("2022", 1), ("2022", 1)]
 
 
 def test_timeline_filters_like_the_projection(hand_store):
     from graph.analytics import timeline
 
-    everything = [(r.period, r.event_type, r.events) for r in timeline(hand_store, modalities=None)]
-    # the reported killing (March) and the called-for attack (undated, last) join in
-    assert everything == [("2022-03", "Attack", 1), ("2022-03", "Killing", 1), ("2022-04", "CallForAction", 1),
-                          (None, "Attack", 1)]
-    assert [r.event_type for r in timeline(hand_store, event_types=["Attack"], modalities=None)] == ["Attack", "Attack"]
-    assert [r.period for r in timeline(hand_store, start="2022-04-01", end="2022-12")] == ["2022-04"]
-    assert [r.event_type for r in timeline(hand_store, min_confidence=0.86)] == ["CallForAction"]  # 0.9, not 0.85
+    everything = timeline(hand_store, modalities=None)
+    # the reported killing (March) joins in; the called-for attack is undated, so counted apart
+    assert counted(everything) == [("2022-03", "Attack", 1), ("2022-03", "Killing", 1), ("2022-04", "CallForAction", 1)]
+    assert everything.undated == {"Attack": 1} and everything.coarser == {}
+    assert counted(timeline(hand_store, event_types=["Attack"], modalities=None)) == [("2022-03", "Attack", 1)]
+    ranged = timeline(hand_store, start="2022-04-01", end="2022-12")
+    assert counted(ranged) == [("2022-04", "CallForAction", 1)]
+    assert [r.period for r in ranged.rows] == [f"2022-{m:02d}" for m in range(4, 13)]  # the range, zero-filled
+    assert [r.event_type for r in timeline(hand_store, min_confidence=0.86).rows if r.events] == ["CallForAction"]
     with pytest.raises(ValueError, match="unknown event type 'Bombing'"):
         timeline(hand_store, event_types=["Bombing"])
     with pytest.raises(ValueError, match="unknown granularity 'week'"):
         timeline(hand_store, granularity="week")
-    with pytest.raises(ValueError, match="not an ISO date, month or year: 'March'"):
+    with pytest.raises(ValueError, match="start 'March' is not an ISO date, month or year"):
         timeline(hand_store, start="March")
+
+
+def test_a_year_dated_event_is_counted_apart_in_a_monthly_timeline():
+    from graph.analytics.timeline import zero_filled
+    from graph.filters import Filter
+
+    counts = {("2022", "Attack"): 2, ("2022-03-01", "Attack"): 1, (None, "Attack"): 4}
+    monthly = zero_filled(counts, Filter(), "month")
+    assert [(r.period, r.events) for r in monthly.rows] == [("2022-03", 1)]
+    assert monthly.coarser == {"Attack": 2} and monthly.undated == {"Attack": 4}
+    assert [(r.period, r.events) for r in zero_filled(counts, Filter(), "year").rows] == [("2022", 3)]
 
 
 def test_analytics_run_on_the_projection_of_a_real_store(hand_store):

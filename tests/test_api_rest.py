@@ -81,9 +81,8 @@ def test_event_filters(http):
     assert ids(modality="called-for") == [f"{ARTICLE}/ev3"]
     assert ids(**{"from": "2022-03-15"}) == [f"{ARTICLE}/ev1"]  # a March 2022 event overlaps the 15th
     assert ids(**{"from": "2022-02", "to": "2022-02-28"}) == [f"{ARTICLE}/ev4"]
-    assert http.get("/events", params={"from": "March 2022"}).status_code == 422
-    assert http.get("/events", params={"from": "0000"}).status_code == 422
-    assert http.get("/events", params={"to": "2022-02-30"}).status_code == 422
+    for bad in ({"from": "March 2022"}, {"from": "0000"}, {"to": "2022-02-30"}):
+        assert http.get("/events", params=bad).status_code == 400
     assert http.get("/events", params={"type": "Picnic"}).status_code == 422
 
 
@@ -167,7 +166,7 @@ def test_analytics(http):
     hops = http.get("/analytics/path", params={"source": "person/abu-omar-al-muhajir", "target": "Kabul"}).json()
     assert [h["predicate"] for h in hops] == ["spokespersonOf", "attacked"]
     assert http.get("/analytics/path", params={"source": "ISIS", "target": "Nobody"}).status_code == 404
-    rows = http.get("/analytics/timeline", params={"granularity": "month", "type": ["Attack"]}).json()
+    rows = http.get("/analytics/timeline", params={"granularity": "month", "type": ["Attack"]}).json()["rows"]
     assert {"period": "2022-03", "event_type": "Attack", "events": 1} in rows
 
 
@@ -195,7 +194,7 @@ def test_stats_and_health(http):
     ("/relations", "Page[Relation]"),
 ])
 def test_answers_are_their_models(http, url, model):
-    """The REST reads serialise graph.views' dataclasses directly: each answer must be exactly its documented model."""
+    """The REST reads serialise graph.reading's dataclasses directly: each answer must be exactly its documented model."""
     from api import models
 
     kind = models.Page[getattr(models, model[5:-1])] if model.startswith("Page[") else getattr(models, model)

@@ -49,7 +49,7 @@ def find(answers, start: str) -> list[dict]:
 
 
 def test_the_page_has_one_query_per_user_question(repo_dir):
-    assert len(doc_queries(repo_dir)) == 6
+    assert len(doc_queries(repo_dir)) == 7
 
 
 def test_calls_for_attacks_with_spokespeople(answers):
@@ -99,3 +99,13 @@ def test_everything_about_isis_under_any_name(answers):
     names = {r["value"] for r in rows if r["property"].endswith("altLabel")}
     assert {"Islamic State", "Daesh"} <= names
     assert {r["graph"].rsplit("/", 1)[-1] for r in rows} >= {"entities", "isis-global-offensive"}
+
+
+def test_events_per_type_and_month_from_the_counters(answers, seed_store):
+    rows = find(answers, "Events per type and month, from the counters")
+    assert rows
+    for row in rows:  # each counter is the number of asserted events of its type in its month
+        (counted,) = seed_store.select(
+            f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a <{row['type']}> ; ekg:modality 'asserted' ; "
+            f"ekg:time ?t FILTER(STRLEN(STR(?t)) >= 7 && SUBSTR(STR(?t), 1, 7) = '{row['month']}') }}")
+        assert int(counted["n"].value) == int(row["events"]) > 0

@@ -22,23 +22,23 @@ import typer
 from api.cli.app import app
 from api.cli.store_cmd import BaseIriOption, StoreOption
 from api.settings import get_settings
-from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
 from graph.analytics import (
     GRANULARITIES,
     MEASURES,
-    UnknownEntity,
     aggregate_edges,
     centrality,
     communities,
     cooccurrence_network,
+    described,
     ego_network,
     node_label,
     shortest_connection,
     strongest_pairs,
-    time_bounds,
     timeline,
 )
+from graph.errors import GraphError
 from graph.export import FORMATS, csv_paths, export, write_csv_edges, write_csv_nodes
+from graph.filters import Filter
 from graph.projection import project
 from graph.store import EventStore, StoreError, open_store
 
@@ -106,18 +106,18 @@ def analyze(
         _fail(f"{analysis.value} takes {wanted or 'no'} entit{'y' if wanted == 1 else 'ies'}, got {len(given)}")
     if format not in ("table", "json"):
         _fail(f"unknown format '{format}'; use table or json")
-    filters = _filters(predicate, event_type, start, end, min_confidence, modality)
+    filter = _filter(predicate, event_type, start, end, min_confidence, modality)
     with _store(store, base_iri) as kg:
         try:
             if analysis is Analysis.timeline:
                 if predicate:
                     _fail("--predicate does not apply to the timeline (it counts events, not edges)")
-                rows = timeline(kg, granularity=granularity, **filters)
-                columns, result = ["period", "event_type", "events"], [asdict(r) for r in rows]
+                rows = timeline(kg, filter, granularity=granularity).rows
+                columns, result = ["period", "event_type", "events"], [asdict(r) for r in rows if r.events]
             else:
-                G = project(kg, **filters)
+                G = project(kg, filter)
                 columns, result = _analyse(analysis, G, given, measure, top, radius, samples)
-        except (UnknownEntity, nx.NetworkXNoPath, ValueError) as err:
+        except (GraphError, nx.NetworkXNoPath) as err:
             _fail(str(err))
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
@@ -141,10 +141,7 @@ def _analyse(
         rows = [asdict(r) for r in centrality(G, measure, top=top, samples=samples)]
         return ["rank", "score", "type", "label", "entity"], rows
     if analysis is Analysis.communities:
-        rows = [
-            {"community": i, "size": len(c), "members": [{"entity": n, "label": node_label(G, n)} for n in c]}
-            for i, c in enumerate(communities(G), start=1)
-        ]
+        rows = [{"community": i, **asdict(c)} for i, c in enumerate(described(G, communities(G)), start=1)]
         return ["community", "size", "members"], rows
     if analysis is Analysis.path:
         return [], [asdict(h) for h in shortest_connection(G, *entities)]
@@ -193,19 +190,19 @@ def export_command(
         _fail(f"unknown export format '{format}'; choose one of csv, {', '.join(FORMATS)}")
     if format == "csv" and output is None:
         _fail("--format csv writes two files (nodes and edges): give -o PREFIX")
-    filters = _filters(predicate, event_type, start, end, min_confidence, modality)
+    filter = _filter(predicate, event_type, start, end, min_confidence, modality)
     with _store(store, base_iri) as kg:
         try:
             if format == "csv":
-                G = project(kg, **filters)
+                G = project(kg, filter)
                 for path, write in zip(csv_paths(output), (write_csv_nodes, write_csv_edges)):
                     _write_file(path, partial(write, G))
                     typer.echo(f"wrote {path}", err=True)
             elif output is None:
-                export(kg, format, sys.stdout.buffer, **filters)
+                export(kg, format, sys.stdout.buffer, filter)
             else:
-                _write_file(output, partial(export, kg, format, **filters))
-        except (ValueError, StoreError) as err:
+                _write_file(output, partial(export, kg, format, filter=filter))
+        except (GraphError, StoreError) as err:
             _fail(str(err))
 
 
@@ -222,28 +219,18 @@ def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _filters(predicates, event_types, start, end, min_confidence, modalities) -> dict[str, Any]:
-    """The projection's keyword arguments; None leaves the projection's default (modalities: asserted only)."""
-    for flag, value in (("--from", start), ("--to", end)):
-        if value is not None and time_bounds(value) is None:
-            _fail(f"{flag} {value!r} is not an ISO date (2022, 2022-03 or 2022-03-01)")
-    for flag, values, known in (
-        ("--predicate", predicates, PREDICATES),
-        ("--event-type", event_types, EVENT_TYPES),
-        ("--modality", modalities, MODALITIES),
-    ):
-        for value in values or ():
-            if value not in known:
-                _fail(f"unknown {flag} {value!r}; choose from {', '.join(known)}")
-    filters = {
-        "predicates": predicates or None,
-        "event_types": event_types or None,
-        "start": start,
-        "end": end,
-        "min_confidence": min_confidence,
-        "modalities": tuple(modalities) if modalities else None,
-    }
-    return {k: v for k, v in filters.items() if v is not None}
+def _filter(predicates, event_types, start, end, min_confidence, modalities) -> Filter:
+    """The flags as a checked :class:`Filter`; no ``--modality`` keeps the default (asserted only)."""
+    try:
+        return Filter.parse(predicates=predicates or None, event_types=event_types or None, start=start, end=end,
+                            min_confidence=min_confidence, modalities=tuple(modalities) if modalities else ("asserted",),
+                            labels=_FLAGS)
+    except GraphError as err:
+        _fail(str(err))
+
+
+_FLAGS = {"event_types": "--event-type", "predicates": "--predicate", "modalities": "--modality", "start": "--from",
+          "end": "--to", "min_confidence": "--min-confidence"}
 
 
 def _store(path: Path | None, base_iri: str | None) -> EventStore:

@@ -1,84 +1,85 @@
-"""``/analytics``: centrality, communities, the shortest connection between two entities, and the event timeline,
-computed by :mod:`graph.analytics` on the networkx projection of the graph (filtered like ``eventkg analyze``)."""
+"""``/analytics``: centrality, communities and the shortest connection between two entities, computed by
+:mod:`graph.analytics` on the networkx projection of the graph (filtered like ``eventkg analyze``); the event timeline
+and the entities with most events, from the counters the store maintains."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from api import models
 from api.deps import StoreDep
-from api.routers import IsoTime
-from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
+from api.params import LABELS, GraphFilter, MinConfidence, Modalities, Time, Types
+from graph import reading
+from graph.analytics import Community, described
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
 from graph.analytics.network import Network, top_network
 from graph.analytics.paths import Hop, shortest_connection
-from graph.analytics.timeline import GRANULARITIES, TimelineRow, timeline
+from graph.analytics.timeline import GRANULARITIES, Timeline, timeline
+from graph.analytics.top import KINDS, RankedCount, top_entities
+from graph.filters import Filter
 from graph.projection import shared_projection
-from graph.store import EventStore
 
 router = APIRouter(prefix="/analytics", tags=["analytics"])
-
-
-@dataclass
-class Filters:
-    """The projection filters every analytics and graph export endpoint takes."""
-
-    type: Annotated[list[Literal[EVENT_TYPES]] | None, Query(description="Event types to keep.")] = None  # type: ignore[valid-type]
-    predicate: Annotated[list[Literal[PREDICATES]] | None, Query(description="Predicates to keep.")] = None  # type: ignore[valid-type]
-    modality: Annotated[list[Literal[MODALITIES]], Query(description="Modalities to keep.")] = ("asserted",)  # type: ignore[valid-type]
-    start: Annotated[IsoTime, Query(alias="from")] = None
-    end: Annotated[IsoTime, Query(alias="to")] = None
-    min_confidence: Annotated[float, Query(ge=0, le=1)] = 0.0
-
-    def project(self, store: EventStore):
-        return shared_projection(store, **self.as_kwargs())
-
-    def as_kwargs(self) -> dict:
-        return dict(predicates=self.predicate, event_types=self.type, start=self.start, end=self.end,
-                    min_confidence=self.min_confidence, modalities=list(self.modality))
-
-
-FiltersDep = Annotated[Filters, Depends()]
+Entity = Annotated[str, Query(max_length=500, description="Entity key, IRI, label or alias.")]
 
 
 @router.get("/centrality", response_model=list[RankedEntity], summary="Entities ranked by centrality")
-def rank(store: StoreDep, filters: FiltersDep, measure: Literal[MEASURES] = "pagerank",  # type: ignore[valid-type]
+def rank(store: StoreDep, filter: GraphFilter, measure: Literal[MEASURES] = "pagerank",  # type: ignore[valid-type]
          top: Annotated[int, Query(ge=1, le=10_000)] = 20):
-    return centrality(filters.project(store), measure, top=top)
+    return centrality(shared_projection(store, filter), measure, top=top)
 
 
-@router.get("/communities", response_model=list[models.Community], summary="Louvain communities")
-def find_communities(store: StoreDep, filters: FiltersDep,
+@router.get("/communities", response_model=list[Community], summary="Louvain communities, with labels and types")
+def find_communities(store: StoreDep, filter: GraphFilter,
                      resolution: Annotated[float, Query(gt=0, le=100)] = 1.0):
-    return [models.Community(size=len(c), members=c) for c in communities(filters.project(store), resolution=resolution)]
+    G = shared_projection(store, filter)
+    return described(G, communities(G, resolution=resolution))
 
 
 @router.get("/network", response_model=Network, summary="The most connected entities and the edges among them")
-def network(store: StoreDep, filters: FiltersDep,
+def network(store: StoreDep, filter: GraphFilter,
             top: Annotated[int, Query(ge=1, le=2000, description="Entities to keep, by degree.")] = 150):
-    return top_network(filters.project(store), top)
+    return top_network(shared_projection(store, filter), top)
 
 
-@router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence")
-def path(store: StoreDep, filters: FiltersDep,
-         source: Annotated[str, Query(max_length=500, description="Entity key, IRI, label or alias.")],
-         target: Annotated[str, Query(max_length=500, description="Entity key, IRI, label or alias.")]):
-    G = filters.project(store)
-    return shortest_connection(G, _node(store, G, source), _node(store, G, target))
+@router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence",
+            responses={400: {"model": models.Ambiguous, "description": "A name that fits several entities."}})
+def path(store: StoreDep, filter: GraphFilter, source: Entity, target: Entity):
+    """``source`` and ``target`` as keys, IRIs, labels or aliases; a name that fits several entities is a 400 with
+    the candidates, the most mentioned first; one not in the network (with the filters given) a 404."""
+    ends = [str(store.iris.entity(reading.resolve(store, name))) for name in (source, target)]
+    return shortest_connection(shared_projection(store, filter), *ends)
 
 
-def _node(store: EventStore, G, ref: str) -> str:
-    """An entity key names its IRI; anything else (IRI, label, alias) is resolved by the analytics."""
-    iri = str(store.iris.entity(ref))
-    return iri if iri in G else ref
-
-
-@router.get("/timeline", response_model=list[TimelineRow], summary="Events per period and type")
-def events_timeline(store: StoreDep, filters: FiltersDep,
+@router.get("/timeline", response_model=Timeline, summary="Events per period and type, zero-filled")
+def events_timeline(store: StoreDep, type: Types = None,
+                    modality: Modalities = ("asserted",),
+                    start: Annotated[Time, Query(alias="from")] = None, end: Annotated[Time, Query(alias="to")] = None,
+                    min_confidence: MinConfidence = 0.0,
+                    place: Annotated[list[str] | None, Query(description=(
+                        "Places (key, label or alias, repeatable): events in them or in places inside them."))] = None,
                     granularity: Literal[tuple(GRANULARITIES)] = "month"):  # type: ignore[valid-type]
-    return timeline(store, granularity=granularity, event_types=filters.type, start=filters.start, end=filters.end,
-                    min_confidence=filters.min_confidence or None, modalities=list(filters.modality))
+    """One row per period of ``granularity`` and event type, every period from the first event (or ``from``) to the
+    last (or ``to``), zero where nothing happened; events dated more coarsely than the granularity (a year in a
+    monthly timeline) are counted in ``coarser``, undated ones in ``undated``."""
+    places = [reading.resolve(store, name, entity_type="Place", what="place") for name in place] if place else None
+    filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
+                          min_confidence=min_confidence, places=places, labels=LABELS)
+    return timeline(store, filter, granularity=granularity)
+
+
+@router.get("/top/{kind}", response_model=list[RankedCount], summary="The agents or places with the most events")
+def top(store: StoreDep, kind: Literal[tuple(KINDS)], type: Types = None,  # type: ignore[valid-type]
+        modality: Modalities = None, start: Annotated[Time, Query(alias="from")] = None,
+        end: Annotated[Time, Query(alias="to")] = None, min_confidence: MinConfidence = 0.0,
+        top: Annotated[int, Query(ge=1, le=1000)] = 20):
+    """``agent``: the entities that were agents of most events; ``place``: the places where most events took place
+    (the place named, not the places around it)."""
+    filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
+                          min_confidence=min_confidence, labels=LABELS)
+    return top_entities(store, kind, filter, top=top)
+
+

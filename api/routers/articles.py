@@ -14,9 +14,10 @@ from starlette.concurrency import run_in_threadpool
 
 from api import models
 from api.deps import ExtractorsDep, SettingsDep, StoreDep, TokenDep, WriterDep
-from api.routers import Limit, Offset, paginated
+from api.params import Limit, Offset, Since
+from api.responses import json_page
 from extract.readers import ReadError, article_from_bytes, article_from_record
-from graph import views
+from graph import reading
 from graph.rdf import article_rdf
 
 router = APIRouter(prefix="/articles", tags=["articles"])
@@ -29,13 +30,13 @@ Meta = Annotated[str | None, Query(max_length=2000)]
 
 
 @router.get("", response_model=models.Page[models.ArticleSummary], summary="Stored articles")
-def list_articles(request: Request, response: Response, store: StoreDep, limit: Limit = 50, offset: Offset = 0):
-    return paginated(request, response, views.articles(store, limit=limit, offset=offset))
+def list_articles(request: Request, store: StoreDep, since: Since = None, limit: Limit = 50, offset: Offset = 0):
+    return json_page(request, reading.articles(store, since=since, limit=limit, offset=offset))
 
 
 @router.get("/{article_id:path}", response_model=models.ArticleDetail, summary="One article and its extraction")
 def article(article_id: str, store: StoreDep):
-    found = views.article(store, article_id)
+    found = reading.article(store, article_id)
     if found is None:
         raise HTTPException(404, f"no article '{article_id}'")
     return found

@@ -12,8 +12,9 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from api import models
 from api.deps import StoreDep
-from api.routers import Limit, Offset
-from graph import views
+from api.params import Limit, Offset
+from api.responses import json_page, json_response, read_small
+from graph import reading
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 EntityType = Literal["Person", "Organization", "Group", "Place"]
@@ -23,23 +24,23 @@ EntityType = Literal["Person", "Organization", "Group", "Place"]
 def search(request: Request, store: StoreDep,
            q: Annotated[str | None, Query(max_length=200, description="Part of a label or alias, any case.")] = None,
            type: EntityType | None = None, limit: Limit = 20, offset: Offset = 0):
-    return models.json_page(request, views.search_entities(store, q, type, limit=limit, offset=offset))
+    return json_page(request, reading.search_entities(store, q, type, limit=limit, offset=offset))
 
 
 @router.get("/{key:path}/neighbors", response_model=models.Neighborhood, summary="Entities within depth hops")
 def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)] = 1):
-    found = views.neighbors(store, key, depth)
+    found = reading.neighbors(store, key, depth)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
-    return models.json_response(found)
+    return json_response(found)
 
 
 @router.get("/{key:path}", response_model=models.EntityDetail, summary="One entity, its relations and events")
 async def entity(key: str, request: Request, limit: Annotated[int, Query(
         ge=1, le=1000, description="Articles, relations (each direction) and events listed; the totals count all, "
         "and /relations?subject=…, /relations?object=…, /events?actor=… page through them.")] = 10):
-    # The store comes from models.read_small, not StoreDep: a sync dependency is a trip through the thread pool.
-    found = await models.read_small(request, limit, views.entity, key, limit=limit)
+    # The store comes from read_small, not StoreDep: a sync dependency is a trip through the thread pool.
+    found = await read_small(request, limit, reading.entity, key, limit=limit)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
-    return models.json_response(found)
+    return json_response(found)

@@ -12,8 +12,9 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
-from api.routers.analytics import FiltersDep
+from api.params import GraphFilter
 from graph.export import FORMATS, export
+from graph.filters import InvalidFilter
 
 router = APIRouter(tags=["export"])
 _CHUNK = 64 * 1024
@@ -21,19 +22,15 @@ _CHUNK = 64 * 1024
 
 @router.get("/export/{format}", response_class=StreamingResponse, summary="Download the graph in one format",
             responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-async def download(format: Literal[tuple(FORMATS)], store: StoreDep, filters: FiltersDep):  # type: ignore[valid-type]
+async def download(format: Literal[tuple(FORMATS)], store: StoreDep, filter: GraphFilter):  # type: ignore[valid-type]
     """Graph formats (gexf, graphml, csv-nodes, csv-edges, json) take the filters; RDF dumps (ttl, trig, nq, jsonld)
     are the whole store and refuse filters other than the defaults."""
     spec = FORMATS[format]
-    kwargs = filters.as_kwargs()
-    if spec.write is None:  # an RDF dump is the whole store: pass on only the filters someone set, which it refuses
-        defaults = type(filters)().as_kwargs()
-        kwargs = {name: value for name, value in kwargs.items() if value != defaults[name]}
     # Written to a spooled file first (memory, then disk past 16 MB), so a failure is a clean error, not a cut stream.
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     try:
-        await run_in_threadpool(export, store, format, spool, **kwargs)
-    except ValueError as err:
+        await run_in_threadpool(export, store, format, spool, filter)
+    except InvalidFilter as err:
         spool.close()
         raise HTTPException(400, str(err)) from None
     spool.seek(0)

@@ -32,8 +32,11 @@ export async function render(view, { params, signal }) {
   into(timelineBox, async () => {
     const query = filterParams(filters)
     query.set('granularity', granularity)
-    const rows = await getJSON(`/analytics/timeline?${query}`, { signal })
-    return stackedBars(rows, { length: GRANULARITY[granularity], onClick: (period, type) => list.show({ period, type }) })
+    const { rows, coarser, undated } = await getJSON(`/analytics/timeline?${query}`, { signal })
+    // stackedBars notes the rows outside the granularity: without a period undated, with another one coarser
+    const apart = [...Object.entries(undated).map(([type, events]) => ({ period: null, event_type: type, events })),
+      ...Object.entries(coarser).map(([type, events]) => ({ period: 'coarser', event_type: type, events }))]
+    return stackedBars([...rows, ...apart], { length: GRANULARITY[granularity], onClick: (period, type) => list.show({ period, type }) })
   })
   into(mapBox, async () => {
     const rows = await select(placesQuery(filters), { signal })

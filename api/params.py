@@ -1,0 +1,52 @@
+"""Query parameters the routers share: paging, entity names and the graph :class:`~graph.filters.Filter`.
+
+Values FastAPI can check from the schema alone (an event type from the closed list, a limit) are checked there (422);
+the rest go to the graph layer's one parser (:meth:`graph.filters.Filter.parse`), whose errors are 400 with a message
+that names the parameter and the accepted forms (``from 'last-week' is not an ISO date, month or year; use …``).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query
+
+from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
+from graph.filters import Filter
+
+Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Items to skip.")]
+EventType = Literal[EVENT_TYPES]  # type: ignore[valid-type]
+Modality = Literal[MODALITIES]  # type: ignore[valid-type]
+Predicate = Literal[PREDICATES]  # type: ignore[valid-type]
+EntityName = Annotated[str | None, Query(max_length=500, description=(
+    "An entity key (organization/isis), a label or an alias (ISIS, Daesh); a name that fits several entities is "
+    "a 400 listing them, the most mentioned first."))]
+Time = Annotated[str | None, Query(max_length=40, description=(
+    "ISO date, month or year (2022-03-15, 2022-03, 2022); events whose time overlaps are kept."))]
+Since = Annotated[str | None, Query(max_length=40, description=(
+    "Only what was written after this time (ISO 8601, UTC unless it says otherwise): pass the `at` of the last "
+    "change read from /changes."))]
+Types = Annotated[list[EventType] | None, Query(description="Event types to keep (repeatable).")]
+Modalities = Annotated[list[Modality] | None, Query(description="Modalities to keep (repeatable).")]
+MinConfidence = Annotated[float, Query(ge=0, le=1, description="Events and edges at least this confident.")]
+
+# How the REST parameters are spelled, for the parser's messages.
+LABELS = {"event_types": "type", "predicates": "predicate", "modalities": "modality", "start": "from", "end": "to",
+          "places": "place"}
+
+
+async def graph_filter(
+    type: Types = None,
+    predicate: Annotated[list[Predicate] | None, Query(description="Predicates to keep (repeatable).")] = None,
+    modality: Annotated[list[Modality], Query(description="Modalities to keep (repeatable).")] = ("asserted",),
+    start: Annotated[Time, Query(alias="from")] = None,
+    end: Annotated[Time, Query(alias="to")] = None,
+    min_confidence: MinConfidence = 0.0,
+) -> Filter:
+    """The filters of the entity network (analytics and graph exports), as ``eventkg analyze``/``export`` take them."""
+    return Filter.parse(event_types=type, predicates=predicate, modalities=modality, start=start, end=end,
+                        min_confidence=min_confidence, labels=LABELS)
+
+
+GraphFilter = Annotated[Filter, Depends(graph_filter)]
