@@ -7,10 +7,10 @@ by counting the counters: ``graph.aggregates.recount``, timed on its own) and co
 Then, on a read-only snapshot as the server reads it, each aggregate a dashboard asks for is computed ``--repeats``
 times both ways, nothing cached between runs (a new query each time; only RocksDB's block cache stays warm, for both):
 
-- the monthly timeline of asserted events per type (``graph.analytics.timeline``: the counters, against
+- the monthly timeline of asserted events per type (``graph.analytics.timeline``: the counters' tables, against
   ``event_counts``, one aggregate SPARQL query over the events, both bucketed and zero-filled the same way);
-- the 20 agents of the most asserted events and the 20 places with the most (``graph.analytics.top``: the counters,
-  against ``counted_ranking``, one GROUP BY query);
+- the 20 agents of the most asserted events and the 20 places with the most (``graph.analytics.top``: the counters'
+  tables, against ``counted_ranking``, one GROUP BY query);
 
 and printed side by side: p50 and p90 in milliseconds, and the ratio. Over HTTP, ``eventkg serve`` runs with the
 response cache off (``EVENTKG_RESPONSE_CACHE=0``) and ``--http-requests`` sequential requests go to

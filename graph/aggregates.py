@@ -10,9 +10,11 @@ three kinds, each in a graph of its own (``IRIs.aggregates_graph`` + ``/period``
 - ``ekg:EventsPerPlace``: ``ekg:ofPlace`` a place the event took place in (``ekg:place``, not the places around it);
 - ``ekg:EventsPerAgent``: ``ekg:ofAgent`` an agent of the event;
 
-each with ``ekg:ofType``, ``ekg:ofModality`` and ``ekg:eventCount`` (never 0: a counter that reaches 0 is removed).
-The counter's IRI spells its key (``<base>aggregate/period/Attack/asserted/2022-03``), so reading a kind is one scan
-of its ``ekg:eventCount`` quads.
+each with ``ekg:ofType``, ``ekg:ofModality`` and ``ekg:eventCount`` (never 0: a counter that reaches 0 is removed),
+for SPARQL (docs/queries.md). Reading thousands of counter nodes would cost milliseconds per thousand (each term read
+from the store is decoded), so each kind also keeps, per modality, the same counts as one table: an ``ekg:CountTable``
+node (``<base>aggregate/period/asserted``) whose ``ekg:counts`` is a JSON object ``{event type: {dimension: count}}``
+(keys sorted: the same counts give the same text). Dashboards read the tables, one quad per modality.
 
 An article's contribution is computed from its triples (:func:`contribution`); the store adds the new version's and
 subtracts the old one's in the same SPARQL Update as the article itself (:func:`around_put`, :func:`around_delete`),
@@ -34,10 +36,12 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
+import json
+
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from extract.model import EVENT_TYPES
+from extract.model import EVENT_TYPES, MODALITIES
 from graph.namespaces import EKG, RDF, XSD, IRIs
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
@@ -52,6 +56,7 @@ _EVENT_TYPES = {str(EKG[t]): t for t in EVENT_TYPES}
 _MODALITY, _TYPE, _TIME = str(EKG.modality), str(RDF.type), str(EKG.time)
 _ROLES = {str(EKG.place): "place", str(EKG.agent): "agent"}
 _COUNT = ox.NamedNode(str(EKG.eventCount))
+_COUNTS = ox.NamedNode(str(EKG.counts))
 _UNDATED = "undated"
 
 
@@ -106,11 +111,9 @@ def recount(store: EventStore) -> None:
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
             counts.update(stored(store, URIRef(graph.value)))
     graphs = [_ox(graph_of(store.iris, kind)) for kind in KINDS]
-    operations = [f"DROP SILENT GRAPH {g}" for g in graphs] + [f"CREATE SILENT GRAPH {g}" for g in graphs]
-    inserted = "".join(_counter_quads(store.iris, key, n) for key, n in sorted(counts.items(), key=_order) if n > 0)
-    if inserted:
-        operations.append(f"INSERT DATA {{ {inserted} }}")
-    store.native.update(" ;\n".join(operations))
+    store.native.update(" ;\n".join([f"DROP SILENT GRAPH {g}" for g in graphs] +
+                                     [f"CREATE SILENT GRAPH {g}" for g in graphs] +
+                                     counter_changes(store, +counts, fresh=True)))
 
 
 def ensure(store: EventStore) -> None:
@@ -149,16 +152,25 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None) 
 
 
 def _read(store: EventStore, kind: str, modalities, event_types):
-    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters, from the counters'
-    IRIs (one index scan)."""
-    prefix = f"{store.iris.base}aggregate/{kind}/"
-    modalities = set(modalities) if modalities is not None else None
-    event_types = set(event_types) if event_types is not None else None
-    for quad in store.native.quads_for_pattern(None, _COUNT, None, _ox(graph_of(store.iris, kind))):
-        event_type, modality, dimension = quad.subject.value[len(prefix):].split("/", 2)
-        modality = unquote(modality)
-        if (modalities is None or modality in modalities) and (event_types is None or event_type in event_types):
-            yield (event_type, modality, _dimension(store.iris, kind, dimension)), int(quad.object.value)
+    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters, from the count
+    tables (one quad per modality)."""
+    wanted = set(event_types) if event_types is not None else None
+    for modality in modalities if modalities is not None else MODALITIES:
+        for event_type, counts in _table(store, kind, modality)[0].items():
+            if wanted is None or event_type in wanted:
+                for dimension, n in counts.items():
+                    yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
+
+
+def _table(store: EventStore, kind: str, modality: str) -> tuple[dict[str, dict[str, int]], ox.Quad | None]:
+    """The count table of ``kind`` and ``modality`` (empty if none), and its quad."""
+    quad = next(store.native.quads_for_pattern(_ox(_table_iri(store.iris, kind, modality)), _COUNTS, None,
+                                               _ox(graph_of(store.iris, kind))), None)
+    return (json.loads(quad.object.value) if quad is not None else {}), quad
+
+
+def _table_iri(iris: IRIs, kind: str, modality: str) -> URIRef:
+    return URIRef(f"{iris.base}aggregate/{kind}/{quote(modality, safe='')}")
 
 
 # -- writing ---------------------------------------------------------------------------------------------------------
@@ -171,35 +183,53 @@ def stored(store: EventStore, graph: URIRef) -> Counter[Key]:
                         for q in store.native.quads_for_pattern(None, predicate, None, node))
 
 
-def counter_changes(store: EventStore, delta: Counter[Key]) -> list[str]:
-    """Update operations moving each counter by ``delta``, from its current value (read now: call it under the
-    store's write lock)."""
+def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = False) -> list[str]:
+    """Update operations moving each counter, and the count tables, by ``delta`` from their current values (read now:
+    call it under the store's write lock), or from none (``fresh``: the counters were just dropped)."""
     deleted, inserted = [], []
+    groups: dict[tuple[str, str], list[tuple[Key, int]]] = {}
     for key, change in sorted(delta.items(), key=_order):
-        if change == 0:
-            continue
-        node, graph = _ox(counter_iri(store.iris, key)), _ox(graph_of(store.iris, key[0]))
-        current = next(store.native.quads_for_pattern(node, _COUNT, None, graph), None)
-        value = int(current.object.value) if current is not None else 0
-        if current is not None:
-            deleted.append(f"GRAPH {graph} {{ {node} {_COUNT} {current.object} }}\n")
-        if value + change > 0:
-            inserted.append(_counter_quads(store.iris, key, value + change))
-        else:  # the counter goes: its description too
-            deleted.append(_counter_quads(store.iris, key, None))
+        if change:
+            groups.setdefault((key[0], key[2]), []).append((key, change))
+    for (kind, modality), changes in groups.items():
+        table, quad = ({}, None) if fresh else _table(store, kind, modality)
+        for key, change in changes:
+            counts = table.setdefault(key[1], {})
+            dimension = _encode(store.iris, kind, key[3])
+            value = counts.get(dimension, 0)
+            if value:
+                deleted.append(_counter_quads(store.iris, key, value, describe=False))
+            if value + change > 0:
+                counts[dimension] = value + change
+                inserted.append(_counter_quads(store.iris, key, value + change))
+            else:  # the counter goes: its description too
+                counts.pop(dimension, None)
+                deleted.append(_counter_quads(store.iris, key, None))
+        table = {t: counts for t, counts in table.items() if counts}
+        graph, node = _ox(graph_of(store.iris, kind)), _ox(_table_iri(store.iris, kind, modality))
+        if quad is not None:
+            deleted.append(f"GRAPH {graph} {{ {node} {_COUNTS} {quad.object} }}\n")
+        if table:
+            text = ox.Literal(json.dumps(table, sort_keys=True, separators=(",", ":")))
+            inserted.append(f"GRAPH {graph} {{ {node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {text} }}\n")
+        elif quad is not None:
+            deleted.append(f"GRAPH {graph} {{ {node} {_ox(RDF.type)} {_ox(EKG.CountTable)} }}\n")
     operations = [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
     return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else [])
 
 
 def counter_iri(iris: IRIs, key: Key) -> URIRef:
     kind, event_type, modality, dimension = key
+    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{quote(modality, safe='')}/{_encode(iris, kind, dimension)}")
+
+
+def _encode(iris: IRIs, kind: str, dimension: str | None) -> str:
+    """A counter's dimension as the last part of its IRI and its key in the count table."""
     if kind == "period":
-        dimension = dimension or _UNDATED
-    elif dimension.startswith(iris.base + "entity/"):
-        dimension = dimension[len(iris.base):]  # entity/organization/isis: entity IRIs are URL-safe already
-    else:
-        dimension = quote(dimension, safe="")
-    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{quote(modality, safe='')}/{dimension}")
+        return dimension or _UNDATED
+    if dimension.startswith(iris.base + "entity/"):
+        return dimension[len(iris.base):]  # entity/organization/isis: entity IRIs are URL-safe already
+    return quote(dimension, safe="")
 
 
 def _dimension(iris: IRIs, kind: str, text: str) -> str | None:
@@ -209,16 +239,18 @@ def _dimension(iris: IRIs, kind: str, text: str) -> str | None:
     return iris.base + text if text.startswith("entity/") else unquote(text)
 
 
-def _counter_quads(iris: IRIs, key: Key, count: int | None) -> str:
-    """The counter's quads in SPARQL syntax (without the count when ``count`` is None)."""
+def _counter_quads(iris: IRIs, key: Key, count: int | None, *, describe: bool = True) -> str:
+    """The counter's quads in SPARQL syntax: its description (unless not ``describe``) and count (unless None)."""
     kind, event_type, modality, dimension = key
     cls, predicate = KINDS[kind]
     node = _ox(counter_iri(iris, key))
-    facts = [f"{node} {_ox(RDF.type)} {_ox(cls)}", f"{node} {_ox(EKG.ofType)} {_ox(EKG[event_type])}",
-             f"{node} {_ox(EKG.ofModality)} {ox.Literal(modality)}"]
-    if dimension is not None:
-        value = ox.Literal(dimension) if kind == "period" else ox.NamedNode(dimension)
-        facts.append(f"{node} {_ox(predicate)} {value}")
+    facts = []
+    if describe:
+        facts += [f"{node} {_ox(RDF.type)} {_ox(cls)}", f"{node} {_ox(EKG.ofType)} {_ox(EKG[event_type])}",
+                  f"{node} {_ox(EKG.ofModality)} {ox.Literal(modality)}"]
+        if dimension is not None:
+            value = ox.Literal(dimension) if kind == "period" else ox.NamedNode(dimension)
+            facts.append(f"{node} {_ox(predicate)} {value}")
     if count is not None:
         facts.append(f"{node} {_COUNT} {ox.Literal(str(count), datatype=ox.NamedNode(str(XSD.integer)))}")
     return f"GRAPH {_ox(graph_of(iris, kind))} {{ {' . '.join(facts)} }}\n"

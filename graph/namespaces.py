@@ -98,6 +98,8 @@ class EKG(DefinedNamespace):
     ofPlace: URIRef
     ofAgent: URIRef
     eventCount: URIRef
+    CountTable: URIRef
+    counts: URIRef
 
 
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
