@@ -86,7 +86,8 @@ def test_jsonl_mode_all_good_exits_zero(tmp_path):
 
 @pytest.mark.parametrize(
     ("data", "reason"),
-    [(b"", "empty"), (b"\x00\x00binary", "binary"), (b"\xff\xfe caf\xe9", "UTF-8"), (b"x" * 50, "too large")],
+    [(b"", "empty"), (b"\x00\x00binary", "binary"), (b"caf\xe9 bomb", "UTF-8"), (b"\xff\xfe caf\xe9", "UTF-16"),
+     (b"x" * 50, "too large")],
 )
 def test_reader_rejects_bad_bytes(data, reason):
     result = article_from_bytes(data, id="doc", max_bytes=40)

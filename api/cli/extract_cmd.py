@@ -18,7 +18,7 @@ import typer
 from api.cli.app import app
 from api.settings import get_settings
 from extract.model import Article
-from extract.readers import ReadError, article_from_record, iter_articles
+from extract.readers import ReadError, article_from_text, iter_articles, read_jsonl
 
 
 class OutputFormat(str, Enum):
@@ -67,7 +67,7 @@ def _extract_jsonl(path: Path, settings) -> int:
     pending: deque[Article | ReadError] = deque()
 
     def articles() -> Iterator[Article]:
-        for result in _read_lines(path, settings.max_article_bytes):
+        for result in read_jsonl(path, settings.max_article_bytes):
             pending.append(result)
             if isinstance(result, Article):
                 yield result
@@ -90,44 +90,18 @@ def _extract_jsonl(path: Path, settings) -> int:
     return failed
 
 
-def _read_lines(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
-    """One result per non-blank line; a failure carries the line's id when it has one, else ``path:line``."""
-    with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            if not raw.strip():
-                continue
-            source = f"{path}:{number}"
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError as err:
-                yield ReadError(source, f"not UTF-8 text (invalid byte at offset {err.start})")
-                continue
-            except json.JSONDecodeError as err:
-                yield ReadError(source, f"not a JSON line ({err})")
-                continue
-            if isinstance(record, dict) and not isinstance(record.get("id"), (str, int)):
-                yield ReadError(source, "no 'id' in the record")
-                continue
-            yield article_from_record(record, source=source, max_bytes=max_bytes)
-
-
 def _read_one(path: Path, max_bytes: int, **metadata: str | None) -> Article:
+    """The article in ``path``, with the metadata given on the command line (checked like the file's own)."""
     results = list(iter_articles([path], max_bytes=max_bytes))
     if not results:
         _fail(f"{path}: no article in the file")
     result = results[0]
+    given = {k: v for k, v in metadata.items() if v is not None}
+    if isinstance(result, Article) and given:
+        own = {k: getattr(result, k) for k in ("title", "published", "url", "publisher")}
+        result = article_from_text(result.text, id=result.id, **{**own, **given})
     if isinstance(result, ReadError):
         _fail(result.message)
-    if metadata.get("published"):
-        from extract.readers import article_from_text
-
-        checked = article_from_text(result.text, id=result.id, published=metadata["published"])
-        if isinstance(checked, ReadError):
-            _fail(checked.message)
-        metadata["published"] = checked.published
-    for key, value in metadata.items():
-        if value is not None:
-            setattr(result, key, value)
     return result
 
 

@@ -59,7 +59,8 @@ async def ingest(request: Request, response: Response, settings: SettingsDep, wr
             record = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
             raise HTTPException(400, f"the body is not JSON: {err}") from None
-        article = article_from_record(record, source=article_id, max_bytes=settings.max_article_bytes)
+        article = article_from_record(record, source="the JSON body", default_id=article_id,
+                                      max_bytes=settings.max_article_bytes)
     elif content_type in ("text/plain", "text/html"):
         metadata = {k: v for k, v in dict(title=title, published=published, url=url, publisher=publisher).items() if v}
         article = article_from_bytes(body, id=article_id, max_bytes=settings.max_article_bytes,
