@@ -29,7 +29,9 @@ $(WEB_BUILT): web/node_modules/.package-lock.json $(WEB_SOURCES)
 
 web: $(WEB_BUILT)
 
-## Build the graph from seeds/ and serve it at http://127.0.0.1:8000 (the explorer at /, docs at /docs).
+## Build the graph from seeds/ and serve it at http://127.0.0.1:8000 (the explorer at /, docs at /docs). The store is
+## the documented default, ./eventkg-data of this folder (EVENTKG_STORE=/elsewhere make run to put it elsewhere).
+run: export EVENTKG_STORE ?= $(CURDIR)/eventkg-data
 run: install web
 	$(BIN)/eventkg ingest seeds/
 	$(BIN)/eventkg stats

@@ -25,12 +25,12 @@ class Writer:
     """Opens the store read-write only for the time of one write, so that ``eventkg ingest`` in another process can
     write between the server's writes, and readers (read-only snapshots) never block anyone.
 
-    RocksDB allows one writing process: while another holds the lock, :meth:`write` retries for ``wait`` seconds and
-    then raises :class:`StoreBusy`.
+    RocksDB allows one writing process: while another holds the lock, :meth:`write` waits (the setting
+    ``store_lock_wait``, at most 10 s: a request should not hang longer) and then raises :class:`StoreBusy`.
     """
 
-    def __init__(self, settings: Settings, wait: float = 10.0):
-        self.settings, self.wait = settings, wait
+    def __init__(self, settings: Settings):
+        self.settings, self.wait = settings, min(settings.store_lock_wait, 10.0)
         self._lock = threading.Lock()  # one write at a time inside this process
 
     def write(self, change: Callable[[EventStore], T]) -> T:

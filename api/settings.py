@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     max_article_bytes: int = Field(2_000_000, description="Articles larger than this are reported and skipped.")
     batch_size: int = Field(32, description="Texts per nlp.pipe batch.")
     workers: int = Field(1, ge=1, description="Parser processes for extract and ingest.")
+    store_lock_wait: float = Field(60.0, ge=0, description="Seconds ingest, load and delete wait for another process "
+                                   "writing the store (an ingest, or the server's write) before giving up.")
 
     host: str = "127.0.0.1"
     port: int = 8000

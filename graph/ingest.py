@@ -7,6 +7,9 @@ skips what was committed (same content hash and extractor) and finishes the rest
 writer thread stores each extracted article, in input order, while the next ones are parsed (Oxigraph lets go of the
 GIL while it writes).
 
+A store that cannot be written at all (the disk is full, the storage failed) stops the run: the article in hand is
+reported failed, and :attr:`IngestSummary.stopped` says why; what was committed before stays whole.
+
 >>> summary = IngestSummary()
 >>> summary.add(Outcome("a.txt", "failed", error="empty article (no text)"))
 >>> summary.add(Outcome("a1", "new", events=3, triples=80))
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field
 from extract.model import Article, Extraction
 from extract.readers import ReadError
 from graph.rdf import article_rdf
-from graph.store import EventStore
+from graph.store import EventStore, os_reason
 
 STATUSES = ("new", "updated", "unchanged", "failed")
 
@@ -50,6 +53,7 @@ class IngestSummary:
     events: int = 0
     triples: int = 0
     failures: list[Outcome] = field(default_factory=list)
+    stopped: str | None = None  # why the run ended before its input did (the store could not be written)
 
     @property
     def articles(self) -> int:
@@ -89,14 +93,23 @@ def ingest(
             else:
                 yield document
 
+    extracted = _extract_isolated(extractor, to_extract(), workers)
     try:
-        for article, extraction in _extract_isolated(extractor, to_extract(), workers):
+        for article, extraction in extracted:
             writer.put((article, extraction))
+        writer.finish()
+    except _StoreFailed as err:
+        summary.stopped = str(err)
     except BaseException:
         writer.stop()
         raise
-    writer.finish()
+    finally:
+        extracted.close()  # parser processes still busy with articles that will not be stored
     return summary
+
+
+class _StoreFailed(Exception):
+    """The store refused a write for a reason no article causes (an ``OSError``: disk full, I/O error)."""
 
 
 class _Writer:
@@ -140,10 +153,16 @@ class _Writer:
     def _run(self) -> None:
         try:
             while (item := self.queue.get()) is not self._DONE and not self.stopping.is_set():
-                outcome = item if isinstance(item, Outcome) else _store(self.store, *item)
+                try:
+                    outcome = item if isinstance(item, Outcome) else _store(self.store, *item)
+                except _StoreFailed as err:
+                    self.failure = err  # raised in the main thread, after this last outcome is reported
+                    outcome = Outcome(item[0].id, "failed", error=str(err))
                 self.summary.add(outcome)
                 if self.on_outcome is not None:
                     self.on_outcome(outcome)
+                if self.failure is not None:
+                    return
         except BaseException as err:  # noqa: BLE001  (the caller's callback failed: the main thread raises it)
             self.failure = err
 
@@ -154,6 +173,8 @@ def _store(store: EventStore, article: Article, extraction: Extraction | Excepti
     try:
         rdf = article_rdf(article, extraction, store.iris)
         status = store.put(rdf)
+    except OSError as err:  # the storage itself: every article after this one would fail the same way
+        raise _StoreFailed(f"the store could not be written: {os_reason(err)}") from err
     except Exception as err:  # one bad article must not stop the batch; the transaction left nothing behind
         return Outcome(article.id, "failed", error=f"could not store it: {err!r}")
     # events and triples of the article's RDF (entity descriptions included, even those the store already had)

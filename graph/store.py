@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 
@@ -53,11 +53,13 @@ _FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "n-quad
 
 
 class StoreError(Unavailable):
-    """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user."""
+    """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user (it names
+    no path: the caller knows which store it opened)."""
 
 
-class StoreBusy(Unavailable):
-    """Another process (an ``eventkg ingest``) holds the store's write lock for longer than we wait."""
+class StoreBusy(StoreError):
+    """Another process (an ``eventkg ingest``, a server's write) holds the store's write lock (RocksDB allows one
+    writing process)."""
 
 
 def rdf_format(name: str) -> ox.RdfFormat:
@@ -91,12 +93,15 @@ class EventStore:
                 self.native = ox.Store()
             elif read_only:
                 if not self.path.is_dir():
-                    raise StoreError(f"no store at {self.path}")
+                    raise StoreError("no store there: the folder does not exist")
                 self.native = ox.Store.read_only(str(self.path))
             else:
                 self.native = ox.Store(str(self.path))
         except OSError as err:
-            raise StoreError(f"cannot open the store at {self.path}: {err}") from err
+            if "LOCK" in str(err):
+                raise StoreBusy("another process is writing the store (eventkg ingest, load or delete, or a "
+                                "server's write)") from err
+            raise StoreError(f"cannot open the store: {os_reason(err)}") from err
         if not read_only:
             self._install_ontology(new)
             aggregates.ensure(self)
@@ -352,23 +357,45 @@ class EventStore:
         }}"""
 
 
-def open_store(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False) -> EventStore:
-    """Open (creating it if needed, unless ``read_only``) the store in folder ``path``."""
-    return EventStore(path, base_iri=base_iri, read_only=read_only)
+def open_store(
+    path: str | Path,
+    *,
+    base_iri: str = DEFAULT_BASE_IRI,
+    read_only: bool = False,
+    wait: float = 0.0,
+    on_wait: Callable[[], None] | None = None,
+) -> EventStore:
+    """Open (creating it if needed, unless ``read_only``) the store in folder ``path``.
+
+    While another process holds the write lock, opening for writing is retried for up to ``wait`` seconds
+    (``on_wait`` is called once, when the waiting starts) before :class:`StoreBusy` is raised.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return EventStore(path, base_iri=base_iri, read_only=read_only)
+        except StoreBusy:
+            if time.monotonic() >= deadline:
+                raise
+            if on_wait is not None:
+                on_wait()
+                on_wait = None
+            time.sleep(0.1)
 
 
 def open_for_writing(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, wait: float = 10.0) -> EventStore:
     """Open the store at ``path`` read-write, waiting up to ``wait`` seconds while another process holds its write
-    lock (RocksDB allows one writing process); then :class:`StoreBusy`."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return EventStore(path, base_iri=base_iri)
-        except StoreError as err:
-            if "lock" not in str(err).lower() or time.monotonic() > deadline:
-                raise StoreBusy("the store is being written by another process (eventkg ingest?); try again when "
-                                "it is done") from err
-            time.sleep(0.1)
+    lock; then :class:`StoreBusy`."""
+    return open_store(path, base_iri=base_iri, wait=wait)
+
+
+def os_reason(err: OSError) -> str:
+    """The operating system's words of a storage error, without the file it was about ("No space left on device").
+
+    >>> os_reason(OSError("IO error: While appending to file: /kg/000008.log: No space left on device"))
+    'No space left on device'
+    """
+    return err.strerror or str(err).rsplit(": ", 1)[-1]
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:

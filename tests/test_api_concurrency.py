@@ -4,7 +4,9 @@ the server sees what the other process wrote."""
 from __future__ import annotations
 
 import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import httpx
 import pytest
@@ -34,7 +36,7 @@ def test_readers_are_answered_while_the_cli_and_the_api_write(live, repo_dir, se
     for thread in readers:
         thread.start()
     ingest = subprocess.Popen(
-        [str(repo_dir / ".venv" / "bin" / "eventkg"), "ingest", str(repo_dir / "seeds"), "--store", live.store],
+        [str(Path(sys.executable).with_name("eventkg")), "ingest", str(repo_dir / "seeds"), "--store", live.store],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     record = {"id": "posted", "text": "ISIS attacked Kabul in March 2022.", "published": "2022-03-20"}

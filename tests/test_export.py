@@ -25,8 +25,9 @@ def written(write, G) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def gexf_schema(shared_dir) -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(shared_dir / "schemas" / "gexf-1.3" / "gexf.rng")))
+def gexf_schema(repo_dir) -> etree.RelaxNG:
+    """The official GEXF 1.3 grammar, kept in the repository (tests/schemas/gexf-1.3/SOURCE.md)."""
+    return etree.RelaxNG(etree.parse(str(repo_dir / "tests" / "schemas" / "gexf-1.3" / "gexf.rng")))
 
 
 @pytest.fixture
@@ -323,13 +324,16 @@ def test_cli_analyze_prints_tables_and_json(hand_store):
 def test_cli_user_errors_are_one_clear_line(hand_store, args, message):
     result = run(*args, "--store", hand_store.path)
     assert result.exit_code == 1
-    assert result.stderr.startswith(message) and len(result.stderr.splitlines()) == 1
+    said = [line for line in result.stderr.splitlines() if not line.startswith("store: ")]  # where the store is
+    assert said[0].startswith(message) and len(said) == 1
     assert result.stdout == ""
 
 
 def test_cli_missing_store_is_a_clear_error(tmp_path):
     result = run("analyze", "centrality", "--store", tmp_path / "nowhere")
-    assert result.exit_code == 1 and result.stderr.startswith(f"error: no store at {tmp_path / 'nowhere'}")
+    assert result.exit_code == 2 and result.stderr.splitlines() == [
+        f"store: {tmp_path / 'nowhere'}",
+        "error: no store there: the folder does not exist (build one with eventkg ingest, or give --store)"]
 
 
 def test_cli_export_writes_files(hand_store, tmp_path, gexf_schema):

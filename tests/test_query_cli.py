@@ -73,11 +73,11 @@ def test_bad_or_forbidden_queries_fail_clearly_and_change_nothing(store_dir, tex
     before = query(store_dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout
     done = query(store_dir, text)
     assert done.returncode == 2
-    assert done.stderr.startswith("eventkg query:") and words.lower() in done.stderr.lower()
+    assert done.stderr.startswith("error: ") and words.lower() in done.stderr.lower()
     assert "Traceback" not in done.stderr
     assert query(store_dir, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", "--format", "csv").stdout == before
 
 
 def test_a_missing_store_is_a_clear_error(tmp_path):
     done = query(tmp_path / "nowhere", CALLS)
-    assert done.returncode == 2 and "Traceback" not in done.stderr and "eventkg query:" in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "error: no store" in done.stderr

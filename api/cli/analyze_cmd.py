@@ -20,7 +20,7 @@ import networkx as nx
 import typer
 
 from api.cli.app import app
-from api.cli.store_cmd import BaseIriOption, StoreOption
+from api.cli.common import BaseIriOption, StoreOption, fail, open_cli_store
 from api.settings import get_settings
 from graph.analytics import (
     GRANULARITIES,
@@ -40,7 +40,7 @@ from graph.errors import GraphError
 from graph.export import FORMATS, csv_paths, export, write_csv_edges, write_csv_nodes
 from graph.filters import Filter
 from graph.projection import project
-from graph.store import EventStore, StoreError, open_store
+from graph.store import EventStore, StoreError
 
 
 class Analysis(str, Enum):
@@ -234,11 +234,7 @@ _FLAGS = {"event_types": "--event-type", "predicates": "--predicate", "modalitie
 
 
 def _store(path: Path | None, base_iri: str | None) -> EventStore:
-    settings = get_settings().with_overrides(store=path, base_iri=base_iri)
-    try:
-        return open_store(settings.store, base_iri=settings.base_iri, read_only=True)
-    except StoreError as err:
-        _fail(f"{err} (build one with eventkg ingest, or give --store)")
+    return open_cli_store(get_settings().with_overrides(store=path, base_iri=base_iri), read_only=True)
 
 
 def _print_table(columns: list[str], rows: list[dict]) -> None:
@@ -274,5 +270,4 @@ def _print_path(hops: list[dict]) -> None:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
+    fail(message, 1)

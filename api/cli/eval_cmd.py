@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from api.cli.app import app
+from api.cli.common import fail
 from api.settings import get_settings
 from extract.evaluation import DATASETS, RECORDED, errors_text, evaluate, markdown_table, record
 
@@ -44,8 +45,7 @@ def eval_command(
     elif format not in FORMATS:
         problem = f"unknown format {format!r}; expected table or json"
     if problem:
-        typer.echo(f"eventkg eval: {problem}", err=True)
-        raise typer.Exit(2)
+        fail(problem)
 
     from extract.pipeline import Extractor  # loads spaCy: only when a command needs it
 
@@ -54,8 +54,7 @@ def eval_command(
     try:
         result = evaluate(dataset, data_dir, extractor, split=split, limit=limit)
     except (OSError, ValueError, KeyError) as err:
-        typer.echo(f"eventkg eval: cannot read {dataset} from {data_dir}: {err}", err=True)
-        raise typer.Exit(2) from None
+        fail(f"cannot read {dataset} from {data_dir}: {err}")
     if format == "json":
         text = json.dumps(result, indent=2)
     else:

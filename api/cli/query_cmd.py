@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.app import app
+from api.cli.common import NO_STORE, announce_store, fail
 from api.settings import get_settings
 from graph import sparql
 from graph.errors import GraphError
@@ -43,13 +44,12 @@ def query(
         text = sys.stdin.read()
     results = "text/tab-separated-values" if format is QueryFormat.table else sparql.FORMAT_NAMES[format.value]
     job = sparql.Job(text, results, _GRAPH_FORMAT.get(format, "text/turtle"))
+    if not announce_store(settings).is_dir():
+        fail(NO_STORE)
     try:
-        if not settings.store.is_dir():
-            raise GraphError(f"no store at {settings.store}")
         media, body = asyncio.run(_run(settings, job))
     except GraphError as err:
-        typer.echo(f"eventkg query: {err}", err=True)
-        raise typer.Exit(2) from None
+        fail(str(err))
     if format is QueryFormat.table and media == "text/tab-separated-values":
         _print_table(body, settings.base_iri)
     else:
@@ -78,7 +78,8 @@ def _print_table(tsv: bytes, base_iri: str) -> None:
     for solution in results:
         table.add_row(*(_cell(term, base_iri) for term in solution))
         rows += 1
-    Console().print(table)
+    # piped or redirected: as wide as the rows, so that no IRI is cut or wrapped
+    (Console() if sys.stdout.isatty() else Console(width=1_000_000)).print(table)
     typer.echo(f"{rows} row{'s' * (rows != 1)}", err=True)
 
 

@@ -2,29 +2,49 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 
 import typer
 
 from api.cli.app import app
+from api.cli.common import fail
 from api.settings import get_settings
 
 
 @app.command("serve")
 def serve(
     host: str | None = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
-    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000)."),
-    store: Path | None = typer.Option(None, "--store", help="Store folder (default: settings)."),
+    port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000, EVENTKG_PORT)."),
+    store: Path | None = typer.Option(None, "--store", help="Store folder (default: EVENTKG_STORE or ./eventkg-data)."),
     workers: int | None = typer.Option(None, "--workers", min=1, help="uvicorn worker processes."),
 ) -> None:
     """Serve the store: SPARQL at /sparql, REST resources, interactive API docs at /docs."""
     import uvicorn
 
     settings = get_settings().with_overrides(host=host, port=port, store=store, server_workers=workers)
+    _check_port(settings.host, settings.port)
     # Each worker process builds the app from the environment (api.app:create_app is the factory), so the flags
     # travel as EVENTKG_* variables.
-    os.environ["EVENTKG_STORE"] = str(settings.store.resolve())
-    typer.echo(f"eventkg: serving {settings.store} at http://{settings.host}:{settings.port} (docs at /docs)", err=True)
+    where = settings.store.resolve()
+    os.environ["EVENTKG_STORE"] = str(where)
+    typer.echo(f"store: {where}", err=True)
+    typer.echo(f"eventkg: serving at http://{settings.host}:{settings.port} (docs at /docs)", err=True)
     uvicorn.run("api.app:create_app", factory=True, host=settings.host, port=settings.port,
                 workers=settings.server_workers, log_level="warning")
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail before announcing anything when ``host:port`` cannot be listened on (uvicorn would only log it)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does: a closing socket is no conflict
+        try:
+            probe.bind((host, port))
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                fail(f"port {port} on {host} is taken (another eventkg serve?); pick another with --port N or "
+                     "EVENTKG_PORT=N")
+            fail(f"cannot listen on {host}:{port}: {err.strerror or err}")

@@ -17,4 +17,5 @@ def stats(store: StoreDep):
 
 @router.get("/health", response_model=models.Health, summary="The server is up and its store readable")
 def health(store: StoreDep, settings: SettingsDep):
-    return models.Health(status="ok", store=str(settings.store), quads=len(store))
+    # the folder's name only: HTTP answers never show where files are
+    return models.Health(status="ok", store=settings.store.name, quads=len(store))

@@ -2,7 +2,7 @@
 
 networkx writes only GEXF 1.2draft, so this writes 1.3 (``http://gexf.net/1.3``) itself, one node or edge at a time
 (values escaped by ``xml.sax.saxutils.quoteattr``), so a large graph is never held as one XML tree. The output is valid
-against the official RelaxNG grammar (``../shared/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and
+against the official RelaxNG grammar (``tests/schemas/gexf-1.3/gexf.rng``) and deterministic (sorted nodes and
 edges, no timestamps).
 
 - Node: id = entity IRI, label; attributes ``type``, ``aliases`` (joined with ``" | "``: Gephi has no list columns it

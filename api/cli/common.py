@@ -1,0 +1,63 @@
+"""What the commands share: the store options, opening the store (saying where it is, waiting while another process
+writes it), and the one way a command fails: ``error: <message>`` on stderr and a non-zero exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from api.settings import Settings
+from graph.store import EventStore, StoreBusy, StoreError, open_store, os_reason
+
+StoreOption = Annotated[
+    Path | None, typer.Option("--store", help="Store folder (default: EVENTKG_STORE or ./eventkg-data).")
+]
+BaseIriOption = Annotated[
+    str | None, typer.Option("--base-iri", help="Namespace of minted IRIs (default: EVENTKG_BASE_IRI).")
+]
+
+
+def fail(message: str, status: int = 2) -> NoReturn:
+    """End the command: ``error: message`` on stderr, exit ``status`` (1: some input was bad; 2: it could not run)."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(status)
+
+
+NO_STORE = "no store there: the folder does not exist (build one with eventkg ingest, or give --store)"
+
+
+def announce_store(settings: Settings) -> Path:
+    """The store's absolute path, said on stderr first: the default ``./eventkg-data`` depends on where the command
+    runs."""
+    where = settings.store.resolve()
+    typer.echo(f"store: {where}", err=True)
+    return where
+
+
+def open_cli_store(settings: Settings, *, read_only: bool = False) -> EventStore:
+    """The store of ``settings``, after saying where it is. A writer waits up to ``settings.store_lock_wait`` seconds
+    while another process writes the store."""
+    where = announce_store(settings)
+    wait = 0.0 if read_only else settings.store_lock_wait
+
+    def waiting() -> None:
+        typer.echo(f"waiting for the store lock held by another process… (up to {wait:g} s, EVENTKG_STORE_LOCK_WAIT)",
+                   err=True)
+
+    try:
+        return open_store(where, base_iri=settings.base_iri, read_only=read_only, wait=wait, on_wait=waiting)
+    except StoreBusy as err:
+        fail(f"{err}; gave up after waiting {wait:g} s for it (EVENTKG_STORE_LOCK_WAIT)")
+    except StoreError as err:
+        fail(NO_STORE if read_only and not where.is_dir() else str(err))
+
+
+def close_cli_store(store: EventStore) -> str | None:
+    """Close ``store``; what went wrong writing its last changes out (a full disk), if anything."""
+    try:
+        store.close()
+    except OSError as err:
+        return f"the store could not be written: {os_reason(err)}"
+    return None

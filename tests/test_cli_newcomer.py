@@ -1,0 +1,106 @@
+"""A newcomer's first hour, as real command runs: the test suite without ``../shared``, a taken port, where the store
+is, ingest progress, one error style, tables that are piped."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EVENTKG = str(Path(sys.executable).with_name("eventkg"))
+LONG_IRI = "https://example.org/a/very/long/iri/that/a/terminal/table/would/cut/" + "x" * 120
+
+
+def eventkg(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k != "EVENTKG_STORE"} | env
+    return subprocess.run([EVENTKG, *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=environment)
+
+
+def test_without_shared_data_tests_skip_with_a_reason_but_under_ci_they_fail(repo_dir):
+    def pytest_run(**env: str) -> subprocess.CompletedProcess:
+        environment = {k: v for k, v in os.environ.items() if k != "CI"} | {"EVENTKG_SHARED": "/nonexistent"} | env
+        return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", "-q",
+                               "tests/test_ingest.py::test_load_delete_and_stats_commands"],
+                              capture_output=True, text=True, timeout=300, cwd=repo_dir, env=environment)
+
+    clone = pytest_run()
+    assert clone.returncode == 0 and "1 skipped" in clone.stdout, clone.stdout
+    assert "../shared/data not found: evaluation data is not part of the repository" in clone.stdout
+    ci = pytest_run(CI="true")
+    assert ci.returncode != 0 and "1 error" in ci.stdout and "CI=true" in ci.stdout, ci.stdout
+
+
+def test_serve_on_a_taken_port_says_so_before_announcing_anything(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = eventkg("serve", "--port", str(port), "--store", str(tmp_path / "kg"))
+    assert done.returncode == 2
+    assert done.stderr == (f"error: port {port} on 127.0.0.1 is taken (another eventkg serve?); pick another with "
+                           "--port N or EVENTKG_PORT=N\n")
+
+
+def test_every_command_says_where_the_store_is(tmp_path, hand_store):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    relative = os.path.relpath(hand_store.path, elsewhere)
+    for command in (["stats"], ["query", "ASK { ?s ?p ?o }"], ["analyze", "centrality"], ["export", "--format", "nq"]):
+        done = eventkg(*command, "--store", relative, cwd=elsewhere)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr.splitlines()[0] == f"store: {hand_store.path.resolve()}", command
+    # no --store, no EVENTKG_STORE: ./eventkg-data of the folder the command runs in, said in full
+    missing = eventkg("stats", cwd=elsewhere)
+    assert missing.returncode == 2
+    assert missing.stderr.splitlines() == [f"store: {elsewhere / 'eventkg-data'}",
+                                           "error: no store there: the folder does not exist (build one with eventkg "
+                                           "ingest, or give --store)"]
+
+
+def test_ingest_counts_its_input_first_and_its_rate_is_the_summarys(tmp_path, repo_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("isis-global-offensive.txt", "isis-global-offensive.json"):
+        (corpus / name).write_bytes((repo_dir / "seeds" / name).read_bytes())
+    texts = ["Gunmen killed three soldiers in Kabul on Monday.", "Hezbollah fired rockets at Haifa.",
+             "Police arrested two men in Hebron."]
+    (corpus / "more.jsonl").write_text("\n".join(json.dumps({"id": f"j{n}", "text": t}) for n, t in enumerate(texts))
+                                       + "\n\n")
+    (corpus / "empty.txt").write_text(" ")
+    done = eventkg("ingest", str(corpus), "--store", str(tmp_path / "kg"), "-v", "--batch-size", "2")
+    assert done.returncode == 1, done.stderr
+    counts = re.findall(r"\[(\d+)/(\d+)\]", done.stderr)
+    assert counts == [(str(n), "5") for n in (2, 3, 4, 5)]  # the empty file fails first (no count in its line)
+    summary = re.search(r"^(\d+) articles in ([\d.]+) s \(([\d.]+)/s\)", done.stdout, re.MULTILINE)
+    articles, seconds, rate = int(summary[1]), float(summary[2]), float(summary[3])
+    assert articles == 5 and abs(rate - articles / seconds) <= 0.05 * rate + 0.1
+
+
+@pytest.mark.parametrize("command", [
+    ["query", "SELECT * WHERE {"], ["stats"], ["analyze", "ego"], ["delete", "x"], ["load", "nothing.ttl"],
+    ["extract", "nothing.txt"], ["ingest", "nothing.txt"], ["export", "--format", "pajek"],
+    ["eval", "--dataset", "nothing"],
+])
+def test_every_command_fails_in_one_style(tmp_path, command):
+    store = ["--store", str(tmp_path / "kg")] if command[0] not in ("extract", "eval") else []
+    done = eventkg(*command, *store, cwd=tmp_path)
+    assert done.returncode in (1, 2)
+    lines = [line for line in done.stderr.splitlines() if not line.startswith("store: ")]
+    assert any(line.startswith("error: ") or line.startswith("failed ") for line in lines), done.stderr
+    assert not any(re.match(r"eventkg \w+:", line) for line in lines) and "Traceback" not in done.stderr
+
+
+def test_a_piped_query_table_keeps_whole_iris(tmp_path):
+    from graph.store import open_store
+
+    with open_store(tmp_path / "kg") as kg:
+        kg.native.update(f"INSERT DATA {{ GRAPH <urn:g> {{ <{LONG_IRI}> <urn:p> <{LONG_IRI}2> }} }}")
+    done = eventkg("query", "SELECT ?s ?o WHERE { ?s <urn:p> ?o }", "--store", str(tmp_path / "kg"))
+    assert done.returncode == 0, done.stderr
+    assert LONG_IRI in done.stdout and LONG_IRI + "2" in done.stdout
