@@ -330,3 +330,17 @@ def test_drop_all_leaves_the_store_empty(tmp_path):
         r = httpx.get(live.url + "/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { { ?s ?p ?o } UNION "
                                                     "{ GRAPH ?g { ?s ?p ?o } } }"}, headers={"Accept": "text/csv"})
         assert csv_count(r) == 0
+
+
+def test_updates_keep_the_dashboards_counters(server):
+    """A user's update may add or remove events: the counters behind the REST time series follow (graph.aggregates)."""
+    graph = "https://w3id.org/eventkg/id/graph/article/sparql-update-test"
+    event = "https://w3id.org/eventkg/id/event/sparql-update-test/ev1"
+    timeline = lambda: httpx.get(server.url + "/analytics/timeline", params={"granularity": "year"}).json()  # noqa: E731
+    before = timeline()
+    insert = (f'INSERT DATA {{ GRAPH <{graph}> {{ <{event}> a ekg:Attack ; ekg:modality "asserted" ; '
+              f'ekg:time "1999-05"^^xsd:gYearMonth }} }}')
+    assert update(server, insert).status_code == 204
+    assert timeline() != before
+    assert update(server, f"DROP GRAPH <{graph}>").status_code == 204
+    assert timeline() == before

@@ -4,7 +4,7 @@
 It turns its network off first (:func:`graph.sparql.sandbox.deny_network`), says it is ready, then answers the jobs
 that come over the Unix socket ``FD`` until it closes: ``query`` workers run :class:`~graph.sparql.running.Job` s on a
 read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the ``update`` worker opens the store for writing for
-each :class:`~graph.sparql.running.UpdateJob`. Each answer is ``("ok", result)`` or ``("error", exception)``.
+each :class:`~graph.sparql.running.UpdateJob` and recounts the dashboards' counters after it (:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``.
 
 A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
 server's state or sockets comes along.
@@ -33,12 +33,19 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
         snapshot = Snapshot(settings["path"], opener=ox.Store.read_only)
         answer = lambda job: execute(snapshot.current(), job, prefixes)  # noqa: E731
     else:
+        from graph import aggregates
         from graph.store import open_for_writing
 
         def answer(job):
             store = open_for_writing(settings["path"], base_iri=settings["base_iri"], wait=settings["lock_wait"])
             try:
-                return update(store.native, job, prefixes)
+                update(store.native, job, prefixes)
+                # The dashboards' counters follow articles written through the store; a user's update may have
+                # changed any of them: count afresh (a store left without counters or articles stays as it is).
+                if aggregates.maintained(store):
+                    aggregates.recount(store)
+                else:
+                    aggregates.ensure(store)
             finally:
                 store.close()
     conn.send(("ready", None))
