@@ -20,7 +20,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import lexicon
+from extract import coref, lexicon
 from extract.entities import build_index, noun_phrase
 from extract.events import find_events, is_place_noun, trigger_words
 from extract.gazetteer import Gazetteer, slug
@@ -65,7 +65,9 @@ def mark_line_breaks(doc: Doc) -> Doc:
 
 @Language.component("eventkg_entities")
 def resolve_entities(doc: Doc) -> Doc:
-    doc.user_data[_INDEX] = build_index(doc, doc.user_data.get(ARTICLE, "article"), Gazetteer.load())
+    index = build_index(doc, doc.user_data.get(ARTICLE, "article"), Gazetteer.load())
+    coref.resolve(index)
+    doc.user_data[_INDEX] = index
     return doc
 
 
@@ -119,6 +121,7 @@ def relate(doc: Doc, matcher) -> Doc:
     )
     for entity in extraction.entities:
         entity.mentions.sort(key=lambda m: (m.start, m.end))
+        entity.references.sort(key=lambda m: (m.start, m.end))
     if ORIGINAL in doc.user_data:
         _original_texts(extraction, doc.user_data.pop(ORIGINAL))
     doc.user_data[RESULT] = extraction
@@ -177,6 +180,7 @@ def _original_texts(extraction: Extraction, text: str) -> None:
 
     for entity in extraction.entities:
         entity.mentions = [original(m) for m in entity.mentions]
+        entity.references = [original(m) for m in entity.references]
     for event in extraction.events:
         event.trigger, event.sentence = original(event.trigger), original(event.sentence)
         for argument in event.arguments:

@@ -11,12 +11,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from extract import lexicon
 from extract.gazetteer import Gazetteer, GazetteerEntry, fold, slug
 from extract.model import Entity, Span
+
+if TYPE_CHECKING:
+    from extract.coref import Referent
 
 _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _ALIAS_GLUE = re.compile(r"^\s*,?\s*(?:\(\s*)?(?:also\s+|better\s+)?(?:known\s+as|a\.?k\.?a\.?|alias|nicknamed|dubbed)\s+$",
@@ -35,6 +39,7 @@ class EntityIndex:
     token_entity: dict[int, str] = field(default_factory=dict)
     mention_spans: dict[int, SpacySpan] = field(default_factory=dict)  # token index -> the mention's span
     main_group: str | None = None
+    coref: dict[int, Referent] = field(default_factory=dict)  # token index -> referent (extract/coref.py)
     sentence_starts: list[int] = field(default_factory=list)
     sentences: list[SpacySpan] = field(default_factory=list)
 
@@ -43,30 +48,41 @@ class EntityIndex:
         return self.sentences[bisect_right(self.sentence_starts, token.i) - 1]
 
     def entity_at(self, token: Token) -> str | None:
-        """The entity a token refers to: its mention, a pronoun's antecedent, the main group for "the group",
-        or a new unnamed actor for a people noun."""
+        """The entity a token refers to: its mention, what coreference resolved it to (a pronoun's antecedent, what a
+        description or apposition describes), or a new unnamed actor for a people noun."""
         if token.i in self.token_entity:
             return self.token_entity[token.i]
+        referent = self.coref.get(token.i)
+        if referent is not None:
+            return self.referent_entity(referent)
         if token.dep_ == "appos" and token.head.i in self.token_entity:  # "Oswald, the man who ..." is Oswald
             return self.token_entity[token.head.i]
-        lower = token.lower_
-        if lower in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") and token.head.head.i != token.i:
+        if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") \
+                and token.head.head.i != token.i:
             return self.entity_at(token.head.head)
-        if lower in lexicon.PERSONAL_PRONOUNS:
-            return self._antecedent(token)
-        if lower in lexicon.GROUP_PRONOUNS or (
-            token.lemma_.lower() in lexicon.GROUP_ANAPHORS
-            and any(c.lower_ in ("the", "its", "this", "that") for c in token.children)
-        ):
-            return self.main_group
         if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in lexicon.PEOPLE_NOUNS:
-            named = next((self.token_entity[c.i] for c in token.children if c.dep_ in ("appos", "compound")
-                          and c.i in self.token_entity and self.entities[self.token_entity[c.i]].type == "Person"),
-                         None)
-            return named or self.actor(token)  # "the journalist Anna Berg" is Anna Berg
+            return self.actor(token)
         if token.like_num and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
             return self.actor(token)
         return None
+
+    def referent_entity(self, referent: Referent) -> str:
+        """The entity key of a coreference referent; an unnamed one ("a man ... the man ... he") becomes an unnamed
+        actor now, its other mentions references."""
+        if referent.key is None:
+            referent.key = self.actor(referent.head)
+            own = {m.start for m in self.entities[referent.key].mentions}
+            for span in referent.mentions:
+                if span.start_char not in own:
+                    self.add_reference(referent.key, span)
+        return referent.key
+
+    def add_reference(self, key: str, span: SpacySpan) -> None:
+        """A pronoun or description that refers to entity ``key``."""
+        reference = Span(span.text, span.start_char, span.end_char)
+        references = self.entities[key].references
+        if reference not in references:
+            references.append(reference)
 
     def span_of(self, token: Token) -> SpacySpan:
         """The words that name a token's referent: its mention, else its noun phrase."""
@@ -91,19 +107,6 @@ class EntityIndex:
         for t in phrase:
             self.token_entity.setdefault(t.i, key)
         return key
-
-    def _antecedent(self, pronoun: Token) -> str | None:
-        """The closest earlier person, preferring one that was a clause subject (he/she usually continue the topic)."""
-        best = fallback = None
-        for i in range(pronoun.i - 1, max(-1, pronoun.i - 400), -1):
-            key = self.token_entity.get(i)
-            if key is None or self.entities[key].type != "Person" or "@" in key:
-                continue
-            fallback = fallback or key
-            if self.doc[i].dep_ in ("nsubj", "nsubjpass"):
-                best = key
-                break
-        return best or fallback
 
 
 def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:

@@ -94,6 +94,7 @@ class Entity:
     type: str  # one of ENTITY_TYPES
     aliases: list[str] = field(default_factory=list)
     mentions: list[Span] = field(default_factory=list)
+    references: list[Span] = field(default_factory=list)  # pronouns and descriptions resolved to it (not names)
     country: str | None = None  # places: ISO country name
     latitude: float | None = None
     longitude: float | None = None
@@ -160,7 +161,9 @@ class Extraction:
         return cls(
             id=d["id"],
             entities=[
-                Entity(**{**e, "mentions": [Span(**m) for m in e.get("mentions", [])]}) for e in d.get("entities", [])
+                Entity(**{**e, "mentions": [Span(**m) for m in e.get("mentions", [])],
+                          "references": [Span(**m) for m in e.get("references", [])]})
+                for e in d.get("entities", [])
             ],
             events=[_event_from_dict(e) for e in d.get("events", [])],
             relations=[
