@@ -12,7 +12,7 @@ import typer
 from api.cli.app import app
 from api.cli.common import fail
 from api.settings import get_settings
-from extract.evaluation import DATASETS, RECORDED, errors_text, evaluate, markdown_table, record
+from extract.evaluation import DATASETS, RECORDED, errors_text, evaluate, folder, markdown_table, record
 
 FORMATS = ("table", "json")
 
@@ -34,14 +34,14 @@ def eval_command(
 ) -> None:
     """Run the extractor over a dataset's gold documents and print per-type precision, recall and F1."""
     module = DATASETS.get(dataset)
-    data_dir = data_dir or Path("..") / "shared" / "data" / dataset
+    data_dir = data_dir or Path("..") / "shared" / "data" / (folder(dataset) if module else dataset)
     problem = None
     if module is None:
         problem = f"unknown dataset {dataset!r}; expected one of: {', '.join(DATASETS)}"
     elif split not in module.SPLITS:
         problem = f"{dataset} has no split {split!r} here; expected one of: {', '.join(module.SPLITS)}"
     elif not data_dir.is_dir():
-        problem = f"data folder {data_dir} not found; pass --data-dir ../shared/data/{dataset}"
+        problem = f"data folder {data_dir} not found; pass --data-dir ../shared/data/{folder(dataset)}"
     elif format not in FORMATS:
         problem = f"unknown format {format!r}; expected table or json"
     if problem:

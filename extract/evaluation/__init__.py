@@ -1,14 +1,14 @@
 """Scoring the extractor end to end on public gold data (``eventkg eval``).
 
 One module per dataset reads its gold at run time from the dataset folder and knows how to score it
-(:mod:`~extract.evaluation.wikievents`, :mod:`~extract.evaluation.conll04`, :mod:`~extract.evaluation.rams`,
+(:mod:`~extract.evaluation.wikievents`, :mod:`~extract.evaluation.wikievents_coref`, :mod:`~extract.evaluation.conll04`, :mod:`~extract.evaluation.rams`,
 :mod:`~extract.evaluation.gvdb`, :mod:`~extract.evaluation.muc4`); :mod:`~extract.evaluation.mappings` maps the
 datasets' types and roles onto ours; :mod:`~extract.evaluation.scoring` does the matching. This module runs the real
 extractor over the gold documents, turns a score into a report, and keeps the recorded headline scores
 (``recorded.json``) that the regression test holds the extractor to.
 
 >>> sorted(DATASETS)
-['conll04', 'gvdb', 'muc4', 'rams', 'wikievents']
+['conll04', 'gvdb', 'muc4', 'rams', 'wikievents', 'wikievents-coref']
 """
 
 from __future__ import annotations
@@ -18,14 +18,25 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from extract.evaluation import conll04, gvdb, muc4, rams, wikievents
+from extract.evaluation import conll04, gvdb, muc4, rams, wikievents, wikievents_coref
 from extract.evaluation.scoring import Score
 from extract.model import Extraction
 
-DATASETS = {"wikievents": wikievents, "conll04": conll04, "rams": rams, "gvdb": gvdb, "muc4": muc4}
+DATASETS = {"wikievents": wikievents, "conll04": conll04, "rams": rams, "gvdb": gvdb, "muc4": muc4,
+            "wikievents-coref": wikievents_coref}
 RECORDED = Path(__file__).with_name("recorded.json")
+
+
+def folder(dataset: str) -> str:
+    """The folder of ``../shared/data`` a dataset is read from: its name, unless it reads another's (the coreference
+    gold is part of WikiEvents).
+
+    >>> folder("wikievents-coref")
+    'wikievents'
+    """
+    return getattr(DATASETS[dataset], "FOLDER", dataset)
 TOLERANCE = 2.0  # F1 points a headline score may drop below its recorded value
-METRICS = ("Trig-I", "Trig-C", "Arg-I", "Arg-C", "Relation", "Slot", "Incident")
+METRICS = ("Trig-I", "Trig-C", "Arg-I", "Arg-C", "Relation", "Slot", "Incident", "Coref", "Coref-all", "Mentions")
 TOP_ERRORS = 10
 
 
