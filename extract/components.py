@@ -8,6 +8,7 @@ The tokenizer reads a same-length prepared copy of the text (true-cased capitals
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
+``eventkg_event_coref`` later definite mentions of an event ("the blast") merged into it (``extract/event_coref.py``)
 ``eventkg_relations`` event edges and standing relations; leaves the :class:`Extraction` in ``doc.user_data``
 
 State passes between components in ``doc.user_data`` under ``eventkg.*`` keys; the last component replaces it with the
@@ -20,11 +21,11 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extract import coref, lexicon
+from extract import coref, event_coref, lexicon
 from extract.entities import build_index, noun_phrase
 from extract.events import find_events, is_place_noun, trigger_words
 from extract.gazetteer import Gazetteer, slug
-from extract.model import Argument, Entity, Event, Extraction, Relation, Span, TimeValue
+from extract.model import Argument, Entity, Event, EventMention, Extraction, Relation, Span, TimeValue
 from extract.prepare import Preparer
 from extract.relations import event_relations, relation_words, spoken_for, standing_relations
 from extract.timex import resolve
@@ -90,6 +91,17 @@ def make_event_detector(nlp: Language, name: str):
     return detect_events
 
 
+@Language.component("eventkg_event_coref")
+def merge_event_mentions(doc: Doc) -> Doc:
+    index, times = doc.user_data[_INDEX], doc.user_data[_TIMES]
+
+    def time_of(candidate) -> TimeValue | None:
+        return _time_of(candidate, times, index.sentence(candidate.trigger))
+
+    doc.user_data[_EVENTS] = event_coref.merge_mentions(doc.user_data[_EVENTS], index, time_of)
+    return doc
+
+
 @Language.factory("eventkg_relations")
 def make_relater(nlp: Language, name: str):
     matcher = relation_words(nlp.vocab, Gazetteer.load().titles)
@@ -106,7 +118,7 @@ def relate(doc: Doc, matcher) -> Doc:
     times = doc.user_data.pop(_TIMES)
     candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
     ids = {id(c): f"ev{n}" for n, c in enumerate(candidates, start=1)}
-    by_trigger = {c.trigger.i: ids[id(c)] for c in candidates}
+    by_trigger = {m.trigger.i: ids[id(c)] for c in candidates for m in (c, *c.mentions)}
     events = [_event(c, ids[id(c)], index, times, candidates, by_trigger) for c in candidates]
     causes = {ids[id(c)]: ids[id(c.cause)] for c in candidates if c.cause is not None}
     relations = standing_relations(doc, index, matcher)
@@ -129,7 +141,7 @@ def relate(doc: Doc, matcher) -> Doc:
 
 
 def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
-    trigger, sent = candidate.trigger, index.sentence(candidate.trigger)
+    trigger = candidate.trigger
     arguments, seen = [], set()
     for role, token in candidate.args:
         entity = index.entity_at(token)
@@ -154,21 +166,32 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
         if ("instrument", span.start_char) not in seen:
             seen.add(("instrument", span.start_char))
             arguments.append(Argument("instrument", span.text, span.start_char, span.end_char, None))
-    for other in candidates:
-        if other.governor is not None and other.governor.i == trigger.i and other is not candidate:
+    told = (candidate, *candidate.mentions)
+    own = {m.trigger.i for m in told}
+    for other in (m for c in candidates if c is not candidate for m in (c, *c.mentions)):
+        topic = by_trigger[other.trigger.i]
+        if other.governor is not None and other.governor.i in own and ("topic", topic) not in seen:
+            seen.add(("topic", topic))
             arguments.append(Argument("topic", other.trigger.text, other.trigger.idx,
-                                      other.trigger.idx + len(other.trigger.text), by_trigger[other.trigger.i]))
+                                      other.trigger.idx + len(other.trigger.text), topic))
     if candidate.type == "Proclamation":
         arguments.extend(_proclaimed(candidate, index))
     confidence = candidate.confidence - (0.1 if not arguments else 0.0)
     source = index.entity_at(candidate.source) if candidate.source is not None else None
+    mentions = [_mention(m.trigger, index) for m in told]
     return Event(
         id=event_id, type=candidate.type, modality=candidate.modality,
-        trigger=Span(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
-        sentence=Span(sent.text, sent.start_char, sent.end_char),
+        trigger=mentions[0].trigger, sentence=mentions[0].sentence, mentions=mentions,
         arguments=sorted(arguments, key=lambda a: (a.start, a.role)),
-        time=_time_of(candidate, times, sent), confidence=round(confidence, 2), source=source,
+        time=next((t for m in told if (t := _time_of(m, times, index.sentence(m.trigger))) is not None), None),
+        confidence=round(confidence, 2), source=source,
     )
+
+
+def _mention(trigger, index) -> EventMention:
+    sent = index.sentence(trigger)
+    return EventMention(Span(trigger.text, trigger.idx, trigger.idx + len(trigger.text)),
+                        Span(sent.text, sent.start_char, sent.end_char))
 
 
 def _original_texts(extraction: Extraction, text: str) -> None:
@@ -182,7 +205,8 @@ def _original_texts(extraction: Extraction, text: str) -> None:
         entity.mentions = [original(m) for m in entity.mentions]
         entity.references = [original(m) for m in entity.references]
     for event in extraction.events:
-        event.trigger, event.sentence = original(event.trigger), original(event.sentence)
+        event.mentions = [EventMention(original(m.trigger), original(m.sentence)) for m in event.mentions]
+        event.trigger, event.sentence = event.mentions[0].trigger, event.mentions[0].sentence
         for argument in event.arguments:
             argument.text = text[argument.start:argument.end]
     for relation in extraction.relations:

@@ -118,6 +118,14 @@ class TimeValue:
 
 
 @dataclass
+class EventMention:
+    """One place the article tells an event: the trigger words and their sentence."""
+
+    trigger: Span
+    sentence: Span
+
+
+@dataclass
 class Event:
     id: str
     type: str  # one of EVENT_TYPES
@@ -128,6 +136,8 @@ class Event:
     time: TimeValue | None = None
     confidence: float = 0.5
     source: str | None = None  # entity id of whoever an event is attributed to (modality "reported")
+    # every mention of the event in text order, the first being ``trigger``/``sentence`` ("A bomb exploded ... The blast")
+    mentions: list[EventMention] = field(default_factory=list)
 
     def args(self, role: str) -> list[Argument]:
         return [a for a in self.arguments if a.role == role]
@@ -183,6 +193,7 @@ def _event_from_dict(e: dict[str, Any]) -> Event:
             "sentence": Span(**e["sentence"]),
             "arguments": [Argument(**a) for a in e.get("arguments", [])],
             "time": TimeValue(**e["time"]) if e.get("time") else None,
+            "mentions": [EventMention(Span(**m["trigger"]), Span(**m["sentence"])) for m in e.get("mentions", [])],
         }
     )
 

@@ -25,7 +25,7 @@ from extract.readers import DEFAULT_MAX_BYTES
 
 NAME = "eventkg-rules"
 VERSION = "0.2.0"
-OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_relations")
+OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_event_coref", "eventkg_relations")
 
 
 @lru_cache(maxsize=4)

@@ -85,3 +85,51 @@ def test_references_are_not_aliases(extractor):
     ex = _extract(extractor, "Omar Haddad was arrested in Paris. He denied the charges.")
     person = next(e for e in ex.entities if e.id == "person/omar-haddad")
     assert [r.text for r in person.references] == ["He"] and "He" not in person.aliases
+
+
+# --- event coreference (extract/event_coref.py) ----------------------------------------------------------------------
+
+BLAST = "A car bomb exploded in Kabul on Monday. The blast killed five."
+
+
+def test_a_repeated_incident_is_one_event_with_several_mentions(extractor):
+    ex = _extract(extractor, BLAST)
+    attack, killing = ex.events
+    assert attack.type == "Attack" and [m.trigger.text for m in attack.mentions] == ["exploded", "blast"]
+    assert [m.sentence.text for m in attack.mentions] == ["A car bomb exploded in Kabul on Monday.",
+                                                          "The blast killed five."]
+    blast = attack.mentions[1].trigger
+    assert BLAST[blast.start:blast.end] == "blast" and (attack.trigger, attack.sentence) == (
+        attack.mentions[0].trigger, attack.mentions[0].sentence)
+    assert killing.type == "Killing" and len(killing.mentions) == 1
+    killed = [(r.subject, r.object) for r in ex.relations if r.predicate == "killed"]
+    assert killed == [(attack.id, "person/five@t")]  # the blast that killed is the one attack
+
+
+@pytest.mark.parametrize("text", [
+    "A bomb exploded in Kabul on Monday. Another blast hit Herat on Tuesday.",  # "another": a new event
+    "A bomb exploded in Kabul on Monday. The blast in Kandahar killed two.",  # places conflict
+    "Rebels called for an attack on the base. The attack on the base killed two soldiers.",  # called for, then done
+])
+def test_other_incidents_stay_apart(extractor, text):
+    ex = _extract(extractor, text)
+    assert all(len(e.mentions) == 1 for e in ex.events)
+
+
+def test_event_mentions_in_rdf(extractor):
+    from graph.namespaces import EKG, RDF, IRIs
+    from graph.rdf import article_rdf
+
+    article = Article(id="t", text=BLAST)
+    rdf = article_rdf(article, extractor.extract(article), IRIs())
+    attack = rdf.iris.event("t", "ev1")
+    mentions = [o for s, p, o in rdf.triples if s == attack and p == EKG.mention]
+    assert mentions == [rdf.iris.event_mention("t", "ev1", 1), rdf.iris.event_mention("t", "ev1", 2)]
+    second = set((p, o) for s, p, o in rdf.triples if s == mentions[1])
+    assert {(RDF.type, EKG.EventMention)} <= second
+    assert {(p, o.toPython()) for p, o in second if p != RDF.type} == {
+        (EKG.triggerText, "blast"), (EKG.triggerStart, BLAST.index("blast")),
+        (EKG.triggerEnd, BLAST.index("blast") + 5), (EKG.sentence, "The blast killed five."),
+        (EKG.sentenceStart, BLAST.index("The blast")), (EKG.sentenceEnd, len(BLAST))}
+    killing = rdf.iris.event("t", "ev2")
+    assert not any(s == killing and p == EKG.mention for s, p, o in rdf.triples)  # told once: no mention nodes

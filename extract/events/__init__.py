@@ -56,10 +56,13 @@ def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate], index:
     if event.type not in ("Death", "Killing", "Injury"):
         return
     agent = next((t for r, t in event.args if r == "agent"), None)
+    if agent is None:  # "the blast killed five": the subject was taken for a weapon
+        agent = next((t for t in event.instruments if t.i in by_trigger), None)
     if agent is not None:
         cause = by_trigger.get(agent.i)
         if cause is not None and cause.type in CAUSE_TYPES:
             event.args = [(r, t) for r, t in event.args if not (r == "agent" and t.i == agent.i)]
+            event.instruments = [t for t in event.instruments if t.i != agent.i]
             _caused_by(event, cause)
         return
     ancestors = {event.trigger.i} | {a.i for a in event.trigger.ancestors}

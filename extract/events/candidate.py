@@ -21,3 +21,4 @@ class EventCandidate:
     governor: Token | None = None  # the call/threat/declaration/statement word this event is the topic of
     confidence: float = 0.7
     cause: EventCandidate | None = None  # "the death of X during a US operation": the operation
+    mentions: list[EventCandidate] = field(default_factory=list)  # later mentions of this event (extract/event_coref.py)
