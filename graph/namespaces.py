@@ -59,6 +59,7 @@ class EKG(DefinedNamespace):
     Group: URIRef
     Place: URIRef
     Article: URIRef
+    EventMention: URIRef
     # Event roles
     agent: URIRef
     target: URIRef
@@ -76,6 +77,7 @@ class EKG(DefinedNamespace):
     sentence: URIRef
     sentenceStart: URIRef
     sentenceEnd: URIRef
+    mention: URIRef
     confidence: URIRef
     # Statements (direct edges reified) and mentions
     event: URIRef
@@ -172,6 +174,10 @@ class IRIs:
 
     def event(self, article_id: str, event_id: str) -> URIRef:
         return self._mint(f"event/{_segment(article_id)}/{_segment(event_id)}")
+
+    def event_mention(self, article_id: str, event_id: str, number: int) -> URIRef:
+        """The ``number``-th mention (1-based, text order) of an event told more than once."""
+        return self._mint(f"event/{_segment(article_id)}/{_segment(event_id)}/mention/{number}")
 
     def statement(self, article_id: str, number: int) -> URIRef:
         return self._mint(f"statement/{_segment(article_id)}/{number}")

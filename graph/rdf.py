@@ -222,13 +222,29 @@ class _Builder:
             self.add(e, EKG.timeText, _optional(event.time.text))
         if event.source is not None:
             self.add(e, SEM.accordingTo, self.node(event.source))
-        self.add(e, EKG.triggerText, Literal(event.trigger.text))
-        self.add(e, EKG.triggerStart, Literal(event.trigger.start))
-        self.add(e, EKG.triggerEnd, Literal(event.trigger.end))
+        self._trigger(e, event.trigger)
         self._evidence(e, event.sentence)
+        self._mentions(e, event)
         self.add(e, EKG.confidence, Literal(float(event.confidence), datatype=XSD.double))
         self.add(e, PROV.wasGeneratedBy, self.run)
         self.add(e, PROV.wasDerivedFrom, self.article_iri)
+
+    def _trigger(self, node: URIRef, trigger) -> None:
+        self.add(node, EKG.triggerText, Literal(trigger.text))
+        self.add(node, EKG.triggerStart, Literal(trigger.start))
+        self.add(node, EKG.triggerEnd, Literal(trigger.end))
+
+    def _mentions(self, e: URIRef, event: Event) -> None:
+        """An event the article tells more than once ("a car bomb exploded ... the blast") points to every mention,
+        each with its trigger and sentence; an event told once has only its own trigger and sentence."""
+        if len(event.mentions) < 2:
+            return
+        for number, mention in enumerate(event.mentions, start=1):
+            m = self.iris.event_mention(self.article.id, event.id, number)
+            self.add(e, EKG.mention, m)
+            self.add(m, RDF.type, EKG.EventMention)
+            self._trigger(m, mention.trigger)
+            self._evidence(m, mention.sentence)
 
     def _event_label(self, event: Event) -> str:
         """A short label such as ``Attack "attacks" by ISIS in Israel``."""
