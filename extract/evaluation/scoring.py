@@ -30,7 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from extract.model import Article, Event, Extraction
+from extract.model import Article, Event, Extraction, Span
 
 Offsets = tuple[int, int]
 
@@ -223,34 +223,50 @@ def match(preds: Sequence, golds: Sequence, weight: Callable[[object, object], i
 
 
 def predicted_events(extraction: Extraction, classes: dict[str, str]) -> list[PredictedEvent]:
-    """The extraction's events whose type maps to a scoring class, with their entity arguments, in text order.
+    """The extraction's events whose type maps to a scoring class, with their entity arguments, in text order; an
+    event told several times is one prediction per mention.
 
     ``topic`` arguments point at events, not entities, and are left out.
     """
     events = [
         PredictedEvent(
             cls=classes[event.type],
-            trigger=(event.trigger.start, event.trigger.end),
-            text=event.trigger.text,
+            trigger=(trigger.start, trigger.end),
+            text=trigger.text,
             arguments=tuple(
                 PredictedArgument(a.role, (a.start, a.end), a.text, a.entity)
-                for a in event.arguments
+                for a in arguments
                 if a.role != "topic"
             ),
-            time=_time_argument(event),
+            time=_time_argument(event, sentence),
         )
         for event in extraction.events
         if event.type in classes
+        for trigger, sentence, arguments in _told(event)
     ]
     return sorted(events, key=lambda e: e.trigger)
 
 
-def _time_argument(event: Event) -> PredictedArgument | None:
-    """The event's time as an argument with offsets: its words found in the event's sentence (None if not there)."""
-    at = event.sentence.text.find(event.time.text) if event.time else -1
+def _told(event: Event) -> list[tuple]:
+    """Each mention of an event (the gold annotates every mention) with the arguments found in its sentence; the
+    first mention also keeps the arguments outside every mention's sentence."""
+    if len(event.mentions) < 2:
+        return [(event.trigger, event.sentence, event.arguments)]
+
+    def inside(argument, mention) -> bool:
+        return mention.sentence.start <= argument.start < mention.sentence.end
+
+    elsewhere = [a for a in event.arguments if not any(inside(a, m) for m in event.mentions)]
+    return [(m.trigger, m.sentence, [a for a in event.arguments if inside(a, m)] + (elsewhere if n == 0 else []))
+            for n, m in enumerate(event.mentions)]
+
+
+def _time_argument(event: Event, sentence: Span) -> PredictedArgument | None:
+    """The event's time as an argument with offsets: its words found in the mention's sentence (None if not there)."""
+    at = sentence.text.find(event.time.text) if event.time else -1
     if at < 0:
         return None
-    start = event.sentence.start + at
+    start = sentence.start + at
     return PredictedArgument("time", (start, start + len(event.time.text)), event.time.text)
 
 
