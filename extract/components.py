@@ -205,8 +205,8 @@ def _original_texts(extraction: Extraction, text: str) -> None:
         entity.mentions = [original(m) for m in entity.mentions]
         entity.references = [original(m) for m in entity.references]
     for event in extraction.events:
+        event.trigger, event.sentence = original(event.trigger), original(event.sentence)
         event.mentions = [EventMention(original(m.trigger), original(m.sentence)) for m in event.mentions]
-        event.trigger, event.sentence = event.mentions[0].trigger, event.mentions[0].sentence
         for argument in event.arguments:
             argument.text = text[argument.start:argument.end]
     for relation in extraction.relations:
