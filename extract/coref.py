@@ -108,6 +108,10 @@ def resolve(index: EntityIndex) -> None:
                 _named(state, token)
             elif token.pos_ == "PRON" and token.lower_ in PRONOUNS:
                 _link(state, token, _pronoun_antecedent(state, token))
+            elif token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
+                _link(state, token, _relative_antecedent(state, token), announce=False)
+            elif token.ent_type_ == "NORP":
+                _demonym(index, token)
             elif token.pos_ in ("NOUN", "PROPN"):
                 _nominal(state, token)
 
@@ -233,6 +237,23 @@ def _pronoun_antecedent(state: _State, pronoun: Token) -> Referent | None:
     if best is None and pronoun.lower_ in ("its", "itself"):
         return _main_group(state)  # "its founder": the organisation the article is about
     return best
+
+
+def _relative_antecedent(state: _State, pronoun: Token) -> Referent | None:
+    """"the man who ...", "Hamas, which ...": the noun the relative clause is about (persons for who/whom/whose)."""
+    noun = pronoun.head.head
+    key = state.index.token_entity.get(noun.i)
+    referent = state.by_key.get(key) if key else state.index.coref.get(noun.i)
+    if referent is None or (pronoun.lower_ in ("which", "that") and referent.etype == "Person"):
+        return None
+    return referent
+
+
+def _demonym(index: EntityIndex, token: Token) -> None:
+    """"Russian" refers to Russia when the article names Russia."""
+    entry = index.gazetteer.country_of_demonym(token.text)
+    if entry is not None and entry.id in index.entities and index.entities[entry.id].mentions:
+        index.add_reference(entry.id, token.doc[token.i:token.i + 1])
 
 
 def _agrees(referent: Referent, plural: bool, gender: str | None) -> bool:

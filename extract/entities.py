@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -114,7 +115,7 @@ def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
     index.sentences = list(doc.sents)
     index.sentence_starts = [s.start for s in index.sentences]
     named = [(ent, _classify(ent, gazetteer)) for ent in doc.ents if ent.label_ in _NAMED]
-    named = [(ent, c) for ent, c in named if c is not None]
+    named = _one_type_per_name([(ent, c) for ent, c in named if c is not None])
     person_keys = _person_keys([ent for ent, (etype, _) in named if etype == "Person"])
     for ent, (etype, entry) in named:
         span = _trim(ent)
@@ -170,12 +171,37 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
     if ent.label_ == "PERSON":
         # The statistical NER reads unfamiliar place names as people ("Beer Sheva"); a known place wins where the
         # words say place ("in Hadera") or it is a country. Many people share a town's name ("Lincoln", "Kennedy").
-        after_locative = ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "at", "near", "across", "outside")
-        return ("Place", place) if place is not None and (after_locative or place.country is None) \
+        return ("Place", place) if place is not None and (_after_locative(ent) or place.country is None) \
             else ("Person", None)
     if ent.label_ == "ORG":
         return ("Place", place) if place is not None and place.country is None else ("Organization", None)
     return None  # nationality adjectives are not entities of their own
+
+
+def _one_type_per_name(named: list[tuple[SpacySpan, tuple[str, GazetteerEntry | None]]]):
+    """Inside one article a name keeps one type, whatever the NER said at each mention: a name that ends a person's
+    name is that person ("Matanov" after "Khairullozhon Matanov", unless it follows "in"/"at"), else the type most of
+    the name's mentions have ("Maduro" five times a person, once an organisation). Gazetteer entries keep theirs."""
+    persons = [_name_tokens(_trim(ent).text) for ent, (etype, _) in named if etype == "Person"]
+    votes: dict[str, Counter] = {}
+    for ent, (etype, entry) in named:
+        if entry is None:
+            votes.setdefault(fold(_trim(ent).text), Counter())[etype] += 1
+    result = []
+    for ent, (etype, entry) in named:
+        if entry is None and etype != "Person":
+            parts = _name_tokens(_trim(ent).text)
+            if not _after_locative(ent) and any(_is_part(parts, whole) for whole in persons):
+                etype = "Person"
+            else:
+                (top, count), *_ = votes[fold(_trim(ent).text)].most_common(1)
+                etype = top if count > votes[fold(_trim(ent).text)][etype] else etype
+        result.append((ent, (etype, entry)))
+    return result
+
+
+def _after_locative(ent: SpacySpan) -> bool:
+    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "at", "near", "across", "outside")
 
 
 def _person_keys(ents: list[SpacySpan]) -> dict[int, str]:

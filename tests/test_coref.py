@@ -133,3 +133,24 @@ def test_event_mentions_in_rdf(extractor):
         (EKG.sentenceStart, BLAST.index("The blast")), (EKG.sentenceEnd, len(BLAST))}
     killing = rdf.iris.event("t", "ev2")
     assert not any(s == killing and p == EKG.mention for s, p, o in rdf.triples)  # told once: no mention nodes
+
+
+def test_relative_pronouns_and_demonyms_are_references(extractor):
+    ex = _extract(extractor, "Russia said Omar Haddad, who led the cell, was killed by Russian troops.")
+    assert "who" in _references(ex, "person/omar-haddad")
+    russia = next(e for e in ex.entities if e.label == "Russia")
+    assert [r.text for r in russia.references] == ["Russian"]
+
+
+def test_a_name_keeps_one_type_inside_an_article():
+    from spacy.tokens import Span as SpacySpan
+
+    from extract.entities import build_index
+    from extract.gazetteer import Gazetteer
+    from extract.pipeline import build_nlp
+
+    doc = build_nlp()("Khairullozhon Matanov lied to agents. Matanov was charged. Prosecutors said Matanov knew.")
+    names = [(0, 2, "PERSON"), (6, 7, "GPE"), (12, 13, "ORG")]  # the statistical NER's kind of disagreement
+    doc.ents = [SpacySpan(doc, start, end, label=label) for start, end, label in names]
+    index = build_index(doc, "t", Gazetteer.load())
+    assert {index.token_entity[i] for i in (0, 6, 12)} == {"person/khairullozhon-matanov"}
