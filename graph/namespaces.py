@@ -14,7 +14,7 @@ rdflib.term.URIRef('https://example.org/kg/event/a%201/ev2')
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
@@ -60,6 +60,11 @@ class EKG(DefinedNamespace):
     Place: URIRef
     Article: URIRef
     EventMention: URIRef
+    EntityClaim: URIRef
+    Merge: URIRef
+    CuratorMerge: URIRef
+    CuratorSplit: URIRef
+    Incident: URIRef
     # Event roles
     agent: URIRef
     target: URIRef
@@ -83,6 +88,7 @@ class EKG(DefinedNamespace):
     event: URIRef
     role: URIRef
     mentionedIn: URIRef
+    belongsTo: URIRef
     # Entities and articles
     geonamesId: URIRef
     contentHash: URIRef
@@ -102,6 +108,22 @@ class EKG(DefinedNamespace):
     eventCount: URIRef
     CountTable: URIRef
     counts: URIRef
+    extraction: URIRef
+    # Claims, merges and the curator's overrides (entity resolution across articles)
+    about: URIRef
+    key: URIRef
+    claimedType: URIRef
+    claimedLabel: URIRef
+    claimedGeonamesId: URIRef
+    mergedInto: URIRef
+    reason: URIRef
+    score: URIRef
+    # Incidents: one real incident reported by events of several articles
+    report: URIRef
+    source: URIRef
+    sourceCount: URIRef
+    incidentType: URIRef
+    victimCount: URIRef
 
 
 SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
@@ -162,6 +184,8 @@ class IRIs:
         self.ontology_graph = self._mint("graph/ontology")
         self.changes_graph = self._mint("graph/changes")  # graph/changes.py: when each article was written
         self.aggregates_graph = self._mint("graph/aggregates")  # graph/aggregates.py: counters kept at write time
+        self.curation_graph = self._mint("graph/curation")
+        self.incidents_graph = self._mint("graph/incidents")
 
     def _mint(self, path: str) -> URIRef:
         return URIRef(self.base + path)
@@ -184,6 +208,23 @@ class IRIs:
 
     def extractor(self, name: str, version: str) -> URIRef:
         return self._mint("extractor/" + _segment(f"{name}-{version}"))
+
+    def claim(self, article_id: str, key: str) -> URIRef:
+        return self._mint(f"claim/{_segment(article_id)}/{quote(key, safe='/')}")
+
+    def merge(self, merge_id: str) -> URIRef:
+        return self._mint("merge/" + _segment(merge_id))
+
+    def override(self, kind: str, override_id: str) -> URIRef:
+        return self._mint(f"curation/{kind}/{_segment(override_id)}")
+
+    def incident(self, incident_id: str) -> URIRef:
+        return self._mint("incident/" + _segment(incident_id))
+
+    def key_of(self, entity: str) -> str | None:
+        """The entity key of an entity IRI of this base; None for anything else."""
+        prefix = self.base + "entity/"
+        return unquote(entity[len(prefix):]) if entity.startswith(prefix) else None
 
     def article_graph(self, article_id: str) -> URIRef:
         return self._mint("graph/article/" + _segment(article_id))

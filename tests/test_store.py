@@ -43,6 +43,7 @@ def test_one_named_graph_per_article_plus_entities_and_ontology(filled):
         str(iris.article_graph("call")),
         str(iris.article_graph("attack")),
         str(iris.entities_graph),
+        str(iris.incidents_graph),
         str(iris.ontology_graph),
         str(iris.changes_graph),  # bookkeeping: when each article was written, and the counters of graph/aggregates
         *(f"{iris.aggregates_graph}/{kind}" for kind in ("period", "place", "agent")),

@@ -1,0 +1,99 @@
+"""``eventkg entities merge|split|show``: a curator's say over entity resolution (graph/resolution.py). Decisions go
+into the store's curation graph, which ingest never touches, so they hold across re-ingests; ``--undo`` withdraws one.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from api.cli.app import app
+from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
+from api.settings import get_settings
+from graph.store import EventStore, sparql_term
+
+entities_app = typer.Typer(help="Merge, split and inspect entities resolved across articles.", no_args_is_help=True)
+app.add_typer(entities_app, name="entities")
+
+UndoOption = Annotated[bool, typer.Option("--undo", help="Withdraw this decision instead of recording it.")]
+
+
+@entities_app.command("merge")
+def merge_command(
+    first: Annotated[str, typer.Argument(help="Entity IRI or extractor key (person/donald-trump).")],
+    second: Annotated[str, typer.Argument(help="Entity IRI or extractor key.")],
+    store: StoreOption = None,
+    base_iri: BaseIriOption = None,
+    undo: UndoOption = False,
+) -> None:
+    """Make two entities one, whatever the rules say."""
+    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
+    keys = (_member_key(kg, first), _member_key(kg, second))
+    kg.curate("merge", keys, undo=undo)
+    result = _canonical(kg, keys[0])
+    _close(kg)
+    typer.echo(f"{'withdrawn' if undo else 'merged'}: {keys[0]} + {keys[1]} -> {result}")
+
+
+@entities_app.command("split")
+def split_command(
+    key: Annotated[str, typer.Argument(help="The extractor key to stand alone (see `eventkg entities show`).")],
+    store: StoreOption = None,
+    base_iri: BaseIriOption = None,
+    undo: UndoOption = False,
+) -> None:
+    """Take one extractor key out of the entity the rules merged it into; no rule will merge it again."""
+    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
+    key = _member_key(kg, key, exact=True)
+    kg.curate("split", (key,), undo=undo)
+    result = _canonical(kg, key)
+    _close(kg)
+    typer.echo(f"{'withdrawn' if undo else 'split'}: {key} -> {result}")
+
+
+@entities_app.command("show")
+def show_command(
+    entity: Annotated[str, typer.Argument(help="Entity IRI or extractor key.")],
+    store: StoreOption = None,
+    base_iri: BaseIriOption = None,
+) -> None:
+    """The keys an entity merges, why, and the articles that claim each."""
+    with open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri), read_only=True) as kg:
+        iri = kg.iris.entity(_canonical(kg, _member_key(kg, entity)))
+        term = sparql_term(iri)
+        for row in kg.select(f"SELECT ?k (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?c ekg:about {term} ; "
+                             "ekg:key ?k } } GROUP BY ?k ORDER BY ?k"):
+            typer.echo(f"key    {row['k'].value}  ({row['n'].value} articles)")
+        for row in kg.select(f"SELECT ?why ?s (GROUP_CONCAT(?k; separator=' + ') AS ?keys) WHERE {{ ?m ekg:mergedInto "
+                             f"{term} ; ekg:reason ?why ; ekg:score ?s ; ekg:key ?k }} GROUP BY ?m ?why ?s ORDER BY ?keys"):
+            typer.echo(f"merge  {row['keys'].value}: {row['why'].value} ({float(row['s'].value):.2f})")
+        typer.echo(f"entity {iri}")
+
+
+def _member_key(kg: EventStore, name: str, *, exact: bool = False) -> str:
+    """The extractor key a curator means: a key some article claims, or the smallest key of the entity an IRI or
+    canonical key names."""
+    from rdflib import Literal
+
+    key = kg.iris.key_of(name) or name
+    if bool(kg.select(f"ASK {{ ?c ekg:key {sparql_term(Literal(key))} ; ekg:about ?e }}")):
+        return key
+    if not exact:
+        rows = list(kg.select(f"SELECT ?k WHERE {{ ?c ekg:about {sparql_term(kg.iris.entity(key))} ; ekg:key ?k }} "
+                              "ORDER BY ?k LIMIT 1"))
+        if rows:
+            return rows[0]["k"].value
+    fail(f"no article claims an entity {name!r}")
+
+
+def _close(kg: EventStore) -> None:
+    if problem := close_cli_store(kg):
+        fail(problem)
+
+
+def _canonical(kg: EventStore, key: str) -> str:
+    from rdflib import Literal
+
+    rows = list(kg.select(f"SELECT ?e WHERE {{ ?c ekg:key {sparql_term(Literal(key))} ; ekg:about ?e }} LIMIT 1"))
+    return kg.iris.key_of(rows[0]["e"].value) if rows else key

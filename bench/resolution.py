@@ -1,0 +1,124 @@
+"""Entity resolution and incidents on real dev texts (issue 11): ingest order, entity IRIs per real entity, the
+violence network's components, incidents by number of sources.
+
+    python -m bench.resolution [--wikievents 20] [--muc4 130]
+
+The corpus is the first WikiEvents and MUC-4 dev documents of ``../shared/data``, read at run time and extracted once.
+The same extractions are put into two fresh in-memory stores, forward and reversed. Printed:
+
+- whether the two stores hold identical quad sets;
+- for a hand-checked list of real entities (``CHECKED``: every name form the corpus uses for each), how many entity
+  IRIs carry one of those names as label or alias (1 is the target);
+- the network of attacks and killings (``project(predicates=["attacked", "killed"])``): nodes, edges, weakly connected
+  components, the largest component; and the same with article-local actors rolled up (``roll_up=True``);
+- incidents by number of sources (when the store has them).
+
+Only public functions that predate entity resolution are used (``article_rdf``, ``EventStore.put``, ``project``), so
+the script also measures an older checkout: ``PYTHONPATH=<old checkout> python bench/resolution.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+
+from extract.evaluation import DATASETS
+from extract.model import Article
+from extract.pipeline import Extractor
+from graph.projection import project
+from graph.rdf import article_rdf
+from graph.store import EventStore
+
+SHARED = Path(os.environ.get("EVENTKG_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+
+# Real entities of the corpus and every name form it uses for each (checked by reading the entity lists of both
+# stores): the figure is how many entity IRIs carry one of these names.
+CHECKED = {
+    "Bashar al-Assad": ["Bashar al-Assad", "Bashar Assad", "Assad", "President Bashar al-Assad"],
+    "Donald Trump": ["Donald Trump", "Trump", "President Trump", "President Donald Trump"],
+    "Barack Obama": ["Barack Obama", "Obama", "President Obama", "-President Obama"],
+    "ISIS": ["ISIS", "Islamic State", "IS", "ISIL", "Daesh", "Islamic State group"],
+    "Farabundo Marti National Liberation Front": ["FMLN", "Farabundo Marti National Liberation Front"],
+    "Alfredo Cristiani": ["Alfredo Cristiani", "Cristiani", "President Cristiani", "President Alfredo Cristiani"],
+    "San Salvador": ["San Salvador"],
+    "El Salvador": ["El Salvador", "Salvador"],
+    "Medellin cartel": ["Medellin cartel", "Medellin Cartel"],
+    "Pablo Escobar": ["Pablo Escobar", "Escobar"],
+    "Associated Press": ["Associated Press", "AP"],
+    "United States": ["United States", "U.S.", "US", "United States of America"],
+}
+
+
+def corpus(wikievents: int, muc4: int) -> list[Article]:
+    with (SHARED / "data" / "wikievents" / "dev.jsonl").open() as lines:
+        docs = [json.loads(line) for _, line in zip(range(wikievents), lines)]
+    articles = [Article(id=f"wikievents-{d['doc_id']}", text=d["text"], published="2020-01-01") for d in docs]
+    articles += [d.article for d in DATASETS["muc4"].read(SHARED / "data" / "muc4")[:muc4]]
+    return articles
+
+
+def build(pairs) -> tuple[EventStore, float]:
+    kg = EventStore(None)
+    start = time.perf_counter()
+    for article, extraction in pairs:
+        kg.put(article_rdf(article, extraction, kg.iris))
+    return kg, time.perf_counter() - start
+
+
+def iris_per_entity(kg: EventStore) -> dict[str, int]:
+    names: dict[str, set[str]] = {}
+    for row in kg.select("SELECT DISTINCT ?e ?n WHERE { ?e ekg:mentionedIn ?a . { ?e rdfs:label ?n } UNION "
+                         "{ ?e skos:altLabel ?n } }"):
+        names.setdefault(row["n"].value.casefold(), set()).add(row["e"].value)
+    out = {}
+    for entity, forms in CHECKED.items():
+        iris = set().union(*(names.get(f.casefold(), set()) for f in forms))
+        if iris:
+            out[entity] = len(iris)
+    return out
+
+
+def violence(kg: EventStore, **options) -> dict:
+    G = project(kg, predicates=["attacked", "killed"], **options)
+    components = list(nx.weakly_connected_components(G))
+    named = [n for n in G if "%40" not in n and "@" not in n]
+    return {"nodes": G.number_of_nodes(), "named nodes": len(named), "edges": G.number_of_edges(),
+            "components": len(components), "largest": max((len(c) for c in components), default=0)}
+
+
+def incidents_by_sources(kg: EventStore) -> Counter:
+    rows = kg.select("SELECT ?i ?n WHERE { ?i a ?c ; ?p ?n . FILTER(STRENDS(STR(?c), '#Incident') && "
+                     "STRENDS(STR(?p), '#sourceCount')) }")
+    return Counter(int(r["n"].value) for r in rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--wikievents", type=int, default=20)
+    parser.add_argument("--muc4", type=int, default=130)
+    args = parser.parse_args()
+    articles = corpus(args.wikievents, args.muc4)
+    pairs = list(zip(articles, Extractor().extract_many(articles)))
+    forward, forward_s = build(pairs)
+    backward, _ = build(pairs[::-1])
+    same = sorted(map(str, forward.native)) == sorted(map(str, backward.native))
+    print(f"{len(articles)} articles ({args.wikievents} WikiEvents, {len(articles) - args.wikievents} MUC-4 dev); "
+          f"{len(forward)} quads forward, {len(backward)} reversed; identical quad sets: {same}; "
+          f"puts took {forward_s:.1f} s")
+    print("entity IRIs per checked entity:", json.dumps(iris_per_entity(forward)))
+    print("violence network (attacked, killed):", json.dumps(violence(forward)))
+    try:
+        print("violence network, article-local actors rolled up:", json.dumps(violence(forward, roll_up=True)))
+    except TypeError:  # a checkout without roll_up
+        pass
+    print("incidents by number of sources:", json.dumps(dict(sorted(incidents_by_sources(forward).items()))))
+
+
+if __name__ == "__main__":
+    main()

