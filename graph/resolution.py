@@ -303,13 +303,14 @@ def _describe(keys: list[str], by_key, gaz, merges: list[Merge]) -> Cluster:
     listed = sorted({gaz[k] for k in keys if gaz[k]})
     etype = _vote_type(claims, listed)
     gazetteer = Gazetteer.load()
-    entry = next((gazetteer.by_id(k) for k in listed if gazetteer.by_id(k) is not None
-                  and gazetteer.by_id(k).type == etype), None)
+    # the gazetteer key whose type agrees (a GeoNames id the tables lack is still a place's key)
+    key = next((k for k in listed if k.split("/", 1)[0] == etype.lower()), None)
+    entry = gazetteer.by_id(key) if key is not None else None
     label = _best_label(claims, etype, entry.label if entry is not None else None)
     if claims[0].local:  # an unnamed actor of one article keeps its key
         canonical = keys[0]
     else:
-        canonical = entry.id if entry is not None else f"{etype.lower()}/{slug(label) or slug(keys[0])}"
+        canonical = key if key is not None else f"{etype.lower()}/{slug(label) or slug(keys[0])}"
     names = {c.label for c in claims} | {a for c in claims for a in c.aliases}
     cluster = Cluster(canonical, tuple(keys), etype, label, tuple(sorted(names - {label})),
                       description=_majority((c.article, c.description) for c in claims),

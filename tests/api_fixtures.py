@@ -85,7 +85,9 @@ def second_article() -> tuple[Article, Extraction]:
         Entity("person/michelle-obama", "Michelle Obama", "Person", mentions=[_span2("Michelle Obama")]),
         Entity("organization/isis", "ISIS", "Organization", mentions=[_span2("ISIS")]),
         Entity("place/geonames-1138958", "Kabul", "Place", country="Afghanistan", geonames_id=1138958, mentions=[kabul]),
-        Entity("place/kabul-province", "Kabul", "Place", mentions=[province]),
+        # another GeoNames entry (the province, 1138957): resolution never merges two gazetteer entries of one name
+        Entity("place/geonames-1138957", "Kabul", "Place", country="Afghanistan", geonames_id=1138957,
+               mentions=[province]),
     ]
     events = [
         Event("ev1", "Attack", "asserted", _span2("attacked"), sentences[0],

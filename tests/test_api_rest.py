@@ -214,7 +214,14 @@ def test_entity_detail_follows_writes(http, seed_article):
         assert events_in_any_role(http, "organization/isis") >= 2  # a total counted, not a short page's length
     finally:
         assert http.delete("/articles/seed-isis", headers=TOKEN).status_code == 204
-    assert http.get("/entities/organization/isis", params={"limit": 1000}).json() == before
+    # the same content; an article whose entities changed canonical IRI meanwhile was written again (twice), so the
+    # change log's time of its events moved (graph/resolution.py)
+    assert without_times(http.get("/entities/organization/isis", params={"limit": 1000}).json()) == without_times(before)
+
+
+def without_times(detail: dict) -> dict:
+    return {**detail, "events": {**detail["events"], "items": [{k: v for k, v in e.items() if k != "ingested"}
+                                                              for e in detail["events"]["items"]]}}
 
 
 def events_in_any_role(http, key: str) -> int:

@@ -49,7 +49,7 @@ def find(answers, start: str) -> list[dict]:
 
 
 def test_the_page_has_one_query_per_user_question(repo_dir):
-    assert len(doc_queries(repo_dir)) == 7
+    assert len(doc_queries(repo_dir)) == 8
 
 
 def test_calls_for_attacks_with_spokespeople(answers):
