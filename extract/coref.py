@@ -49,6 +49,8 @@ PRONOUNS: dict[str, tuple[tuple[str, ...], bool, str | None]] = {
     "it": (("Organization",), False, None),
 }
 REFLEXIVES = {"himself", "herself", "themselves", "itself"}
+SPEAKER_PRONOUNS = {"i", "me", "my", "mine", "myself"}  # in quoted speech: whoever says it
+SPEECH_VERBS = {"say", "tell", "add", "state", "write", "explain", "recall", "insist", "declare", "announce"}
 HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f",
               "madam": "f", "lady": "f"}
 GENDERED_NOUNS = {
@@ -93,6 +95,19 @@ class _State:
             self.active.remove(referent)
         self.active.append(referent)
 
+    def named(self, key: str) -> Referent:
+        """The referent of entity ``key`` (made at its first use, which may come before its name: "I," said Eva)."""
+        referent = self.by_key.get(key)
+        if referent is None:
+            entity = self.index.entities[key]
+            referent = self.by_key[key] = Referent(entity.type, entity.type == "Group", key=key)
+        return referent
+
+    def at(self, token: Token) -> Referent | None:
+        """The referent a token already stands for: its name's, or what coreference gave it."""
+        key = self.index.token_entity.get(token.i)
+        return self.named(key) if key else self.index.coref.get(token.i)
+
     def candidates(self, window: int = WINDOW) -> list[Referent]:
         """Referents mentioned within ``window`` sentences, latest first."""
         return [r for r in reversed(self.active) if r.salience and self.sentence - r.salience[-1][0] <= window]
@@ -108,6 +123,8 @@ def resolve(index: EntityIndex) -> None:
                 _named(state, token)
             elif token.pos_ == "PRON" and token.lower_ in PRONOUNS:
                 _link(state, token, _pronoun_antecedent(state, token))
+            elif token.pos_ == "PRON" and token.lower_ in SPEAKER_PRONOUNS:
+                _link(state, token, _speaker(state, token, sentence), announce=False)
             elif token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 _link(state, token, _relative_antecedent(state, token), announce=False)
             elif token.ent_type_ == "NORP":
@@ -122,11 +139,7 @@ def _named(state: _State, token: Token) -> None:
     span = index.mention_spans.get(token.i)
     if span is None or span.root.i != token.i:
         return
-    key = index.token_entity[token.i]
-    referent = state.by_key.get(key)
-    if referent is None:
-        entity = index.entities[key]
-        referent = state.by_key[key] = Referent(entity.type, entity.type == "Group", key=key)
+    referent = state.named(index.token_entity[token.i])
     if referent.gender is None:  # "Mr Whitelaw", with or without the title inside the name
         referent.gender = HONORIFICS.get(span[0].lower_) or (
             HONORIFICS.get(index.doc[span.start - 1].lower_) if span.start > 0 else None)
@@ -155,10 +168,7 @@ def _nominal(state: _State, token: Token) -> None:
         return _link(state, token, head)
     named = _named_modifier(state, token, group_word)
     if named is not None:  # "the journalist Anna Berg" is Anna Berg, "the Islamic State militant group" IS
-        referent = state.by_key.get(named)
-        if referent is None:
-            entity = index.entities[named]
-            referent = state.by_key[named] = Referent(entity.type, entity.type == "Group", key=named)
+        referent = state.named(named)
         referent.nouns.add(lemma)
         return _link(state, token, referent)
     definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE | {"its", "their"} for c in token.children)
@@ -239,18 +249,34 @@ def _pronoun_antecedent(state: _State, pronoun: Token) -> Referent | None:
     return best
 
 
+def _speaker(state: _State, pronoun: Token, sentence: SpacySpan) -> Referent | None:
+    """"I was there," said Eva: "I" in a sentence with a speech verb is its subject, when that is a person named or
+    resolved (not "I told him", whose subject is the pronoun itself)."""
+    for verb in sentence:
+        if verb.lemma_.lower() not in SPEECH_VERBS or verb.pos_ != "VERB":
+            continue
+        for subject in (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != pronoun.i):
+            referent = state.at(subject)
+            if referent is not None and referent.etype == "Person" and not referent.plural:
+                return referent
+    return None
+
+
 def _relative_antecedent(state: _State, pronoun: Token) -> Referent | None:
-    """"the man who ...", "Hamas, which ...": the noun the relative clause is about (persons for who/whom/whose)."""
+    """"the man who ...", "Hamas, which ...": the noun the relative clause is about (never a place for who/whom)."""
     noun = pronoun.head.head
-    key = state.index.token_entity.get(noun.i)
-    referent = state.by_key.get(key) if key else state.index.coref.get(noun.i)
-    if referent is None or (pronoun.lower_ in ("which", "that") and referent.etype == "Person"):
+    referent = state.at(noun)
+    if referent is None:
         return None
-    return referent
+    personal = pronoun.lower_ in ("who", "whom", "whose")
+    return referent if not personal or referent.etype != "Place" else None
 
 
 def _demonym(index: EntityIndex, token: Token) -> None:
-    """"Russian" refers to Russia when the article names Russia."""
+    """"Russian" refers to Russia when the article names Russia (not inside a longer name: "South American")."""
+    doc = token.doc
+    if token.ent_iob_ != "B" or (token.i + 1 < len(doc) and doc[token.i + 1].ent_iob_ == "I"):
+        return
     entry = index.gazetteer.country_of_demonym(token.text)
     if entry is not None and entry.id in index.entities and index.entities[entry.id].mentions:
         index.add_reference(entry.id, token.doc[token.i:token.i + 1])
@@ -278,8 +304,7 @@ def _clause_mates(state: _State, pronoun: Token) -> list[Referent]:
     mates = []
     for child in verb.children:
         if child.dep_ in SUBJECT_DEPS and child.i != pronoun.i:
-            key = state.index.token_entity.get(child.i)
-            referent = state.by_key.get(key) if key else state.index.coref.get(child.i)
+            referent = state.at(child)
             if referent is not None:
                 mates.append(referent)
     return mates if pronoun.dep_ != "poss" else []  # "he ... his": a possessive may be bound by its subject
@@ -291,12 +316,7 @@ def _armed(state: _State, referent: Referent) -> bool:
 
 def _main_group(state: _State) -> Referent | None:
     key = state.index.main_group
-    if key is None:
-        return None
-    referent = state.by_key.get(key)
-    if referent is None:
-        referent = state.by_key[key] = Referent("Organization", False, key=key)
-    return referent
+    return state.named(key) if key is not None else None
 
 
 def _link(state: _State, token: Token, referent: Referent | None, announce: bool = True) -> None:
@@ -307,6 +327,8 @@ def _link(state: _State, token: Token, referent: Referent | None, announce: bool
     index.coref[token.i] = referent
     span = _words(token)
     referent.mentions.append(span)
+    if referent.gender is None and token.pos_ == "NOUN":  # "Erica Gasparri, the mother of ..."
+        referent.gender = GENDERED_NOUNS.get(token.lemma_.lower())
     if referent.key is not None:
         index.add_reference(referent.key, span)
     if announce:

@@ -154,3 +154,8 @@ def test_a_name_keeps_one_type_inside_an_article():
     doc.ents = [SpacySpan(doc, start, end, label=label) for start, end, label in names]
     index = build_index(doc, "t", Gazetteer.load())
     assert {index.token_entity[i] for i in (0, 6, 12)} == {"person/khairullozhon-matanov"}
+
+
+def test_i_in_quoted_speech_is_the_speaker(extractor):
+    ex = _extract(extractor, '"I saw the gunmen attack the bus," said Eva Martin, a student.')
+    assert "I" in _references(ex, "person/eva-martin")
