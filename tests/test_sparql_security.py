@@ -199,3 +199,15 @@ def test_query_text_over_the_limit_is_refused_first(server):
     assert r.status_code == 413 and "max_query_bytes" in r.json()["detail"]
     assert httpx.post(server.url + "/sparql", data={"query": text}).status_code == 413
     assert httpx.get(server.url + "/sparql", params={"query": text[:60_000] + "y" * 5_000}).status_code == 400
+
+
+def test_local_files_are_not_loaded_either(server, tmp_path):
+    secret = tmp_path / "secret.nt"
+    secret.write_text('<https://example.org/s> <https://example.org/p> "local secret" .\n')
+    for text in (f"LOAD <file://{secret}>", f"LOAD <file://localhost{secret}>"):
+        r = httpx.post(server.url + "/sparql/update", content=text, timeout=30, headers={
+            "Authorization": "Bearer secret", "Content-Type": "application/sparql-update"})
+        assert r.status_code == 400 and "local secret" not in r.text
+    ask = httpx.get(server.url + "/sparql", params={"query": 'ASK { ?s ?p "local secret" }'},
+                    headers={"Accept": "application/sparql-results+json"})
+    assert ask.json()["boolean"] is False
