@@ -48,13 +48,18 @@ class WorkerPool:
             raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again later") from None
         worker = self._idle.pop()
         try:
-            status, payload = await worker.ask(job, timeout)
+            try:
+                status, payload = await worker.ask(job, timeout)
+            except _Gone:  # it died while idle (the kernel's OOM killer?), before the job reached it: start afresh
+                worker.kill()
+                worker = await asyncio.to_thread(self._start)
+                status, payload = await worker.ask(job, timeout)
         except TimeoutError:
             worker.kill()
             worker = await asyncio.to_thread(self._start)  # starting a process takes a moment: not on the loop
             raise QueryTimeout(f"the request ran for more than {timeout:g} s (setting query_timeout) and was "
                                "stopped") from None
-        except (EOFError, OSError):  # the worker died (e.g. out of memory): replace it
+        except (EOFError, OSError):  # the worker died with the job (out of memory?): replace it
             worker.kill()
             code = worker.process.returncode
             worker = await asyncio.to_thread(self._start)
@@ -91,6 +96,10 @@ class UpdatePool(WorkerPool):
                          timeout=timeout + lock_wait)
 
 
+class _Gone(EOFError):
+    """The worker was dead before it got the job."""
+
+
 class _Worker:
     def __init__(self, kind: str, settings: dict):
         ours, theirs = socket.socketpair()  # made before the worker turns its network off
@@ -107,11 +116,14 @@ class _Worker:
         """Send ``job`` and wait until the answer (or the worker's death) makes the pipe readable. A new worker is
         first waited for until it says it is ready (Python and Oxigraph loaded, sandbox on): its start does not count
         against the query's timeout."""
-        if not self.ready:
-            await self._readable(_START_TIMEOUT)
-            self.conn.recv()
-            self.ready = True
-        self.conn.send(job)
+        try:
+            if not self.ready:
+                await self._readable(_START_TIMEOUT)
+                self.conn.recv()
+                self.ready = True
+            self.conn.send(job)
+        except (EOFError, OSError) as err:
+            raise _Gone from err
         await self._readable(timeout)
         return self.conn.recv()
 
