@@ -191,21 +191,20 @@ def test_a_dead_worker_is_replaced_without_keeping_anyone_waiting(store_path):
     answered by fresh workers; one killed with a job fails that job at once with 503 (not at the timeout)."""
     quick = job("ASK { ?s ?p ?o }", "application/sparql-results+json")
 
+    async def kill_workers(after: float = 0.0) -> None:
+        await asyncio.sleep(after)
+        workers = [c for c in psutil.Process().children() if "graph.sparql.worker" in " ".join(c.cmdline())]
+        for worker in workers:
+            worker.kill()
+        while any(map(_alive, workers)):
+            await asyncio.sleep(0.01)
+
     async def scenario(pool: sparql.QueryPool) -> None:
         assert json.loads((await pool.run(quick))[1])["boolean"] is True
-        for child in psutil.Process().children():
-            if "graph.sparql.worker" in " ".join(child.cmdline()):
-                child.kill()
+        await kill_workers()
         for answer in await asyncio.gather(pool.run(quick), pool.run(quick)):
             assert json.loads(answer[1])["boolean"] is True
-
-        async def kill_soon() -> None:
-            await asyncio.sleep(0.5)
-            for child in psutil.Process().children():
-                if "graph.sparql.worker" in " ".join(child.cmdline()):
-                    child.kill()
-
-        killer = asyncio.create_task(kill_soon())
+        killer = asyncio.create_task(kill_workers(after=0.5))
         with pytest.raises(sparql.StoreUnavailable, match="stopped unexpectedly"):
             await pool.run(job(SLOW))
         await killer
@@ -216,3 +215,11 @@ def test_a_dead_worker_is_replaced_without_keeping_anyone_waiting(store_path):
         asyncio.run(scenario(pool))
     finally:
         pool.close()
+
+
+def _alive(process: psutil.Process) -> bool:
+    """Not dead yet (a zombie, dead but not reaped, counts as dead)."""
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
