@@ -44,6 +44,7 @@ from graph.incidents import IncidentIndex
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF, article_from_json, article_rdf
 from graph.resolution import Overrides
+from graph.remote import SparqlService
 
 # File extension (as the CLI says it) -> Oxigraph format.
 FORMATS = {
@@ -87,16 +88,21 @@ class EventStore:
     ``read_only=True`` opens a static snapshot for readers and never writes (not even the ontology).
     """
 
-    def __init__(self, path: str | Path | None, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False):
-        self.path = Path(path) if path is not None else None
+    def __init__(self, path: str | Path | None, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False,
+                 update_url: str | None = None, user: str | None = None, password: str | None = None):
         self.iris = IRIs(base_iri)
         self.read_only = read_only
         self._write_lock = threading.Lock()
         self._dataset: Dataset | None = None
+        self.remote = path is not None and SparqlService.is_url(str(path))
+        self.path = None if path is None or self.remote else Path(path)
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
         self._entity_graph: EntityGraph | None = None  # every article's claims, read on the first write
         try:
-            if self.path is None:
+            if self.remote:  # a SPARQL 1.1 server (graph/remote.py): the same interface over HTTP
+                self.native = SparqlService(str(path), update_url, graphs_prefix=self.iris.base + "graph/",
+                                            user=user, password=password)
+            elif self.path is None:
                 self.native = ox.Store()
             elif read_only:
                 if not self.path.is_dir():
@@ -121,6 +127,8 @@ class EventStore:
             return  # closed already
         if not self.read_only:
             self.native.flush()
+        if self.remote:
+            self.native.close()
         self._dataset = None
         del self.native
 
@@ -268,7 +276,7 @@ class EventStore:
                 plan = entities.plan(article_id, None)
                 delta: Counter = Counter()
                 delta.subtract(aggregates.stored(self, graph))
-                update = [f"DROP GRAPH {sparql_term(graph)}", *self._plan_update(plan, entities, delta)]
+                update = [f"DROP SILENT GRAPH {sparql_term(graph)}", *self._plan_update(plan, entities, delta)]
                 incidents = self._incidents_update(article_id, None, plan, entities, update)
                 update += aggregates.counter_changes(self, delta) + changes.on_delete(self.iris, article_id)
                 self.native.update(" ;\n".join(update), prefixes=PREFIXES)

@@ -1,0 +1,121 @@
+"""SPARQL servers on loopback for the tests and benchmarks: the Oxigraph server (PyPI ``oxigraph``) and Virtuoso
+(Debian ``virtuoso-opensource``), each in a folder of its own on free ports, stopped with the context.
+
+>>> free_port() > 1024
+True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+VIRTUOSO_INI = Path(__file__).with_name("virtuoso.ini")
+VIRTUOSO = "virtuoso-t"
+# A fresh Virtuoso database's administrator; the ini keeps the server on loopback.
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"
+
+
+@dataclass
+class Server:
+    """A running server: its SPARQL query URL, update URL, credentials and process."""
+
+    name: str
+    query_url: str
+    update_url: str
+    process: subprocess.Popen
+    user: str | None = None
+    password: str | None = None
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server process, in MiB (from /proc)."""
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def oxigraph_available() -> bool:
+    return _oxigraph() is not None
+
+
+def virtuoso_available() -> bool:
+    return shutil.which(VIRTUOSO) is not None
+
+
+@contextmanager
+def oxigraph_server(location: Path, *, read_only: bool = False, union_default_graph: bool = True):
+    """``oxigraph serve`` (or ``serve-read-only``) on the store folder ``location``."""
+    port = free_port()
+    command = [_oxigraph(), "serve-read-only" if read_only else "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}"]
+    if union_default_graph:
+        command.append("--union-default-graph")
+    base = f"http://127.0.0.1:{port}"
+    with _running(command, f"{base}/query?query=ASK%7B%7D", cwd=location.parent) as process:
+        yield Server("oxigraph", f"{base}/query", f"{base}/update", process)
+
+
+@contextmanager
+def virtuoso_server(folder: Path):
+    """A fresh Virtuoso database in ``folder`` (the project's short ini, on free loopback ports): query URL
+    ``/sparql``, updates at ``/sparql-auth`` with HTTP digest authentication as the database administrator."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sql_port, http_port = free_port(), free_port()
+    ini = folder / "virtuoso.ini"
+    ini.write_text(VIRTUOSO_INI.read_text().format(folder=folder, sql_port=sql_port, http_port=http_port))
+    base = f"http://127.0.0.1:{http_port}"
+    with _running([VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
+                  cwd=folder, timeout=90) as process:
+        yield Server("virtuoso", f"{base}/sparql", f"{base}/sparql-auth", process,
+                     user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
+
+
+def _oxigraph() -> str | None:
+    beside = Path(sys.executable).with_name("oxigraph")  # the venv's console script
+    return str(beside) if beside.exists() else shutil.which("oxigraph")
+
+
+@contextmanager
+def _running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0):
+    """Start ``command`` in its own process group, wait until ``probe`` answers, stop it afterwards."""
+    log = open(cwd / f"{Path(command[0]).name}.log", "wb")
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[0]} exited with {process.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(probe, timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not answer within {timeout:g} s; see {log.name}") from None
+                time.sleep(0.2)
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()

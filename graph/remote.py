@@ -1,0 +1,226 @@
+"""A SPARQL 1.1 server (Virtuoso, the Oxigraph server, …) as the store's engine, in place of the embedded Oxigraph.
+
+:class:`SparqlService` answers the part of ``pyoxigraph.Store``'s interface that :class:`graph.store.EventStore` and the
+readers use (``query``, ``update``, ``quads_for_pattern``, ``named_graphs`` …) with requests of the SPARQL 1.1 Protocol,
+so every write stays one SPARQL Update request (one transaction on the server) and every read one query. Answers are
+parsed by pyoxigraph into the same objects the embedded engine returns.
+
+Differences it smooths over:
+
+- *Bound parameters* (``substitutions``): a trailing ``VALUES`` clause, which SPARQL joins with the query's pattern
+  before grouping, ordering and paging.
+- *The union default graph*: servers differ (Virtuoso queries all graphs by default; ``oxigraph serve`` only with
+  ``--union-default-graph``), so a query that wants the union names it: every graph under the store's base IRI as
+  ``default-graph-uri``. That also keeps a server's own graphs (Virtuoso's system graphs) out of the answers.
+- *Index reads* (``quads_for_pattern``) become one ``SELECT`` each.
+
+>>> SparqlService.is_url("http://127.0.0.1:8890/sparql"), SparqlService.is_url("eventkg-data")
+(True, False)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from typing import IO
+
+import httpx
+import pyoxigraph as ox
+
+from graph.errors import InvalidInput, Unavailable
+
+_JSON = "application/sparql-results+json"
+_NQUADS = "application/n-quads"
+_NTRIPLES = "application/n-triples"
+_QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_CHUNK = 2000  # quads per INSERT DATA when loading
+
+
+class SparqlService:
+    """The store at a SPARQL 1.1 query URL (and update URL), with optional HTTP basic or digest credentials.
+
+    ``graphs_prefix`` is the start of every graph IRI that belongs to the store (the base IRI's ``graph/``).
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, graphs_prefix: str,
+                 user: str | None = None, password: str | None = None, timeout: float = 60.0):
+        self.query_url, self.update_url = query_url, update_url or query_url
+        self.graphs_prefix = graphs_prefix
+        auth = _Credentials(user, password or "") if user is not None else None
+        self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=False)
+
+    @staticmethod
+    def is_url(location: str) -> bool:
+        return str(location).startswith(("http://", "https://"))
+
+    def close(self) -> None:
+        self._client.close()
+
+    # -- the pyoxigraph.Store interface the store and readers use -----------------------------------------------------
+
+    def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
+              default_graph=None, named_graphs=None, substitutions: dict | None = None, base_iri: str | None = None):
+        text = _prologue(prefixes) + query + _values(substitutions)
+        params: list[tuple[str, str]] = [("query", text)]
+        # Without default-graph-uri the server's default graph is the union of all graphs: Virtuoso's default, and
+        # ``oxigraph serve --union-default-graph`` (docs/scale-out.md), so use_default_graph_as_union needs nothing.
+        params += [("default-graph-uri", g) for g in _graph_list(default_graph)]
+        params += [("named-graph-uri", g) for g in _graph_list(named_graphs)]
+        form = _form(query)
+        accept = _NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _JSON
+        body = self._post(self.query_url, params, accept)
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return iter(list(ox.parse(body, ox.RdfFormat.N_TRIPLES)))
+        return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+
+    def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
+        self._post(self.update_url, [("update", _prologue(prefixes) + update)], "*/*")
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
+        terms = {"s": subject, "p": predicate, "o": object}
+        pattern = " ".join(str(t) if t is not None else f"?{v}" for v, t in terms.items())
+        if isinstance(graph_name, ox.DefaultGraph):
+            return iter(())  # eventkg keeps nothing in the default graph
+        graph = str(graph_name) if graph_name is not None else "?g"
+        filter_ = "" if graph_name is not None else f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)})"
+        rows = self.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} {filter_} }}")
+        return iter([ox.Quad(row["s"] if subject is None else subject, row["p"] if predicate is None else predicate,
+                             row["o"] if object is None else object,
+                             row["g"] if graph_name is None else graph_name) for row in rows])
+
+    def graphs(self) -> list[str]:
+        """IRIs of the store's graphs (those under its graph prefix), sorted."""
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                          f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)}) }}")
+        return sorted(row["g"].value for row in rows)
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        return iter([ox.NamedNode(g) for g in self.graphs()])
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"))
+
+    def __len__(self) -> int:
+        (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                            f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)}) }}")
+        return int(row["n"].value)
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        quads = list(quads)
+        for start in range(0, len(quads), _CHUNK):
+            self.update("INSERT DATA { " + " ".join(_quad(q) for q in quads[start:start + _CHUNK]) + " }")
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {graph}")
+
+    def bulk_load(self, *, path: str | None = None, input: IO[bytes] | None = None, format: ox.RdfFormat,
+                  to_graph: ox.NamedNode | None = None, lenient: bool = False) -> None:
+        """Load in chunks of INSERT DATA: a server-side bulk loader reads files on the server's disk, not ours."""
+        source = {"path": path} if path is not None else {"input": input}
+        quads = (q if to_graph is None or not isinstance(q.graph_name, ox.DefaultGraph)
+                 else ox.Quad(q.subject, q.predicate, q.object, to_graph)
+                 for q in ox.parse(**source, format=format, lenient=lenient))
+        batch: list[ox.Quad] = []
+        for quad in quads:
+            batch.append(quad)
+            if len(batch) == _CHUNK:
+                self.extend(batch)
+                batch = []
+        self.extend(batch)
+
+    def dump(self, output, format: ox.RdfFormat, *, from_graph=None, prefixes=None) -> None:
+        graphs = [str(from_graph)] if from_graph is not None else self.graphs()
+        quads = [q for g in graphs for q in self.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+        if not format.supports_datasets:
+            quads = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        ox.serialize(quads, output, format, prefixes=prefixes)
+
+    def flush(self) -> None:
+        """Nothing to do: every update was committed by the server when it answered."""
+
+    def optimize(self) -> None:
+        """Nothing to do: the server manages its own storage."""
+
+    # -- HTTP ---------------------------------------------------------------------------------------------------------
+
+    def _post(self, url: str, params: list[tuple[str, str]], accept: str) -> bytes:
+        try:
+            response = self._client.post(url, content=_form_body(params), headers={
+                "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+        except httpx.HTTPError as err:
+            raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
+        if response.status_code in (401, 403):
+            raise Unavailable(f"the SPARQL service refused the request (HTTP {response.status_code}): check "
+                              "EVENTKG_STORE_USER / EVENTKG_STORE_PASSWORD and the update URL")
+        # Virtuoso answers a query it cannot compile with 500 and SQL state 37000: the request's fault, not the server's
+        if 400 <= response.status_code < 500 or response.text.startswith("Virtuoso 37000"):
+            raise InvalidInput(f"the SPARQL service refused the request (HTTP {response.status_code}): "
+                               f"{_first_line(response.text)}")
+        if response.status_code >= 300:
+            raise Unavailable(f"the SPARQL service failed (HTTP {response.status_code}); see its log")
+        return response.content
+
+
+class _Credentials(httpx.Auth):
+    """HTTP basic or digest authentication, whichever the server's challenge asks for (Virtuoso's ``/sparql-auth``
+    asks for digest); the digest challenge is remembered, so later requests are sent authenticated at once."""
+
+    def __init__(self, user: str, password: str):
+        self.digest, self.basic = httpx.DigestAuth(user, password), httpx.BasicAuth(user, password)
+        self.scheme: httpx.Auth | None = None
+
+    def auth_flow(self, request):
+        if self.scheme is not None:
+            yield from self.scheme.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code == 401:
+            challenge = response.headers.get("www-authenticate", "").lower()
+            self.scheme = self.digest if challenge.startswith("digest") else self.basic
+            yield from self.scheme.auth_flow(request)
+
+
+def _form_body(params: list[tuple[str, str]]) -> bytes:
+    return str(httpx.QueryParams(params)).encode()
+
+
+def _form(query: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword after the prologue (PREFIX/BASE lines)."""
+    body = re.sub(r"^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", query, flags=re.IGNORECASE)
+    match = _QUERY_FORM.search(body)
+    return match.group(1).upper() if match else "SELECT"
+
+
+def _prologue(prefixes: dict[str, str] | None) -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+
+
+def _values(substitutions: dict | None) -> str:
+    if not substitutions:
+        return ""
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def _graph_list(graphs) -> list[str]:
+    if graphs is None:
+        return []
+    if not isinstance(graphs, list | tuple):
+        graphs = [graphs]
+    return [g.value for g in graphs if isinstance(g, ox.NamedNode)]
+
+
+def _quad(q: ox.Quad) -> str:
+    return f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+
+
+def _literal(text: str) -> str:
+    return str(ox.Literal(text))
+
+
+def _first_line(text: str) -> str:
+    return (text.strip().splitlines() or [""])[0][:300]
