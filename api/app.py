@@ -40,9 +40,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.snapshot = Snapshot(settings.store, settings.base_iri)
         app.state.query_pool = QueryPool(settings.store, size=settings.query_workers, timeout=settings.query_timeout)
-        app.state.update_pool = UpdatePool(settings.store, base_iri=settings.base_iri,
-                                           timeout=settings.query_timeout) if settings.enable_update else None
         app.state.writer = Writer(settings)
+        app.state.update_pool = UpdatePool(settings.store, base_iri=settings.base_iri, timeout=settings.query_timeout,
+                                           lock_wait=app.state.writer.wait) if settings.enable_update else None
         app.state.extractors = Extractors(settings)
         try:
             yield
