@@ -41,8 +41,9 @@ def find_communities(store: StoreDep, filter: GraphFilter,
 
 @router.get("/network", response_model=Network, summary="The most connected entities and the edges among them")
 def network(store: StoreDep, filter: GraphFilter,
-            top: Annotated[int, Query(ge=1, le=2000, description="Entities to keep, by degree.")] = 150):
-    return top_network(shared_projection(store, filter), top)
+            top: Annotated[int, Query(ge=1, le=2000, description="Entities to keep, by degree.")] = 150,
+            max_edges: Annotated[int, Query(ge=0, le=20_000, description="Edges to keep, by statements.")] = 1000):
+    return top_network(shared_projection(store, filter), top, max_edges)
 
 
 @router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence",
