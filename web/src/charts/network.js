@@ -14,8 +14,8 @@ export function network(nodes, edges, { center = null, height = 560 } = {}) {
   const elements = [
     ...nodes.map((n) => ({ data: { id: n.id, key: n.key, label: n.label, type: n.type || 'other',
       color: entityColor(n.type), size: size(n.degree), degree: n.degree || 0 }, classes: n.id === center ? 'center' : '' })),
-    ...edges.map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target, predicate: e.predicate,
-      width: Math.min(8, 1 + Math.log2(e.statements || 1)), statements: e.statements } })),
+    ...drawnEdges(edges).map((e, i) => ({ data: { id: `e${i}`, source: e.source, target: e.target,
+      predicate: e.predicates.join(', '), width: Math.min(8, 1 + Math.log2(e.statements)), statements: e.statements } })),
   ]
   // Drawn once the container is in the page: a layout in a detached container has no size to work with.
   const cy = cytoscape({
@@ -60,6 +60,18 @@ export function network(nodes, edges, { center = null, height = 560 } = {}) {
   cy.on('mouseover', 'edge', (event) => event.target.addClass('shown'))
   cy.on('mouseout', 'edge', (event) => event.target.removeClass('shown'))
   return { element: container, cy }
+}
+
+/** One line per source and target: the predicates between them joined, their statements added up. */
+function drawnEdges(edges) {
+  const byPair = new Map()
+  for (const e of edges) {
+    const pair = `${e.source}\u0000${e.target}`
+    const drawn = byPair.get(pair) || byPair.set(pair, { source: e.source, target: e.target, predicates: [], statements: 0 }).get(pair)
+    drawn.predicates.push(e.predicate)
+    drawn.statements += e.statements || 1
+  }
+  return [...byPair.values()]
 }
 
 export function typeLegend(types) {

@@ -83,28 +83,30 @@ export function eventTable(events) {
       h('td', {}, e.modality), h('td', {}, confidence(e.confidence)), h('td', {}, refLink(e.article))))))
 }
 
-/** A table of relations with their evidence, and a button that pages on through /relations. */
+/** A table of relations with their evidence, PAGE rows at a time: from the entity's answer while it has them, then
+ * from /relations. */
 function relationsPart(first, filter, otherEnd) {
   const body = h('tbody')
-  const more = h('button', { type: 'button', class: 'more' }, 'More')
-  let offset = 0
-  const add = (page) => {
-    body.append(...page.items.map((r) => relationRow(r, otherEnd)))
-    offset = page.offset + page.items.length
-    more.hidden = offset >= page.total
-    more.textContent = `More (${number(page.total - offset)} left)`
+  const more = h('button', { type: 'button', class: 'more' })
+  let shown = 0
+  const show = (items) => {
+    body.append(...items.map((r) => relationRow(r, otherEnd)))
+    shown += items.length
+    more.hidden = shown >= first.total
+    more.textContent = `More (${number(first.total - shown)} left)`
   }
   more.addEventListener('click', async () => {
+    if (shown < first.items.length) return show(first.items.slice(shown, shown + PAGE))
     more.disabled = true
     try {
-      add(await getJSON(`/relations?${new URLSearchParams({ ...filter, limit: PAGE, offset })}`))
+      show((await getJSON(`/relations?${new URLSearchParams({ ...filter, limit: PAGE, offset: shown })}`)).items)
     } catch (err) {
       more.replaceWith(errorBox(err))
     }
     more.disabled = false
   })
-  add(first)
   if (!first.total) return h('p', { class: 'muted' }, 'None.')
+  show(first.items.slice(0, PAGE))
   return h('div', {}, h('table', { class: 'data relations' },
     h('thead', {}, h('tr', {}, ['Relation', otherEnd === 'object' ? 'To' : 'From', 'Evidence'].map((c) => h('th', {}, c)))),
     body), more)

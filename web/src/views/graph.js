@@ -52,7 +52,9 @@ function drawFiltered(box, net, filters) {
     degree: n.degree })), net.edges)
   const shown = net.nodes.length < net.total_nodes
     ? `the ${number(net.nodes.length)} most connected of ${number(net.total_nodes)} entities` : `${number(net.nodes.length)} entities`
-  fill(box, section(`${shown}; ${number(net.edges.length)} of ${number(net.total_edges)} edges`,
+  const among = net.edges.length < net.edges_among_nodes
+    ? `the ${number(net.edges.length)} strongest of ${number(net.edges_among_nodes)} edges among them` : `${number(net.edges.length)} edges among them`
+  fill(box, section(`${shown}; ${among} (${number(net.total_edges)} in all)`,
     h('p', { class: 'muted small' }, describeFilters(filters), '. Size: distinct neighbours in the whole filtered network. Click an entity to open it.'),
     net.nodes.length ? element : h('p', { class: 'muted' }, 'Nothing matches these filters.'),
     h('div', { class: 'toolbar' }, typeLegend(types(net.nodes)), pngLink(cy, 'eventkg-network')), exportLinks(filters)))
