@@ -128,8 +128,19 @@ def test_entity_page_shows_relations_events_map_and_connections(browser, server)
     _wait(browser, "svg.strip circle")  # the events on a timeline
     _wait(browser, "svg.map circle")  # where they happened
     graph = _wait(browser, ".network[data-nodes]")[0]
-    neighbourhood = httpx.get(f"{server.url}/entities/organization/isis/neighbors").json()
-    assert int(graph.get_attribute("data-nodes")) == len(neighbourhood["nodes"]) > 1
+    assert int(graph.get_attribute("data-nodes")) == min(_neighbours(server, "organization/isis"), 15) + 1 > 1
+    _assert_clean(browser, server)
+
+
+def _neighbours(server, key: str) -> int:
+    """How many entities ``key`` is directly linked to, by the API."""
+    return len(httpx.get(f"{server.url}/entities/{key}/neighbors").json()["nodes"]) - 1
+
+
+def test_ego_graph_draws_the_strongest_connections(browser, server):
+    _open(browser, server, "/#/graph?center=organization/isis&size=25")
+    graph = _wait(browser, ".network[data-nodes]")[0]
+    assert int(graph.get_attribute("data-nodes")) == min(_neighbours(server, "organization/isis"), 25) + 1 > 1
     _assert_clean(browser, server)
 
 

@@ -1,12 +1,14 @@
 // An entity's page: type, names, place on a map, its events on a timeline, relations in and out with their evidence,
 // and its strongest connections. Each part loads on its own and pages through the API; nothing reads the whole graph.
 import { eventStrip } from '../charts/timeline.js'
+import { egoNetwork } from '../ego.js'
 import { network, typeLegend } from '../charts/network.js'
 import { worldMap } from '../charts/map.js'
 import { badge, confidence, entityColor, errorBox, eventColor, fill, getJSON, h, idPath, into, number, refLink,
   routeFor, routeOf, section, select, spinner } from '../lib.js'
 
 const PAGE = 10
+const CONNECTIONS = 15 // entities in the page's small network
 const TIMELINE_EVENTS = 200 // events drawn on the entity's timeline; the total says how many there are
 
 export async function render(view, { id: key, signal }) {
@@ -19,7 +21,7 @@ export async function render(view, { id: key, signal }) {
     h('div', { class: 'page-head' },
       h('h1', {}, entity.label, ' ', badge(entity.type, entityColor(entity.type))),
       h('div', { class: 'actions' },
-        h('a', { class: 'button', href: `#/graph?center=${encodeURIComponent(key)}&depth=1` }, 'Open in the graph'),
+        h('a', { class: 'button', href: `#/graph?center=${encodeURIComponent(key)}` }, 'Open in the graph'),
         h('a', { class: 'button', href: `#/sparql?query=${encodeURIComponent(describeQuery(entity.iri))}` }, 'SPARQL'))),
     h('div', { class: 'columns' },
       section('Names and facts', facts(entity)),
@@ -30,7 +32,7 @@ export async function render(view, { id: key, signal }) {
       section(`Relations in (${number(entity.relations_in.total)})`, relationsPart(entity.relations_in, { object: key }, 'subject'))),
     section('Strongest connections', connections))
   into(mapBox, () => placesMap(entity, signal))
-  into(connections, () => strongest(key, entity, signal))
+  into(connections, () => strongest(entity, signal))
 }
 
 function facts(entity) {
@@ -122,30 +124,19 @@ function relationRow(r, otherEnd) {
         r.event ? [' · ', refLink(r.event, 'event')] : '', r.confidence !== null ? ` · confidence ${confidence(r.confidence)}` : '')))
 }
 
-/** The entities it is most strongly linked to (statements either way) and its ego network. */
-async function strongest(key, entity, signal) {
-  const hood = await getJSON(`${idPath('/entities', key)}/neighbors?depth=1`, { signal })
-  const weight = new Map()
-  for (const e of hood.edges) {
-    const other = e.source === key ? e.target : e.source
-    if (other !== key) weight.set(other, (weight.get(other) || 0) + e.statements)
-  }
-  if (!weight.size) return h('p', { class: 'muted' }, 'No direct connection to another entity.')
-  const byKey = new Map(hood.nodes.map((n) => [n.key, n]))
-  const ranked = [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 10)
-  const top = ranked[0][1]
-  const list = h('ol', { class: 'bars' }, ranked.map(([other, n]) => {
-    const node = byKey.get(other)
-    return h('li', {}, h('a', { href: routeFor('entity', other) }, node?.label || other), ' ',
-      badge(node?.type || '', entityColor(node?.type)),
-      h('span', { class: 'bar', style: `width:${Math.round((100 * n) / top)}%` }), h('span', { class: 'muted small' }, ` ${n} statement${n > 1 ? 's' : ''}`))
-  }))
-  const degree = new Map()
-  for (const e of hood.edges) for (const k of [e.source, e.target]) degree.set(k, (degree.get(k) || 0) + 1)
-  const { element } = network(hood.nodes.map((n) => ({ id: n.key, key: n.key, label: n.label, type: n.type, degree: degree.get(n.key) })),
-    hood.edges.map((e) => ({ ...e })), { center: key, height: 360 })
-  return h('div', { class: 'columns' }, h('div', {}, list, hood.truncated ? h('p', { class: 'muted small' }, 'Only the first 200 neighbours are read.') : ''),
-    h('div', {}, element, typeLegend([...new Set(hood.nodes.map((n) => n.type))].sort())))
+/** The entities it is most strongly linked to (statements either way) and the network they form with it. */
+async function strongest(entity, signal) {
+  const ego = await egoNetwork(entity.iri, CONNECTIONS, { signal })
+  const others = ego.nodes.slice(1)
+  if (!others.length) return h('p', { class: 'muted' }, 'No direct connection to another entity.')
+  const top = others[0].statements
+  const list = h('ol', { class: 'bars' }, others.slice(0, 10).map((node) => h('li', {},
+    h('a', { href: routeFor('entity', node.key) }, node.label), ' ', badge(node.type || '', entityColor(node.type)),
+    h('span', { class: 'bar', style: `width:${Math.round((100 * node.statements) / top)}%` }),
+    h('span', { class: 'muted small' }, ` ${number(node.statements)} statement${node.statements > 1 ? 's' : ''}`))))
+  const { element } = network(ego.nodes, ego.edges, { center: entity.iri, height: 360 })
+  return h('div', { class: 'columns' }, list,
+    h('div', {}, element, typeLegend([...new Set(ego.nodes.map((n) => n.type).filter(Boolean))].sort())))
 }
 
 function describeQuery(iri) {

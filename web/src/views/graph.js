@@ -1,8 +1,9 @@
-// The interactive graph: the ego network of an entity (#/graph?center=organization/isis&depth=2) or the most connected
+// The interactive graph: the ego network of an entity (#/graph?center=organization/isis&size=50) or the most connected
 // part of the network a filter keeps (#/graph?type=Attack&from=2022&top=150), from /analytics/network.
 import { network, pngLink, typeLegend } from '../charts/network.js'
 import { describeFilters, exportLinks, filterBar, filterParams, readFilters } from '../filters.js'
-import { fill, getJSON, h, idOf, idPath, number, routeFor, section, spinner } from '../lib.js'
+import { egoNetwork } from '../ego.js'
+import { cfg, fill, getJSON, h, idOf, number, routeFor, section, spinner } from '../lib.js'
 
 export async function render(view, { params, signal }) {
   const center = params.get('center')
@@ -13,14 +14,15 @@ export async function render(view, { params, signal }) {
     h('a', { href: center ? '#/graph' : location.hash, class: center ? '' : 'active' }, 'Network of a filter'),
     h('span', { class: center ? 'active' : 'muted' }, center ? `Around ${center}` : 'Around an entity: open one, then “Open in the graph”'))
   if (center) {
-    const depth = Math.min(3, Math.max(1, Number(params.get('depth') || 1)))
-    const depthPicker = h('label', {}, 'Depth ', h('select', { onchange: (event) => {
-      location.hash = `#/graph?center=${encodeURIComponent(center)}&depth=${event.target.value}`
-    } }, [1, 2, 3].map((d) => h('option', { value: d, selected: d === depth }, String(d)))))
-    fill(view, h('div', { class: 'page-head' }, h('h1', {}, 'Graph'), modes), h('div', { class: 'toolbar' }, depthPicker,
+    const size = Math.min(200, Math.max(5, Number(params.get('size') || 50)))
+    const sizePicker = h('label', {}, 'Strongest connections ', h('select', { onchange: (event) => {
+      location.hash = `#/graph?center=${encodeURIComponent(center)}&size=${event.target.value}`
+    } }, [25, 50, 100, 200].map((n) => h('option', { value: n, selected: n === size }, String(n)))))
+    fill(view, h('div', { class: 'page-head' }, h('h1', {}, 'Graph'), modes), h('div', { class: 'toolbar' }, sizePicker,
       h('a', { class: 'button', href: routeFor('entity', center) }, 'Entity page')), box)
-    const hood = await getJSON(`${idPath('/entities', center)}/neighbors?depth=${depth}`, { signal })
-    drawEgo(box, hood)
+    const { bases } = cfg()
+    const iri = bases.entity + center.split('/').map(encodeURIComponent).join('/')
+    drawEgo(box, await egoNetwork(iri, size, { signal }), center)
     return
   }
   const topPicker = h('label', {}, 'Entities ', h('select', { name: 'top' }, [50, 150, 300, 600].map((n) =>
@@ -37,14 +39,11 @@ export async function render(view, { params, signal }) {
   drawFiltered(box, net, filters)
 }
 
-function drawEgo(box, hood) {
-  const degree = new Map()
-  for (const e of hood.edges) for (const k of [e.source, e.target]) degree.set(k, (degree.get(k) || 0) + 1)
-  const { element, cy } = network(hood.nodes.map((n) => ({ id: n.key, key: n.key, label: n.label, type: n.type,
-    degree: degree.get(n.key) || 0 })), hood.edges, { center: hood.center })
-  fill(box, section(`${number(hood.nodes.length)} entities, ${number(hood.edges.length)} edges within ${hood.depth} hop${hood.depth > 1 ? 's' : ''}`,
-    hood.truncated ? h('p', { class: 'muted small' }, 'Cut at 200 entities.') : '',
-    element, h('div', { class: 'toolbar' }, typeLegend(types(hood.nodes)), pngLink(cy, 'eventkg-ego'))))
+function drawEgo(box, ego, center) {
+  const { element, cy } = network(ego.nodes, ego.edges, { center: ego.nodes[0].id })
+  fill(box, section(`${ego.nodes[0].label} and its ${number(ego.nodes.length - 1)} strongest connections (statements either way); ${number(ego.edges.length)} edges`,
+    h('p', { class: 'muted small' }, 'Size: edges in this picture. Click an entity to open it; its own network is one click further.'),
+    element, h('div', { class: 'toolbar' }, typeLegend(types(ego.nodes)), pngLink(cy, `eventkg-${center.replace(/\W+/g, '-')}`))))
 }
 
 function drawFiltered(box, net, filters) {
