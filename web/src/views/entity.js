@@ -74,14 +74,17 @@ function eventsPart(entity) {
     events.items.length > 20 ? h('p', { class: 'muted small' }, `${events.items.length - 20} more on the timeline above.`) : '')
 }
 
+/** Events with who took part and where (the lists carry actors and places), each a link. */
 export function eventTable(events) {
   if (!events.length) return h('p', { class: 'muted' }, 'None.')
+  const refs = (list) => (list || []).flatMap((r, i) => (i ? [', ', refLink(r)] : [refLink(r)]))
   return h('table', { class: 'data' },
-    h('thead', {}, h('tr', {}, ['Time', 'Type', 'Event', 'Modality', 'Conf.', 'Article'].map((c) => h('th', {}, c)))),
+    h('thead', {}, h('tr', {}, ['Time', 'Type', 'Event', 'Who', 'Where', 'Modality', 'Conf.', 'Article'].map((c) => h('th', {}, c)))),
     h('tbody', {}, events.map((e) => h('tr', {},
       h('td', { class: 'nowrap' }, e.time || '—'),
       h('td', {}, badge(e.type, eventColor(e.type))),
       h('td', {}, h('a', { href: routeFor('event', e.id) }, e.label || e.id)),
+      h('td', {}, refs(e.actors)), h('td', {}, refs(e.places)),
       h('td', {}, e.modality), h('td', {}, confidence(e.confidence)), h('td', {}, refLink(e.article))))))
 }
 

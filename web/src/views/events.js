@@ -63,28 +63,23 @@ function eventList(box, filters, signal) {
   let selection = {}
   let offset = 0
   async function load() {
-    const query = new URLSearchParams({ limit: PAGE, offset })
-    const type = selection.type || (filters.types.length === 1 ? filters.types[0] : null)
-    if (type) query.set('type', type)
-    if (filters.modalities.length === 1) query.set('modality', filters.modalities[0])
-    const from = selection.period || filters.from
-    const to = selection.period || filters.to
-    if (from) query.set('from', from)
-    if (to) query.set('to', to)
+    // The list takes the filters of the charts, narrowed to the bar or place clicked.
+    const query = filterParams(selection.type ? { ...filters, types: [selection.type] } : filters)
+    query.set('limit', PAGE)
+    query.set('offset', offset)
+    if (selection.period) {
+      query.set('from', selection.period)
+      query.set('to', selection.period)
+    }
     if (selection.place) query.set('place', selection.place)
     const page = await getJSON(`/events?${query}`, { signal })
-    const what = [type || (filters.types.length > 1 ? 'all types' : ''), selection.period, selection.placeLabel && `in ${selection.placeLabel}`]
-      .filter(Boolean).join(' · ')
+    const what = [selection.type, selection.period, selection.placeLabel && `in ${selection.placeLabel}`].filter(Boolean).join(' · ')
     const pager = h('div', { class: 'pager' },
       h('button', { type: 'button', disabled: offset === 0, onclick: () => { offset = Math.max(0, offset - PAGE); render() } }, '‹ Previous'),
       h('span', {}, page.total ? ` ${number(offset + 1)}–${number(offset + page.items.length)} of ${number(page.total)} ` : ' none '),
       h('button', { type: 'button', disabled: offset + PAGE >= page.total, onclick: () => { offset += PAGE; render() } }, 'Next ›'),
       Object.keys(selection).length ? h('button', { type: 'button', class: 'link', onclick: () => show({}) }, 'Show all events of the filters') : '')
-    const notes = []
-    if (filters.types.length > 1 && !selection.type) notes.push('the list is of every event type; the charts keep the chosen ones')
-    if (filters.minConfidence > 0) notes.push('the list does not apply the minimum confidence')
-    return section(`Events${what ? `: ${what}` : ''}`, pager, eventTable(page.items),
-      notes.length ? h('p', { class: 'muted small' }, `Note: ${notes.join('; ')}.`) : '')
+    return section(`Events${what ? `: ${what}` : ''}`, pager, eventTable(page.items))
   }
   async function render() {
     try {
