@@ -32,11 +32,11 @@ EVENT_TYPES: tuple[EventType, ...] = (
         "Attack", "target", edge=("attacked", "target"), scored_as="Attack",
         verbs=("attack", "bomb", "shoot", "shell", "raid", "ambush", "assault", "storm", "detonate", "explode", "stab",
                "firebomb", "strike", "hit", "target", "blow", "fire", "gun", "torch", "hijack", "ram", "besiege",
-               "open", "bombard", "poison", "annihilate"),
+               "open", "bombard", "poison", "annihilate", "set", "throw", "hurl", "lob", "go"),
         nouns=("attack", "bombing", "explosion", "blast", "shooting", "assault", "strike", "airstrike", "raid",
                "ambush", "shelling", "stabbing", "gunfire", "detonation", "firebombing", "car-bombing", "hijacking",
                "siege", "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt", "bombardment", "arson",
-               "hijack"),
+               "hijack", "shootout", "shoot-out", "gunfight", "poisoning", "coup"),
         wikievents=("Conflict.Attack",), rams=("conflict.attack",),
     ),
     EventType(
@@ -55,7 +55,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
     EventType(
         "Injury", "victim", possessor_is_patient=True, edge=("injured", "victim"), scored_as="Injury",
         verbs=("injure", "wound", "hurt", "maim", "mutilate", "beat", "torture", "harm", "rape", "whip", "punch",
-               "kick"),
+               "kick", "lose"),
         nouns=("injury", "wound", "wounding", "maiming", "beating", "torture", "rape", "mutilation"),
         adjectives=("injured", "wounded", "hurt"),
         wikievents=("Life.Injure",), rams=("life.injure",),

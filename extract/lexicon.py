@@ -4,6 +4,40 @@ words of particular frames. Lemmas are lower case. The trigger lemmas of each ev
 
 from __future__ import annotations
 
+# Trigger verbs whose object (or, for "go off", subject) must be a weapon: "set off a bomb", "threw a grenade".
+WEAPON_VERBS = {"set", "throw", "hurl", "lob", "plant", "go"}
+BODY_PARTS = {"leg", "arm", "eye", "hand", "foot", "limb", "finger", "sight", "hearing", "toe", "ear"}
+# Objects that make "attack", "hit", "hurt" figurative: "attacked the proposal", "hurt the industry".
+ABSTRACT_OBJECTS = {
+    "proposal", "plan", "policy", "idea", "bill", "law", "decision", "budget", "record", "remark", "comment", "claim",
+    "position", "stance", "strategy", "program", "programme", "reform", "deal", "agreement", "measure", "view",
+    "argument", "approach", "handling", "rhetoric", "economy", "industry", "business", "sale", "price", "chance",
+    "reputation", "image", "credibility", "morale", "feeling", "pride", "confidence", "interest", "growth", "profit",
+    "rating", "poll", "market", "note", "chord", "nerve", "headline", "jackpot", "milestone", "wall", "snag", "stride",
+    "problem", "issue", "question", "belief", "response", "failure", "tax", "spending", "agenda", "administration's",
+    "investment", "investor", "tourism", "trade", "export", "import", "earnings", "revenue", "stock", "share",
+    "motion", "amendment", "legislation", "order", "search", "warrant", "contract", "merger", "momentum", "story",
+}
+# Subjects and objects that make "hit", "strike", "shoot" no attack: "the storm hit the coast", "shot a video".
+NATURAL_FORCES = {"hurricane", "storm", "earthquake", "quake", "flood", "typhoon", "cyclone", "tornado", "tsunami",
+                  "wave", "virus", "pandemic", "epidemic", "recession", "crisis", "drought", "heatwave", "lightning",
+                  "outbreak", "inflation", "downturn"}
+FILMED = {"video", "film", "footage", "photo", "picture", "scene", "movie", "documentary", "episode", "clip", "ad",
+          "commercial", "hoop", "basket", "goal", "par", "glance", "look"}
+# "a heart attack", "a panic attack": illnesses, not attacks.
+MEDICAL_WORDS = {"heart", "panic", "asthma", "anxiety", "migraine", "seizure", "cardiac", "stroke"}
+# Words of a political contest: candidates "attacking each other" in a debate are criticising each other.
+DEBATE_WORDS = {"debate", "campaign", "election", "candidate", "primary", "ad", "advert", "tweet", "rally", "poll"}
+DEITIES = {"god", "allah", "lord", "jesus", "heaven"}
+# Heads that make a trigger noun or verb generic ("the prevention of an attack", "intent to coerce").
+GENERIC_HEADS = {"prevention", "definition", "fear", "risk", "concept", "notion", "glorification", "financing",
+                 "likelihood", "possibility", "danger", "intent", "intention", "purpose", "threat"}
+# Heads that make a trigger noun before them a kind of thing: "killing field", "attack helicopter", "death penalty".
+KIND_HEADS = {"field", "fields", "dog", "helicopter", "rifle", "weapon", "penalty", "row", "warrant", "ad", "aircraft",
+              "jet", "plane", "drone", "vehicle", "boat", "submarine", "sub", "capability", "mode", "machine", "spree"}
+# Light verbs that put a force into action: "mounted strikes", "carried out raids".
+LAUNCH_VERBS = {"mount", "launch", "carry", "conduct", "stage", "unleash", "wage", "intensify", "step", "resume"}
+
 # Verbs that kill when their object is "life": "the attack claimed 12 lives", "took the lives of two soldiers".
 LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
@@ -12,12 +46,17 @@ KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
 COMMAND_NOUNS = {"order", "instruction", "command", "behest", "direction", "bidding"}
 # "conspired with X in the assassination of Y", "helped X to kill Y": X (and the subject) took part.
 ACCOMPLICE_VERBS = {"conspire", "collude", "plot", "collaborate", "participate", "help", "assist", "join", "work"}
+# Verbs whose subject suffers the event: "the soldier lost a leg".
+VICTIM_SUBJECT_VERBS = {"lose"}
+# "the bombing was blamed on X", "blamed X for the bombing": X did it.
+BLAME_VERBS = {"blame", "attribute", "pin"}
 # Verdicts and suspicions whose "of"/"for"/"with" phrase names a deed their subject did ("convicted of killing Y").
 SUSPICION_WORDS = {"suspect", "accuse", "allege", "charge", "blame", "indict", "arrest", "detain", "question"}
 VERDICT_WORDS = SUSPICION_WORDS | {"convict", "guilty", "sentence", "jail", "imprison", "execute", "try", "responsible",
-                                   "serve", "prosecute", "acquit", "confess", "admit", "plead"}
+                                   "serve", "prosecute", "acquit", "confess", "admit", "plead", "trial", "conviction"}
 # Nouns that only count as triggers with a particle or object that disambiguates them.
-NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away"}
+NEEDS_PARTICLE = {"blow": "up", "round": "up", "open": "fire", "gun": "down", "pass": "away", "set": "off",
+                  "go": "off"}
 # Verbs whose subject bears an injury named as their object ("suffered gunshot wounds", "sustained injuries").
 BEARING_VERBS = {"suffer", "sustain", "receive", "incur", "treat"}
 # Objects that make a threat verb a promise of support ("pledged allegiance to IS"), not a threat.
@@ -33,7 +72,12 @@ MILITARY_MODIFIERS = {"military", "special", "force", "forces", "army", "counter
 # Verbs whose nominal object is an event done by their subject ("staged attacks", "carried out a bombing").
 LIGHT_VERBS = {"carry", "stage", "launch", "conduct", "commit", "perpetrate", "mount", "plot", "plan", "execute",
                "orchestrate", "unleash", "undertake", "claim", "wage", "initiate", "begin", "start", "resume", "step",
-               "mastermind", "organize", "organise", "prepare", "attempt", "try", "make", "do", "take"}
+               "mastermind", "organize", "organise", "prepare", "attempt", "try", "make", "do", "take",
+               "stag"}  # the model's lemma of "staged"
+
+# Verbs that say an event named as their subject or object happened (or not): "no attack took place", "the attack
+# did not occur". With light verbs, the only governors whose negation or condition is the event's.
+OCCURRENCE_VERBS = {"happen", "occur", "take", "be", "have", "see", "suffer", "witness", "experience", "face", "come"}
 
 # Operators: a governing word changes the modality of the event it governs (innermost operator wins).
 CALL_VERBS = {"urge", "call", "appeal", "demand", "order", "command", "instruct", "incite", "exhort", "encourage",
@@ -92,6 +136,8 @@ WEAPONS = {
 # Quantities whose "of" phrase names the people: "hundreds of hostages", "a number of people", "dozens of soldiers".
 QUANTITY_NOUNS = {"hundred", "thousand", "dozen", "score", "number", "group", "couple", "handful", "million", "lot",
                   "majority", "total", "crowd", "team", "band"}
+# "the body of a trader was found": the trader is who died.
+BODY_NOUNS = {"body", "remains", "corpse"}
 # Verbs that hand over a message: "issued a warning to residents", "were given an ultimatum".
 DELIVERY_VERBS = {"give", "issue", "send", "deliver", "make", "receive", "relay", "transmit", "phone", "telephone"}
 # Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").

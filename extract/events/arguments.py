@@ -12,6 +12,7 @@ from extract.event_types import PATIENT_ROLE, POSSESSOR_IS_PATIENT, VERB_INDEX
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import (
     CLAUSE_DEPS,
+    governing_verb,
     NOUN_CLAUSE_DEPS,
     PASSIVE_DEPS,
     add_with_conj,
@@ -29,14 +30,19 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     trigger = event.trigger
     patient_role = PATIENT_ROLE[event.type]
     add = event.args.append
-    if trigger.pos_ == "VERB":
+    if event.type in ("Death", "Injury", "Killing") and trigger.head.lemma_.lower() == "leave" \
+            and trigger.dep_ in ("oprd", "ccomp", "xcomp", "conj") and (trigger.pos_ == "ADJ" or trigger.tag_ == "VBN"):
+        _left_dead(event, trigger.head)  # "left four people dead and nine injured"
+    elif trigger.pos_ == "VERB" and trigger.dep_ == "amod":  # "the detained student", "the attacking troops"
+        add(("agent" if trigger.tag_ == "VBG" else patient_role, trigger.head))
+    elif trigger.pos_ == "VERB":
         bare_participle = trigger.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in trigger.children)
         passive = any(c.dep_ in PASSIVE_DEPS for c in trigger.children) or (
             trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
-            trigger.dep_ == "conj" and bare_participle and is_passive(trigger.head))  # "was shot and killed"
-        if passive:
+            trigger.dep_ in ("conj", "xcomp", "oprd", "ccomp") and bare_participle and is_passive(trigger.head))
+        if passive:  # "was shot and killed", "was found shot dead"
             patient = dep_child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in NOUN_CLAUSE_DEPS else None)
-            if patient is None and trigger.dep_ == "conj":
+            if patient is None and trigger.dep_ != "advcl":
                 patient = dep_child(trigger.head, "nsubjpass")
             if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
                 patient = clause_subject(trigger.head)
@@ -54,14 +60,15 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 agent = clause_subject(agent.head) if agent.dep_ in ("dobj", "pobj") else None
             if patient is not None and trigger.lemma_.lower() == "open" and patient.lower_ == "fire":
                 patient = None  # "opened fire at/on X": the target is in the prepositional phrase
-            if event.type == "Death":
-                agent, patient = None, agent
+            if event.type == "Death" or trigger.lemma_.lower() in lexicon.VICTIM_SUBJECT_VERBS:
+                agent, patient = None, agent  # "he died", "the soldier lost a leg"
             if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
                 patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
                                 ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
-                                and not (c.lower_ == "at" and is_place_noun(g))), None)  # "at a bar": where
+                                and not (c.lower_ == "at" and is_place_noun(g))
+                                and g.ent_type_ not in ("DATE", "TIME")), None)  # "at a bar": where
         if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
-                and trigger.lemma_.lower() in ("detonate", "explode", "blow", "fire"):
+                and trigger.lemma_.lower() in lexicon.WEAPON_VERBS | {"detonate", "explode", "blow", "fire"}:
             event.instruments.append(patient)
             patient = None
         for role, token in (("agent", agent), (patient_role, patient)):
@@ -80,6 +87,10 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         _nominal_arguments(event, index)
     for place in _places(trigger, index):
         add(("place", place))
+    if trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and _tells_where(trigger.head) \
+            and not any(r == "place" for r, _ in event.args):
+        for place in _places(trigger.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
+            add(("place", place))
     _instruments(event)
     if event.type in ("Attack", "Killing", "Injury", "Battle"):
         _commanders_and_accomplices(event)
@@ -130,8 +141,11 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             entity = index.entity_at(child) or demonym_entity(child, index)
             if entity is None:
                 continue
-            if index.entities[entity].type == "Place" and child.ent_type_ not in ("NORP",) and dep != "amod" \
-                    and word not in index.gazetteer.demonyms and event.type in ("Attack", "Killing", "Death"):
+            place = index.entities[entity]
+            country = place.type == "Place" and place.country is None and place.geonames_id is not None
+            if place.type == "Place" and child.ent_type_ not in ("NORP",) and dep != "amod" \
+                    and word not in index.gazetteer.demonyms and event.type in ("Attack", "Killing", "Death") \
+                    and not (country and event.type == "Attack"):  # "US bombardment": the US bombarded
                 add(("place", child))
             else:
                 add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
@@ -232,13 +246,32 @@ def _delivery_arguments(event: EventCandidate, verb: Token) -> None:
         add_with_conj(add, "agent" if verb.lemma_.lower() != "receive" else "target", clause_subject(verb))
 
 
+def _left_dead(event: EventCandidate, leave: Token) -> None:
+    """"The explosion left four people dead and nine injured": the people are the victims, the explosion the agent (a
+    cause when it is an attack)."""
+    trigger, add = event.trigger, event.args.append
+    victim = dep_child(trigger, "nsubj")
+    if victim is None and trigger.dep_ != "conj":
+        victim = dep_child(leave, "dobj")
+    if victim is None and trigger.dep_ == "conj":  # "and nine injured": the number before the adjective
+        before = trigger.doc[trigger.i - 1]
+        victim = before if before.like_num or before.pos_ in ("NOUN", "PROPN") else None
+    add_with_conj(add, PATIENT_ROLE[event.type], victim)
+    add_with_conj(add, "agent", clause_subject(leave))
+
+
 def _convicted_agent(event: EventCandidate) -> None:
-    """"X was convicted of (the) killing (of) Y", "X, suspected of the assassination of Y": the person the verdict or
-    suspicion is about did the deed."""
+    """"X was convicted of (the) killing (of) Y", "X, suspected of the assassination of Y", "charged in", "went on
+    trial for", "pleaded guilty to", "serving a sentence for the killing of Y": the person the verdict or suspicion is
+    about did the deed; "the bombing was blamed on X", "blamed X for the bombing": so did X."""
     if any(r == "agent" for r, _ in event.args):
         return
     node = event.trigger
-    if node.dep_ not in ("pobj", "pcomp") or node.head.lower_ not in ("of", "for", "with"):
+    if node.dep_ == "nsubjpass" and node.head.lemma_.lower() in lexicon.BLAME_VERBS:
+        on = next((c for c in node.head.children if c.dep_ == "prep" and c.lower_ in ("on", "to")), None)
+        add_with_conj(event.args.append, "agent", dep_child(on, "pobj") if on is not None else None)
+        return
+    if node.dep_ not in ("pobj", "pcomp") or node.head.lower_ not in ("of", "for", "with", "in", "to", "over"):
         return
     judged = node.head.head
     for _ in range(3):  # "serving 99 years in prison for the murder of X", "sentenced to life for killing X"
@@ -247,7 +280,12 @@ def _convicted_agent(event: EventCandidate) -> None:
         judged = judged.head
     if judged.lemma_.lower() not in lexicon.VERDICT_WORDS:
         return
-    person = dep_child(judged, "nsubjpass") or dep_child(judged, "nsubj")
+    person = dep_child(judged, "nsubjpass")
+    if person is None and judged.lemma_.lower() in lexicon.SUSPICION_WORDS | lexicon.BLAME_VERBS:
+        person = dep_child(judged, "dobj")  # "police accused X of the killing"
+    person = person or dep_child(judged, "nsubj")
+    if person is None and judged.pos_ in ("NOUN", "ADJ") and judged.dep_ not in ("acl", "appos", "amod", "relcl"):
+        person = clause_subject(governing_verb(judged))  # "went on trial for", "pleaded guilty to"
     if person is None and judged.dep_ in ("acl", "appos", "amod", "relcl"):
         person = judged.head
     if person is not None:
@@ -264,7 +302,8 @@ def _enclosing_event_verb(trigger: Token) -> Token | None:
             node = node.head.head
             if node.dep_ in ("dobj", "nsubjpass") and node.head.pos_ == "VERB":
                 node = node.head
-            if node.pos_ == "VERB" and (VERB_INDEX.get(node.lemma_.lower()) in ("Killing", "Injury", "Attack")):
+            if node.pos_ == "VERB" and (VERB_INDEX.get(node.lemma_.lower()) in ("Killing", "Injury", "Attack")) \
+                    and node.lemma_.lower() not in lexicon.VICTIM_SUBJECT_VERBS:
                 return node
             continue
         return None
@@ -291,6 +330,13 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
         stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
     doc = trigger.doc
     return [doc[i] for i in sorted(found)]
+
+
+def _tells_where(verb: Token) -> bool:
+    """Verbs whose place phrase is where the event named as their subject or object happened."""
+    lemma = verb.lemma_.lower()
+    return verb.pos_ == "VERB" and (lemma in lexicon.LIGHT_VERBS | lexicon.OCCURRENCE_VERBS | lexicon.IMPACT_VERBS
+                                    or VERB_INDEX.get(lemma) in ("Killing", "Injury"))
 
 
 def _instruments(event: EventCandidate) -> None:

@@ -22,6 +22,7 @@ def set_modality(event: EventCandidate) -> None:
     """The innermost operator above the trigger decides: negation, modal verbs and conditionals, calls, threats,
     intentions, reports ("said", "according to")."""
     node = event.trigger
+    situation = False  # inside a "while ..." clause: only a report above still covers the event
     if node.pos_ in ("NOUN", "PROPN", "ADJ"):
         if any(c.lower_ in lexicon.NEGATIVE_DETERMINERS for c in node.children):
             event.modality = "negated"
@@ -35,18 +36,27 @@ def set_modality(event: EventCandidate) -> None:
             node = node.head.head
             return _set_operator(event, node, "dobj") if node.i != event.trigger.i else None
         else:
-            return
+            # "died in the bombing, officials said": a noun elsewhere in a clause is only covered by a report
+            node, situation = governing_verb(node), True
         lemma = node.lemma_.lower()
         # "carried out attacks" only says who; "planned attacks" also says they have not happened (yet)
-        if _is_operator(node) and (lemma not in lexicon.LIGHT_VERBS or lemma in lexicon.INTENT_VERBS):
+        if _is_operator(node) and (lemma not in lexicon.LIGHT_VERBS or lemma in lexicon.INTENT_VERBS) \
+                and (not situation or _only_reports(node)):
             return _set_operator(event, node, "dobj")
-    situation = False  # inside a "while ..." clause: only a report above still covers the event
+        # "the toll does not include deaths", "unless the army ends the offensive": the negation or condition of a
+        # verb is about the verb, not about an event named in its object
+        situation = situation or lemma not in lexicon.LIGHT_VERBS | lexicon.OCCURRENCE_VERBS
     for _ in range(8):
         own = _own_modality(node)
+        if own is not None and own[0] == "hypothetical" and not situation:
+            speech_act = _speech_act_above(node)  # "warned that it would mount new attacks": a threat
+            if speech_act is not None:
+                own, event.governor = (speech_act[0], None), speech_act[1]
         if own is not None:
             if not situation or own[0] == "reported":
                 event.modality, event.source = own
-            return
+            if own[0] == "reported" or not situation:
+                return
         dep, head = node.dep_, node.head
         if dep == "acl" and head.pos_ == "NOUN":
             noun = head.lemma_.lower()
@@ -81,8 +91,28 @@ def _situation_clause(verb: Token) -> bool:
                                         for c in verb.children)
 
 
+def _speech_act_above(verb: Token) -> tuple[str, Token] | None:
+    """A threat or call whose complement a modal clause is ("warned that it would attack", "urged that they should
+    leave"): the event is threatened or called for, not merely possible."""
+    node = verb
+    for _ in range(4):
+        if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head.i == node.i:
+            return None
+        node = node.head
+        lemma = node.lemma_.lower()
+        if lemma in lexicon.THREAT_VERBS:
+            return "threatened", node
+        if lemma in lexicon.CALL_VERBS and lemma != "tell":
+            return "called-for", node
+    return None
+
+
 def _own_modality(verb: Token) -> tuple[str, Token | None] | None:
     children = list(verb.children)
+    for child in children:  # "The attack, police said, killed five": a report set in the clause
+        if child.dep_ == "parataxis" and child.lemma_.lower() in lexicon.REPORTING_VERBS \
+                and not any(c.dep_ == "ccomp" for c in child.children):
+            return "reported", next((c for c in child.children if c.dep_ == "nsubj"), None)
     if any(c.dep_ == "neg" for c in children):
         return "negated", None
     for child in children:

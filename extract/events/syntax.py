@@ -38,12 +38,12 @@ def clause_subject(verb: Token) -> Token | None:
         subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
         if subject is not None:
             if subject.lower_ in lexicon.RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-                return verb.head  # "the shots that killed Kennedy" -> shots
+                return _named(verb.head)  # "the shots that killed Kennedy" -> shots
             return subject
         if verb.dep_ == "relcl" and any(c.dep_ == "nsubjpass" for c in verb.children):
             return None  # "the soldiers, who were killed": the noun is the patient
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
-            return verb.head
+            return _named(verb.head)
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.INTENT_NOUNS and verb.head.dep_ == "dobj":
             verb = verb.head.head  # "ISIS has the capacity to carry out attacks": whoever has the capacity
             continue
@@ -153,11 +153,11 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
 
 
 def content_head(token: Token) -> Token:
-    """"hundreds of hostages" -> hostages, "a number of people" -> people; a relative pronoun -> the noun its clause
+    """"hundreds of hostages" -> hostages, "the body of a trader" -> trader; a relative pronoun -> the noun its clause
     is about ("the men who were arrested" -> men)."""
     if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
         return token.head.head
-    if token.lemma_.lower() in lexicon.QUANTITY_NOUNS or token.like_num:
+    if token.lemma_.lower() in lexicon.QUANTITY_NOUNS | lexicon.BODY_NOUNS or token.like_num:
         of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         member = dep_child(of, "pobj") if of is not None else None
         if member is not None and member.pos_ in ("NOUN", "PROPN"):
@@ -167,3 +167,10 @@ def content_head(token: Token) -> Token:
 
 def is_place_noun(token: Token) -> bool:
     return token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.PLACE_NOUNS
+
+
+def _named(noun: Token) -> Token:
+    """"Omar Haddad, a tailor who assassinated the governor": the name an apposition describes."""
+    if noun.dep_ == "appos" and not noun.ent_type_ and noun.head.ent_type_ == "PERSON":
+        return noun.head
+    return noun

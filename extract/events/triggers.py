@@ -10,7 +10,7 @@ from spacy.vocab import Vocab
 from extract import lexicon
 from extract.event_types import ADJ_INDEX, NOUN_INDEX, VERB_INDEX
 from extract.events.candidate import EventCandidate
-from extract.events.syntax import NOUN_CLAUSE_DEPS, dep_child, governing_verb
+from extract.events.syntax import NOUN_CLAUSE_DEPS, content_head, dep_child, governing_verb
 
 # Nouns ambiguous on their own ("a strike", "the operation", "a call"): triggers only with a telling dependent.
 AMBIGUOUS_NOUNS = {"strike", "operation", "campaign", "mission", "call", "order", "demand", "request", "message",
@@ -64,16 +64,35 @@ def candidate_at(token: Token) -> EventCandidate | None:
         return EventCandidate("Killing", token, governing_verb(token), args=[("agent", holder)], confidence=0.7)
     if pos in ("NOUN", "PROPN"):
         etype = NOUN_INDEX.get(lemma)
-        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)):
+        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)) or _generic(token):
             return None
-        if token.dep_ == "compound" and (token.head.lemma_.lower() in NOUN_INDEX or
-                                         token.head.lemma_.lower() in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS):
-            return None  # "suicide bombing", "murder suspect", "assassination attempt": the head is the event
+        head = token.head.lemma_.lower()
+        if token.dep_ in ("compound", "amod", "nmod") and (head in NOUN_INDEX or head in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS
+                                         or head in lexicon.KIND_HEADS):
+            # "suicide bombing", "murder suspect", "assassination attempt": the head is the event; "killing field",
+            # "attack helicopter": the head is a kind of thing
+            return None
         return EventCandidate(etype, token, governing_verb(token), confidence=0.7)
     if pos == "ADJ" and lemma in ADJ_INDEX and token.dep_ in ("acomp", "amod", "oprd", "attr", "ROOT", "conj",
-                                                              "pobj", "nsubj", "dobj"):  # "among the dead"
-        return EventCandidate(ADJ_INDEX[lemma], token, governing_verb(token), confidence=0.6)
+                                                              "pobj", "nsubj", "dobj", "ccomp", "xcomp"):
+        return EventCandidate(ADJ_INDEX[lemma], token, governing_verb(token), confidence=0.6)  # "among the dead"
     return None
+
+
+def _generic(noun: Token) -> bool:
+    """"the prevention of an attack", "the fear of attacks": no particular event is told; "a heart attack" is none."""
+    if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in lexicon.MEDICAL_WORDS for c in noun.children):
+        return True
+    return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in lexicon.GENERIC_HEADS
+
+
+def _human(token: Token | None) -> bool:
+    """Whether a word can name people: a person or group name, a people noun, a pronoun, a number ("killed five")."""
+    if token is None:
+        return False
+    token = content_head(token)  # "hundreds of hostages"
+    return token.ent_type_ in ("PERSON", "NORP", "ORG") or token.pos_ == "PRON" or token.like_num or \
+        token.lemma_.lower() in lexicon.PEOPLE_NOUNS or token.lower_ in lexicon.PEOPLE_NOUNS
 
 
 def _killer_holder(noun: Token) -> Token | None:
@@ -104,6 +123,41 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
     particle = lexicon.NEEDS_PARTICLE.get(lemma)
     if particle and not any(c.lower_ == particle for c in verb.children):
         return False
+    obj = dep_child(verb, "dobj")
+    if verb.dep_ in ("amod", "compound") and (etype in ("CallForAction", "Threat")
+                                              or verb.head.lemma_.lower() in lexicon.KIND_HEADS):
+        return False  # "the commanding general", "a killing field"
+    if lemma in lexicon.WEAPON_VERBS:  # "set off a bomb", "threw a grenade", "a bomb went off"
+        thing = obj if lemma != "go" else dep_child(verb, "nsubj")
+        return thing is not None and thing.lemma_.lower() in lexicon.WEAPONS | {"explosion", "blast"}
+    if lemma == "lose":  # "lost a leg"
+        return obj is not None and obj.lemma_.lower() in lexicon.BODY_PARTS
+    subject = dep_child(verb, "nsubj")
+    if etype == "Attack" and (subject is not None and subject.lemma_.lower() in lexicon.NATURAL_FORCES
+                              or obj is not None and obj.lemma_.lower() in lexicon.FILMED):
+        return False  # "the hurricane hit Florida", "shot a video"
+    if etype in ("Attack", "Injury", "Killing") and obj is not None and (obj.lemma_.lower() in lexicon.ABSTRACT_OBJECTS or any(
+            c.dep_ == "prep" and c.lower_ in ("for", "over") and _child_lemma(c) in lexicon.ABSTRACT_OBJECTS
+            for c in verb.children)):
+        return False  # "attacked the proposal", "hurt the industry", "killed the bill", "attacked X over his record"
+    if etype == "Attack" and obj is not None and obj.lower_ in ("other", "another") and any(
+            t.lemma_.lower() in lexicon.DEBATE_WORDS for t in verb.sent):
+        return False  # candidates "attacking each other" in a debate
+    if lemma in ("hurt", "harm") and obj is not None and not _human(obj):
+        return False  # "tariffs hurt steelmakers' profits"
+    if lemma in ("seize", "capture") and not _human(obj or dep_child(verb, "nsubjpass")):
+        return False  # "seized power", "captured the town": no one was arrested
+    if etype == "CallForAction" and lemma == "ask":
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.dep_ == "advcl" \
+            and verb.tag_ == "VBN"
+        if passive and "xcomp" not in deps:
+            return False  # "when asked if he would resign": a question put to someone ("asked to leave" is a request)
+        if any(g.dep_ == "mark" and g.lower_ in ("if", "whether") for c in verb.children if c.dep_ == "ccomp"
+               for g in c.children) or obj is not None and obj.lower_ in lexicon.DEITIES:
+            return False  # "asked whether ...", "asked God to protect the city"
+    first = verb.head if verb.dep_ == "conj" else verb
+    if first.dep_ in ("acl", "xcomp") and first.head.lemma_.lower() in lexicon.GENERIC_HEADS:
+        return False  # "with intent to coerce or intimidate"
     if etype == "Threat" and any(c.dep_ == "dobj" and c.lemma_.lower() in lexicon.ALLEGIANCE_NOUNS
                                  for c in verb.children):
         return False  # "pledged allegiance to Islamic State"
@@ -121,10 +175,20 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
     return True
 
 
+def _child_lemma(prep: Token) -> str:
+    obj = dep_child(prep, "pobj")
+    return obj.lemma_.lower() if obj is not None else ""
+
+
 def _noun_fits(noun: Token, lemma: str) -> bool:
     """A noun such as "operation" or "strike" counts when a modifier or argument marks it as violent or as a call."""
     children = list(noun.children)
     words = {c.lemma_.lower() for c in children}
+    if lemma == "call" and words & {"phone", "telephone", "video", "conference", "roll", "close", "wake"}:
+        return False  # "a phone call to the prime minister"
+    if lemma in ("strike", "raid", "operation", "campaign", "offensive") and noun.tag_ == "NNS" \
+            and noun.dep_ == "dobj" and noun.head.lemma_.lower() in lexicon.LAUNCH_VERBS:
+        return True  # "mounted strikes", "carried out raids"
     if lemma == "attempt":  # "assassination attempt", "bombing attempt"
         return any(c.dep_ in ("compound", "amod") and NOUN_INDEX.get(c.lemma_.lower()) in ("Attack", "Killing")
                    for c in children)
