@@ -77,18 +77,3 @@ export function exportLinks(filters) {
   return h('div', { class: 'exports' }, 'Export this network: ', link('gexf', 'GEXF'), link('graphml', 'GraphML'),
     link('csv-nodes', 'CSV nodes'), link('csv-edges', 'CSV edges'))
 }
-
-/** SPARQL FILTER clauses for events ``?e`` (with ``?modality``, ``?conf``, optional ``?time``) kept by ``filters``:
- * the same meaning as the API's (a time overlapping the range; undated events left out once a bound is set). */
-export function sparqlEventFilters(filters) {
-  const clauses = []
-  if (filters.types.length) clauses.push(`VALUES ?type { ${filters.types.map((t) => `ekg:${t}`).join(' ')} }`)
-  if (filters.modalities.length) clauses.push(`FILTER(?modality IN (${filters.modalities.map((m) => JSON.stringify(m)).join(', ')}))`)
-  if (filters.minConfidence > 0) clauses.push(`FILTER(?conf >= ${Number(filters.minConfidence)})`)
-  // Compared at the coarser of the two precisions: "2022-03" overlaps "2022", and "2022" overlaps "2022-03".
-  const bound = (value, op) => `FILTER(SUBSTR(STR(?time), 1, ${value.length}) ${op} ${JSON.stringify(value)} || ` +
-    `(STRLEN(STR(?time)) < ${value.length} && STR(?time) ${op} SUBSTR(${JSON.stringify(value)}, 1, STRLEN(STR(?time)))))`
-  if (filters.from && ISO.test(filters.from)) clauses.push(bound(filters.from, '>='))
-  if (filters.to && ISO.test(filters.to)) clauses.push(bound(filters.to, '<='))
-  return clauses.join('\n  ')
-}

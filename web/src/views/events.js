@@ -1,9 +1,10 @@
 // Events on a map and over time, with the filters of the network: counts per period by type (/analytics/timeline),
-// counts per place (one aggregate SPARQL query), and the events behind a bar or a place, a page at a time (/events).
+// counts per place (/analytics/top/place, their coordinates by SPARQL), and the events behind a bar or a place, a page
+// at a time (/events).
 import { worldMap } from '../charts/map.js'
 import { stackedBars } from '../charts/timeline.js'
-import { describeFilters, exportLinks, filterBar, filterParams, readFilters, sparqlEventFilters } from '../filters.js'
-import { errorBox, fill, getJSON, h, idOf, into, number, section, select, spinner } from '../lib.js'
+import { describeFilters, exportLinks, filterBar, filterParams, readFilters } from '../filters.js'
+import { errorBox, fill, getJSON, h, into, number, section, select, spinner } from '../lib.js'
 import { eventTable } from './entity.js'
 
 const GRANULARITY = { year: 4, month: 7, day: 10 }
@@ -39,23 +40,17 @@ export async function render(view, { params, signal }) {
     return stackedBars([...rows, ...apart], { length: GRANULARITY[granularity], onClick: (period, type) => list.show({ period, type }) })
   })
   into(mapBox, async () => {
-    const rows = await select(placesQuery(filters), { signal })
-    return h('div', {}, await worldMap(rows.map((r) => ({ lat: Number(r.lat), long: Number(r.long), label: r.label,
-      count: Number(r.n), iri: r.place })), { onClick: (point) => list.show({ place: idOf('entity', point.iri), placeLabel: point.label }) }),
-    rows.length === MAP_PLACES ? h('p', { class: 'muted small' }, `The ${MAP_PLACES} places with the most events.`) : '')
+    const query = filterParams(filters)
+    query.set('top', MAP_PLACES)
+    const ranked = await getJSON(`/analytics/top/place?${query}`, { signal })
+    const located = ranked.length ? await select(`SELECT ?place ?lat ?long WHERE {
+  VALUES ?place { ${ranked.map((r) => `<${r.iri}>`).join(' ')} } ?place geo:lat ?lat ; geo:long ?long }`, { signal }) : []
+    const where = new Map(located.map((r) => [r.place, r]))
+    const points = ranked.map((r) => ({ lat: Number(where.get(r.iri)?.lat), long: Number(where.get(r.iri)?.long),
+      label: r.label, count: r.events, key: r.key }))
+    return h('div', {}, await worldMap(points, { onClick: (point) => list.show({ place: point.key, placeLabel: point.label }) }),
+      ranked.length === MAP_PLACES ? h('p', { class: 'muted small' }, `The ${MAP_PLACES} places with the most events.`) : '')
   })
-}
-
-/** Events per located place, for the filters: the same meaning as the API's filters. */
-function placesQuery(filters) {
-  return `SELECT ?place ?label ?lat ?long (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e ekg:modality ?modality ; a ?type ; ekg:place ?place .
-  ?type rdfs:subClassOf* ekg:Event .
-  OPTIONAL { ?e ekg:time ?time }
-  OPTIONAL { ?e ekg:confidence ?conf }
-  ${sparqlEventFilters(filters)}
-  ?place geo:lat ?lat ; geo:long ?long ; rdfs:label ?label .
-} GROUP BY ?place ?label ?lat ?long ORDER BY DESC(?n) ?label LIMIT ${MAP_PLACES}`
 }
 
 /** The list of events under the charts: all events of the filters, or those of a clicked bar or place. */

@@ -1,13 +1,13 @@
-// The first page: what the graph holds (/stats), the latest articles, the most central entities, and where to go next.
-import { badge, entityColor, eventColor, fill, getJSON, h, idOf, into, number, routeFor, section,
-  spinner } from '../lib.js'
+// The first page: what the graph holds (/stats), the most active agents and places, the articles, where to go next.
+import { badge, entityColor, eventColor, fill, getJSON, h, into, number, routeFor, section, spinner } from '../lib.js'
 
 const TOP = 15
 
 export async function render(view, { signal }) {
   const stats = await getJSON('/stats', { signal })
   const articles = h('div', {}, spinner())
-  const central = h('div', {}, spinner('Ranking entities…'))
+  const central = h('div', {}, spinner())
+  const places = h('div', {}, spinner())
   const counts = (byType, color) => h('ul', { class: 'counts' }, Object.entries(byType).sort((a, b) => b[1] - a[1])
     .map(([type, n]) => h('li', {}, badge(type, color(type)), ` ${number(n)}`)))
   fill(view,
@@ -21,14 +21,20 @@ export async function render(view, { signal }) {
       section('Events by type', counts(stats.events_by_type, eventColor),
         h('p', { class: 'small' }, h('a', { href: '#/events' }, 'See them on the map and over time →'))),
       section('Entities by type', counts(stats.entities_by_type, entityColor))),
-    h('div', { class: 'columns' }, section('Most central entities (PageRank)', central), section('Articles', articles)))
-  into(central, async () => {
-    const ranked = await getJSON(`/analytics/centrality?measure=pagerank&top=${TOP}`, { signal })
-    if (!ranked.length) return h('p', { class: 'muted' }, 'No relations yet.')
-    return h('ol', {}, ranked.map((r) => h('li', {}, h('a', { href: routeFor('entity', idOf('entity', r.entity)) }, r.label), ' ',
-      r.type ? badge(r.type, entityColor(r.type)) : '')))
-  })
+    h('div', { class: 'columns' }, section('Most active agents (asserted events)', central),
+      section('Places with the most events', places)),
+    section('Articles', articles))
+  into(central, () => ranking('agent', signal))
+  into(places, () => ranking('place', signal))
   into(articles, () => articleList(0, signal))
+}
+
+/** The agents or places with the most asserted events, from the dashboard counters (/analytics/top/…). */
+async function ranking(kind, signal) {
+  const ranked = await getJSON(`/analytics/top/${kind}?top=${TOP}&modality=asserted`, { signal })
+  if (!ranked.length) return h('p', { class: 'muted' }, 'No events yet.')
+  return h('ol', {}, ranked.map((r) => h('li', {}, h('a', { href: routeFor('entity', r.key) }, r.label), ' ',
+    r.type ? badge(r.type, entityColor(r.type)) : '', h('span', { class: 'muted small' }, ` ${number(r.events)} events`))))
 }
 
 async function articleList(offset, signal) {
