@@ -177,7 +177,7 @@ def _store(store: EventStore, article: Article, extraction: Extraction | Excepti
         raise _StoreFailed(f"the store could not be written: {os_reason(err)}") from err
     except Exception as err:  # one bad article must not stop the batch; the transaction left nothing behind
         return Outcome(article.id, "failed", error=f"could not store it: {err!r}")
-    # events and triples of the article's RDF (entity descriptions included, even those the store already had)
+    # events and triples of the article's own graph, as written (with the canonical IRIs the store resolved)
     return Outcome(article.id, status, events=rdf.event_count, triples=len(rdf.quads()))
 
 

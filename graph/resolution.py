@@ -24,16 +24,17 @@ Two different gazetteer entries (two GeoNames ids, two listed organisations) are
 split off (``eventkg entities split``) is merged with nothing but what a curator merge names. The surname and acronym
 rules run on the clusters the first four made, so their "exactly one" is about entities, not spellings.
 
-Per cluster: the type is the one most articles claim (ties: Person, Organization, Group, Place), a listed organisation
-stays an Organization; the label is a person's longest full name, otherwise the name most articles use (ties: the longer,
+Per cluster: the type is the one most articles claim (ties: the type of a gazetteer entry in the cluster, then Person,
+Organization, Group, Place), a listed organisation stays an Organization; the label is a person's longest full name, otherwise the name most articles use (ties: the longer,
 then the first in code-point order); GeoNames id, coordinates and country only for a Place, by most articles; the
 canonical key is the gazetteer key when its type agrees, else ``<type>/<slug of the label>``.
 
 >>> a = Claim("a1", "person/barack-obama", "Person", "Barack Obama")
 >>> b = Claim("a2", "organization/obama", "Organization", "-President Obama")
 >>> c = Claim("a3", "place/geonames-1", "Place", "Obama", geonames_id=1, country="Japan")
->>> [(k.canonical, k.type, k.label, k.members) for k in resolve([a, b, c])]
-[('person/barack-obama', 'Person', 'Barack Obama', ('organization/obama', 'person/barack-obama', 'place/geonames-1'))]
+>>> d = Claim("a4", "person/obama", "Person", "Obama")
+>>> [(k.canonical, k.type, k.label, k.members) for k in resolve([a, b, c, d])]
+[('person/barack-obama', 'Person', 'Barack Obama', ('organization/obama', 'person/barack-obama', 'person/obama', 'place/geonames-1'))]
 """
 
 from __future__ import annotations
@@ -285,11 +286,13 @@ def _cluster_edges(keys, by_key, find, members) -> list[Merge]:
 
 
 def _vote_type(claims: list[Claim], listed: list[str]) -> str:
-    """The type most articles claim; a listed organisation stays one."""
+    """The type most articles claim (a tie to the type of a gazetteer entry of the cluster, then Person,
+    Organization, Group, Place); a listed organisation stays one."""
     if any(not k.startswith("place/") for k in listed):
         return "Organization"
     votes = Counter(t for _, t in {(c.article, c.type) for c in claims})
-    return min(votes, key=lambda t: (-votes[t], ENTITY_TYPES.index(t)))
+    backed = {k.split("/", 1)[0].capitalize() for k in listed}  # a tie goes to what a gazetteer entry says
+    return min(votes, key=lambda t: (-votes[t], t not in backed, ENTITY_TYPES.index(t)))
 
 
 def _majority(pairs: Iterable[tuple[str, object]]):

@@ -203,3 +203,28 @@ def test_article_local_actors_roll_up_to_what_they_belong_to(reports):
     assert plain.number_of_nodes() == 4  # three article-local attackers and the FSA
     assert set(rolled.nodes) == {syria, str(kg.iris.entity("organization/free-syrian-army"))}
     assert rolled.number_of_edges() == 3 and rolled.nodes[syria]["label"] == "Syria"
+
+
+def test_the_entities_command_shows_splits_and_merges(reports, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from graph.store import open_store
+
+    with open_store(tmp_path / "kg") as kg:
+        for article, extraction in reports:
+            kg.put(article_rdf(article, extraction, kg.iris))
+
+    def eventkg(*args: str, status: int = 0) -> str:
+        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "entities", *args,
+                                 "--store", str(tmp_path / "kg")], capture_output=True, text=True, timeout=120)
+        assert result.returncode == status, result.stderr
+        return result.stdout + result.stderr
+
+    shown = eventkg("show", "person/assad")
+    assert "merge  person/assad + person/bashar-al-assad: surname (0.80)" in shown
+    assert "entity https://w3id.org/eventkg/id/entity/person/bashar-al-assad" in shown
+    assert "split: person/assad -> person/assad" in eventkg("split", "person/assad")
+    assert "no article claims an entity 'nobody'" in eventkg("merge", "nobody", "person/assad", status=2)
+    assert "withdrawn: person/assad -> person/bashar-al-assad" in eventkg("split", "person/assad", "--undo")
