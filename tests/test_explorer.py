@@ -217,6 +217,11 @@ def test_a_browser_asking_sparql_for_html_goes_to_the_editor(server):
     assert machine.status_code == 200 and machine.headers["content-type"].startswith("text/turtle")
 
 
+def test_redoc_sends_to_the_offline_swagger_ui(server):
+    answer = httpx.get(f"{server.url}/redoc")
+    assert answer.status_code == 307 and answer.headers["location"] == "/docs"
+
+
 def test_network_keeps_the_most_connected_entities(server):
     full = httpx.get(f"{server.url}/analytics/network", params={"top": 2000}).json()
     top = httpx.get(f"{server.url}/analytics/network", params={"top": 3}).json()

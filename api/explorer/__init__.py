@@ -2,8 +2,8 @@
 the package ships, so that a browser on a machine with no internet access gets both.
 
 The app's source is in ``web/``; ``npm run build`` there (``make web``) writes it, with the Swagger UI bundle from
-npm, into ``api/explorer/static/`` (docs/explorer.md). There is no ReDoc page: its bundle loads its logo from a CDN. Without a build, ``/`` answers 503 saying how to
-make one; the REST API and SPARQL work either way.
+npm, into ``api/explorer/static/`` (docs/explorer.md). ``/redoc`` sends to ``/docs``: ReDoc's bundle loads its logo
+from a CDN. Without a build, ``/`` answers 503 saying how to make one; the REST API and SPARQL work either way.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import SettingsDep
@@ -75,3 +75,9 @@ def swagger_ui(request: Request) -> HTMLResponse:
 @router.get("/docs/oauth2-redirect")
 def swagger_ui_redirect() -> HTMLResponse:
     return get_swagger_ui_oauth2_redirect_html()
+
+
+@router.get("/redoc")
+def redoc() -> RedirectResponse:
+    """FastAPI's usual second documentation page: here the Swagger UI (ReDoc's bundle loads its logo from a CDN)."""
+    return RedirectResponse("/docs", status_code=307)
