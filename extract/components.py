@@ -1,15 +1,15 @@
 """The spaCy components of the extractor, each doing one thing, composed in :func:`extract.pipeline.build_nlp`:
 
-The tokenizer reads a same-length prepared copy of the text (true-cased capitals, re-flowed lines, boilerplate blanked:
-:mod:`extract.prepare`); the extraction's texts are sliced from the original at the end.
-
-``eventkg_lines``     (before the parser) a line break ends a sentence: feeds, bylines and "Advert" lines stay apart
+``eventkg_lines``     (before the parser) a line break (what the re-flow left of them) ends a sentence
 ``entity_ruler``      (before ``ner``) gazetteer names: armed groups and their aliases, countries, place overrides
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
 ``eventkg_event_coref`` later definite mentions of an event ("the blast") merged into it (``extract/event_coref.py``)
 ``eventkg_relations`` event edges and standing relations; leaves the :class:`Extraction` in ``doc.user_data``
+
+The tokenizer reads a same-length prepared copy of the text (true-cased capitals, re-flowed lines, boilerplate blanked:
+:mod:`extract.prepare`); the extraction's texts are sliced from the original at the end.
 
 State passes between components in ``doc.user_data`` under ``eventkg.*`` keys; the last component replaces it with the
 extraction. Documents never cross process boundaries: with several workers, each extracts whole batches of articles
