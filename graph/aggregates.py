@@ -12,9 +12,10 @@ three kinds, each in a graph of its own (``IRIs.aggregates_graph`` + ``/period``
 
 each with ``ekg:ofType``, ``ekg:ofModality`` and ``ekg:eventCount`` (never 0: a counter that reaches 0 is removed),
 for SPARQL (docs/queries.md). Reading thousands of counter nodes would cost milliseconds per thousand (each term read
-from the store is decoded), so each kind also keeps, per modality, the same counts as one table: an ``ekg:CountTable``
-node (``<base>aggregate/period/asserted``) whose ``ekg:counts`` is a JSON object ``{event type: {dimension: count}}``
-(keys sorted: the same counts give the same text). Dashboards read the tables, one quad per modality.
+from the store is decoded), so each kind also keeps, per event type and modality, the same counts as one table: an
+``ekg:CountTable`` node (``<base>aggregate/period/Attack/asserted``) whose ``ekg:counts`` is a JSON object
+``{dimension: count}`` (keys sorted: the same counts give the same text). Dashboards read the tables, one quad per
+type and modality; a write rewrites only the tables of its events' types.
 
 An article's contribution is computed from its triples (:func:`contribution`); the store adds the new version's and
 subtracts the old one's in the same SPARQL Update as the article itself (:func:`around_put`, :func:`around_delete`),
@@ -41,7 +42,7 @@ import json
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from extract.model import EVENT_TYPES, MODALITIES
+from extract.model import EVENT_TYPES
 from graph.namespaces import EKG, RDF, XSD, IRIs
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
@@ -153,24 +154,27 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None) 
 
 def _read(store: EventStore, kind: str, modalities, event_types):
     """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters, from the count
-    tables (one quad per modality)."""
-    wanted = set(event_types) if event_types is not None else None
-    for modality in modalities if modalities is not None else MODALITIES:
-        for event_type, counts in _table(store, kind, modality)[0].items():
-            if wanted is None or event_type in wanted:
-                for dimension, n in counts.items():
-                    yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
+    tables (one scan of at most a quad per event type and modality)."""
+    prefix = f"{store.iris.base}aggregate/{kind}/"
+    modalities = set(modalities) if modalities is not None else None
+    event_types = set(event_types) if event_types is not None else None
+    for quad in store.native.quads_for_pattern(None, _COUNTS, None, _ox(graph_of(store.iris, kind))):
+        event_type, modality = quad.subject.value[len(prefix):].split("/")
+        modality = unquote(modality)
+        if (modalities is None or modality in modalities) and (event_types is None or event_type in event_types):
+            for dimension, n in json.loads(quad.object.value).items():
+                yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
 
 
-def _table(store: EventStore, kind: str, modality: str) -> tuple[dict[str, dict[str, int]], ox.Quad | None]:
-    """The count table of ``kind`` and ``modality`` (empty if none), and its quad."""
-    quad = next(store.native.quads_for_pattern(_ox(_table_iri(store.iris, kind, modality)), _COUNTS, None,
+def _table(store: EventStore, kind: str, event_type: str, modality: str) -> dict[str, int]:
+    """The count table of ``kind``, ``event_type`` and ``modality`` (empty if none)."""
+    quad = next(store.native.quads_for_pattern(_ox(_table_iri(store.iris, kind, event_type, modality)), _COUNTS, None,
                                                _ox(graph_of(store.iris, kind))), None)
-    return (json.loads(quad.object.value) if quad is not None else {}), quad
+    return json.loads(quad.object.value) if quad is not None else {}
 
 
-def _table_iri(iris: IRIs, kind: str, modality: str) -> URIRef:
-    return URIRef(f"{iris.base}aggregate/{kind}/{quote(modality, safe='')}")
+def _table_iri(iris: IRIs, kind: str, event_type: str, modality: str) -> URIRef:
+    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{quote(modality, safe='')}")
 
 
 # -- writing ---------------------------------------------------------------------------------------------------------
@@ -186,35 +190,31 @@ def stored(store: EventStore, graph: URIRef) -> Counter[Key]:
 def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = False) -> list[str]:
     """Update operations moving each counter, and the count tables, by ``delta`` from their current values (read now:
     call it under the store's write lock), or from none (``fresh``: the counters were just dropped)."""
-    deleted, inserted = [], []
-    groups: dict[tuple[str, str], list[tuple[Key, int]]] = {}
+    deleted, inserted, dropped = [], [], []
+    groups: dict[tuple[str, str, str], list[tuple[Key, int]]] = {}
     for key, change in sorted(delta.items(), key=_order):
         if change:
-            groups.setdefault((key[0], key[2]), []).append((key, change))
-    for (kind, modality), changes in groups.items():
-        table, quad = ({}, None) if fresh else _table(store, kind, modality)
+            groups.setdefault(key[:3], []).append((key, change))
+    for (kind, event_type, modality), changes in groups.items():
+        table = {} if fresh else _table(store, kind, event_type, modality)
         for key, change in changes:
-            counts = table.setdefault(key[1], {})
             dimension = _encode(store.iris, kind, key[3])
-            value = counts.get(dimension, 0)
+            value = table.get(dimension, 0)
             if value:
                 deleted.append(_counter_quads(store.iris, key, value, describe=False))
             if value + change > 0:
-                counts[dimension] = value + change
+                table[dimension] = value + change
                 inserted.append(_counter_quads(store.iris, key, value + change))
             else:  # the counter goes: its description too
-                counts.pop(dimension, None)
+                table.pop(dimension, None)
                 deleted.append(_counter_quads(store.iris, key, None))
-        table = {t: counts for t, counts in table.items() if counts}
-        graph, node = _ox(graph_of(store.iris, kind)), _ox(_table_iri(store.iris, kind, modality))
-        if quad is not None:
-            deleted.append(f"GRAPH {graph} {{ {node} {_COUNTS} {quad.object} }}\n")
+        graph, node = _ox(graph_of(store.iris, kind)), _ox(_table_iri(store.iris, kind, event_type, modality))
+        dropped.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")  # the old table, if any
         if table:
             text = ox.Literal(json.dumps(table, sort_keys=True, separators=(",", ":")))
             inserted.append(f"GRAPH {graph} {{ {node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {text} }}\n")
-        elif quad is not None:
-            deleted.append(f"GRAPH {graph} {{ {node} {_ox(RDF.type)} {_ox(EKG.CountTable)} }}\n")
-    operations = [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
+    operations = [] if fresh else dropped
+    operations += [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
     return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else [])
 
 

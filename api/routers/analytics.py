@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query
 from api import models
 from api.deps import StoreDep
 from api.params import LABELS, GraphFilter, MinConfidence, Modalities, Time, Types
+from api.responses import json_response
 from graph import reading
 from graph.analytics import Community, described
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
@@ -69,7 +70,7 @@ def events_timeline(store: StoreDep, type: Types = None,
     places = [reading.resolve(store, name, entity_type="Place", what="place") for name in place] if place else None
     filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
                           min_confidence=min_confidence, places=places, labels=LABELS)
-    return timeline(store, filter, granularity=granularity)
+    return json_response(timeline(store, filter, granularity=granularity))
 
 
 @router.get("/top/{kind}", response_model=list[RankedCount], summary="The agents or places with the most events")
@@ -81,6 +82,6 @@ def top(store: StoreDep, kind: Literal[tuple(KINDS)], type: Types = None,  # typ
     (the place named, not the places around it)."""
     filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
                           min_confidence=min_confidence, labels=LABELS)
-    return top_entities(store, kind, filter, top=top)
+    return json_response(top_entities(store, kind, filter, top=top))
 
 
