@@ -143,18 +143,30 @@ def period_counts(store: EventStore, *, modalities=None, event_types=None) -> di
     return counts
 
 
-def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None) -> list[tuple[str, int]]:
-    """``kind`` ``"place"`` or ``"agent"``: (entity IRI, events) for every place or agent, most events first (ties
-    by IRI)."""
-    totals: dict[str, int] = {}
-    for (_, _, entity), n in _read(store, kind, modalities, event_types):
-        totals[entity] = totals.get(entity, 0) + n
-    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
+def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None,
+            top: int | None = None) -> list[tuple[str, int]]:
+    """``kind`` ``"place"`` or ``"agent"``: (entity IRI, events) for the ``top`` places or agents (all by default), most
+    events first (ties by IRI)."""
+    totals: Counter[str] = Counter()
+    for _, _, table in _tables(store, kind, modalities, event_types):
+        totals.update(table)
+    if top is not None and len(totals) > top:  # only those that can make the cut are decoded and sorted
+        least = sorted(totals.values(), reverse=True)[top - 1]
+        totals = Counter({key: n for key, n in totals.items() if n >= least})
+    ranked = sorted(((_dimension(store.iris, kind, key), n) for key, n in totals.items()), key=lambda i: (-i[1], i[0]))
+    return ranked[:top] if top is not None else ranked
 
 
 def _read(store: EventStore, kind: str, modalities, event_types):
-    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters, from the count
-    tables (one scan of at most a quad per event type and modality)."""
+    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters."""
+    for event_type, modality, table in _tables(store, kind, modalities, event_types):
+        for dimension, n in table.items():
+            yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
+
+
+def _tables(store: EventStore, kind: str, modalities, event_types):
+    """(event type, modality, {encoded dimension: count}) of the count tables of ``kind`` kept by the filters (one
+    scan of at most a quad per event type and modality)."""
     prefix = f"{store.iris.base}aggregate/{kind}/"
     modalities = set(modalities) if modalities is not None else None
     event_types = set(event_types) if event_types is not None else None
@@ -162,8 +174,7 @@ def _read(store: EventStore, kind: str, modalities, event_types):
         event_type, modality = quad.subject.value[len(prefix):].split("/")
         modality = unquote(modality)
         if (modalities is None or modality in modalities) and (event_types is None or event_type in event_types):
-            for dimension, n in json.loads(quad.object.value).items():
-                yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
+            yield event_type, modality, json.loads(quad.object.value)
 
 
 def _table(store: EventStore, kind: str, event_type: str, modality: str) -> dict[str, int]:

@@ -44,7 +44,7 @@ def top_entities(store: EventStore, kind: str, filter: Filter | None = None, *, 
     if filter.places is not None or filter.predicates is not None:
         raise InvalidFilter("rankings are filtered by event type, modality, time and confidence only")
     if filter.start is None and filter.end is None and not filter.min_confidence and aggregates.maintained(store):
-        ranked = aggregates.ranking(store, kind, modalities=filter.modalities, event_types=filter.event_types)[:top]
+        ranked = aggregates.ranking(store, kind, modalities=filter.modalities, event_types=filter.event_types, top=top)
     else:
         ranked = counted_ranking(store, kind, filter, top)
     return [_described(store, rank, iri, n) for rank, (iri, n) in enumerate(ranked, start=1)]
