@@ -16,7 +16,7 @@ and printed side by side: p50 and p90 in milliseconds, and the ratio. Over HTTP,
 response cache off (``EVENTKG_RESPONSE_CACHE=0``) and ``--http-requests`` sequential requests go to
 ``/analytics/timeline`` and ``/analytics/top/agent`` (counters) and to the same with ``min_confidence=0.01`` (which the
 counters do not hold, so the server counts by SPARQL; every synthetic event is more confident than that, so the answer
-is the same), after ``/health`` (the floor: what any answer costs over HTTP on the machine at that moment). Last, the write-time cost: keeping the counters for one article write (its contribution computed from its triples,
+is the same). Last, the write-time cost: keeping the counters for one article write (its contribution computed from its triples,
 the counters it touches read, the SPARQL Update run; added, then subtracted), p50.
 """
 
@@ -85,8 +85,7 @@ def over_http(path: Path, requests: int) -> list[tuple[str, list[float], list[fl
     process, url = serve(path, 1, RESPONSE_CACHE="0")
     try:
         with httpx.Client(base_url=url, timeout=120) as client:
-            baseline = _get_times(client, "/health", requests)  # what any answer costs over HTTP here and now
-            results = [("GET /health (HTTP floor)", baseline, baseline)]
+            results = []
             for name, endpoint in (("GET /analytics/timeline", "/analytics/timeline"),
                                    ("GET /analytics/top/agent", "/analytics/top/agent?modality=asserted")):
                 sparql_endpoint = endpoint + ("&" if "?" in endpoint else "?") + "min_confidence=0.01"

@@ -42,7 +42,7 @@ import json
 import pyoxigraph as ox
 from rdflib import URIRef
 
-from extract.model import EVENT_TYPES
+from extract.model import EVENT_TYPES, MODALITIES
 from graph.namespaces import EKG, RDF, XSD, IRIs
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
@@ -138,8 +138,10 @@ def maintained(store: EventStore) -> bool:
 def period_counts(store: EventStore, *, modalities=None, event_types=None) -> dict[tuple[str | None, str], int]:
     """(month ``2022-03``, year ``2022`` for events dated by year, or None, event type) -> events."""
     counts: dict[tuple[str | None, str], int] = {}
-    for (event_type, _, period), n in _read(store, "period", modalities, event_types):
-        counts[(period, event_type)] = counts.get((period, event_type), 0) + n
+    for event_type, _, table in _tables(store, "period", modalities, event_types):
+        for period, n in table.items():
+            key = (None if period == _UNDATED else period, event_type)
+            counts[key] = counts.get(key, 0) + n
     return counts
 
 
@@ -157,24 +159,14 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None,
     return ranked[:top] if top is not None else ranked
 
 
-def _read(store: EventStore, kind: str, modalities, event_types):
-    """((event type, modality, dimension), count) of every counter of ``kind`` kept by the filters."""
-    for event_type, modality, table in _tables(store, kind, modalities, event_types):
-        for dimension, n in table.items():
-            yield (event_type, modality, _dimension(store.iris, kind, dimension)), n
-
-
 def _tables(store: EventStore, kind: str, modalities, event_types):
-    """(event type, modality, {encoded dimension: count}) of the count tables of ``kind`` kept by the filters (one
-    scan of at most a quad per event type and modality)."""
-    prefix = f"{store.iris.base}aggregate/{kind}/"
-    modalities = set(modalities) if modalities is not None else None
-    event_types = set(event_types) if event_types is not None else None
-    for quad in store.native.quads_for_pattern(None, _COUNTS, None, _ox(graph_of(store.iris, kind))):
-        event_type, modality = quad.subject.value[len(prefix):].split("/")
-        modality = unquote(modality)
-        if (modalities is None or modality in modalities) and (event_types is None or event_type in event_types):
-            yield event_type, modality, json.loads(quad.object.value)
+    """(event type, modality, {encoded dimension: count}) of the count tables of ``kind`` kept by the filters: each
+    read by its IRI (a quad per event type and modality; tables left out are not decoded)."""
+    for modality in modalities if modalities is not None else MODALITIES:
+        for event_type in event_types if event_types is not None else EVENT_TYPES:
+            table = _table(store, kind, event_type, modality)
+            if table:
+                yield event_type, modality, table
 
 
 def _table(store: EventStore, kind: str, event_type: str, modality: str) -> dict[str, int]:
