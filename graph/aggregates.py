@@ -17,13 +17,13 @@ from the store is decoded), so each kind also keeps, per event type and modality
 ``{dimension: count}`` (keys sorted: the same counts give the same text). Dashboards read the tables, one quad per
 type and modality; a write rewrites only the tables of its events' types.
 
-An article's contribution is computed from its triples (:func:`contribution`); the store adds the new version's and
-subtracts the old one's in the same SPARQL Update as the article itself (:func:`around_put`, :func:`around_delete`),
-reading the counters' current values first: RocksDB admits one writing process and ``put`` holds the store's write
-lock, so nothing changes them in between. Counts are sums, so any order of puts and deletes gives the counters that
-:func:`recount` gives from scratch (``tests/test_aggregates.py``). A bulk load recounts; the first writable opening of
-a store without counters counts them (:func:`ensure`). SPARQL updates sent by users bypass them: call :func:`recount`
-after those.
+An article's contribution is computed from its triples (:func:`contribution`, :func:`stored`); ``EventStore.put`` and
+``delete_article`` add the new version's and subtract the old one's in the same SPARQL Update as the article itself
+(:func:`counter_changes`), reading the counters' current values first: RocksDB admits one writing process and the
+store holds its write lock, so nothing changes them in between. Counts are sums, so any order of puts and deletes
+gives the counters that :func:`recount` gives from scratch (``tests/test_aggregates.py``). A bulk load recounts, and
+so does a SPARQL Update sent to the server (``graph.sparql.worker``); the first writable opening of a store without
+counters counts them (:func:`ensure`).
 
 >>> from graph.store import EventStore
 >>> period_counts(EventStore(None), modalities=("asserted",))
@@ -46,7 +46,6 @@ from extract.model import EVENT_TYPES, MODALITIES
 from graph.namespaces import EKG, RDF, XSD, IRIs
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
-    from graph.rdf import ArticleRDF
     from graph.store import EventStore
 
 KINDS = {"period": (EKG.EventsPerPeriod, EKG.inPeriod), "place": (EKG.EventsPerPlace, EKG.ofPlace),
@@ -87,21 +86,6 @@ def contribution(triples: Iterable[tuple]) -> Counter[Key]:
                     for entity in event.get(role, ()):
                         counts[(kind, event_type, modality, entity)] += 1
     return counts
-
-
-def around_put(store: EventStore, rdf: ArticleRDF, update: list[str], *, replacing: bool) -> list[str]:
-    """``update`` (which replaces the article's graph) followed by the counters' changes."""
-    delta = contribution(rdf.triples)
-    if replacing:
-        delta.subtract(stored(store, rdf.graph))
-    return [*update, *counter_changes(store, delta)]
-
-
-def around_delete(store: EventStore, article_id: str, update: list[str]) -> list[str]:
-    """``update`` (which drops the article's graph) followed by the counters losing its events."""
-    delta: Counter[Key] = Counter()
-    delta.subtract(stored(store, store.iris.article_graph(article_id)))
-    return [*update, *counter_changes(store, delta)]
 
 
 def recount(store: EventStore) -> None:
