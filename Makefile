@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install web build-seeds serve bench clean
+.PHONY: run test install web build-seeds serve bench clean train
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: install web
 ## Run the whole test suite on the real model, store and server.
 test: install web
 	$(BIN)/python -m pytest
+
+## Rebuild the learned layer's model (extract/models/learned.json) from ../shared/data; fixed seed, a few minutes.
+## `make test` never runs this: the model file is committed.
+train: install
+	$(BIN)/python -m extract.learned.train --data ../shared/data
 
 bench: install
 	for b in extraction ingest store analytics api_load; do $(BIN)/python -m bench.$$b || exit 1; done

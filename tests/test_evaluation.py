@@ -254,6 +254,10 @@ def test_eval_command_reports_json_and_rejects_bad_input(data, tmp_path):
     assert bad.exit_code == 2 and "unknown dataset 'ace05'" in bad.output
     missing = runner.invoke(app, ["eval", "--dataset", "rams", "--data-dir", str(tmp_path / "nowhere")])
     assert missing.exit_code == 2 and "not found" in missing.output
+    test_split = runner.invoke(app, ["eval", "--dataset", "wikievents", "--split", "test"])
+    assert test_split.exit_code == 2 and "test splits are not here" in test_split.output
+    cv_subset = runner.invoke(app, [*args[:5], "--cv", "5", "--limit", "5"])
+    assert cv_subset.exit_code == 2 and "--cv scores every document" in cv_subset.output
 
 
 RECORDED = load_recorded()

@@ -21,7 +21,12 @@ FORMATS = ("table", "json")
 def eval_command(
     dataset: Annotated[str, typer.Option(help=f"One of: {', '.join(DATASETS)}.")],
     data_dir: Annotated[Path | None, typer.Option(help="Dataset folder (default ../shared/data/<dataset>).")] = None,
-    split: Annotated[str, typer.Option(help="Which split file to read.")] = "dev",
+    split: Annotated[str, typer.Option(help="dev, train or test (the test splits are kept apart, not here).")] = "dev",
+    cv: Annotated[int | None, typer.Option(
+        "--cv", min=2, help="Cross-validate the learned layer: K folds by document, each scored by a model fitted "
+                            "without it (on the other folds and the other training data in the data folder's parent)."
+    )] = None,
+    cache: Annotated[Path | None, typer.Option(help="With --cv: keep parsed documents here between runs.")] = None,
     limit: Annotated[int | None, typer.Option(min=1, help="Score only the first N documents (file order).")] = None,
     format: Annotated[str, typer.Option("--format", help="table (Markdown) or json.")] = "table",
     output: Annotated[Path | None, typer.Option(help="Write the report here instead of standard output.")] = None,
@@ -38,8 +43,13 @@ def eval_command(
     problem = None
     if module is None:
         problem = f"unknown dataset {dataset!r}; expected one of: {', '.join(DATASETS)}"
+    elif split == "test":
+        problem = ("the test splits are not here: they are kept apart for an independent evaluation of the project "
+                   "(see ../shared/data/README.md); use --split dev or --cv K")
     elif split not in module.SPLITS:
         problem = f"{dataset} has no split {split!r} here; expected one of: {', '.join(module.SPLITS)}"
+    elif cv is not None and (limit is not None or record_scores):
+        problem = "--cv scores every document of the split and is not recorded: leave out --limit and --record"
     elif not data_dir.is_dir():
         problem = f"data folder {data_dir} not found; pass --data-dir ../shared/data/{folder(dataset)}"
     elif format not in FORMATS:
@@ -50,9 +60,12 @@ def eval_command(
     from extract.pipeline import Extractor  # loads spaCy: only when a command needs it
 
     settings = get_settings().with_overrides(model=model, batch_size=batch_size)
-    extractor = Extractor(model=settings.model, batch_size=settings.batch_size)
     try:
-        result = evaluate(dataset, data_dir, extractor, split=split, limit=limit)
+        if cv is not None:
+            result = _cross_validated(dataset, data_dir, split, cv, settings.model, cache)
+        else:
+            extractor = Extractor(model=settings.model, batch_size=settings.batch_size)
+            result = evaluate(dataset, data_dir, extractor, split=split, limit=limit)
     except (OSError, ValueError, KeyError) as err:
         fail(f"cannot read {dataset} from {data_dir}: {err}")
     if format == "json":
@@ -66,3 +79,11 @@ def eval_command(
     if record_scores:
         record(result)
         typer.echo(f"recorded {dataset} headline scores in {RECORDED}", err=True)
+
+
+def _cross_validated(dataset: str, data_dir: Path, split: str, k: int, model: str, cache: Path | None) -> dict:
+    from extract.learned.train import Parser, cross_validate, label_documents
+
+    parser = Parser(model=model, cache=cache)
+    documents = label_documents(parser, data_dir.parent)
+    return cross_validate(dataset, k, data_dir.parent, parser, documents, split=split)

@@ -8,7 +8,7 @@ extractor over the gold documents, turns a score into a report, and keeps the re
 (``recorded.json``) that the regression test holds the extractor to.
 
 >>> sorted(DATASETS)
-['conll04', 'gvdb', 'muc4', 'rams', 'wikievents', 'wikievents-coref']
+['conll04', 'geneva', 'gvdb', 'muc4', 'rams', 'wikievents', 'wikievents-coref']
 """
 
 from __future__ import annotations
@@ -18,11 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-from extract.evaluation import conll04, gvdb, muc4, rams, wikievents, wikievents_coref
+from extract.evaluation import conll04, geneva, gvdb, muc4, rams, wikievents, wikievents_coref
 from extract.evaluation.scoring import Score
 from extract.model import Extraction
 
-DATASETS = {"wikievents": wikievents, "conll04": conll04, "rams": rams, "gvdb": gvdb, "muc4": muc4,
+DATASETS = {"wikievents": wikievents, "conll04": conll04, "rams": rams, "gvdb": gvdb, "muc4": muc4, "geneva": geneva,
             "wikievents-coref": wikievents_coref}
 RECORDED = Path(__file__).with_name("recorded.json")
 

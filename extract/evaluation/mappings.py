@@ -83,3 +83,32 @@ def slots_of(cls: str, role: str, slot_map: dict[tuple[str, str], str]) -> tuple
     """
     slot = slot_map.get((cls, role)) or slot_map.get(("*", role))
     return (slot,) if slot else ()
+
+# GENEVA (FrameNet-derived MAVEN types) -> scoring class; exact type names.
+GENEVA_TYPES = {
+    "Attack": "Attack",
+    "Terrorism": "Attack",
+    "Hostile_encounter": "Attack",
+    "Killing": "Killing/Death",
+    "Death": "Killing/Death",
+    "Bodily_harm": "Injury",
+    "Arrest": "Arrest",
+    "Request": "CallForAction",
+}
+# GENEVA role labels (lower-cased) -> our roles. Its Attack has a Victim, which our rules call the target.
+GENEVA_ROLES = {
+    "assailant": frozenset({"agent"}),
+    "terrorist": frozenset({"agent"}),
+    "killer": frozenset({"agent"}),
+    "agent": frozenset({"agent"}),
+    "authorities": frozenset({"agent"}),
+    "speaker": frozenset({"agent"}),
+    "side_1": frozenset({"agent"}),
+    "victim": PERSON_HIT,
+    "deceased": frozenset({"victim"}),
+    "suspect": PERSON_HIT,
+    "addressee": frozenset({"target"}),
+    "weapon": frozenset({"instrument"}),
+    "instrument": frozenset({"instrument"}),
+    "place": frozenset({"place"}),
+}

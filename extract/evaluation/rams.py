@@ -52,4 +52,5 @@ def _document(window: dict) -> GoldDocument:
     event = GoldEvent(
         cls=event_class(event_type, RAMS_TYPES), trigger=trigger, text=text[slice(*trigger)], arguments=tuple(arguments)
     )
-    return GoldDocument(article=Article(id=window["doc_key"], text=text), events=[event])
+    article = Article(id=window["doc_key"], text=text, url=window.get("source_url"))  # url: the article's windows
+    return GoldDocument(article=article, events=[event])

@@ -1,0 +1,106 @@
+"""The learned layer: between the event rules and the relations, classifiers trained on the shared gold data decide
+which rule candidates are real, specific event mentions of their type and which role each of their arguments plays.
+
+``eventkg_learned`` (a spaCy component after ``eventkg_events``) reads the candidates the rules left in
+``doc.user_data``, and for each candidate of a scored type (Attack, Battle, Invasion, Killing, Death, Injury, Arrest,
+Threat, CallForAction):
+
+- sets ``confidence`` to the calibrated probability that it is a real event of its type, and drops it below the
+  threshold chosen by cross-validation;
+- gives each argument the role the argument model finds most likely, or drops it when that is "none".
+
+Other types (Statement, Declaration, MilitaryOperation, Proclamation) have no gold to learn from and keep the rules'
+confidence. The model is ``extract/models/learned.json`` (built by ``make train``, see ``docs/evaluation.md``),
+linear weights in JSON applied in plain Python (:mod:`extract.learned.linear`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extract.evaluation.mappings import OUR_CLASSES
+from extract.events import PATIENT_ROLE
+from extract.learned.features import DocumentContext, abstract_role, argument_features, trigger_features
+from extract.learned.linear import LearnedModel
+
+MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "learned.json"
+EVENTS, INDEX = "eventkg.events", "eventkg.index"  # the rule stage's state (see extract.components)
+CALIBRATED = "eventkg.calibrated"  # ids of the candidates whose confidence is a calibrated probability
+ROWS = "eventkg.learned.rows"  # with ``record``: the features of every judged candidate, for training
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_PATH) -> LearnedModel:
+    return LearnedModel.load(path)
+
+
+@Language.factory("eventkg_learned", default_config={"model_path": None})
+def make_learned_layer(nlp: Language, name: str, model_path: str | None) -> LearnedLayer:
+    return LearnedLayer(load_model(Path(model_path) if model_path else MODEL_PATH))
+
+
+class LearnedLayer:
+    """Applies :attr:`model` (None: candidates pass unchanged); with :attr:`record` keeps every feature row in
+    ``doc.user_data[ROWS]``, which is how the training data is made (:mod:`extract.learned.train`)."""
+
+    def __init__(self, model: LearnedModel | None, record: bool = False):
+        self.model = model
+        self.record = record
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = doc.user_data[EVENTS]
+        index = doc.user_data[INDEX]
+        judged = [c for c in candidates if c.type in OUR_CLASSES]
+        if not judged:
+            return doc
+        context = DocumentContext(candidates, index, OUR_CLASSES)
+        rows = [self._row(c, context) for c in judged]
+        if self.record:
+            doc.user_data[ROWS] = [{k: v for k, v in row.items() if k != "candidate"} for row in rows]
+        if self.model is not None:
+            doc.user_data[EVENTS] = self._apply(candidates, rows)
+            doc.user_data[CALIBRATED] = {id(row["candidate"]) for row in rows}
+        return doc
+
+    @staticmethod
+    def _row(candidate, context: DocumentContext) -> dict:
+        cls = OUR_CLASSES[candidate.type]
+        trigger, index = candidate.trigger, context.index
+        arguments = []
+        for role, token in candidate.args:
+            span = index.span_of(token)
+            entity = index.entity_at(token) if token.lower_ not in ("it", "someone") else None
+            mentions = [(m.start, m.end) for m in index.entities[entity].mentions] if entity in index.entities else []
+            arguments.append({"role": role, "span": (span.start_char, span.end_char), "mentions": mentions,
+                              "ent": token.ent_type_, "features": argument_features(candidate, role, token, context, cls)})
+        return {"candidate": candidate, "cls": cls, "trigger": (trigger.idx, trigger.idx + len(trigger.text)),
+                "features": trigger_features(candidate, context, cls), "arguments": arguments}
+
+    def _apply(self, candidates: list, rows: list[dict]) -> list:
+        model = self.model
+        dropped = set()
+        for row in rows:
+            candidate = row["candidate"]
+            p = model.trigger.probability(row["features"])
+            candidate.confidence = p
+            if p < model.trigger.threshold:
+                dropped.add(id(candidate))
+                continue
+            args = []
+            for (role, token), argument in zip(candidate.args, row["arguments"], strict=True):
+                decided = model.argument.role(argument["features"], abstract_role(role))
+                if decided == "none":
+                    continue
+                if decided != abstract_role(role):
+                    role = PATIENT_ROLE[candidate.type] if decided == "patient" else decided
+                args.append((role, token))
+            candidate.args = args
+        kept = [c for c in candidates if id(c) not in dropped]
+        for candidate in kept:
+            if candidate.cause is not None and id(candidate.cause) in dropped:
+                candidate.cause = None
+        return kept
