@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract.evaluation.mappings import OUR_CLASSES
-from extract.events import PATIENT_ROLE
+from extract.event_types import PATIENT_ROLE
 from extract.learned.features import DocumentContext, abstract_role, argument_features, trigger_features
 from extract.learned.linear import LearnedModel
 

@@ -48,6 +48,9 @@ SLOT_ROLES = {"shooter": "agent", "perpetrator": "agent", "victim": "patient", "
 SEED = 13
 RULE_STAGE = ("eventkg_entities", "eventkg_times", "eventkg_events")
 AFTER_LAYER = ("eventkg_event_coref", "eventkg_relations")
+_EXTRACT = Path(__file__).resolve().parent.parent
+PARSE_CODE = (_EXTRACT / "prepare.py", _EXTRACT / "components.py", _EXTRACT / "gazetteer.py")
+GAZETTEERS = _EXTRACT.parent / "ontology" / "gazetteers"
 
 
 @dataclass
@@ -138,9 +141,11 @@ class Parser:
     def _cache_file(self, name: str, split: str, golds: list) -> Path | None:
         if self.cache is None:
             return None
-        # The parse depends on the texts and on the components before the rules: both are in the key.
-        key = hashlib.sha256("\n".join([*self.parse_names, *(g.article.text for g in golds)]).encode()).hexdigest()
-        return self.cache / f"{name}-{split}-{key[:12]}.spacy"
+        # The parse depends on the texts, the components before the rules, the text preparation and the gazetteer
+        # names (entity ruler): all are in the key.
+        code = [p.read_text(encoding="utf-8") for p in (*PARSE_CODE, *sorted(GAZETTEERS.glob("*.json")))]
+        key = hashlib.sha256("\n".join([*self.parse_names, *code, *(g.article.text for g in golds)]).encode())
+        return self.cache / f"{name}-{split}-{key.hexdigest()[:12]}.spacy"
 
 
 # -- labels ------------------------------------------------------------------------------------------------------------
