@@ -31,12 +31,10 @@ def test_a_clear_attack_is_kept_with_its_arguments(extractor):
     assert {(a.role, a.text) for a in attack.arguments} >= {("agent", "Gunmen"), ("target", "a police station")}
 
 
-@pytest.mark.xfail(strict=True, reason="the shared gold data holds almost no figurative attacks to learn from: the "
-                                       "model scores this 0.75 (docs/evaluation.md, The learned layer)")
-def test_a_figurative_attack_is_dropped(extractor):
-    figurative = events_of(extractor, "The senator attacked the proposal.")
-    real = events_of(extractor, "Gunmen attacked a police station in Kabul on Monday.")
-    assert figurative == [] or figurative[0].confidence < real[0].confidence - 0.3
+def test_a_figurative_attack_is_not_an_event(extractor):
+    # The rule stage drops it (an abstract object); the model alone would not: the shared data holds almost no
+    # figurative attacks to learn from (docs/evaluation.md, Model choice).
+    assert events_of(extractor, "The senator attacked the proposal.") == []
 
 
 def test_confidences_are_the_models_probabilities(extractor):
