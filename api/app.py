@@ -26,6 +26,7 @@ from api.routers import analytics, articles, changes, entities, events, export, 
 from api.settings import Settings
 from graph.errors import GraphError, InvalidInput, NotFound, Unavailable, is_storage_failure
 from graph.sparql import QueryPool, Snapshot, UpdatePool
+from graph.sparql.remote import ForwardingPool, RemoteSnapshot
 from graph.store import EventStore
 
 
@@ -35,14 +36,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if not settings.store.is_dir():  # a fresh store, with the ontology, so readers have something to open
-            EventStore(settings.store, base_iri=settings.base_iri).close()
         app.state.settings = settings
-        app.state.snapshot = Snapshot(settings.store, settings.base_iri)
-        app.state.query_pool = QueryPool(settings.store, size=settings.query_workers, timeout=settings.query_timeout)
         app.state.writer = Writer(settings)
-        app.state.update_pool = UpdatePool(settings.store, base_iri=settings.base_iri, timeout=settings.query_timeout,
-                                           lock_wait=app.state.writer.wait) if settings.enable_update else None
+        if settings.store_is_remote:  # a SPARQL server holds the store and answers the queries (docs/scale-out.md)
+            remote = EventStore(settings.store, base_iri=settings.base_iri, **settings.store_access)
+            app.state.snapshot = RemoteSnapshot(remote)
+            app.state.query_pool = ForwardingPool(remote, timeout=settings.query_timeout)
+            app.state.update_pool = app.state.query_pool if settings.enable_update else None
+        else:
+            if not settings.store_path.is_dir():  # a fresh store, with the ontology, so readers have something to open
+                EventStore(settings.store_path, base_iri=settings.base_iri).close()
+            app.state.snapshot = Snapshot(settings.store_path, settings.base_iri)
+            app.state.query_pool = QueryPool(settings.store_path, size=settings.query_workers,
+                                             timeout=settings.query_timeout)
+            app.state.update_pool = UpdatePool(settings.store_path, base_iri=settings.base_iri,
+                                               timeout=settings.query_timeout,
+                                               lock_wait=app.state.writer.wait) if settings.enable_update else None
         app.state.extractors = Extractors(settings)
         try:
             yield
@@ -90,8 +99,8 @@ def _add_error_handlers(app: FastAPI) -> None:
         status = next(code for cls, code in _STATUS if isinstance(exc, cls))
         headers = {"Retry-After": "5"} if status == 503 else None
         detail = str(exc).strip("'\"")
-        store = str(request.app.state.settings.store)
-        for path in {store, str(request.app.state.settings.store.resolve())}:  # a path is nobody's business
+        settings = request.app.state.settings
+        for path in {settings.store, settings.store_where}:  # a path is nobody's business
             detail = detail.replace(path, "the store")
         extra = exc.extra_fields() if hasattr(exc, "extra_fields") else {}  # an ambiguous name's candidates
         return JSONResponse({"detail": detail, **extra}, status_code=status, headers=headers)

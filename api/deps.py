@@ -35,7 +35,8 @@ class Writer:
 
     def write(self, change: Callable[[EventStore], T]) -> T:
         with self._lock:
-            store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait)
+            store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait,
+                                     **self.settings.store_access)
             try:
                 return change(store)
             finally:

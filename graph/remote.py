@@ -33,6 +33,7 @@ _JSON = "application/sparql-results+json"
 _NQUADS = "application/n-quads"
 _NTRIPLES = "application/n-triples"
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _CHUNK = 2000  # quads per INSERT DATA when loading
 
 
@@ -60,7 +61,7 @@ class SparqlService:
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions: dict | None = None, base_iri: str | None = None):
-        text = _prologue(prefixes) + query + _values(substitutions)
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + _bound(query, substitutions)
         params: list[tuple[str, str]] = [("query", text)]
         # Without default-graph-uri the server's default graph is the union of all graphs: Virtuoso's default, and
         # ``oxigraph serve --union-default-graph`` (docs/scale-out.md), so use_default_graph_as_union needs nothing.
@@ -70,11 +71,15 @@ class SparqlService:
         accept = _NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _JSON
         body = self._post(self.query_url, params, accept)
         if form in ("CONSTRUCT", "DESCRIBE"):
-            return iter(list(ox.parse(body, ox.RdfFormat.N_TRIPLES)))
+            # pyoxigraph makes its triple answers only from a query: ask one over the triples in memory
+            answer = ox.Store()
+            answer.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(body, ox.RdfFormat.N_TRIPLES))
+            return answer.query("CONSTRUCT WHERE { ?s ?p ?o }")
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
-        self._post(self.update_url, [("update", _prologue(prefixes) + update)], "*/*")
+        base = f"BASE <{base_iri}>\n" if base_iri else ""
+        self._post(self.update_url, [("update", base + _prologue(prefixes) + update)], "*/*")
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": object}
@@ -198,12 +203,22 @@ def _prologue(prefixes: dict[str, str] | None) -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
 
 
-def _values(substitutions: dict | None) -> str:
+def _bound(query: str, substitutions: dict | None) -> str:
+    """``query`` with its bound variables as a ``VALUES`` block at the start of its ``WHERE`` group (a trailing
+    ``VALUES`` would do by the standard, but Virtuoso applies one after LIMIT), else at the end.
+
+    >>> _bound("SELECT ?n WHERE { ?x ?p ?n }", {ox.Variable("x"): ox.NamedNode("http://a")})
+    'SELECT ?n WHERE { VALUES (?x) { (<http://a>) } ?x ?p ?n }'
+    """
     if not substitutions:
-        return ""
+        return query
     names = " ".join(f"?{v.value}" for v in substitutions)
     terms = " ".join(str(t) for t in substitutions.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}"
+    values = f"VALUES ({names}) {{ ({terms}) }}"
+    where = _WHERE.search(query)
+    if where is None:
+        return f"{query}\n{values}"
+    return f"{query[:where.end()]} {values}{query[where.end():]}"
 
 
 def _graph_list(graphs) -> list[str]:

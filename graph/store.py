@@ -462,8 +462,10 @@ def open_store(
     read_only: bool = False,
     wait: float = 0.0,
     on_wait: Callable[[], None] | None = None,
+    **access: str | None,
 ) -> EventStore:
-    """Open (creating it if needed, unless ``read_only``) the store in folder ``path``.
+    """Open (creating it if needed, unless ``read_only``) the store in folder ``path``, or at a server's query URL
+    (``access``: its ``update_url``, ``user`` and ``password``, see :class:`EventStore`).
 
     While another process holds the write lock, opening for writing is retried for up to ``wait`` seconds
     (``on_wait`` is called once, when the waiting starts) before :class:`StoreBusy` is raised.
@@ -471,7 +473,7 @@ def open_store(
     deadline = time.monotonic() + wait
     while True:
         try:
-            return EventStore(path, base_iri=base_iri, read_only=read_only)
+            return EventStore(path, base_iri=base_iri, read_only=read_only, **access)
         except StoreBusy:
             if time.monotonic() >= deadline:
                 raise
@@ -481,10 +483,11 @@ def open_store(
             time.sleep(0.1)
 
 
-def open_for_writing(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, wait: float = 10.0) -> EventStore:
+def open_for_writing(path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, wait: float = 10.0,
+                     **access: str | None) -> EventStore:
     """Open the store at ``path`` read-write, waiting up to ``wait`` seconds while another process holds its write
     lock; then :class:`StoreBusy`."""
-    return open_store(path, base_iri=base_iri, wait=wait)
+    return open_store(path, base_iri=base_iri, wait=wait, **access)
 
 
 def os_reason(err: OSError) -> str:

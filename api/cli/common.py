@@ -12,7 +12,9 @@ from api.settings import Settings
 from graph.store import EventStore, StoreBusy, StoreError, open_store, os_reason
 
 StoreOption = Annotated[
-    Path | None, typer.Option("--store", help="Store folder (default: EVENTKG_STORE or ./eventkg-data).")
+    str | None, typer.Option("--store", help="Store folder, or a SPARQL 1.1 server's query URL (default: EVENTKG_STORE "
+                             "or ./eventkg-data; a server's update URL and credentials: EVENTKG_STORE_UPDATE, "
+                             "EVENTKG_STORE_USER, EVENTKG_STORE_PASSWORD).")
 ]
 BaseIriOption = Annotated[
     str | None, typer.Option("--base-iri", help="Namespace of minted IRIs (default: EVENTKG_BASE_IRI).")
@@ -28,10 +30,10 @@ def fail(message: str, status: int = 2) -> NoReturn:
 NO_STORE = "no store there: the folder does not exist (build one with eventkg ingest, or give --store)"
 
 
-def announce_store(settings: Settings) -> Path:
-    """The store's absolute path, said on stderr first: the default ``./eventkg-data`` depends on where the command
-    runs."""
-    where = settings.store.resolve()
+def announce_store(settings: Settings) -> str:
+    """Where the store is (a folder's absolute path, or a server's URL), said on stderr first: the default
+    ``./eventkg-data`` depends on where the command runs."""
+    where = settings.store_where
     typer.echo(f"store: {where}", err=True)
     return where
 
@@ -47,11 +49,12 @@ def open_cli_store(settings: Settings, *, read_only: bool = False) -> EventStore
                    err=True)
 
     try:
-        return open_store(where, base_iri=settings.base_iri, read_only=read_only, wait=wait, on_wait=waiting)
+        return open_store(where, base_iri=settings.base_iri, read_only=read_only, wait=wait, on_wait=waiting,
+                          **settings.store_access)
     except StoreBusy as err:
         fail(f"{err}; gave up after waiting {wait:g} s for it (EVENTKG_STORE_LOCK_WAIT)")
     except StoreError as err:
-        fail(NO_STORE if read_only and not where.is_dir() else str(err))
+        fail(NO_STORE if read_only and not settings.store_is_remote and not settings.store_path.is_dir() else str(err))
 
 
 def close_cli_store(store: EventStore) -> str | None:

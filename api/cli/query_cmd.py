@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from enum import Enum
-from pathlib import Path
 
 import pyoxigraph as ox
 import typer
@@ -13,11 +12,12 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.app import app
-from api.cli.common import NO_STORE, announce_store, fail
+from api.cli.common import NO_STORE, StoreOption, announce_store, fail
 from api.settings import get_settings
 from graph import sparql
 from graph.errors import GraphError
 from graph.namespaces import compact
+from graph.store import EventStore
 
 
 class QueryFormat(str, Enum):
@@ -36,7 +36,7 @@ def query(
     text: str = typer.Argument(..., help="A SPARQL query; '-' reads it from standard input. ekg:, rdfs:, … predeclared."),
     format: QueryFormat = typer.Option(QueryFormat.table, "--format", help="table, or json/csv/tsv (SPARQL 1.1 "
                                        "results formats). CONSTRUCT/DESCRIBE print Turtle (json: JSON-LD)."),
-    store: Path | None = typer.Option(None, "--store", help="Store folder (default: settings)."),
+    store: StoreOption = None,
 ) -> None:
     """Run a read-only SPARQL query on the store; the default graph is the union of all graphs."""
     settings = get_settings().with_overrides(store=store)
@@ -44,7 +44,8 @@ def query(
         text = sys.stdin.read()
     results = "text/tab-separated-values" if format is QueryFormat.table else sparql.FORMAT_NAMES[format.value]
     job = sparql.Job(text, results, _GRAPH_FORMAT.get(format, "text/turtle"))
-    if not announce_store(settings).is_dir():
+    announce_store(settings)
+    if not settings.store_is_remote and not settings.store_path.is_dir():
         fail(NO_STORE)
     try:
         media, body = asyncio.run(_run(settings, job))
@@ -61,7 +62,13 @@ def query(
 async def _run(settings, job: sparql.Job) -> tuple[str, bytes]:
     """The query runs in a sandboxed worker process (no network: SERVICE and LOAD cannot reach out), with no
     timeout on the command line."""
-    pool = sparql.QueryPool(settings.store, size=1, timeout=None)
+    if settings.store_is_remote:  # the server runs it
+        from graph.sparql.remote import ForwardingPool
+
+        pool = ForwardingPool(EventStore(settings.store, base_iri=settings.base_iri, **settings.store_access),
+                              timeout=None)
+    else:
+        pool = sparql.QueryPool(settings.store_path, size=1, timeout=None)
     try:
         return await pool.run(job)
     finally:

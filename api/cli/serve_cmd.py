@@ -28,7 +28,7 @@ def serve(
     _check_port(settings.host, settings.port)
     # Each worker process builds the app from the environment (api.app:create_app is the factory), so the flags
     # travel as EVENTKG_* variables.
-    where = settings.store.resolve()
+    where = settings.store_where
     os.environ["EVENTKG_STORE"] = str(where)
     typer.echo(f"store: {where}", err=True)
     typer.echo(f"eventkg: serving at http://{settings.host}:{settings.port} (docs at /docs)", err=True)

@@ -54,7 +54,7 @@ def ingest_command(
             documents = iter_articles(paths, max_bytes=settings.max_article_bytes)
             summary = ingest(kg, documents, extractor, workers=settings.workers, on_outcome=progress.show)
         stopped = summary.stopped or close_cli_store(kg)
-    typer.echo(progress.summary_line(summary, str(settings.store.resolve())))
+    typer.echo(progress.summary_line(summary, settings.store_where))
     if stopped:
         fail(f"{stopped}; the run stopped there. Every article stored is whole: run the same command again when the "
              "store can be written, and it does the rest")
@@ -149,7 +149,7 @@ def stats_command(
     if as_json:
         typer.echo(json.dumps(stats, indent=2))
         return
-    typer.echo(f"store      {settings.store.resolve()}")
+    typer.echo(f"store      {settings.store_where}")
     for key in ("articles", "events", "entities", "relations", "graphs", "quads"):
         typer.echo(f"{key:10} {stats[key]}")
         breakdown = stats.get(f"{key}_by_type") or stats.get(f"{key}_by_predicate") or {}

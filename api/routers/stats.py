@@ -18,4 +18,4 @@ def stats(store: StoreDep):
 @router.get("/health", response_model=models.Health, summary="The server is up and its store readable")
 def health(store: StoreDep, settings: SettingsDep):
     # the folder's name only: HTTP answers never show where files are
-    return models.Health(status="ok", store=settings.store.name, quads=len(store))
+    return models.Health(status="ok", store=settings.store_path.name if not settings.store_is_remote else "server", quads=len(store))

@@ -124,8 +124,11 @@ def event_summary(store: EventStore, event: ox.NamedNode) -> EventSummary:
         time=value_of(facts.get(str(EKG.time))),
         confidence=number_of(facts.get(str(EKG.confidence))),
         article=ref(store, article.value),
-        actors=[memo(store, node_ref, q.object) for q in store.native.quads_for_pattern(event, _OX_AGENT, None, None)],
-        places=[memo(store, node_ref, q.object) for q in store.native.quads_for_pattern(event, _OX_PLACE, None, None)],
+        # sorted: an index's order is the engine's own (a server store's differs)
+        actors=[memo(store, node_ref, o) for o in sorted(q.object for q in store.native.quads_for_pattern(
+            event, _OX_AGENT, None, None))],
+        places=[memo(store, node_ref, o) for o in sorted(q.object for q in store.native.quads_for_pattern(
+            event, _OX_PLACE, None, None))],
         ingested=value_of(first_object(store, article, EKG.ingestedAt)),
     )
 
