@@ -199,7 +199,8 @@ def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = Fal
         dropped.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")  # the old table, if any
         if table:
             text = ox.Literal(json.dumps(table, sort_keys=True, separators=(",", ":")))
-            inserted.append(f"GRAPH {graph} {{ {node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {text} }}\n")
+            facts = f"{node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {text}"
+            inserted.append(f"GRAPH {graph} {{ {facts} }}\n")
     operations = [] if fresh else dropped
     operations += [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
     return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else [])
@@ -207,7 +208,8 @@ def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = Fal
 
 def counter_iri(iris: IRIs, key: Key) -> URIRef:
     kind, event_type, modality, dimension = key
-    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{quote(modality, safe='')}/{_encode(iris, kind, dimension)}")
+    modality, dimension = quote(modality, safe=""), _encode(iris, kind, dimension)
+    return URIRef(f"{iris.base}aggregate/{kind}/{event_type}/{modality}/{dimension}")
 
 
 def _encode(iris: IRIs, kind: str, dimension: str | None) -> str:

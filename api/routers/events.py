@@ -26,7 +26,8 @@ def list_events(request: Request, store: StoreDep, type: Types = None, actor: En
                 place: EntityName = None, modality: Modalities = None,
                 start: Annotated[Time, Query(alias="from")] = None, end: Annotated[Time, Query(alias="to")] = None,
                 min_confidence: MinConfidence = 0.0,
-                q: Annotated[str | None, Query(max_length=200, description="Part of the label or sentence, any case.")] = None,
+                q: Annotated[str | None, Query(max_length=200,
+                                               description="Part of the label or sentence, any case.")] = None,
                 since: Since = None,
                 article: Annotated[str | None, Query(max_length=1000, description="An article's id.")] = None,
                 sort: Annotated[Literal[reading.SORTS] | None, Query(  # type: ignore[valid-type]
@@ -37,7 +38,8 @@ def list_events(request: Request, store: StoreDep, type: Types = None, actor: En
     filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end, min_confidence=min_confidence,
                           places=places, labels=LABELS)
     actor_key = reading.resolve(store, actor, what="actor") if actor is not None else None
-    page = reading.events(store, filter, actor=actor_key, article=article, q=q, since=since, sort=sort, limit=limit, offset=offset)
+    page = reading.events(store, filter, actor=actor_key, article=article, q=q, since=since, sort=sort, limit=limit,
+                          offset=offset)
     return json_page(request, page)
 
 

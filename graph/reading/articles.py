@@ -25,7 +25,8 @@ def articles(store: EventStore, *, since: str | None = None, limit: int = 50, of
     where, order = _ARTICLE, "?id"
     if since is not None:
         bindings["since"] = since_literal(since)
-        where, order = _ARTICLE.replace("OPTIONAL { GRAPH ?changes", "{ GRAPH ?changes") + "FILTER(?ingested > ?since)", "?ingested ?id"
+        where = _ARTICLE.replace("OPTIONAL { GRAPH ?changes", "{ GRAPH ?changes") + "FILTER(?ingested > ?since)"
+        order = "?ingested ?id"
     rows = select(store, f"SELECT ?a ?id ?headline ?publisher ?url ?published ?ingested {{bound}} WHERE {{ {where} }} "
                          f"ORDER BY {order} {window(limit, offset)}", **bindings)
     return page_of(store, [_article_summary(r) for r in rows], limit, offset, where, "a", bindings)

@@ -76,7 +76,8 @@ def events(
         where.append("?ev ekg:time ?time .")
     where += time_fragments(filter.start, filter.end)
     if filter.min_confidence or sort in ("confidence", "-confidence"):
-        where.append(f"?ev ekg:confidence ?confidence FILTER(?confidence >= {sparql_term(Literal(filter.min_confidence))})")
+        minimum = sparql_term(Literal(filter.min_confidence))
+        where.append(f"?ev ekg:confidence ?confidence FILTER(?confidence >= {minimum})")
     if q:
         bindings["q"] = Literal(q.casefold())
         where.append("FILTER EXISTS { ?ev rdfs:label|ekg:sentence ?text FILTER(CONTAINS(LCASE(STR(?text)), ?q)) }")

@@ -68,7 +68,8 @@ def resolve(store: EventStore, name: str, *, entity_type: str | None = None, wha
     if len(candidates) == 1:
         return ref(store, candidates[0].value).id
     ranked = sorted((_candidate(store, node) for node in candidates), key=lambda c: (-c.mentions, c.label, c.key))
-    names = "; ".join(f"{c.label} ({c.key}, {c.mentions} article{'' if c.mentions == 1 else 's'})" for c in ranked[:SHOWN])
+    names = "; ".join(f"{c.label} ({c.key}, {c.mentions} article{'' if c.mentions == 1 else 's'})"
+                      for c in ranked[:SHOWN])
     more = f" and {len(ranked) - SHOWN} more" if len(ranked) > SHOWN else ""
     raise AmbiguousName(f"the name {text!r} fits {len(ranked)} entities: {names}{more}; give the key", ranked)
 
