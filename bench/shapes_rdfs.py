@@ -5,7 +5,7 @@
 The seed article and the first WikiEvents dev documents (``../shared/data/wikievents``) go through the real extractor
 into an in-memory store; the union of its graphs (the ontology included) is validated against ontology/shapes.ttl
 with pyshacl, ``inference="rdfs"``, as a researcher's reasoner reads it. Prints the number of violations (warnings
-apart). Runs on an older checkout too: ``PYTHONPATH=<checkout> python bench/shapes_rdfs.py``.
+apart: the shapes ontology/shapes.ttl declares warnings). Runs on an older checkout too: ``PYTHONPATH=<checkout> python bench/shapes_rdfs.py``.
 """
 
 from __future__ import annotations
@@ -47,7 +47,11 @@ def main() -> None:
     data = Graph().parse(data=buffer.getvalue(), format="nt")
     shapes = Graph().parse(ontology.path("shapes.ttl"))
     _, results, _ = validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True, inference="rdfs")
-    violations = sum(1 for _ in results.subjects(SH.resultSeverity, SH.Violation))
+    # a property shape inside a node shape declared a warning (shapes:ReportedEvent) reports its results with the
+    # default severity, though pyshacl's conformance counts them as warnings: leave them out here too
+    warning_shapes = {p for s in shapes.subjects(SH.severity, SH.Warning) for p in (s, *shapes.objects(s, SH.property))}
+    violations = sum(1 for r in results.subjects(SH.resultSeverity, SH.Violation)
+                     if results.value(r, SH.sourceShape) not in warning_shapes)
     print(f"{len(articles)} articles (seed + {len(docs)} WikiEvents dev), {len(kg)} quads: {violations} violations "
           "of ontology/shapes.ttl under RDFS inference")
 
