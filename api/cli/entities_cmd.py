@@ -28,12 +28,7 @@ def merge_command(
     undo: UndoOption = False,
 ) -> None:
     """Make two entities one, whatever the rules say."""
-    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
-    keys = (_member_key(kg, first), _member_key(kg, second))
-    kg.curate("merge", keys, undo=undo)
-    result = _canonical(kg, keys[0])
-    _close(kg)
-    typer.echo(f"{'withdrawn' if undo else 'merged'}: {keys[0]} + {keys[1]} -> {result}")
+    _curate("merge", (first, second), store, base_iri, undo)
 
 
 @entities_app.command("split")
@@ -44,12 +39,7 @@ def split_command(
     undo: UndoOption = False,
 ) -> None:
     """Take one extractor key out of the entity the rules merged it into; no rule will merge it again."""
-    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
-    key = _member_key(kg, key, exact=True)
-    kg.curate("split", (key,), undo=undo)
-    result = _canonical(kg, key)
-    _close(kg)
-    typer.echo(f"{'withdrawn' if undo else 'split'}: {key} -> {result}")
+    _curate("split", (key,), store, base_iri, undo)
 
 
 @entities_app.command("show")
@@ -71,6 +61,18 @@ def show_command(
         typer.echo(f"entity {iri}")
 
 
+def _curate(kind: str, names: tuple[str, ...], store, base_iri, undo: bool) -> None:
+    """Record (or withdraw) a curator's decision and say which entity the first key now belongs to."""
+    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
+    keys = tuple(_member_key(kg, name, exact=kind == "split") for name in names)
+    kg.curate(kind, keys, undo=undo)
+    result = _canonical(kg, keys[0])
+    if problem := close_cli_store(kg):
+        fail(problem)
+    done = "withdrawn" if undo else {"merge": "merged", "split": "split"}[kind]
+    typer.echo(f"{done}: {' + '.join(keys)} -> {result}")
+
+
 def _member_key(kg: EventStore, name: str, *, exact: bool = False) -> str:
     """The extractor key a curator means: a key some article claims, or the smallest key of the entity an IRI or
     canonical key names."""
@@ -85,11 +87,6 @@ def _member_key(kg: EventStore, name: str, *, exact: bool = False) -> str:
         if rows:
             return rows[0]["k"].value
     fail(f"no article claims an entity {name!r}")
-
-
-def _close(kg: EventStore) -> None:
-    if problem := close_cli_store(kg):
-        fail(problem)
 
 
 def _canonical(kg: EventStore, key: str) -> str:
