@@ -150,3 +150,8 @@ def test_attributed_reports(extractor):
     assert event(w, "ambush").modality == "reported"
     y = run(extractor, "Six people died in the shelling, according to the Red Cross.")
     assert event(y, "shelling").modality == "reported"
+
+
+def test_every_member_of_a_list_is_an_argument(extractor):
+    x = run(extractor, "The blast wounded a guard, a cook and three pupils.")
+    assert args(event(x, "wounded"), "victim") == {"a guard", "a cook", "three pupils"}

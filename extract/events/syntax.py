@@ -143,6 +143,9 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
     for conj in token.conjuncts:
         if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
             add((role, content_head(conj)))
+    for item in (c for c in token.children if c.dep_ == "appos" and c.pos_ == token.pos_ == "NOUN"
+                 and any(g.dep_ == "conj" for g in c.children)):
+        add_with_conj(add, role, item)  # "a policeman, a driver and two children": a list the parser read as apposition
     for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "among")):
         member = dep_child(prep, "pobj")
         if member is not None:
