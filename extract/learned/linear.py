@@ -22,7 +22,7 @@ from pathlib import Path
 FORMAT = "eventkg-linear-1"
 
 
-def _sigmoid(x: float) -> float:
+def sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
@@ -34,9 +34,12 @@ class Binary:
     shift: float
     threshold: float
 
+    def score(self, features: dict[str, float]) -> float:
+        """The uncalibrated linear score."""
+        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
     def probability(self, features: dict[str, float]) -> float:
-        score = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return _sigmoid(self.scale * score + self.shift)
+        return sigmoid(self.scale * self.score(features) + self.shift)
 
     def as_json(self) -> dict:
         return {"bias": self.bias, "weights": self.weights, "scale": self.scale, "shift": self.shift,

@@ -32,7 +32,7 @@ from extract.evaluation import DATASETS, folder, report
 from extract.evaluation.scoring import match, overlap_any, overlaps
 from extract.learned import ROWS, LearnedLayer
 from extract.learned.features import ARG_CLASSES
-from extract.learned.linear import Binary, LearnedModel, Multinomial
+from extract.learned.linear import Binary, LearnedModel, Multinomial, sigmoid
 from extract.model import Extraction
 
 # MUC-4 is left out: labelled by its role fillers, 3,261 of its 4,478 candidate arguments were "none" (its templates
@@ -265,7 +265,7 @@ def fit(documents: list[Document], seed: int = SEED, inner_k: int = 5, c_trigger
                 argument_decisions += [(inner_argument.probabilities(f), _rule_role(f), y) for f, y in d.arguments]
                 missed += d.missed_arguments
     scale, shift = _platt(scores, labels, seed)
-    calibrated = [_sigmoid(scale * s + shift) for s in scores]
+    calibrated = [sigmoid(scale * s + shift) for s in scores]
     threshold = best_threshold(calibrated, labels, unreached)
     drop, relabel = best_argument_thresholds(argument_decisions, missed)
     about = {"seed": seed, "sources": sorted({f"{d.source[0]} {d.source[1]}" for d in documents}),
@@ -300,46 +300,33 @@ def best_argument_thresholds(decisions: list[tuple[dict, str, str]], missed: int
     return best
 
 
-@dataclass(frozen=True)
-class _Scorer:
-    bias: float
-    weights: dict[str, float]
-
-    def score(self, features: dict) -> float:
-        return self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
-
-
-def _fit_trigger(documents: list[Document], c: float, seed: int) -> _Scorer:
+def _logistic(examples: list[tuple[dict, object]], c: float, seed: int):
+    """A logistic regression on sparse feature dicts: the fitted model and its feature names (deterministic: lbfgs)."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    features = [f for d in documents for f, _ in d.triggers]
-    labels = [y for d in documents for _, y in d.triggers]
     vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(features)
-    model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, labels)
-    names = vectorizer.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-4}
-    return _Scorer(round(float(model.intercept_[0]), 4), weights)
+    x = vectorizer.fit_transform([f for f, _ in examples])
+    model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, [y for _, y in examples])
+    return model, [str(n) for n in vectorizer.get_feature_names_out()]
+
+
+def _fit_trigger(documents: list[Document], c: float, seed: int) -> Binary:
+    """The trigger model, not yet calibrated (scale 1, shift 0) nor thresholded."""
+    model, names = _logistic([e for d in documents for e in d.triggers], c, seed)
+    weights = {n: round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 1e-4}
+    return Binary(round(float(model.intercept_[0]), 4), weights, 1.0, 0.0, 0.5)
 
 
 def _fit_argument(documents: list[Document], c: float, seed: int) -> Multinomial:
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    features = [f for d in documents for f, _ in d.arguments]
-    labels = [y for d in documents for _, y in d.arguments]
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(features)
-    model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, labels)
+    model, names = _logistic([e for d in documents for e in d.arguments], c, seed)
     classes = tuple(str(c) for c in model.classes_)
     assert set(classes) <= set(ARG_CLASSES), classes
-    names = vectorizer.get_feature_names_out()
     weights = {}
     for j, name in enumerate(names):
         row = tuple(round(float(w), 4) for w in model.coef_[:, j])
         if any(abs(w) >= 1e-4 for w in row):
-            weights[str(name)] = row
+            weights[name] = row
     return Multinomial(classes, tuple(round(float(b), 4) for b in model.intercept_), weights, 1.01, 1.01)
 
 
@@ -348,12 +335,6 @@ def _platt(scores: list[float], labels: list[int], seed: int) -> tuple[float, fl
 
     model = LogisticRegression(C=1e6, random_state=seed).fit([[s] for s in scores], labels)
     return round(float(model.coef_[0][0]), 4), round(float(model.intercept_[0]), 4)
-
-
-def _sigmoid(x: float) -> float:
-    from extract.learned.linear import _sigmoid as sigmoid
-
-    return sigmoid(x)
 
 
 def best_threshold(probabilities: list[float], labels: list[int], unreached: int) -> float:
