@@ -43,10 +43,13 @@ async def graph_filter(
     start: Annotated[Time, Query(alias="from")] = None,
     end: Annotated[Time, Query(alias="to")] = None,
     min_confidence: MinConfidence = 0.0,
+    roll_up: Annotated[bool, Query(description=(
+        "Replace article-local actors (police, gunmen, 11 people) by the named entity their article says they belong "
+        "to (a country's forces, the group that claimed the attack), so actors connect across articles."))] = False,
 ) -> Filter:
     """The filters of the entity network (analytics and graph exports), as ``eventkg analyze``/``export`` take them."""
     return Filter.parse(event_types=type, predicates=predicate, modalities=modality, start=start, end=end,
-                        min_confidence=min_confidence, labels=LABELS)
+                        min_confidence=min_confidence, roll_up=roll_up, labels=LABELS)
 
 
 GraphFilter = Annotated[Filter, Depends(graph_filter)]

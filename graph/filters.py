@@ -60,7 +60,9 @@ class Filter:
     - ``start``/``end``: ISO day, month or year; an event whose time overlaps the range is kept (undated ones are
       then left out), a standing relation (no event) always;
     - ``min_confidence``: statements and events at least this confident;
-    - ``places``: entity keys of places; events in one of them or in a place inside it (``ekg:locatedIn*``).
+    - ``places``: entity keys of places; events in one of them or in a place inside it (``ekg:locatedIn*``);
+    - ``roll_up``: in the entity network, article-local actors ("police", "gunmen") replaced by the named entity they
+      belong to (:func:`graph.projection.project`); events and timelines are not changed by it.
     """
 
     event_types: tuple[str, ...] | None = None
@@ -70,6 +72,7 @@ class Filter:
     end: str | None = None
     min_confidence: float = 0.0
     places: tuple[str, ...] | None = None
+    roll_up: bool = False
 
     @classmethod
     def parse(
@@ -82,6 +85,7 @@ class Filter:
         end: str | None = None,
         min_confidence: float | None = None,
         places: Iterable[str] | None = None,
+        roll_up: bool = False,
         labels: Mapping[str, str] | None = None,
     ) -> Filter:
         """A checked :class:`Filter`; ``labels`` names the parameters in messages (default: ``event type`` …)."""
@@ -97,6 +101,7 @@ class Filter:
             end=iso_time(end, label("end")),
             min_confidence=confidence,
             places=tuple(places) if places is not None else None,
+            roll_up=bool(roll_up),
         )
 
     def key(self) -> tuple:
@@ -106,4 +111,5 @@ class Filter:
 
 
 _LABELS = {"event_types": "event type", "predicates": "predicate", "modalities": "modality", "start": "start",
-           "end": "end", "min_confidence": "min_confidence", "places": "place"}
+           "end": "end", "min_confidence": "min_confidence", "places": "place",
+           "roll_up": "roll_up"}

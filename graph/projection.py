@@ -80,10 +80,10 @@ SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
 _ALIASES = "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 
 
-def project(store: EventStore, filter: Filter | None = None, *, roll_up: bool = False, **criteria) -> nx.MultiDiGraph:
+def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.MultiDiGraph:
     """The entity network of ``store``, kept to ``filter`` (or to the :meth:`Filter.parse` of ``criteria``:
-    ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges. ``roll_up``:
-    article-local actors replaced by what they belong to (module doc).
+    ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges. ``roll_up``
+    (a :class:`Filter` field): article-local actors replaced by what they belong to (module doc).
     """
     filter = filter if filter is not None else Filter.parse(**criteria)
     if filter.places is not None:
@@ -116,7 +116,7 @@ def project(store: EventStore, filter: Filter | None = None, *, roll_up: bool = 
             "confidence": float(row["conf"].value),
             "sentence": _value(row["sentence"]),
         }))
-    if roll_up:
+    if filter.roll_up:
         owner = {r["a"].value: r["b"].value for r in store.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
         edges = [(k, owner.get(s, s), owner.get(o, o), a) for k, s, o, a in edges if owner.get(s, s) != owner.get(o, o)]
     edges.sort(key=lambda e: (_natural(e[0]), e[1], e[2]))

@@ -70,6 +70,10 @@ ModalityOption = Annotated[
     list[str] | None,
     typer.Option("--modality", help="Keep events of this modality (repeatable; default: asserted)."),
 ]
+RollUpOption = Annotated[
+    bool,
+    typer.Option("--roll-up", help="Replace article-local actors (police, gunmen) by the named entity they belong to."),
+]
 
 
 @app.command("analyze")
@@ -86,6 +90,7 @@ def analyze(
     end: ToOption = None,
     min_confidence: ConfidenceOption = None,
     modality: ModalityOption = None,
+    roll_up: RollUpOption = False,
     measure: Annotated[str, typer.Option(help=f"centrality: {', '.join(MEASURES)}.")] = "pagerank",
     top: Annotated[int, typer.Option(min=1, help="centrality, cooccurrence: rows to show.")] = 20,
     samples: Annotated[
@@ -106,7 +111,7 @@ def analyze(
         _fail(f"{analysis.value} takes {wanted or 'no'} entit{'y' if wanted == 1 else 'ies'}, got {len(given)}")
     if format not in ("table", "json"):
         _fail(f"unknown format '{format}'; use table or json")
-    filter = _filter(predicate, event_type, start, end, min_confidence, modality)
+    filter = _filter(predicate, event_type, start, end, min_confidence, modality, roll_up)
     with _store(store, base_iri) as kg:
         try:
             if analysis is Analysis.timeline:
@@ -181,6 +186,7 @@ def export_command(
     end: ToOption = None,
     min_confidence: ConfidenceOption = None,
     modality: ModalityOption = None,
+    roll_up: RollUpOption = False,
 ) -> None:
     """Export the graph for Gephi (gexf, csv), other tools (graphml, json) or as RDF (ttl, trig, nq, jsonld).
 
@@ -190,7 +196,7 @@ def export_command(
         _fail(f"unknown export format '{format}'; choose one of csv, {', '.join(FORMATS)}")
     if format == "csv" and output is None:
         _fail("--format csv writes two files (nodes and edges): give -o PREFIX")
-    filter = _filter(predicate, event_type, start, end, min_confidence, modality)
+    filter = _filter(predicate, event_type, start, end, min_confidence, modality, roll_up)
     with _store(store, base_iri) as kg:
         try:
             if format == "csv":
@@ -219,12 +225,12 @@ def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _filter(predicates, event_types, start, end, min_confidence, modalities) -> Filter:
+def _filter(predicates, event_types, start, end, min_confidence, modalities, roll_up) -> Filter:
     """The flags as a checked :class:`Filter`; no ``--modality`` keeps the default (asserted only)."""
     try:
         return Filter.parse(predicates=predicates or None, event_types=event_types or None, start=start, end=end,
                             min_confidence=min_confidence, modalities=tuple(modalities) if modalities else ("asserted",),
-                            labels=_FLAGS)
+                            roll_up=roll_up, labels=_FLAGS)
     except GraphError as err:
         _fail(str(err))
 
