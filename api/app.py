@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse
 
 from api import explorer
 from api.deps import STORE_VERSION, Extractors, Writer
-from api.routers import analytics, articles, changes, entities, events, export, relations, sparql, stats
+from api.routers import analytics, articles, changes, entities, events, export, incidents, relations, sparql, stats
 from api.settings import Settings
 from graph.errors import GraphError, InvalidInput, NotFound, Unavailable, is_storage_failure
 from graph.sparql import QueryPool, Snapshot, UpdatePool
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     for router in (sparql.router, entities.router, events.router, relations.router, articles.router,
-                   changes.router, analytics.router, export.router, stats.router, explorer.router):
+                   changes.router, incidents.router, analytics.router, export.router, stats.router, explorer.router):
         app.include_router(router)
     explorer.mount_static(app)
     _add_error_handlers(app)

@@ -194,3 +194,30 @@ class Health(Model):
     status: str
     store: str
     quads: int
+
+
+class IncidentSummary(Model):
+    """One real-world incident: the events of several articles that report it (docs/data-model.md, "Incidents")."""
+
+    id: str = Field(description="The id in /incidents/{id}.")
+    incident: str = Field(description="The incident's IRI (an ekg:Incident in the incidents graph).")
+    type: str = Field(description="The event type of its reports: Attack, Killing, …")
+    sources: int = Field(description="Independent sources: distinct publishers of the reporting articles.")
+    articles: list[str] = Field(description="IRIs of the articles that report it.")
+    victim_counts: list[int] = Field(description="Every victim figure its reports give; two or more: they disagree.")
+
+
+class IncidentReport(Model):
+    event: Ref = Field(description="The reporting event (/events/{id}).")
+    time: str | None = Field(description="The event's own time, ISO, if it has one.")
+    article: Ref = Field(description="The article it comes from (/articles/{id}), labelled with its title.")
+    publisher: str | None
+
+
+class IncidentDetail(Model):
+    id: str
+    incident: str
+    type: str
+    sources: int
+    victim_counts: list[int]
+    reports: list[IncidentReport] = Field(description="Every event that reports the incident, by article.")

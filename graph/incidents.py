@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 from rdflib import Literal, URIRef
 
-from graph.namespaces import EKG, RDF, RDFS, XSD, IRIs
+from graph.namespaces import EKG, RDF, RDFS, XSD, IRIs, local_name
 from graph.rdf import EntityRef, Triple, fits
 from graph.times import time_bounds
 
@@ -141,11 +141,67 @@ def triples(iris: IRIs, groups: Iterable[list[Report]]) -> set[Triple]:
 
 def incidents(store, *, single_source: bool | None = None, conflicting: bool | None = None,
               incident_type: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
-    """Incidents with their type, source count, reporting articles and victim figures, most sources first.
+    """Incidents with their id, type, source count, reporting articles and victim figures, most sources first.
 
     ``single_source=True``: only incidents one source reports; ``conflicting=True``: only those whose reports give
     different victim figures; ``incident_type``: a local name such as ``"Attack"``.
     """
+    query = _summaries(store, single_source, conflicting, incident_type)
+    return [{
+        "id": row["i"].value.rsplit("/", 1)[-1],
+        "incident": row["i"].value,
+        "type": local_name(row["type"].value),
+        "sources": int(row["sources"].value),
+        "articles": sorted(row["articles"].value.split()),
+        "victim_counts": sorted(int(n) for n in (row["counts"].value.split() if row["counts"] is not None else ())),
+    } for row in store.select(f"{query} ORDER BY DESC(?sources) ?i LIMIT {int(limit)} OFFSET {int(offset)}")]
+
+
+def incident_count(store, *, single_source: bool | None = None, conflicting: bool | None = None,
+                   incident_type: str | None = None) -> int:
+    """How many incidents :func:`incidents` finds with these filters, over all pages."""
+    query = _summaries(store, single_source, conflicting, incident_type)
+    query = query.replace("SELECT *", "SELECT (COUNT(*) AS ?n)", 1)
+    return int(next(iter(store.select(query)))["n"].value)
+
+
+def incident(store, incident_id: str) -> dict | None:
+    """One incident (its id is the last segment of its IRI): type, source count, victim figures, and its reports,
+    each event (type, label, time) with the article (title, publisher) that reports it."""
+    from graph.reading.query import ref
+    from graph.store import sparql_term
+
+    iri = store.iris.incident(incident_id)
+    graph = sparql_term(store.iris.incidents_graph)
+    head = list(store.select(f"""
+    SELECT ?type ?sources WHERE {{ GRAPH {graph} {{ {sparql_term(iri)} a ekg:Incident ;
+        ekg:incidentType ?type ; ekg:sourceCount ?sources }} }}"""))
+    if not head:
+        return None
+    figures = sorted(int(r["n"].value) for r in store.select(
+        f"SELECT ?n WHERE {{ GRAPH {graph} {{ {sparql_term(iri)} ekg:victimCount ?n }} }}"))
+    reports = [{
+        "event": ref(store, row["e"].value, _value(row["label"]), row["etype"].value),
+        "time": _value(row["time"]),
+        "article": ref(store, row["a"].value, _value(row["title"])),
+        "publisher": _value(row["publisher"]),
+    } for row in store.select(f"""
+    SELECT ?e ?etype ?label ?time ?a ?title ?publisher WHERE {{
+      GRAPH {graph} {{ {sparql_term(iri)} ekg:report ?e }}
+      ?e a ?etype ; prov:wasDerivedFrom ?a .
+      FILTER(STRSTARTS(STR(?etype), STR(ekg:)))
+      OPTIONAL {{ ?e rdfs:label ?label }}
+      OPTIONAL {{ ?e ekg:time ?time }}
+      OPTIONAL {{ ?a schema:headline ?title }}
+      OPTIONAL {{ ?a schema:publisher ?publisher }}
+    }} ORDER BY ?a ?e""")]
+    return {"id": incident_id, "incident": str(iri), "type": local_name(head[0]["type"].value),
+            "sources": int(head[0]["sources"].value), "victim_counts": figures, "reports": reports}
+
+
+def _summaries(store, single_source: bool | None, conflicting: bool | None, incident_type: str | None) -> str:
+    """``SELECT *`` of the incidents that pass the filters, one row each (``?i ?type ?sources ?articles ?figures
+    ?counts``), unordered."""
     from graph.store import sparql_term
 
     filters = []
@@ -164,15 +220,11 @@ def incidents(store, *, single_source: bool | None = None, conflicting: bool | N
       }}
       {type_filter}
     }} GROUP BY ?i ?type ?sources"""
-    query = f"SELECT * WHERE {{ {{ {query} }} {' '.join(filters)} }} ORDER BY DESC(?sources) ?i " \
-            f"LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [{
-        "incident": row["i"].value,
-        "type": row["type"].value.rsplit("#", 1)[-1],
-        "sources": int(row["sources"].value),
-        "articles": sorted(row["articles"].value.split()),
-        "victim_counts": sorted(int(n) for n in (row["counts"].value.split() if row["counts"] is not None else ())),
-    } for row in store.select(query)]
+    return f"SELECT * WHERE {{ {{ {query} }} {' '.join(filters)} }}"
+
+
+def _value(term) -> str | None:
+    return term.value if term is not None else None
 
 
 class IncidentIndex:

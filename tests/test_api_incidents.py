@@ -1,0 +1,106 @@
+"""``/incidents`` and the roll-up of article-local actors in exports and analyses, on the real server and CLI, over
+the incidents fixture (tests/fixtures/incidents: three wire reports of one attack in Homs) run through the real
+extractor."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import httpx
+import networkx as nx
+import pytest
+from api_fixtures import LiveServer
+
+from api.settings import Settings
+from extract.model import Article
+from graph.rdf import article_rdf
+from graph.store import EventStore
+
+VIOLENCE = {"predicate": ["attacked", "killed"], "modality": ["asserted", "reported"]}
+
+
+@pytest.fixture(scope="module")
+def store_path(repo_dir, extractor, tmp_path_factory) -> Path:
+    with (repo_dir / "tests" / "fixtures" / "incidents" / "articles.jsonl").open() as lines:
+        articles = [Article(**json.loads(line)) for line in lines]
+    path = tmp_path_factory.mktemp("incidents") / "store"
+    with EventStore(path) as store:
+        for article, extraction in zip(articles, extractor.extract_many(articles)):
+            store.put(article_rdf(article, extraction, store.iris))
+    return path
+
+
+@pytest.fixture(scope="module")
+def http(store_path):
+    with LiveServer(Settings(store=store_path)) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+        yield client
+
+
+def test_the_fixture_incident_is_one_item_with_its_three_sources(http):
+    r = http.get("/incidents", params={"type": "Attack", "single_source": "false"})
+    assert r.status_code == 200, r.text
+    (homs,) = r.json()["items"]
+    assert r.headers["X-Total-Count"] == "1" and 'rel="first"' in r.headers["Link"]
+    assert homs["sources"] == 3 and len(homs["articles"]) == 3
+    detail = http.get(f"/incidents/{homs['id']}").json()
+    assert detail["incident"] == homs["incident"] and detail["sources"] == 3
+    assert sorted({rep["article"]["id"] for rep in detail["reports"]}) == ["wire-1", "wire-2", "wire-3"]
+    assert {rep["publisher"] for rep in detail["reports"]} == {"Wire One", "Wire Two", "Wire Three"}
+    assert all(rep["event"]["kind"] == "event" and rep["event"]["type"] == "Attack" for rep in detail["reports"])
+    assert http.get("/incidents/0000000000000000").status_code == 404
+
+
+def test_single_source_filters_and_pages(http):
+    every = http.get("/incidents", params={"limit": 1000}).json()
+    single = http.get("/incidents", params={"single_source": "true", "limit": 1000}).json()
+    assert single["items"] and all(i["sources"] == 1 for i in single["items"])
+    assert single["total"] == sum(i["sources"] == 1 for i in every["items"]) < every["total"]
+    first = http.get("/incidents", params={"limit": 1})
+    assert first.json()["items"] == every["items"][:1] and 'rel="next"' in first.headers["Link"]
+    assert http.get("/incidents", params={"type": "Picnic"}).status_code == 422
+
+
+def components(G: nx.MultiDiGraph) -> int:
+    return nx.number_weakly_connected_components(G)
+
+
+def test_roll_up_on_the_json_export_and_analytics(http):
+    plain, rolled = (nx.node_link_graph(http.get("/export/json", params={**VIOLENCE, **extra}).json(), edges="edges")
+                     for extra in ({}, {"roll_up": "true"}))
+    assert components(rolled) <= components(plain)
+    assert rolled.number_of_nodes() < plain.number_of_nodes()
+    syria = next(n for n, a in rolled.nodes(data=True) if a.get("label") == "Syria")
+    assert syria not in plain  # "Government forces", "army", "troops" act in Homs: rolled up to Syria, their country
+    ranked = http.get("/analytics/centrality", params={**VIOLENCE, "roll_up": "true", "top": 50}).json()
+    assert syria in {r["entity"] for r in ranked}
+    assert http.get("/export/ttl", params={"roll_up": "true"}).status_code == 400  # the RDF dump is not a projection
+
+
+def gexf_graph(path: Path) -> nx.Graph:
+    root = ET.parse(path).getroot()
+    G = nx.Graph()
+    G.add_nodes_from(e.get("id") for e in root.iter() if e.tag.endswith("}node"))
+    G.add_edges_from((e.get("source"), e.get("target")) for e in root.iter() if e.tag.endswith("}edge"))
+    return G
+
+
+def test_roll_up_on_the_command_line(store_path, tmp_path):
+    def eventkg(*args: str) -> str:
+        flags = [f"--{k}={v}" for k, vs in VIOLENCE.items() for v in vs]
+        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), *args, *flags, "--store",
+                                 str(store_path)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    eventkg("export", "--format", "gexf", "-o", str(tmp_path / "plain.gexf"))
+    eventkg("export", "--format", "gexf", "-o", str(tmp_path / "rolled.gexf"), "--roll-up")
+    plain, rolled = gexf_graph(tmp_path / "plain.gexf"), gexf_graph(tmp_path / "rolled.gexf")
+    assert nx.number_connected_components(rolled) <= nx.number_connected_components(plain)
+    assert rolled.number_of_nodes() < plain.number_of_nodes()
+    ranked = json.loads(eventkg("analyze", "centrality", "--format", "json", "--roll-up"))
+    assert "Syria" in {r["label"] for r in ranked}
+    assert "Syria" not in {r["label"] for r in json.loads(eventkg("analyze", "centrality", "--format", "json"))}
