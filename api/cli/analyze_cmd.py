@@ -117,6 +117,8 @@ def analyze(
             if analysis is Analysis.timeline:
                 if predicate:
                     _fail("--predicate does not apply to the timeline (it counts events, not edges)")
+                if roll_up:
+                    _fail("--roll-up does not apply to the timeline (it counts events, not actors)")
                 rows = timeline(kg, filter, granularity=granularity).rows
                 columns, result = ["period", "event_type", "events"], [asdict(r) for r in rows if r.events]
             else:
