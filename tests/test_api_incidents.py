@@ -89,12 +89,12 @@ def gexf_graph(path: Path) -> nx.Graph:
 
 
 def test_roll_up_on_the_command_line(store_path, tmp_path):
-    def eventkg(*args: str) -> str:
-        flags = [f"--{k}={v}" for k, vs in VIOLENCE.items() for v in vs]
-        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), *args, *flags, "--store",
+    def eventkg(*args: str, status: int = 0, flags=VIOLENCE) -> str:
+        options = [f"--{k}={v}" for k, vs in flags.items() for v in vs]
+        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), *args, *options, "--store",
                                  str(store_path)], capture_output=True, text=True, timeout=300)
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        assert result.returncode == status, result.stderr
+        return result.stdout + (result.stderr if status else "")
 
     eventkg("export", "--format", "gexf", "-o", str(tmp_path / "plain.gexf"))
     eventkg("export", "--format", "gexf", "-o", str(tmp_path / "rolled.gexf"), "--roll-up")
@@ -104,3 +104,4 @@ def test_roll_up_on_the_command_line(store_path, tmp_path):
     ranked = json.loads(eventkg("analyze", "centrality", "--format", "json", "--roll-up"))
     assert "Syria" in {r["label"] for r in ranked}
     assert "Syria" not in {r["label"] for r in json.loads(eventkg("analyze", "centrality", "--format", "json"))}
+    assert "--roll-up does not apply to the timeline" in eventkg("analyze", "timeline", "--roll-up", status=1, flags={})
