@@ -21,12 +21,15 @@ from graph.rdf import article_rdf
 from graph.store import EventStore
 
 VIOLENCE = {"predicate": ["attacked", "killed"], "modality": ["asserted", "reported"]}
+# An article-local actor whose name states its group: rolled up, "Islamic State fighters" become ISIS.
+FIGHTERS = Article(id="kabul-checkpoint", publisher="Wire Four", published="2021-05-04", title="Kabul checkpoint",
+                   text="Islamic State fighters attacked a checkpoint in Kabul on Monday, killing 11 soldiers.")
 
 
 @pytest.fixture(scope="module")
 def store_path(repo_dir, extractor, tmp_path_factory) -> Path:
     with (repo_dir / "tests" / "fixtures" / "incidents" / "articles.jsonl").open() as lines:
-        articles = [Article(**json.loads(line)) for line in lines]
+        articles = [Article(**json.loads(line)) for line in lines] + [FIGHTERS]
     path = tmp_path_factory.mktemp("incidents") / "store"
     with EventStore(path) as store:
         for article, extraction in zip(articles, extractor.extract_many(articles)):
@@ -75,6 +78,9 @@ def test_roll_up_on_the_json_export_and_analytics(http):
     assert rolled.number_of_nodes() < plain.number_of_nodes()
     syria = next(n for n, a in rolled.nodes(data=True) if a.get("label") == "Syria")
     assert syria not in plain  # "Government forces", "army", "troops" act in Homs: rolled up to Syria, their country
+    killers = [{G.nodes[s]["label"] for s, _, p in G.edges(data="predicate") if p == "killed"} for G in (plain, rolled)]
+    assert "Islamic State fighters" in killers[0] and "Islamic State fighters" not in killers[1]
+    assert "ISIS" in killers[1]  # the group the fighters' name states
     ranked = http.get("/analytics/centrality", params={**VIOLENCE, "roll_up": "true", "top": 50}).json()
     assert syria in {r["entity"] for r in ranked}
     assert http.get("/export/ttl", params={"roll_up": "true"}).status_code == 400  # the RDF dump is not a projection
