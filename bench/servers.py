@@ -36,6 +36,7 @@ class Server:
     process: subprocess.Popen
     user: str | None = None
     password: str | None = None
+    sql_port: int | None = None  # Virtuoso's SQL port (isql-vt), e.g. for its bulk loader
 
     def rss_mib(self) -> float:
         """Resident memory of the server process, in MiB (from /proc)."""
@@ -84,7 +85,7 @@ def virtuoso_server(folder: Path):
     with _running([VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                   cwd=folder, timeout=90) as process:
         yield Server("virtuoso", f"{base}/sparql", f"{base}/sparql-auth", process,
-                     user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD)
+                     user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD, sql_port=sql_port)
 
 
 def _oxigraph() -> str | None:

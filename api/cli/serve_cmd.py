@@ -5,12 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import socket
-from pathlib import Path
 
 import typer
 
 from api.cli.app import app
-from api.cli.common import fail
+from api.cli.common import StoreOption, fail
 from api.settings import get_settings
 
 
@@ -18,7 +17,7 @@ from api.settings import get_settings
 def serve(
     host: str | None = typer.Option(None, "--host", help="Address to listen on (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", min=1, max=65535, help="Port (default 8000, EVENTKG_PORT)."),
-    store: Path | None = typer.Option(None, "--store", help="Store folder (default: EVENTKG_STORE or ./eventkg-data)."),
+    store: StoreOption = None,
     workers: int | None = typer.Option(None, "--workers", min=1, help="uvicorn worker processes."),
 ) -> None:
     """Serve the store: SPARQL at /sparql, REST resources, interactive API docs at /docs."""

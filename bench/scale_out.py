@@ -1,0 +1,137 @@
+"""The graph in Virtuoso (issue 13): eventkg's ``/sparql`` over Virtuoso against Virtuoso directly, and a small scale
+table (bulk-load time, server memory, query latency) with its straight-line projection.
+
+    python -m bench.scale_out [--quads 100000 1000000] [--runs 15]
+
+For each size, a fresh Virtuoso database (bench/servers.py, the project's ini) is bulk-loaded with the synthetic graph
+of ``bench.synthetic`` written as N-Quads, by Virtuoso's own loader (``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint``
+through ``isql-vt``). Measured: the load's wall time, the server's resident memory after the load and after the
+queries, and the p50/p95 of the queries of ``bench.sparql_http`` (light lookups and walks from one entity; aggregates
+over every event of a type, the dashboard's kind of query) sent straight to Virtuoso's ``/sparql`` and to eventkg's
+``/sparql`` (``eventkg serve --store <virtuoso /sparql>``, updates at ``/sparql-auth`` as dba), the two taking turns
+run by run after three warm-ups, one request at a time, a new query text per request (a ``# n`` comment), so no cache
+of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (target ≤ 1.2×).
+
+The projection to 1B quads is a straight line through the largest measured size: labelled as such, not a measurement.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from bench.api_load import serve, stop
+from bench.servers import virtuoso_available, virtuoso_server
+from bench.sparql_http import PROLOGUE, QUERIES, measure, over_http
+from bench.synthetic import write_synthetic
+from graph.namespaces import DEFAULT_BASE_IRI
+
+SYSTEMS = ("eventkg", "virtuoso")
+BILLION = 1_000_000_000
+
+
+def select(url: str, query: str) -> list[dict]:
+    """The bindings of a SELECT sent straight to ``url``."""
+    body = urllib.parse.urlencode({"query": PROLOGUE + query}).encode()
+    request = urllib.request.Request(url, body, {"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=600) as response:
+        return json.load(response)["results"]["bindings"]
+
+
+def bulk_load(server, folder: Path, name: str) -> float:
+    """Virtuoso's bulk loader on ``folder/name`` (N-Quads: each quad keeps its graph); wall seconds, checkpoint
+    included. Stops with the loader's error if a file failed."""
+    isql = ["isql-vt", f"127.0.0.1:{server.sql_port}", server.user, server.password]
+    started = time.perf_counter()
+    subprocess.run([*isql, f"exec=ld_dir('{folder}', '{name}', '{DEFAULT_BASE_IRI}graph/default'); "
+                    "rdf_loader_run(); checkpoint;"], check=True, capture_output=True)
+    seconds = time.perf_counter() - started
+    report = subprocess.run([*isql, "exec=SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"],
+                            check=True, capture_output=True, text=True).stdout
+    if "ll_error" in report and f"{name}" in report:
+        raise SystemExit(f"Virtuoso's loader failed:\n{report}")
+    return seconds
+
+
+def pick_actor(url: str) -> tuple[str, str]:
+    """An agent of events ranked 10th by number of events, and its label (as bench.sparql_http does)."""
+    rows = select(url, "SELECT ?a ?label (COUNT(?e) AS ?n) WHERE { ?e ekg:agent ?a . ?a rdfs:label ?label } "
+                       "GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT 10")
+    return rows[-1]["a"]["value"], rows[-1]["label"]["value"]
+
+
+def one_size(quads: int, runs: int, tmp: Path) -> dict:
+    folder = tmp / f"virtuoso-{quads}"
+    with virtuoso_server(folder) as server:
+        written = write_synthetic(folder / "synthetic.nq", quads=quads)
+        load_s = bulk_load(server, folder, "synthetic.nq")
+        (folder / "synthetic.nq").unlink()
+        (count,) = select(server.query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                                            f"FILTER(STRSTARTS(STR(?g), \"{DEFAULT_BASE_IRI}graph/\")) }}")
+        rss_loaded = server.rss_mib()
+        entity, label = pick_actor(server.query_url)
+        queries = {name: (kind, PROLOGUE + q.replace("{entity}", entity).replace("{label}", label))
+                   for name, (kind, q) in QUERIES.items()}
+        process, url = serve(server.query_url, 1, store_update=server.update_url, store_user=server.user,
+                             store_password=server.password)
+        try:
+            urls = {"eventkg": url + "/sparql", "virtuoso": server.query_url}
+            latency = {name: measure({s: over_http(urls[s], query, fresh=True) for s in SYSTEMS}, runs)
+                       for name, (_, query) in queries.items()}
+        finally:
+            stop(process)
+        return {"written": written, "quads": int(count["n"]["value"]), "load_s": load_s, "rss_loaded": rss_loaded,
+                "rss_after": server.rss_mib(), "latency": latency, "kinds": {n: k for n, (k, _) in queries.items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quads", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    if not virtuoso_available() or shutil.which("isql-vt") is None:
+        raise SystemExit("bench.scale_out needs Virtuoso: apt-get install -y virtuoso-opensource")
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="eventkg-scale-out-") as tmp:
+        for quads in args.quads:
+            results[quads] = one_size(quads, args.runs, Path(tmp))
+            print(f"… {quads:,} quads done", flush=True)
+
+    print(f"\nVirtuoso, synthetic graph (bench.synthetic); {args.runs} runs per query after 3 warm-ups, one request at "
+          "a time, a new query text per request\n")
+    print("| quads in Virtuoso | bulk load s | quads/s | RSS MiB after load | RSS MiB after queries |")
+    print("|---:|---:|---:|---:|---:|")
+    for r in results.values():
+        print(f"| {r['quads']:,} | {r['load_s']:.1f} | {r['quads'] / r['load_s']:,.0f} | {r['rss_loaded']:.0f} | "
+              f"{r['rss_after']:.0f} |")
+    for quads, r in results.items():
+        print(f"\n{r['quads']:,} quads:\n")
+        print("| query | kind | eventkg p50 / p95 ms | virtuoso p50 / p95 ms | eventkg ÷ virtuoso (p50) | rows |")
+        print("|---|---|---:|---:|---:|---|")
+        for name, measured in r["latency"].items():
+            p = {s: (statistics.median(t), statistics.quantiles(t, n=20)[18]) for s, (t, _) in measured.items()}
+            print(f"| {name} | {r['kinds'][name]} | {p['eventkg'][0]:.1f} / {p['eventkg'][1]:.1f} | "
+                  f"{p['virtuoso'][0]:.1f} / {p['virtuoso'][1]:.1f} | {p['eventkg'][0] / p['virtuoso'][0]:.2f}× | "
+                  f"{measured['eventkg'][1]}/{measured['virtuoso'][1]} |")
+    largest = results[max(results)]
+    factor = BILLION / largest["quads"]
+    print(f"\nPROJECTION, not measured: a straight line from {largest['quads']:,} quads to 1B (×{factor:,.0f}): bulk load "
+          f"{largest['load_s'] * factor / 3600:,.1f} h on this machine's load rate; RSS grows with the buffer pool "
+          "(NumberOfBuffers), not with the data, once the data outgrows it; aggregate queries that scan every event of "
+          "a type grow with the data:")
+    for name, measured in largest["latency"].items():
+        if largest["kinds"][name] == "aggregate":
+            print(f"  {name}: ~{statistics.median(measured['virtuoso'][0]) * factor / 1000:,.0f} s")
+
+
+if __name__ == "__main__":
+    main()
