@@ -39,12 +39,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 import psutil
 
-from bench.api_load import free_port, serve, stop, wrk
+from bench.api_load import serve, stop, wrk
+from bench.servers import oxigraph_server
 from bench.synthetic import write_synthetic
 from graph.namespaces import PREFIXES
 from graph.store import open_store
@@ -120,28 +122,6 @@ def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
     return {name: (times[name], rows[name]) for name in systems}
 
 
-def start_oxigraph(store: Path) -> tuple[subprocess.Popen, str]:
-    executable = shutil.which("oxigraph", path=str(Path(sys.executable).parent))
-    port = free_port()
-    process = subprocess.Popen([executable, "serve-read-only", "--location", str(store), "--union-default-graph",
-                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}/query"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/query?" + urlencode({"query": "ASK {}"}))
-            if connection.getresponse().status == 200:
-                return process, url
-        except OSError:
-            if process.poll() is not None:
-                raise SystemExit("the Oxigraph server stopped") from None
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("the Oxigraph server did not come up")
-
-
 def tree_rss(process: subprocess.Popen) -> float:
     """MiB resident in ``process`` and all its descendants."""
     root = psutil.Process(process.pid)
@@ -171,7 +151,7 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("bench.sparql_http needs wrk: apt-get install -y wrk")
 
-    with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp, ExitStack() as stack:
         source, store_dir = Path(tmp) / "synthetic.nq", Path(tmp) / "kg"
         write_synthetic(source, quads=args.quads)
         with open_store(store_dir) as store:
@@ -185,9 +165,10 @@ def main() -> None:
                    for name, (kind, q) in QUERIES.items()}
 
         processes = {"eventkg": serve(store_dir, 1, response_cache="0"), "eventkg, cached": serve(store_dir, 1)}
-        processes["oxigraph"] = start_oxigraph(store_dir)
-        urls = {name: url if name == "oxigraph" else url + "/sparql" for name, (_, url) in processes.items()}
+        urls = {name: url + "/sparql" for name, (_, url) in processes.items()}
         try:
+            oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
+            processes["oxigraph"], urls["oxigraph"] = (oxigraph.process, oxigraph.query_url), oxigraph.query_url
             latency = {name: measure({server: over_http(urls[server], query, fresh=server != "eventkg, cached")
                                       for server in SERVERS}, args.runs)
                        for name, (_, query) in queries.items()}
@@ -197,8 +178,8 @@ def main() -> None:
                      for server in SERVERS}
             memory = {server: tree_rss(process) for server, (process, _) in processes.items()}
         finally:
-            for process, _ in processes.values():
-                stop(process)
+            for name in ("eventkg", "eventkg, cached"):
+                stop(processes[name][0])
 
     print(f"SPARQL over HTTP: {quads:,} quads (bench.synthetic), {args.runs} runs per query after 3 warm-ups, one "
           "request at a time; uncached = a new query text per request\n")
