@@ -85,15 +85,16 @@ class Referent:
 class _State:
     index: EntityIndex
     by_key: dict[str, Referent] = field(default_factory=dict)
-    active: list[Referent] = field(default_factory=list)  # referents in order of their latest mention
+    # referents by identity, in order of their latest mention (a dict: moving one to the end is O(1), and a
+    # Referent's dataclass equality compares every field)
+    active: dict[int, Referent] = field(default_factory=dict)
     sentence: int = 0
 
     def mention(self, referent: Referent, token: Token, named: bool = False) -> None:
         weight = RECENCY_WEIGHT + ROLE_WEIGHT[_role(token)] + (NAMED_WEIGHT if named else 0.0)
         referent.salience.append((self.sentence, weight))
-        if referent in self.active:
-            self.active.remove(referent)
-        self.active.append(referent)
+        self.active.pop(id(referent), None)
+        self.active[id(referent)] = referent
 
     def named(self, key: str) -> Referent:
         """The referent of entity ``key`` (made at its first use, which may come before its name: "I," said Eva)."""
@@ -110,7 +111,7 @@ class _State:
 
     def candidates(self, window: int = WINDOW) -> list[Referent]:
         """Referents mentioned within ``window`` sentences, latest first."""
-        return [r for r in reversed(self.active) if r.salience and self.sentence - r.salience[-1][0] <= window]
+        return [r for r in reversed(self.active.values()) if r.salience and self.sentence - r.salience[-1][0] <= window]
 
 
 def resolve(index: EntityIndex) -> None:
@@ -338,7 +339,7 @@ def _link(state: _State, token: Token, referent: Referent | None, announce: bool
 def _relink(state: _State, token: Token, referent: Referent) -> None:
     old = state.index.coref.get(token.i)
     if old is not None and old is not referent and old.key is None:
-        state.active = [r for r in state.active if r is not old]
+        state.active.pop(id(old), None)
         referent.salience.extend(old.salience)
     _link(state, token, referent, announce=False)
 
