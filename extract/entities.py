@@ -182,7 +182,10 @@ def _one_type_per_name(named: list[tuple[SpacySpan, tuple[str, GazetteerEntry | 
     """Inside one article a name keeps one type, whatever the NER said at each mention: a name that ends a person's
     name is that person ("Matanov" after "Khairullozhon Matanov", unless it follows "in"/"at"), else the type most of
     the name's mentions have ("Maduro" five times a person, once an organisation). Gazetteer entries keep theirs."""
-    persons = [_name_tokens(_trim(ent).text) for ent, (etype, _) in named if etype == "Person"]
+    person_parts = _Suffixes()  # every final run of a person's name words
+    for ent, (etype, _) in named:
+        if etype == "Person":
+            person_parts.add(_name_tokens(_trim(ent).text), True)
     votes: dict[str, Counter] = {}
     for ent, (etype, entry) in named:
         if entry is None:
@@ -191,7 +194,7 @@ def _one_type_per_name(named: list[tuple[SpacySpan, tuple[str, GazetteerEntry | 
     for ent, (etype, entry) in named:
         if entry is None and etype != "Person":
             parts = _name_tokens(_trim(ent).text)
-            if not _after_locative(ent) and any(_is_part(parts, whole) for whole in persons):
+            if not _after_locative(ent) and person_parts.whole_of(parts) is not None:
                 etype = "Person"
             else:
                 (top, count), *_ = votes[fold(_trim(ent).text)].most_common(1)
@@ -208,11 +211,11 @@ def _person_keys(ents: list[SpacySpan]) -> dict[int, str]:
     """``ent.start -> key`` for person mentions, with name parts and "also known as" aliases merged."""
     names = {ent.start: _name_tokens(_trim(ent).text) for ent in ents}
     canonical: dict[int, int] = {}
-    by_length = sorted(ents, key=lambda e: -len(names[e.start]))
-    for i, ent in enumerate(by_length):
-        parts = names[ent.start]
-        target = next((o for o in by_length[:i] if parts and _is_part(parts, names[o.start])), None)
+    longer = _Suffixes()  # the names seen so far, longest first: the first whose final words a name is
+    for ent in sorted(ents, key=lambda e: -len(names[e.start])):
+        target = longer.whole_of(names[ent.start])
         canonical[ent.start] = canonical.get(target.start, target.start) if target is not None else ent.start
+        longer.add(names[ent.start], ent)
     ordered = sorted(ents, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:]):
         if _ALIAS_GLUE.match(_between(a, b)):
@@ -227,11 +230,28 @@ def _between(a: SpacySpan, b: SpacySpan) -> str:
     return a[-1].whitespace_ + "".join(t.text_with_ws for t in a.doc[a.end:b.start])
 
 
-def _is_part(parts: list[str], whole: list[str]) -> bool:
-    """True for "al-Muhajir" in "Abu-Omar al-Muhajir" and "Putin" in "Vladimir Putin": a final run of name words."""
-    core = [p for p in parts if p not in _NAME_PARTICLES]
-    whole_core = [p for p in whole if p not in _NAME_PARTICLES]
-    return bool(core) and len(core) < len(whole_core) and whole_core[-len(core):] == core
+class _Suffixes:
+    """Names by their final runs of name words, particles left out: "al-Muhajir" is part of "Abu-Omar al-Muhajir",
+    "Putin" of "Vladimir Putin". Finding the name a part belongs to is one look-up, not a scan of every mention (which
+    made long articles quadratic).
+
+    >>> names = _Suffixes()
+    >>> names.add(["vladimir", "putin"], "putin-entity")
+    >>> names.whole_of(["putin"]), names.whole_of(["vladimir", "putin"])
+    ('putin-entity', None)
+    """
+
+    def __init__(self):
+        self._whole: dict[tuple[str, ...], object] = {}
+
+    def add(self, whole: list[str], value: object) -> None:
+        core = [p for p in whole if p not in _NAME_PARTICLES]
+        for k in range(1, len(core)):
+            self._whole.setdefault(tuple(core[-k:]), value)
+
+    def whole_of(self, parts: list[str]) -> object | None:
+        """The value of the first name added that ``parts`` is a final run of (shorter than it), else None."""
+        return self._whole.get(tuple(p for p in parts if p not in _NAME_PARTICLES))
 
 
 def _name_tokens(text: str) -> list[str]:
