@@ -28,6 +28,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -243,24 +244,16 @@ class EventStore:
             previous = self.article_state(rdf.article_id)
             if previous == (rdf.content_hash, str(rdf.extractor_run)):
                 return "unchanged"
-            entities = self._entities()
-            try:
+            with self._resolving() as entities:
                 plan = entities.plan(rdf.article_id, rdf.claims)
                 rdf.resolve(plan.refs)
                 delta = aggregates.contribution(rdf.triples)
                 if previous is not None:
                     delta.subtract(aggregates.stored(self, rdf.graph))
-                update = [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
-                          "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
-                update += self._plan_update(plan, entities, delta)
-                incidents = self._incidents_update(rdf.article_id, rdf.stored, plan, entities, update)
-                update += aggregates.counter_changes(self, delta) + changes.on_put(self.iris, rdf.article_id)
-                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
-            except BaseException:
-                self._entity_graph = None  # the claims in memory went ahead of the store: read them again
-                raise
-            entities.commit(plan)
-            self._incident_index.commit(incidents)
+                head = [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
+                        "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
+                self._transact(entities, plan, delta, head, changes.on_put(self.iris, rdf.article_id),
+                               article_id=rdf.article_id, stored=rdf.stored)
         return "new" if previous is None else "updated"
 
     def delete_article(self, article_id: str) -> bool:
@@ -271,20 +264,12 @@ class EventStore:
         with self._write_lock:
             if not self.native.contains_named_graph(to_ox(graph)):
                 return False
-            entities = self._entities()
-            try:
+            with self._resolving() as entities:
                 plan = entities.plan(article_id, None)
                 delta: Counter = Counter()
                 delta.subtract(aggregates.stored(self, graph))
-                update = [f"DROP SILENT GRAPH {sparql_term(graph)}", *self._plan_update(plan, entities, delta)]
-                incidents = self._incidents_update(article_id, None, plan, entities, update)
-                update += aggregates.counter_changes(self, delta) + changes.on_delete(self.iris, article_id)
-                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
-            except BaseException:
-                self._entity_graph = None
-                raise
-            entities.commit(plan)
-            self._incident_index.commit(incidents)
+                self._transact(entities, plan, delta, [f"DROP SILENT GRAPH {sparql_term(graph)}"],
+                               changes.on_delete(self.iris, article_id), article_id=article_id)
         return True
 
     def overrides(self) -> Overrides:
@@ -305,15 +290,12 @@ class EventStore:
         entities concerned in the same transaction. The curation graph is never touched by ingest, so decisions
         survive re-ingesting."""
         self._check_writable()
-        import hashlib
-
         kind_class = {"merge": EKG.CuratorMerge, "split": EKG.CuratorSplit}[kind]
         keys = tuple(sorted(keys))
         node = self.iris.override(kind, hashlib.sha256("\x00".join(keys).encode()).hexdigest()[:16])
         triples = [(node, RDF.type, kind_class), *((node, EKG.key, Literal(k)) for k in keys)]
         with self._write_lock:
-            entities = self._entities()
-            try:
+            with self._resolving() as entities:
                 current = entities.overrides
                 if kind == "merge":
                     merges = current.merges - {keys} if undo else current.merges | {keys}
@@ -323,17 +305,30 @@ class EventStore:
                     entities.overrides = Overrides(current.merges, frozenset(splits))
                 plan = entities.plan(None, None, keys=keys)
                 block = _graph_block(self.iris.curation_graph, triples)
-                update = [("DELETE DATA { " if undo else "INSERT DATA { ") + block + " }"]
-                delta: Counter = Counter()
-                update += self._plan_update(plan, entities, delta)
-                incidents = self._incidents_update(None, None, plan, entities, update)
-                update += aggregates.counter_changes(self, delta)
-                self.native.update(" ;\n".join(update), prefixes=PREFIXES)
-            except BaseException:
-                self._entity_graph = None
-                raise
-            entities.commit(plan)
-            self._incident_index.commit(incidents)
+                head = [("DELETE DATA { " if undo else "INSERT DATA { ") + block + " }"]
+                self._transact(entities, plan, Counter(), head, [])
+
+    @contextmanager
+    def _resolving(self):
+        """The claims of every article, in memory; read again next time if the write fails (they may have gone ahead
+        of the store)."""
+        entities = self._entities()
+        try:
+            yield entities
+        except BaseException:
+            self._entity_graph = None
+            raise
+
+    def _transact(self, entities: EntityGraph, plan: Plan, delta: Counter, head: list[str], tail: list[str], *,
+                  article_id: str | None = None, stored: str | None = None) -> None:
+        """One SPARQL Update: ``head``, the entity and incident changes of ``plan``, the counters moved by ``delta``
+        (and by the plan), ``tail``; then the claims and incidents in memory follow the store."""
+        update = [*head, *self._plan_update(plan, entities, delta)]
+        incidents = self._incidents_update(article_id, stored, plan, entities, update)
+        update += aggregates.counter_changes(self, delta) + tail
+        self.native.update(" ;\n".join(update), prefixes=PREFIXES)
+        entities.commit(plan)
+        self._incident_index.commit(incidents)
 
     def load(self, source: IO[bytes] | str | Path, format: str | None = None, *, graph: URIRef | None = None) -> int:
         """Bulk-import RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML); returns the number of quads read.
