@@ -1,7 +1,8 @@
 """The event types, defined once: name, the role of the patient, the direct edge an event yields, the trigger lemmas,
-and how public datasets' types map onto it. Everything else derives from :data:`EVENT_TYPES`: the type names of the
-data model (``extract.model.EVENT_TYPES``), the trigger indexes of the rules, the patient roles, the event edges of
-``extract.relations``, the scoring classes of ``extract.evaluation.mappings`` and the synthetic benchmark graph.
+and how public datasets' types (WikiEvents, RAMS, GENEVA) map onto it. Everything else derives from
+:data:`EVENT_TYPES`: the type names of the data model (``extract.model.EVENT_TYPES``), the trigger indexes of the
+rules, the patient roles, the event edges of ``extract.relations``, the scoring classes and dataset type maps of
+``extract.evaluation.mappings`` and the synthetic benchmark graph.
 ``ontology/eventkg.ttl`` is the RDF definition of the same types (a test checks that it declares exactly these).
 
 To add a type: add a row here, its class to the ontology, and (if it yields an edge) the predicate to
@@ -25,6 +26,7 @@ class EventType:
     scored_as: str | None = None  # the scoring class (datasets that do not tell Killing from Death: one class)
     wikievents: tuple[str, ...] = ()  # KAIROS type prefixes of this scoring class
     rams: tuple[str, ...] = ()  # RAMS (AIDA) type prefixes of this scoring class
+    geneva: tuple[str, ...] = ()  # GENEVA (FrameNet-derived MAVEN) type names of this scoring class, exact
 
 
 EVENT_TYPES: tuple[EventType, ...] = (
@@ -38,6 +40,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
                "siege", "onslaught", "rampage", "sabotage", "gunbattle", "barrage", "attempt", "bombardment", "arson",
                "hijack", "shootout", "shoot-out", "gunfight", "poisoning", "coup"),
         wikievents=("Conflict.Attack",), rams=("conflict.attack",),
+        geneva=("Attack", "Terrorism", "Hostile_encounter"),
     ),
     EventType(
         "Killing", "victim", possessor_is_patient=True, edge=("killed", "victim"), scored_as="Killing/Death",
@@ -45,7 +48,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
                "lynch", "strangle", "martyr", "exterminate", "hang"),
         nouns=("killing", "murder", "assassination", "execution", "massacre", "slaughter", "beheading", "homicide",
                "slaying", "bloodshed", "genocide", "carnage", "holocaust", "extermination", "hanging", "lynching"),
-        wikievents=("Life.Die",), rams=("life.die",),
+        wikievents=("Life.Die",), rams=("life.die",), geneva=("Killing", "Death"),
     ),
     EventType(
         "Death", "victim", possessor_is_patient=True, scored_as="Killing/Death",
@@ -58,7 +61,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
                "kick", "lose"),
         nouns=("injury", "wound", "wounding", "maiming", "beating", "torture", "rape", "mutilation"),
         adjectives=("injured", "wounded", "hurt"),
-        wikievents=("Life.Injure",), rams=("life.injure",),
+        wikievents=("Life.Injure",), rams=("life.injure",), geneva=("Bodily_harm",),
     ),
     EventType(
         "CallForAction", "target", edge=("calledFor", "topic"), scored_as="CallForAction",
@@ -66,6 +69,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
                "implore", "beg", "request", "ask", "summon", "direct", "recommend", "advise", "advocate"),
         nouns=("call", "appeal", "demand", "order", "plea", "exhortation", "request", "incitement"),
         wikievents=("Contact.RequestCommand",), rams=("contact.commandorder", "contact.requestadvise"),
+        geneva=("Request",),
     ),
     EventType(
         "Threat", "target", edge=("threatened", "topic"), scored_as="Threat",
@@ -89,7 +93,7 @@ EVENT_TYPES: tuple[EventType, ...] = (
                "incarcerate", "extradite", "seize"),
         nouns=("arrest", "detention", "capture", "custody", "imprisonment", "abduction", "kidnapping", "roundup",
                "extradition"),
-        wikievents=("Justice.ArrestJailDetain",), rams=("justice.arrestjaildetain",),
+        wikievents=("Justice.ArrestJailDetain",), rams=("justice.arrestjaildetain",), geneva=("Arrest",),
     ),
     EventType(
         "Invasion", "target", edge=("invaded", "target"), scored_as="Attack",

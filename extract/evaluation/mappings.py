@@ -21,6 +21,8 @@ CLASSES = tuple(dict.fromkeys(OUR_CLASSES.values()))
 # Dataset event-type prefixes -> scoring class (the longest matching prefix wins).
 WIKIEVENTS_TYPES = {prefix: t.scored_as for t in EVENT_TYPES for prefix in t.wikievents}
 RAMS_TYPES = {prefix: t.scored_as for t in EVENT_TYPES for prefix in t.rams}
+# GENEVA (FrameNet-derived MAVEN) type names -> scoring class; exact names, not prefixes.
+GENEVA_TYPES = {name: t.scored_as for t in EVENT_TYPES for name in t.geneva}
 
 PERSON_HIT = frozenset({"target", "victim"})
 
@@ -84,17 +86,7 @@ def slots_of(cls: str, role: str, slot_map: dict[tuple[str, str], str]) -> tuple
     slot = slot_map.get((cls, role)) or slot_map.get(("*", role))
     return (slot,) if slot else ()
 
-# GENEVA (FrameNet-derived MAVEN types) -> scoring class; exact type names.
-GENEVA_TYPES = {
-    "Attack": "Attack",
-    "Terrorism": "Attack",
-    "Hostile_encounter": "Attack",
-    "Killing": "Killing/Death",
-    "Death": "Killing/Death",
-    "Bodily_harm": "Injury",
-    "Arrest": "Arrest",
-    "Request": "CallForAction",
-}
+
 # GENEVA role labels (lower-cased) -> our roles. Its Attack has a Victim, which our rules call the target.
 GENEVA_ROLES = {
     "assailant": frozenset({"agent"}),
