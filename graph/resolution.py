@@ -16,13 +16,25 @@ curator              1.0    ``eventkg entities merge`` said so
 gazetteer alias      0.95   a name is an alias of a gazetteer organisation ("Associated Press" -> AP entry)
 same name            0.9    the same :func:`~graph.names.name_key` (titles, al-/el-, diacritics, case ignored)
 alias                0.85   one key's surface form or alias is the other's name ("Free Syrian Army (FSA)")
-surname              0.8    a one-word name is the last word of exactly one person's full name in the component
+middle name          0.82   a person's name of two or more words, not all given names, is the full name of exactly
+                            one person without a middle name or second surname ("Pablo Escobar" / "Pablo Escobar
+                            Gaviria")
+surname              0.8    a one-word name, not a given name, is the surname of exactly one person's full name
 acronym              0.75   a capitalised 2-6 letter name is the initials of exactly one multi-word non-person name
+                            that is not cut short ("Revolutionary Armed Forces of"), and one article names both
 ===================  =====  ===============================================================================
 
 Two different gazetteer entries (two GeoNames ids, two listed organisations) are never merged, and a key the curator
-split off (``eventkg entities split``) is merged with nothing but what a curator merge names. The surname and acronym
-rules run on the clusters the first four made, so their "exactly one" is about entities, not spellings.
+split off (``eventkg entities split``) is merged with nothing but what a curator merge names. No rule merges names
+whose titles conflict ("Gen. Romero" and "Msgr Romero": graph/names.py ``titles_conflict``). The alias, middle-name
+and surname rules never merge two clusters that one article names as two persons (its coreference kept "Arnulfo
+Romero" and "Gen. Romero" apart), and take a one-word name only when it is not more common as a given name than as a
+surname ("Elena" is not the surname of "Maria Elena"); the short side of a surname must be a person or an
+organisation nothing marks as one (spaCy's "Trump"). A *person-like* name is a person's, or a multi-word
+organisation's that starts with a given name and has no description ("Pablo Escobar" as an ORG); a person's surname
+is the last word of a full name, and for three words or more also the word before it when that is no given name (the
+paternal surname of "Cesar Gaviria Trujillo"). These rules run on the clusters the first three made, so their
+"exactly one" is about entities, not spellings.
 
 Per cluster: the type is the one most articles claim (ties: the type of a gazetteer entry in the cluster, then Person,
 Organization, Group, Place), a listed organisation stays an Organization; the label is a person's longest full name, otherwise the name most articles use (ties: the longer,
@@ -47,9 +59,11 @@ from functools import lru_cache
 
 from extract.gazetteer import Gazetteer, slug
 from extract.model import ENTITY_TYPES, Extraction
-from graph.names import acronym, display_name, is_acronym, name_key
+from graph.names import acronym, display_name, is_acronym, is_given_name, name_key, title_traits, titles_conflict
 
-SCORES = {"curator": 1.0, "gazetteer alias": 0.95, "same name": 0.9, "alias": 0.85, "surname": 0.8, "acronym": 0.75}
+SCORES = {"curator": 1.0, "gazetteer alias": 0.95, "same name": 0.9, "alias": 0.85, "middle name": 0.82,
+          "surname": 0.8, "acronym": 0.75}
+_NAME_PARTS = ("alias", "middle name", "surname")  # rules an article's own coreference overrules
 
 
 @dataclass(frozen=True)
@@ -127,16 +141,47 @@ def blocks(claim: Claim) -> set[str]:
     gaz = gazetteer_key(claim)
     if gaz:
         out.add("k:" + gaz)
+    person = person_like(claim)
     for name in (claim.label, *(a for a in claim.aliases if name_like(a))):
         key = name_key(name)
         if key:
             out.add("n:" + key)
-            words = key.split()
-            if claim.type == "Person" and len(words) > 1:
-                out.add("n:" + words[-1])
+            if person:
+                out |= {"n:" + part for part in (*surnames(key), *shorter_names(key))}
             if acronym(name):
                 out.add("n:" + acronym(name))
     return out
+
+
+def person_like(claim: Claim) -> bool:
+    """A person's claim, or an organisation's whose name of several words starts with a given name and that nothing
+    marks as an organisation (no description, no acronym): spaCy's ORG "Pablo Escobar"."""
+    if claim.type == "Person":
+        return True
+    words = name_key(claim.label).split()
+    return (claim.type in ("Organization", "Group") and not claim.description and not is_acronym(claim.label)
+            and len(words) > 1 and is_given_name(words[0]))
+
+
+def surnames(key: str) -> tuple[str, ...]:
+    """The words of a person's full name (a :func:`name_key`) that can stand for it alone."""
+    words = key.split()
+    if len(words) < 2:
+        return ()
+    if len(words) > 2 and len(words[-2]) > 1 and not is_given_name(words[-2]):
+        return words[-1], words[-2]
+    return (words[-1],)
+
+
+def shorter_names(key: str) -> list[str]:
+    """The names of two words or more that a person's full name (a :func:`name_key`) shortens to by leaving words
+    out, in order ("pablo escobar gaviria" -> "pablo escobar", "pablo gaviria", "escobar gaviria")."""
+    from itertools import combinations
+
+    words = key.split()
+    if not 2 < len(words) <= 6:
+        return []
+    return [" ".join(c) for n in range(2, len(words)) for c in combinations(words, n)]
 
 
 def gazetteer_key(claim: Claim) -> str | None:
@@ -173,6 +218,9 @@ def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list
         return k
 
     members: dict[str, set[str]] = {k: {k} for k in keys}
+    # the articles that name a key as a person of its own (their coreference kept it apart from their other persons)
+    articles = {k: set() if gaz[k] else {c.article for c in by_key[k] if person_like(c)} for k in keys}
+    traits = {k: frozenset().union(*(title_traits(n) for c in by_key[k] for n in (c.label, *c.aliases))) for k in keys}
 
     def union(m: Merge, forced: bool = False) -> None:
         ra, rb = find(m.a), find(m.b)
@@ -182,11 +230,15 @@ def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list
             if (m.a in overrides.splits or m.b in overrides.splits):
                 return
             listed = {gaz[k] for k in members[ra] | members[rb] if gaz[k]}
-            if len(listed) > 1:
+            if len(listed) > 1 or titles_conflict(traits[ra], traits[rb]):
+                return
+            if m.reason in _NAME_PARTS and articles[ra] & articles[rb]:
                 return
         ra, rb = min(ra, rb), max(ra, rb)
         parent[rb] = ra
         members[ra] |= members.pop(rb)
+        articles[ra] |= articles.pop(rb)
+        traits[ra] |= traits.pop(rb)
         merges.append(m)
 
     # Curator merges first; then the rules that compare names directly.
@@ -195,9 +247,10 @@ def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list
             union(Merge(a, b, "curator", SCORES["curator"]), forced=True)
     for m in sorted(_name_edges(keys, by_key, gaz), key=lambda m: (-m.score, m.a, m.b)):
         union(m)
-    # Then surnames and acronyms, on the clusters the name rules made.
-    for m in _cluster_edges(keys, by_key, find, members):
-        union(m)
+    # Then middle names, and then aliases, surnames and acronyms, on the clusters the rules before made.
+    for rules in (("middle name",), ("alias", "surname", "acronym")):
+        for m in _cluster_edges(keys, by_key, find, members, rules):
+            union(m)
 
     clusters = [
         _describe(sorted(members[root]), by_key, gaz, [m for m in merges if find(m.a) == root])
@@ -239,9 +292,10 @@ def _name_edges(keys: list[str], by_key: Mapping[str, list[Claim]], gaz: Mapping
     return edges
 
 
-def _cluster_edges(keys, by_key, find, members) -> list[Merge]:
-    """Alias, surname and acronym links between the clusters the name rules made: only where exactly one cluster
-    fits (an "Obama" that is an alias of Barack Obama in one article and of Michelle Obama in another stays apart)."""
+def _cluster_edges(keys, by_key, find, members, rules: tuple[str, ...]) -> list[Merge]:
+    """Links of ``rules`` (middle name; alias, surname, acronym) between the clusters made so far: only where exactly
+    one cluster fits (an "Obama" that is an alias of Barack Obama in one article and of Michelle Obama in another
+    stays apart)."""
     roots = sorted({find(k) for k in keys})
     info = {}
     for r in roots:
@@ -250,17 +304,21 @@ def _cluster_edges(keys, by_key, find, members) -> list[Merge]:
             continue
         info[r] = (_vote_type(claims, []), {name_key(c.label) for c in claims} - {""}, claims)
     full_names: dict[str, set[str]] = defaultdict(set)  # surname -> person clusters with a full name ending in it
+    longer: dict[str, set[str]] = defaultdict(set)  # a full name without some words -> person clusters with it
     initials: dict[str, set[str]] = defaultdict(set)  # acronym -> non-person clusters with a multi-word name
     aliased: dict[str, set[str]] = defaultdict(set)  # name -> clusters that have it as an alias, not as a label
+    person = {r: etype == "Person" or any(person_like(c) for c in claims) for r, (etype, _, claims) in info.items()}
     for r, (etype, names, claims) in info.items():
         for c in claims:
             for a in c.aliases:
                 if name_like(a) and name_key(a) not in names:
                     aliased[name_key(a)].add(r)
-        for n in names:
-            words = n.split()
-            if etype == "Person" and len(words) > 1:
-                full_names[words[-1]].add(r)
+        if person[r]:
+            for n in names:
+                for part in surnames(n):
+                    full_names[part].add(r)
+                for part in shorter_names(n):
+                    longer[part].add(r)
         if etype != "Person":
             for c in claims:
                 if acronym(c.label):
@@ -269,20 +327,40 @@ def _cluster_edges(keys, by_key, find, members) -> list[Merge]:
     for r, (etype, names, claims) in info.items():
         if etype == "Place":
             continue
-        for n in sorted(names):
-            if len(aliased.get(n, ())) == 1 and r not in aliased[n]:
-                edges.append(Merge(*sorted((r, *aliased[n])), "alias", SCORES["alias"]))
-        single = sorted(n for n in names if " " not in n)
-        for n in single:
-            if len(full_names.get(n, ())) == 1 and r not in full_names[n]:
-                (other,) = full_names[n]
-                edges.append(Merge(*sorted((r, other)), "surname", SCORES["surname"]))
-        for c in claims:
-            if is_acronym(c.label):
-                fits = initials.get(c.label.replace(".", "").lower(), set()) - {r}
-                if len(fits) == 1:
-                    edges.append(Merge(*sorted((r, *fits)), "acronym", SCORES["acronym"]))
+        if "middle name" in rules and person[r]:
+            for n in sorted(names):
+                fits = longer.get(n, set()) - {r}
+                if " " in n and len(fits) == 1 and not all(map(is_given_name, n.split())):
+                    edges.append(Merge(*sorted((r, *fits)), "middle name", SCORES["middle name"]))
+        if "alias" in rules:
+            for n in sorted(names):
+                if len(aliased.get(n, ())) == 1 and r not in aliased[n] and (" " in n or not is_given_name(n)):
+                    edges.append(Merge(*sorted((r, *aliased[n])), "alias", SCORES["alias"]))
+        if "surname" in rules and (etype == "Person" or _unmarked(claims)):
+            for n in sorted(n for n in names if " " not in n and not is_given_name(n)):
+                if len(full_names.get(n, ())) == 1 and r not in full_names[n]:
+                    (other,) = full_names[n]
+                    edges.append(Merge(*sorted((r, other)), "surname", SCORES["surname"]))
+        if "acronym" in rules:
+            for c in claims:
+                if is_acronym(c.label):
+                    fits = initials.get(c.label.replace(".", "").lower(), set()) - {r}
+                    if len(fits) == 1 and _expanded(c.label, info[r][2], info[next(iter(fits))][2]):
+                        edges.append(Merge(*sorted((r, *fits)), "acronym", SCORES["acronym"]))
     return sorted(set(edges), key=lambda m: (-m.score, m.a, m.b))
+
+
+def _unmarked(claims: list[Claim]) -> bool:
+    """An organisation nothing marks as one (no description, no acronym, no gazetteer entry): spaCy's "Trump"."""
+    return all(c.type in ("Person", "Organization", "Group") and not c.description and not is_acronym(c.label)
+               and gazetteer_key(c) is None for c in claims)
+
+
+def _expanded(short: str, claims: list[Claim], expansion: list[Claim]) -> bool:
+    """Whether one article names both an acronym's cluster and its expansion's, or the expansion's claims give the
+    acronym as an alias ("Free Syrian Army (FSA)")."""
+    return bool({c.article for c in claims} & {c.article for c in expansion}) or any(short in c.aliases
+                                                                                      for c in expansion)
 
 
 def _vote_type(claims: list[Claim], listed: list[str]) -> str:

@@ -144,6 +144,50 @@ def test_a_surname_shared_by_two_people_stays_apart_and_a_town_does_not_take_a_p
                                                                                   None)
 
 
+def members(clusters) -> list[tuple[str, ...]]:
+    return sorted(c.members for c in clusters)
+
+
+def test_a_surname_alone_respects_titles_given_names_and_what_one_article_kept_apart():
+    romeros = [
+        # one article names the archbishop and a general Romero: two people, whatever other articles say
+        claim("a", "person/arnulfo-romero", "Person", "Arnulfo Romero", aliases=("Romero",)),
+        claim("a", "person/gen-romero", "Person", "Gen. Romero"),
+        claim("b", "person/msgr-romero", "Person", "Msgr Romero"),  # a cleric: the archbishop, never the general
+        claim("c", "person/romero", "Person", "Romero"),
+    ]
+    assert members(resolve(romeros)) == [("person/arnulfo-romero", "person/msgr-romero"),
+                                         ("person/gen-romero", "person/romero")]
+    # "Elena" is a given name: not the surname of "Maria Elena"; "Cristiani" is a surname, of one person here
+    clusters = resolve([claim("a", "person/maria-elena", "Person", "Maria Elena"),
+                        claim("b", "organization/elena", "Organization", "Elena"),
+                        claim("c", "person/alfredo-cristiani", "Person", "Alfredo Cristiani"),
+                        claim("d", "organization/cristiani", "Organization", "Cristiani")])
+    assert members(clusters) == [("organization/cristiani", "person/alfredo-cristiani"), ("organization/elena",),
+                                 ("person/maria-elena",)]
+    # an organisation something marks as one (a description, an acronym) is nobody's surname
+    assert len(resolve([claim("a", "person/juan-arce", "Person", "Juan Arce"),
+                        claim("b", "organization/arce", "Organization", "Arce", description="armed group")])) == 2
+
+
+def test_names_that_differ_by_a_middle_name_or_second_surname_are_one_person_when_unique():
+    escobar = [claim("a", "organization/pablo-escobar-gaviria", "Organization", "Pablo Escobar Gaviria"),
+               claim("b", "person/pablo-escobar", "Person", "Pablo Escobar"),
+               claim("c", "person/escobar", "Person", "Escobar"),
+               claim("d", "person/escobar-gaviria", "Person", "Escobar Gaviria")]
+    (pablo,) = resolve(escobar)
+    assert {m.reason for m in pablo.merges} == {"middle name", "surname"} and pablo.type == "Person"
+    # "Gaviria" alone is the second surname of Escobar and the first of Cesar Gaviria Trujillo: it stays apart
+    clusters = resolve([*escobar, claim("e", "person/gaviria", "Person", "Gaviria"),
+                        claim("f", "person/cesar-gaviria-trujillo", "Person", "Cesar Gaviria Trujillo")])
+    assert ("person/gaviria",) in members(clusters) and len(clusters) == 3
+    # two people the short name fits: it joins neither
+    clusters = resolve([claim("a", "person/pablo-escobar-gaviria", "Person", "Pablo Escobar Gaviria"),
+                        claim("b", "person/pablo-escobar-lopez", "Person", "Pablo Escobar Lopez"),
+                        claim("c", "person/pablo-escobar", "Person", "Pablo Escobar")])
+    assert len(clusters) == 3
+
+
 def test_type_label_and_coordinates_come_from_the_majority_not_the_first_article():
     claims = [claim(a, "organization/trump", "Organization", "Trump") for a in "ab"]
     claims += [claim(a, "person/donald-trump", "Person", "Donald Trump") for a in "cde"]
@@ -158,9 +202,18 @@ def test_type_label_and_coordinates_come_from_the_majority_not_the_first_article
 
 
 def test_acronyms_and_gazetteer_aliases():
-    (ap,) = resolve([claim("a", "organization/ap", "Organization", "AP"),
-                     claim("b", "organization/associated-press", "Organization", "Associated Press")])
+    # an acronym joins its expansion only where one article names both (or the gazetteer lists the pair)
+    apart = [claim("a", "organization/ap", "Organization", "AP"),
+             claim("b", "organization/associated-press", "Organization", "Associated Press")]
+    assert len(resolve(apart)) == 2
+    (ap,) = resolve([*apart, claim("b", "organization/ap", "Organization", "AP"),
+                     claim("c", "organization/associated-press", "Organization", "Associated Press")])
     assert ap.canonical == "organization/associated-press" and "AP" in ap.aliases
+    assert ap.merges[0].reason == "acronym"
+    # a name the extractor cut short has no initials: "RAF" is not "Revolutionary Armed Forces of [Colombia]"
+    assert len(resolve([claim("a", "organization/raf", "Organization", "RAF"),
+                        claim("a", "organization/revolutionary-armed-forces-of", "Organization",
+                              "revolutionary armed forces of")])) == 2
     (isis,) = resolve([claim("a", "organization/isis", "Organization", "ISIS"),
                        claim("b", "organization/islamic-state-group", "Organization", "Islamic State group")])
     assert isis.canonical == "organization/isis" and isis.merges[0].reason == "gazetteer alias"
