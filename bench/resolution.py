@@ -11,7 +11,7 @@ The same extractions are put into two fresh in-memory stores, forward and revers
   IRIs carry one of those names as label or alias (1 is the target);
 - the network of attacks and killings (``project(predicates=["attacked", "killed"])``): nodes, edges, weakly connected
   components, the largest component; and the same with article-local actors rolled up (``roll_up=True``);
-- incidents by number of sources (when the store has them).
+- incidents by number of sources, and by number of distinct victim figures (2 or more: the sources disagree).
 
 Only public functions that predate entity resolution are used (``article_rdf``, ``EventStore.put``, ``project``), so
 the script also measures an older checkout: ``PYTHONPATH=<old checkout> python bench/resolution.py``.
@@ -124,6 +124,16 @@ def main() -> None:
     except TypeError:  # a checkout without roll_up
         pass
     print("incidents by number of sources:", json.dumps(dict(sorted(incidents_by_sources(forward).items()))))
+    figures = Counter(len(set(i["victim_counts"])) for i in _all_incidents(forward))
+    print("incidents by number of distinct victim figures:", json.dumps(dict(sorted(figures.items()))))
+
+
+def _all_incidents(kg: EventStore) -> list[dict]:
+    try:
+        from graph.incidents import incidents
+    except ImportError:  # a checkout without incidents
+        return []
+    return incidents(kg, limit=100000)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,13 @@ their places (if both have one) agree (the same entity, or one is the other's Ge
 evidence: a compatible place, or a named participant (agent, target or victim, after entity resolution). Incidents are
 the connected components of compatibility (single linkage), so they are a function of the set of reports, whatever the
 order they came in. ``ekg:sourceCount`` is the number of distinct publishers (an article without a publisher counts as
-one of its own); ``ekg:victimCount`` holds every figure the reports of a killing, injury or death give ("11 people",
-"12 people"), so an incident with two is one whose sources disagree.
+one of its own); ``ekg:victimCount`` holds every report's figure, so an incident with two is one whose sources
+disagree. A report's figure is the number of dead its article gives for it, the largest if it gives several (a toll
+rises): the victims of a killing or death ("killing 11 people", "twelve civilians died") count for that event, for
+the event the article says did the killing ("The attack killed 12 people": the killing's subject) and for the nearest
+lethal event of its sentence before it ("attacked … in Homs, killing 11 people"); a death toll ("the death toll rose
+to 15") counts for the lethal events of the nearest sentence up to it. An injury's figure is its wounded, for itself
+only.
 
 :func:`incidents` is the reader (REST and dashboards); the store keeps the incidents graph up to date on every write.
 """
@@ -41,6 +46,9 @@ SLACK = timedelta(days=1)
 UNDATED_WINDOW = timedelta(days=7)  # an event without a day or month happened in the week before publication
 MAX_SPAN = timedelta(days=31)  # a year is no evidence of time
 _COUNTED = ("Killing", "Injury", "Death")
+_LETHAL = ("Attack", "Killing", "Death", "Battle", "MilitaryOperation", "Invasion")  # events a death toll is of
+_TOLL = re.compile(r"\b(?:death|casualty) toll\b[^.;]{0,40}?\b(?:to|at|of|reached|hit|is|was)\s+"
+                   r"((?:at least |some |about |nearly |more than )?(?:[\d,]+|[a-z]+))\b", re.IGNORECASE)
 _NUMBER_WORDS = {w: n for n, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty".split())}
@@ -62,14 +70,16 @@ class Report:
     own: tuple[tuple[str, str], ...]  # its own (role, key) participants: what keeps the event in its article graph
 
 
-def reports_of(article_id: str, stored: str) -> list[Report]:
-    """The candidate reports of one article, from its stored extraction (graph/rdf.py ``extraction_json``)."""
+def reports_of(article_id: str, stored: str, text: str | None = None) -> list[Report]:
+    """The candidate reports of one article, from its stored extraction (graph/rdf.py ``extraction_json``) and its
+    text (for death tolls)."""
     data = json.loads(stored)
     meta = data.get("article", {})
     publisher = meta.get("publisher") or f"article:{article_id}"
     published = time_bounds(meta.get("published"))
     window = (published[0] - UNDATED_WINDOW, published[1]) if published else None
     events = data.get("events", [])
+    figures = victim_figures(events, data.get("relations", []), text)
     by_sentence: dict[tuple, list[dict]] = defaultdict(list)
     for e in events:
         by_sentence[(e["sentence"]["start"], e["sentence"]["end"])].append(e)
@@ -81,8 +91,7 @@ def reports_of(article_id: str, stored: str) -> list[Report]:
         places = _args(e, ("place",)) or tuple(sorted({k for s in siblings for k in _args(s, ("place",))}))
         time = _time(e) or next((t for s in siblings if (t := _time(s))), None) or window
         actors = tuple(k for k in _args(e, ("agent", "target", "victim")) if "@" not in k)
-        figures = [_figure(a.get("text", "")) for a in e.get("arguments", []) if a["role"] == "victim"]
-        figure = next((f for f in figures if f is not None), None) if e["type"] in _COUNTED else None
+        figure = max(figures.get(e["id"], ()), default=None)
         own = tuple(sorted({(a["role"], a["entity"]) for a in e.get("arguments", [])
                             if a["role"] in ("agent", "target", "victim", "place") and a.get("entity")}))
         if own and (places or actors):
@@ -233,7 +242,8 @@ class IncidentIndex:
     the incidents they were in, and everything compatible with those, found through a per-type index of start times.
     """
 
-    def __init__(self, iris: IRIs, stored: Mapping[str, str], ref: Callable[[str], EntityRef | None]):
+    def __init__(self, iris: IRIs, stored: Mapping[str, str], texts: Mapping[str, str],
+                 ref: Callable[[str], EntityRef | None]):
         self.iris = iris
         self.reports: dict[str, list[Report]] = {}
         self.starts: dict[str, list[tuple[date, str, str]]] = defaultdict(list)  # type -> sorted (start, article, id)
@@ -242,20 +252,21 @@ class IncidentIndex:
         self.group_of: dict[tuple[str, str], tuple[str, str]] = {}
         self.groups: dict[tuple[str, str], list[Report]] = {}
         for article in sorted(stored):
-            self._set(article, reports_of(article, stored[article]))
+            self._set(article, reports_of(article, stored[article], texts.get(article)))
         self._regroup(cluster((r for rs in self.reports.values() for r in rs), ref))
 
     def triples(self) -> set[Triple]:
         return triples(self.iris, self.groups.values())
 
-    def update(self, article: str | None, stored: str | None, ref: Callable[[str], EntityRef | None],
+    def update(self, article: str | None, stored: str | None, text: str | None,
+               ref: Callable[[str], EntityRef | None],
                changed_keys: Iterable[str] = ()) -> tuple[set[Triple], set[Triple], dict]:
-        """The triples to delete and insert once ``article`` is stored (``stored`` extraction) or gone (None), and
+        """The triples to delete and insert once ``article`` is stored (``stored`` extraction, ``text``) or gone (None), and
         entities of ``changed_keys`` resolved anew; the index changes at once, the groups at :meth:`commit`."""
         seeds = {(r.article, r.event) for r in self.reports.get(article, [])}
         seeds |= {i for k in changed_keys for i in self.by_key.get(k, ())}
         if article is not None:
-            self._set(article, reports_of(article, stored) if stored is not None else [])
+            self._set(article, reports_of(article, stored, text) if stored is not None else [])
             seeds |= {(r.article, r.event) for r in self.reports.get(article, [])}
         found: set = set()
         while True:  # whole old incidents in, and everything compatible with what is in
@@ -343,6 +354,40 @@ def _args(event: dict, roles: tuple[str, ...]) -> tuple[str, ...]:
 def _time(event: dict) -> tuple[date, date] | None:
     bounds = time_bounds((event.get("time") or {}).get("value"))
     return bounds if bounds and bounds[1] - bounds[0] <= MAX_SPAN else None
+
+
+def victim_figures(events: list[dict], relations: list[dict], text: str | None) -> dict[str, set[int]]:
+    """Event id -> the victim figures its article gives for it (the module doc says which)."""
+    out: dict[str, set[int]] = defaultdict(set)
+    by_id = {e["id"]: e for e in events}
+    lethal = sorted((e for e in events if e["type"] in _LETHAL), key=lambda e: e["trigger"]["start"])
+    killers = {r["event"]: r["subject"] for r in relations if r.get("event") and r.get("subject") in by_id}
+    for e in events:
+        if e["type"] not in _COUNTED:
+            continue
+        figure = next((f for a in e.get("arguments", []) if a["role"] == "victim"
+                       and (f := _figure(a.get("text", ""))) is not None), None)
+        if figure is None:
+            continue
+        out[e["id"]].add(figure)
+        if e["type"] == "Injury":
+            continue
+        if by_id.get(killers.get(e["id"]), {}).get("type") in _LETHAL:
+            out[killers[e["id"]]].add(figure)
+        before = [o for o in lethal if o["sentence"] == e["sentence"] and o["trigger"]["start"] < e["trigger"]["start"]
+                  and o["id"] != e["id"]]
+        if before:
+            out[before[-1]["id"]].add(figure)
+    for match in _TOLL.finditer(text or ""):
+        figure = _figure(match.group(1))
+        # the "death" of "death toll" is no event of its own
+        of = [o for o in lethal if o["sentence"]["start"] <= match.start()
+              and not match.start() <= o["trigger"]["start"] < match.end()]
+        if figure is not None and of:
+            for o in of:
+                if o["sentence"] == of[-1]["sentence"]:
+                    out[o["id"]].add(figure)
+    return out
 
 
 def _figure(text: str) -> int | None:

@@ -253,7 +253,7 @@ class EventStore:
                 head = [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
                         "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
                 self._transact(entities, plan, delta, head, changes.on_put(self.iris, rdf.article_id),
-                               article_id=rdf.article_id, stored=rdf.stored)
+                               article_id=rdf.article_id, stored=rdf.stored, text=rdf.article.text)
         return "new" if previous is None else "updated"
 
     def delete_article(self, article_id: str) -> bool:
@@ -320,11 +320,11 @@ class EventStore:
             raise
 
     def _transact(self, entities: EntityGraph, plan: Plan, delta: Counter, head: list[str], tail: list[str], *,
-                  article_id: str | None = None, stored: str | None = None) -> None:
+                  article_id: str | None = None, stored: str | None = None, text: str | None = None) -> None:
         """One SPARQL Update: ``head``, the entity and incident changes of ``plan``, the counters moved by ``delta``
         (and by the plan), ``tail``; then the claims and incidents in memory follow the store."""
         update = [*head, *self._plan_update(plan, entities, delta)]
-        incidents = self._incidents_update(article_id, stored, plan, entities, update)
+        incidents = self._incidents_update(article_id, stored, text, plan, entities, update)
         update += aggregates.counter_changes(self, delta) + tail
         self.native.update(" ;\n".join(update), prefixes=PREFIXES)
         entities.commit(plan)
@@ -395,23 +395,26 @@ class EventStore:
         """The claims of every stored article and the clusters they make, read from the store on the first write."""
         if self._entity_graph is None:
             rows = self.native.query(
-                "SELECT ?id ?x WHERE { GRAPH ?g { ?a ekg:articleId ?id ; ekg:extraction ?x } }", prefixes=PREFIXES
+                "SELECT ?id ?x ?text WHERE { GRAPH ?g { ?a ekg:articleId ?id ; ekg:extraction ?x ; ekg:text ?text } }",
+                prefixes=PREFIXES,
             )
-            stored = {r["id"].value: r["x"].value for r in rows}
+            stored, texts = {}, {}
+            for r in rows:
+                stored[r["id"].value], texts[r["id"].value] = r["x"].value, r["text"].value
             claims = {article: claims_from_json(article, x) for article, x in stored.items()}
             self._entity_graph = EntityGraph.build(self.iris, claims, self.overrides())
             graph = self._entity_graph
-            self._incident_index = IncidentIndex(self.iris, stored, lambda k: graph.refs([k]).get(k))
+            self._incident_index = IncidentIndex(self.iris, stored, texts, lambda k: graph.refs([k]).get(k))
         return self._entity_graph
 
-    def _incidents_update(self, article_id: str | None, stored: str | None, plan: Plan, entities: EntityGraph,
-                          update: list[str]) -> dict:
+    def _incidents_update(self, article_id: str | None, stored: str | None, text: str | None, plan: Plan,
+                          entities: EntityGraph, update: list[str]) -> dict:
         """Append the incidents graph's changes to ``update``; returns what to commit once it is written."""
         def ref(key: str):
             return plan.refs.get(key) or entities.refs([key]).get(key)
 
         changed = {k for k in plan.keys if entities.refs([k]).get(k) != plan.refs.get(k)}
-        delete, insert, pending = self._incident_index.update(article_id, stored, ref, changed)
+        delete, insert, pending = self._incident_index.update(article_id, stored, text, ref, changed)
         graph = self.iris.incidents_graph
         if delete:
             update.append("DELETE DATA { " + _graph_block(graph, sorted(delete)) + " }")

@@ -57,6 +57,37 @@ def test_the_fixture_incident_is_one_item_with_its_three_sources(http):
     assert http.get("/incidents/0000000000000000").status_code == 404
 
 
+CONFLICTING = """PREFIX ekg: <https://w3id.org/eventkg/ontology#>
+SELECT ?incident (GROUP_CONCAT(DISTINCT STR(?figure); separator=" ") AS ?figures) WHERE {
+  ?incident a ekg:Incident ; ekg:victimCount ?figure .
+} GROUP BY ?incident HAVING (COUNT(DISTINCT ?figure) > 1)"""
+
+
+def test_sources_that_disagree_on_the_dead_make_a_conflicting_incident(http):
+    # wire-1: "attacked the FSA in Homs on Saturday, killing 11 people" (the killing of the attack's clause);
+    # wire-2: "The attack killed 12 people" (the killing's subject is the attack); wire-3 gives no figure
+    r = http.get("/incidents", params={"conflicting": "true"})
+    assert r.status_code == 200, r.text
+    (homs,) = r.json()["items"]
+    assert (homs["type"], homs["sources"], homs["victim_counts"]) == ("Attack", 3, [11, 12])
+    agreeing = http.get("/incidents", params={"conflicting": "false", "limit": 1000}).json()["items"]
+    assert agreeing and homs["id"] not in {i["id"] for i in agreeing}
+    rows = http.get("/sparql", params={"query": CONFLICTING},
+                    headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    assert [(row["incident"]["value"], sorted(row["figures"]["value"].split())) for row in rows] == [
+        (homs["incident"], ["11", "12"])]
+
+
+def test_a_death_toll_counts_for_the_lethal_events_before_it():
+    from graph.incidents import victim_figures
+
+    text = "Gunmen attacked a hotel in Kabul. Police arrived. The death toll rose to 15 on Sunday."
+    events = [{"id": "ev1", "type": "Attack", "trigger": {"start": 7, "end": 15}, "sentence": {"start": 0, "end": 33}},
+              {"id": "ev2", "type": "Death", "trigger": {"start": 54, "end": 59},
+               "sentence": {"start": 50, "end": 86}}]
+    assert victim_figures(events, [], text) == {"ev1": {15}}
+
+
 def test_single_source_filters_and_pages(http):
     every = http.get("/incidents", params={"limit": 1000}).json()
     single = http.get("/incidents", params={"single_source": "true", "limit": 1000}).json()
