@@ -1,9 +1,10 @@
 """The event graph as a networkx ``MultiDiGraph`` of entities (docs/data-model.md §3).
 
 Every direct-edge statement becomes one edge (or several, see below) from its subject entity to its object entity,
-keyed by the statement IRI and carrying its evidence. The edges come from one SPARQL query on Oxigraph's native engine,
-the node attributes from a second one over the entity graph; order is deterministic (nodes by IRI, edges by article and
-statement number).
+keyed by the statement IRI and carrying its evidence. The statements, events, agents, participants and entities are
+read by flat SPARQL queries once per store snapshot (:class:`_Tables`) and joined and filtered in Python, so that every
+filter after the first on the same version of the store costs a pass over some 30,000 statements per million quads;
+order is deterministic (nodes by IRI, edges by article and statement number).
 
 - An edge whose object is an event (``calledFor``, ``threatened``, ``declared``, …) goes to that event's target, victim
   and place entities, one edge each, and keeps ``event`` = that event (``event_type`` is its type).
@@ -29,43 +30,31 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
 from datetime import date
+from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 import networkx as nx
-from rdflib import Literal
 
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
 from graph.times import overlaps, time_bounds
 
-# Each block is a subquery of its own so that Oxigraph evaluates it once and hash-joins it, instead of probing the
-# indexes once per statement: about 1.7x faster at 1M quads (docs/benchmarks.md). Statements and their events are in
-# the same article graph, so the union default graph loses nothing.
-_EDGES = """
-SELECT ?st ?s ?p ?o ?ev ?type ?modality ?time ?article ?conf ?sentence WHERE {{
-  {{ SELECT ?st ?s0 ?p ?o0 WHERE {{ ?st rdf:subject ?s0 ; rdf:predicate ?p ; rdf:object ?o0 . {predicates} }} }}
-  {{ SELECT ?st ?article WHERE {{ ?st a rdf:Statement ; prov:wasDerivedFrom ?article }} }}
-  {{ SELECT ?st ?conf WHERE {{ ?st ekg:confidence ?conf }} }}
-  OPTIONAL {{ SELECT ?st ?sentence WHERE {{ ?st ekg:sentence ?sentence }} }}
-  OPTIONAL {{ SELECT ?st ?src ?srcType ?modality ?srcTime WHERE {{
-    ?st ekg:event ?src . ?src a ?srcType ; ekg:modality ?modality . OPTIONAL {{ ?src ekg:time ?srcTime }} }} }}
-  OPTIONAL {{ SELECT ?s0 ?subjectIsEvent WHERE {{ ?s0 ekg:modality ?subjectIsEvent }} }}
-  OPTIONAL {{ SELECT ?s0 ?agent WHERE {{ ?s0 ekg:agent ?agent }} }}
-  OPTIONAL {{ SELECT ?o0 ?objectType ?objectIsEvent ?objectTime WHERE {{
-    ?o0 a ?objectType ; ekg:modality ?objectIsEvent . OPTIONAL {{ ?o0 ekg:time ?objectTime }} }} }}
-  OPTIONAL {{ SELECT ?o0 ?participant WHERE {{ ?o0 ekg:target|ekg:victim|ekg:place ?participant }} }}
-  BIND(IF(BOUND(?subjectIsEvent), ?agent, ?s0) AS ?s)
-  BIND(IF(BOUND(?objectIsEvent), ?participant, ?o0) AS ?o)
-  BIND(IF(BOUND(?objectIsEvent), ?o0, ?src) AS ?ev)
-  BIND(IF(BOUND(?objectIsEvent), ?objectType, ?srcType) AS ?type)
-  BIND(COALESCE(?objectTime, ?srcTime) AS ?time)
-  FILTER(BOUND(?s) && BOUND(?o) && ?conf >= {min_confidence})
-  {filters}
-}}
+# Flat reads, joined in Python: the same edges as one SPARQL query that joined and filtered everything (about as long
+# to read cold, 15-30 s at 1M quads on a loaded machine), but read once per snapshot, where the query ran again for
+# every filter (docs/benchmarks.md).
+_STATEMENTS = """
+SELECT ?st ?s ?p ?o ?conf ?ev ?article ?sentence WHERE {
+  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ekg:confidence ?conf ; a rdf:Statement ;
+      prov:wasDerivedFrom ?article .
+  OPTIONAL { ?st ekg:event ?ev }
+  OPTIONAL { ?st ekg:sentence ?sentence }
+}
 """
+_EVENTS = "SELECT ?ev ?type ?modality ?time WHERE { ?ev ekg:modality ?modality ; a ?type . OPTIONAL { ?ev ekg:time ?time } }"
+_AGENTS = "SELECT ?ev ?agent WHERE { ?ev ekg:agent ?agent }"
+_PARTICIPANTS = "SELECT DISTINCT ?ev ?participant WHERE { ?ev ekg:target|ekg:victim|ekg:place ?participant }"
 
 _NODES = """
 SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
@@ -88,34 +77,8 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
     filter = filter if filter is not None else Filter.parse(**criteria)
     if filter.places is not None:
         raise InvalidFilter("the entity network is not filtered by place; filter events or the timeline instead")
-    predicates, event_types, modalities = filter.predicates, filter.event_types, filter.modalities
-    filters = []
-    if event_types is not None:
-        filters.append(f"FILTER(?type IN ({_iri_list(EKG[t] for t in event_types)}))")
-    if modalities is not None:
-        filters.append(f"FILTER(!BOUND(?modality) || ?modality IN ({_literal_list(modalities)}))")
-    query = _EDGES.format(
-        predicates=f"VALUES ?p {{ {' '.join(sparql_term(EKG[p]) for p in predicates)} }}" if predicates is not None else "",
-        min_confidence=sparql_term(Literal(filter.min_confidence)),
-        filters="\n  ".join(filters),
-    )
-    low, high = _bound(filter.start, 0), _bound(filter.end, 1)
-
-    edges = []
-    for row in store.select(query):
-        time = _value(row["time"])
-        if (low or high) and not _overlaps(time, low, high, standing=row["ev"] is None):
-            continue
-        edges.append((row["st"].value, row["s"].value, row["o"].value, {
-            "predicate": local_name(row["p"].value),
-            "event": _value(row["ev"]),
-            "event_type": local_name(_value(row["type"])),
-            "modality": _value(row["modality"]),
-            "time": time,
-            "article": row["article"].value,
-            "confidence": float(row["conf"].value),
-            "sentence": _value(row["sentence"]),
-        }))
+    tables = _tables(store)
+    edges = list(_edges(tables, filter))
     if filter.roll_up:
         owner = {r["a"].value: r["b"].value for r in store.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
         edges = [(k, owner.get(s, s), owner.get(o, o), a) for k, s, o, a in edges if owner.get(s, s) != owner.get(o, o)]
@@ -123,12 +86,99 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
 
     G = nx.MultiDiGraph()
     endpoints = {iri for _, s, o, _ in edges for iri in (s, o)}
-    for iri, attributes in sorted(_nodes(store, endpoints).items()):
-        G.add_node(iri, **attributes)
+    for iri in sorted(endpoints):
+        G.add_node(iri, **tables.node(iri))
     for key, s, o, attributes in edges:
         if not G.has_edge(s, o, key):  # an event's participant can fill two roles (target and place): one edge
             G.add_edge(s, o, key=key, **attributes)
     return G
+
+
+def _edges(tables: _Tables, filter: Filter):
+    """(statement, source, target, attributes) of every edge ``filter`` keeps (module doc: events as subject or object
+    stand for their agents or participants; the modality is the statement's own event's)."""
+    predicates = None if filter.predicates is None else {str(EKG[p]) for p in filter.predicates}
+    types = None if filter.event_types is None else set(filter.event_types)
+    modalities = None if filter.modalities is None else set(filter.modalities)
+    low, high = _bound(filter.start, 0), _bound(filter.end, 1)
+    events, agents, participants = tables.events, tables.agents, tables.participants
+    for st, s0, p, o0, confidence, src, article, sentence in tables.statements:
+        if confidence < filter.min_confidence or (predicates is not None and p not in predicates):
+            continue
+        own = events.get(src)
+        if own is None:
+            src = None
+        elif modalities is not None and own.modality not in modalities:
+            continue
+        about = events.get(o0)
+        if about is not None:  # the statement is about an event: it goes to the event's participants
+            event, event_type, time = o0, about.type, about.time if about.time is not None else own and own.time
+            targets = participants.get(o0, ())
+        else:
+            event, event_type, time = src, own and own.type, own and own.time
+            targets = (o0,)
+        if types is not None and event_type not in types:
+            continue
+        if (low or high) and not _overlaps(time, low, high, standing=event is None):
+            continue
+        sources = agents.get(s0, ()) if s0 in events else (s0,)
+        attributes = {"predicate": local_name(p), "event": event, "event_type": event_type,
+                      "modality": own and own.modality, "time": time, "article": article,
+                      "confidence": confidence, "sentence": sentence}
+        for s in sources:
+            for o in targets:
+                yield st, s, o, dict(attributes)
+
+
+class _Event(NamedTuple):
+    type: str  # local name of its class
+    modality: str
+    time: str | None
+
+
+class _Tables:
+    """What the projection reads from one version of the store, as plain Python: the statements with their evidence,
+    the events, their agents and participants, and the entities' attributes."""
+
+    def __init__(self, store: EventStore):
+        self.statements = sorted(
+            (r["st"].value, r["s"].value, r["p"].value, r["o"].value, float(r["conf"].value), _value(r["ev"]),
+             r["article"].value, _value(r["sentence"]))
+            for r in store.select(_STATEMENTS))
+        self.events: dict[str, _Event] = {}
+        for r in sorted(store.select(_EVENTS), key=lambda r: (r["ev"].value, _value(r["time"]) or "")):
+            self.events.setdefault(r["ev"].value, _Event(local_name(r["type"].value), r["modality"].value,
+                                                         _value(r["time"])))
+        self.agents = _grouped(store.select(_AGENTS), "ev", "agent")
+        self.participants = _grouped(store.select(_PARTICIPANTS), "ev", "participant")
+        self.nodes, self.aliases = _nodes(store)
+
+    def node(self, iri: str) -> dict:
+        """The attributes of an entity (a copy): label, type, aliases and, for places, lat, lon and country."""
+        node = {"label": local_name(iri), "type": None, **self.nodes.get(iri, {})}
+        return {**node, "aliases": sorted(self.aliases.get(iri, set()) - {node["label"]})}
+
+
+_tables_kept: WeakKeyDictionary[EventStore, _Tables] = WeakKeyDictionary()
+_tables_lock = threading.Lock()
+
+
+def _tables(store: EventStore) -> _Tables:
+    """The tables of a read-only snapshot, read once for it (a write makes a new snapshot); a writable store is read
+    each time."""
+    if not store.read_only:
+        return _Tables(store)
+    with _tables_lock:  # one reading per snapshot, however many requests ask at once
+        if store not in _tables_kept:
+            _tables_kept[store] = _Tables(store)
+        return _tables_kept[store]
+
+
+def _grouped(rows, key: str, value: str) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, set[str]] = {}
+    for r in rows:
+        groups.setdefault(r[key].value, set()).add(r[value].value)
+    return {k: tuple(sorted(v)) for k, v in groups.items()}
 
 
 _SHARED_PER_SNAPSHOT = 2  # a projection of 1M quads holds about 300 MB
@@ -162,24 +212,19 @@ def shared_projection(store: EventStore, filter: Filter | None = None, **criteri
     return G
 
 
-def _nodes(store: EventStore, iris: set[str]) -> dict[str, dict]:
-    """Attributes of the given entity IRIs: label, type, aliases and, for places, lat, lon and country."""
-    nodes = {iri: {"label": local_name(iri), "type": None, "aliases": []} for iri in iris}
-    query = _NODES.format(entities=sparql_term(store.iris.entities_graph))
-    for row in store.select(query):
-        node = nodes.get(row["e"].value)
-        if node is None or node["type"] is not None:
-            continue
-        node.update(label=row["label"].value, type=local_name(row["type"].value))
-        if row["lat"] is not None:
-            node.update(lat=float(row["lat"].value), lon=float(row["lon"].value), country=_value(row["country"]))
+def _nodes(store: EventStore) -> tuple[dict[str, dict], dict[str, set[str]]]:
+    """Attributes of every entity of the entity graph (label, type and, for places, lat, lon and country), and the
+    aliases of every node that has some."""
+    nodes: dict[str, dict] = {}
+    for row in store.select(_NODES.format(entities=sparql_term(store.iris.entities_graph))):
+        if row["e"].value not in nodes:
+            node = nodes[row["e"].value] = {"label": row["label"].value, "type": local_name(row["type"].value)}
+            if row["lat"] is not None:
+                node.update(lat=float(row["lat"].value), lon=float(row["lon"].value), country=_value(row["country"]))
     aliases: dict[str, set[str]] = {}
     for row in store.select(_ALIASES):
-        if row["e"].value in nodes:
-            aliases.setdefault(row["e"].value, set()).add(row["alias"].value)
-    for iri, names in aliases.items():
-        nodes[iri]["aliases"] = sorted(names - {nodes[iri]["label"]})
-    return nodes
+        aliases.setdefault(row["e"].value, set()).add(row["alias"].value)
+    return nodes, aliases
 
 
 def _bound(iso: str | None, side: int) -> date | None:
@@ -199,11 +244,3 @@ def _natural(iri: str) -> tuple[str, int]:
     """``…/statement/a/10`` sorts after ``…/statement/a/9``."""
     prefix, _, number = iri.rpartition("/")
     return (prefix, int(number)) if number.isdigit() else (iri, 0)
-
-
-def _iri_list(iris: Iterable) -> str:
-    return ", ".join(sparql_term(i) for i in iris)
-
-
-def _literal_list(values: Iterable[str]) -> str:
-    return ", ".join(sparql_term(Literal(v)) for v in values)
