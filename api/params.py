@@ -11,7 +11,10 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
+from api.deps import StoreDep
 from extract.model import EVENT_TYPES, MODALITIES, PREDICATES
+from graph import reading
+from graph.analytics.network import View
 from graph.filters import Filter
 
 Limit = Annotated[int, Query(ge=1, le=1000, description="Items per page.")]
@@ -53,3 +56,28 @@ async def graph_filter(
 
 
 GraphFilter = Annotated[Filter, Depends(graph_filter)]
+
+
+_TOP = Query(ge=1, le=2000, description=(
+    "Entities to keep: those with the most distinct neighbours or, with `center`, its neighbours with the most "
+    "statements with it."))
+Top = Annotated[int, _TOP]
+MaxEdges = Annotated[int, Query(ge=0, le=20_000, description="Edges to keep among them, those with most statements.")]
+Center = Annotated[str | None, Query(max_length=500, description=(
+    "An entity (key, label or alias): its ego network instead of the most connected entities."))]
+
+
+def network_view(store: StoreDep, top: Top = 150, max_edges: MaxEdges = 1000, center: Center = None) -> View:
+    """The part of the filtered network a picture shows (``/analytics/network``)."""
+    return View(top, max_edges, str(store.iris.entity(reading.resolve(store, center))) if center else None)
+
+
+def export_view(store: StoreDep, top: Annotated[int | None, _TOP] = None, max_edges: MaxEdges = 1000,
+                center: Center = None) -> View | None:
+    """With ``top`` or ``center``, the part of the network ``/analytics/network`` answers with the same parameters;
+    otherwise (None) the whole filtered network."""
+    return network_view(store, top or View.top, max_edges, center) if top or center else None
+
+
+NetworkView = Annotated[View, Depends(network_view)]
+ExportView = Annotated[View | None, Depends(export_view)]

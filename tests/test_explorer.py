@@ -8,12 +8,15 @@ must run.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import httpx
+import networkx as nx
 import pytest
 
 from api_fixtures import LiveServer, build_store
@@ -137,22 +140,56 @@ def _neighbours(server, key: str) -> int:
     return len(httpx.get(f"{server.url}/entities/{key}/neighbors").json()["nodes"]) - 1
 
 
-def test_ego_graph_draws_the_strongest_connections(browser, server):
-    _open(browser, server, "/#/graph?center=organization/isis&size=25")
+def test_ego_graph_draws_the_strongest_connections_and_exports_them(browser, server):
+    _open(browser, server, "/#/graph?center=organization/isis&top=5&min_confidence=0.7")
     graph = _wait(browser, ".network[data-nodes]")[0]
-    assert int(graph.get_attribute("data-nodes")) == min(_neighbours(server, "organization/isis"), 25) + 1 > 1
+    filters = {"min_confidence": 0.7}
+    shown = httpx.get(f"{server.url}/analytics/network", params={"center": "organization/isis", "top": 5, **filters}).json()
+    # the page draws what the API answers: ISIS and five of its neighbours in the filtered network
+    whole = nx.node_link_graph(httpx.get(f"{server.url}/export/json", params=filters).json(), edges="edges")
+    isis = shown["nodes"][0]["iri"]
+    neighbours = set(nx.all_neighbors(whole, isis))
+    assert {n["iri"] for n in shown["nodes"][1:]} <= neighbours and len(shown["nodes"]) == min(len(neighbours), 5) + 1
+    assert int(graph.get_attribute("data-nodes")) == len(shown["nodes"]) > 2
+    _assert_exports(browser, shown, "center=organization%2Fisis", "min_confidence=0.7", "top=5")
     _assert_clean(browser, server)
 
 
-def test_graph_of_a_filter_draws_the_networks_nodes(browser, server):
-    _open(browser, server, "/#/graph?type=Attack&type=Killing&top=50")
+def test_graph_of_a_filter_draws_the_networks_nodes_and_exports_them(browser, server):
+    _open(browser, server, "/#/graph?type=Attack&type=Killing&type=Statement&top=50")
     graph = _wait(browser, ".network[data-nodes]")[0]
-    expected = httpx.get(f"{server.url}/analytics/network", params={"type": ["Attack", "Killing"], "top": 50}).json()
-    assert int(graph.get_attribute("data-nodes")) == len(expected["nodes"]) > 0
-    links = [a.get_attribute("href") for a in _wait(browser, ".exports a", 4)]
-    assert all("type=Attack&type=Killing" in link for link in links)
-    assert httpx.get(links[0]).status_code == 200  # the GEXF of this view
+    shown = httpx.get(f"{server.url}/analytics/network",
+                      params={"type": ["Attack", "Killing", "Statement"], "top": 50}).json()
+    assert int(graph.get_attribute("data-nodes")) == len(shown["nodes"]) > 0
+    _assert_exports(browser, shown, "type=Attack&type=Killing&type=Statement", "top=50")
     _assert_clean(browser, server)
+
+
+def test_graph_of_a_filter_says_how_many_it_leaves_out(browser, server):
+    _open(browser, server, "/#/graph?top=5")
+    total = httpx.get(f"{server.url}/analytics/network", params={"top": 5}).json()["total_nodes"]
+    assert total > 5
+    _wait_text(browser, "section.card h2", f"Showing the top 5 of {total} entities by degree")
+
+
+def _assert_exports(browser, shown: dict, *params: str) -> None:
+    """The page's GEXF, GraphML and CSV links carry ``params`` and download exactly the entities and edges of
+    ``shown`` (an /analytics/network answer): each file is parsed by a reader that is not ours."""
+    links = {a.get_attribute("data-format"): a.get_attribute("href") for a in _wait(browser, ".exports a", 4)}
+    assert set(links) == {"gexf", "graphml", "csv-nodes", "csv-edges"}
+    assert all(p in link for link in links.values() for p in params)
+    nodes = {n["iri"] for n in shown["nodes"]}
+    edges = {(e["source"], e["target"], e["predicate"]) for e in shown["edges"]}
+    files = {format: httpx.get(link).raise_for_status().content for format, link in links.items()}
+    for format in ("gexf", "graphml"):
+        G = (nx.read_gexf if format == "gexf" else nx.read_graphml)(io.BytesIO(files[format]))
+        assert set(G.nodes) == nodes, format
+        key = "label" if format == "gexf" else "predicate"  # GEXF names an edge's predicate its label
+        assert {(s, t, d[key]) for s, t, d in G.edges(data=True)} == edges, format
+    rows = list(csv.DictReader(io.StringIO(files["csv-nodes"].decode())))
+    assert {r["Id"] for r in rows} == nodes
+    rows = list(csv.DictReader(io.StringIO(files["csv-edges"].decode())))
+    assert {(r["Source"], r["Target"], r["Label"]) for r in rows} == edges
 
 
 def test_events_on_the_map_and_over_time_click_through(browser, server):
@@ -163,6 +200,11 @@ def test_events_on_the_map_and_over_time_click_through(browser, server):
     label = places[0].find_element("css selector", "title").get_attribute("textContent").split(" — ")[0]
     _wait_text(browser, "section.card h2", f"Events: in {label}")
     _wait(browser, "table.data tbody tr")
+    link = _wait(browser, ".exports a[data-format=gexf]")[0].get_attribute("href")
+    assert "modality=asserted" in link
+    whole = nx.read_gexf(io.BytesIO(httpx.get(link).raise_for_status().content))
+    expected = httpx.get(f"{server.url}/analytics/network", params={"modality": "asserted", "top": 2000}).json()
+    assert set(whole.nodes) == {n["iri"] for n in expected["nodes"]}
     _assert_clean(browser, server)
 
 

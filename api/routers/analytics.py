@@ -10,13 +10,13 @@ from fastapi import APIRouter, Query
 
 from api import models
 from api.deps import StoreDep
-from api.params import LABELS, GraphFilter, MinConfidence, Modalities, Time, Types
+from api.params import LABELS, GraphFilter, MinConfidence, Modalities, NetworkView, Time, Types
 from api.responses import json_response
 from graph import reading
 from graph.analytics import Community, described
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import communities
-from graph.analytics.network import Network, top_network
+from graph.analytics.network import Network, network
 from graph.analytics.paths import Hop, shortest_connection
 from graph.analytics.timeline import GRANULARITIES, Timeline, timeline
 from graph.analytics.top import KINDS, RankedCount, top_entities
@@ -40,11 +40,11 @@ def find_communities(store: StoreDep, filter: GraphFilter,
     return described(G, communities(G, resolution=resolution))
 
 
-@router.get("/network", response_model=Network, summary="The most connected entities and the edges among them")
-def network(store: StoreDep, filter: GraphFilter,
-            top: Annotated[int, Query(ge=1, le=2000, description="Entities to keep, by degree.")] = 150,
-            max_edges: Annotated[int, Query(ge=0, le=20_000, description="Edges to keep, by statements.")] = 1000):
-    return top_network(shared_projection(store, filter), top, max_edges)
+@router.get("/network", response_model=Network, summary="The most connected entities, or an entity's strongest "
+            "connections, and the edges among them")
+def network_part(store: StoreDep, filter: GraphFilter, view: NetworkView):
+    """What the explorer draws; ``/export/{format}`` with the same parameters downloads the same part."""
+    return network(shared_projection(store, filter), view)
 
 
 @router.get("/path", response_model=list[Hop], summary="Shortest connection between two entities, with evidence",

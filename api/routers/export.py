@@ -12,7 +12,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import StoreDep
-from api.params import GraphFilter
+from api.params import ExportView, GraphFilter
 from graph.export import FORMATS, export
 from graph.filters import InvalidFilter
 
@@ -22,14 +22,16 @@ _CHUNK = 64 * 1024
 
 @router.get("/export/{format}", response_class=StreamingResponse, summary="Download the graph in one format",
             responses={200: {"content": {f.media_type: {} for f in FORMATS.values()}}})
-async def download(format: Literal[tuple(FORMATS)], store: StoreDep, filter: GraphFilter):  # type: ignore[valid-type]
-    """Graph formats (gexf, graphml, csv-nodes, csv-edges, json) take the filters; RDF dumps (ttl, trig, nq, jsonld)
-    are the whole store and refuse filters other than the defaults."""
+async def download(format: Literal[tuple(FORMATS)], store: StoreDep, filter: GraphFilter,  # type: ignore[valid-type]
+                   view: ExportView):
+    """Graph formats (gexf, graphml, csv-nodes, csv-edges, json) take the filters, and ``top``/``center`` to keep
+    the part of the network that ``/analytics/network`` answers with the same parameters (what the explorer shows);
+    RDF dumps (ttl, trig, nq, jsonld) are the whole store and refuse filters other than the defaults."""
     spec = FORMATS[format]
     # Written to a spooled file first (memory, then disk past 16 MB), so a failure is a clean error, not a cut stream.
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     try:
-        await run_in_threadpool(export, store, format, spool, filter)
+        await run_in_threadpool(export, store, format, spool, filter, view)
     except InvalidFilter as err:
         spool.close()
         raise HTTPException(400, str(err)) from None

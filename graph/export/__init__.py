@@ -25,6 +25,7 @@ from graph.export.csv import csv_paths, write_csv_edges, write_csv_nodes
 from graph.export.gexf import write_gexf
 from graph.export.graphml import write_graphml
 from graph.export.nodelink import write_nodelink
+from graph.analytics.network import View, shown
 from graph.filters import Filter, InvalidFilter
 from graph.projection import shared_projection
 from graph.store import EventStore
@@ -77,18 +78,21 @@ def export_format(name: str) -> ExportFormat:
         raise InvalidFilter(f"unknown export format '{name}'; choose one of {', '.join(FORMATS)}") from None
 
 
-def export(store: EventStore, format: str, fileobj: BinaryIO, filter: Filter | None = None) -> None:
-    """Write the graph in ``format`` to ``fileobj``, the graph formats kept to ``filter``.
+def export(store: EventStore, format: str, fileobj: BinaryIO, filter: Filter | None = None,
+           view: View | None = None) -> None:
+    """Write the graph in ``format`` to ``fileobj``, the graph formats kept to ``filter`` and, with ``view``, to the
+    part of that network a picture shows (:func:`graph.analytics.network.shown`).
 
-    RDF formats dump the whole store; a filter other than the default is an :class:`InvalidFilter` rather than a
-    silently unfiltered file.
+    RDF formats dump the whole store; a filter or view other than the default is an :class:`InvalidFilter` rather
+    than a silently unfiltered file.
     """
     spec = export_format(format)
     filter = filter if filter is not None else Filter()
     if spec.write is None:
-        given = [f.name for f in fields(Filter) if getattr(filter, f.name) != f.default]
+        given = [f.name for f in fields(Filter) if getattr(filter, f.name) != f.default] + (["view"] if view else [])
         if given:
             raise InvalidFilter(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
         store.dump(fileobj, spec.name)
     else:
-        spec.write(shared_projection(store, filter), fileobj)
+        G = shared_projection(store, filter)
+        spec.write(shown(G, view) if view else G, fileobj)

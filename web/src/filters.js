@@ -69,11 +69,13 @@ export function filterBar(filters, apply, extra = []) {
   return form
 }
 
-/** Links to the /export downloads of the filtered network. */
-export function exportLinks(filters) {
-  const query = filterParams(filters).toString()
-  const link = (format, text) => h('a', { href: `/export/${format}${query ? `?${query}` : ''}`, download: '',
-    class: 'button' }, text)
-  return h('div', { class: 'exports' }, 'Export this network: ', link('gexf', 'GEXF'), link('graphml', 'GraphML'),
+/** Links to the /export downloads of the filtered network; ``extra`` query parameters (``top``, ``center``) keep
+ * the part of it a picture shows, as /analytics/network does. */
+export function exportLinks(filters, extra = {}, title = 'Export this network') {
+  const query = filterParams(filters)
+  for (const [name, value] of Object.entries(extra)) query.set(name, value)
+  const link = (format, text) => h('a', { href: `/export/${format}${query.size ? `?${query}` : ''}`, download: '',
+    class: 'button', 'data-format': format }, text)
+  return h('div', { class: 'exports' }, `${title}: `, link('gexf', 'GEXF'), link('graphml', 'GraphML'),
     link('csv-nodes', 'CSV nodes'), link('csv-edges', 'CSV edges'))
 }

@@ -24,11 +24,12 @@ export async function render(view, { params, signal }) {
   const timelineBox = h('div', {}, spinner())
   const mapBox = h('div', {}, spinner())
   const listBox = h('div')
+  const exportBox = h('div')
   fill(view, h('div', { class: 'page-head' }, h('h1', {}, 'Events on the map and over time')), bar,
     h('p', { class: 'muted small' }, describeFilters(filters), '. Click a bar or a place to list its events.'),
-    section(`Events per ${granularity} and type`, timelineBox), section('Where', mapBox), listBox, exportLinks(filters))
+    section(`Events per ${granularity} and type`, timelineBox), section('Where', mapBox), listBox, exportBox)
 
-  const list = eventList(listBox, filters, signal)
+  const list = eventList(listBox, filters, signal, (selection) => fill(exportBox, exports(filters, selection)))
   list.show({})
   into(timelineBox, async () => {
     const query = filterParams(filters)
@@ -53,8 +54,17 @@ export async function render(view, { params, signal }) {
   })
 }
 
-/** The list of events under the charts: all events of the filters, or those of a clicked bar or place. */
-function eventList(box, filters, signal) {
+/** The network of the events listed (/export with the same filters, narrowed to a clicked bar's type and period). */
+function exports(filters, selection) {
+  const narrowed = { ...filters, ...(selection.type ? { types: [selection.type] } : {}),
+    ...(selection.period ? { from: selection.period, to: selection.period } : {}) }
+  return h('div', {}, exportLinks(narrowed, {}, 'Export the network of these events'),
+    selection.place ? h('p', { class: 'muted small' }, `Not narrowed to ${selection.placeLabel}: the network has no place filter.`) : '')
+}
+
+/** The list of events under the charts: all events of the filters, or those of a clicked bar or place;
+ * ``onSelect(selection)`` when that changes. */
+function eventList(box, filters, signal, onSelect) {
   let selection = {}
   let offset = 0
   async function load() {
@@ -86,6 +96,7 @@ function eventList(box, filters, signal) {
   function show(chosen) {
     selection = chosen
     offset = 0
+    onSelect(chosen)
     render()
     if (Object.keys(chosen).length) box.scrollIntoView({ behavior: 'smooth', block: 'start' })
   }
