@@ -9,7 +9,8 @@ is taken until the element that shows it has drawn (``make web`` first). Each pa
 has not answered that page yet ("first", what a user sees after a write: the projection, the SPARQL aggregates and the
 reads are computed) and again ("again": the response cache and the shared projection). Beside them: downloading the
 whole filtered network as node-link JSON (``/export/json``, after the pages, so on the projection they built), and its
-size, which is what a page that drew "the graph" without a limit would start from.
+size, which is what a page that drew "the graph" without a limit would start from; and the GEXF downloads the graph
+pages link to (``/export/gexf`` with their ``top``/``center``: what they show).
 """
 
 from __future__ import annotations
@@ -107,6 +108,12 @@ def main() -> None:
             start = time.perf_counter()
             whole = httpx.get(f"{url}/export/json", timeout=TIMEOUT)
             whole_s = time.perf_counter() - start
+            downloads = []
+            for name, params in (("GEXF of the graph of a filter (top 150)", {"top": 150}),
+                                 ("GEXF of the hub's ego graph (top 50)", {"center": hub, "top": 50})):
+                start = time.perf_counter()
+                gexf = httpx.get(f"{url}/export/gexf", params=params, timeout=TIMEOUT).raise_for_status()
+                downloads.append((name, time.perf_counter() - start, len(gexf.content)))
         finally:
             server.terminate()
             server.wait(30)
@@ -115,6 +122,8 @@ def main() -> None:
         print(f"{name:<44} {first:>10.2f} {again:>10.2f}")
     print(f"\nalternative: the whole network as node-link JSON (/export/json): {whole_s:.2f} s, "
           f"{len(whole.content) / 1e6:.1f} MB, before any drawing")
+    for name, seconds, size in downloads:
+        print(f"export: {name}: {seconds:.2f} s, {size / 1e3:.0f} kB")
     if errors:
         print(f"console errors: {errors}")
 
