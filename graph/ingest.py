@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from extract.model import Article, Extraction
+from extract.model import Article, Extraction, PieceProgress
 from extract.readers import ReadError
 from graph.rdf import article_rdf
 from graph.store import EventStore, os_reason
@@ -74,11 +74,13 @@ def ingest(
     *,
     workers: int = 1,
     on_outcome: Callable[[Outcome], None] | None = None,
+    on_piece: Callable[[PieceProgress], None] | None = None,
 ) -> IngestSummary:
     """Put every document into ``store``; ``extractor`` is an :class:`extract.pipeline.Extractor`.
 
     ``on_outcome`` is called once per document, from the writer thread, in input order for the articles that were
-    extracted.
+    extracted. ``on_piece`` is called from this thread for every piece of a long article parsed here (an extractor
+    that parses elsewhere, in processes or on Dask, reports none).
     """
     summary = IngestSummary()
     writer = _Writer(store, summary, on_outcome)
@@ -93,7 +95,7 @@ def ingest(
             else:
                 yield document
 
-    extracted = _extract_isolated(extractor, to_extract(), workers)
+    extracted = _extract_isolated(extractor, to_extract(), workers, on_piece)
     try:
         for article, extraction in extracted:
             writer.put((article, extraction))
@@ -182,7 +184,7 @@ def _store(store: EventStore, article: Article, extraction: Extraction | Excepti
 
 
 def _extract_isolated(
-    extractor, articles: Iterator[Article], workers: int
+    extractor, articles: Iterator[Article], workers: int, on_piece: Callable[[PieceProgress], None] | None = None
 ) -> Iterator[tuple[Article, Extraction | Exception]]:
     """``(article, extraction)`` pairs in order through ``extract_many``; an article the extractor fails on is paired
     with its exception instead.
@@ -192,6 +194,7 @@ def _extract_isolated(
     """
     in_flight: deque[Article] = deque()
     source_failed: list[BaseException] = []
+    reporting = {"on_piece": on_piece} if on_piece is not None else {}  # only an extractor that can report is asked
 
     def hand_over(source: Iterator[Article]) -> Iterator[Article]:
         try:
@@ -204,7 +207,7 @@ def _extract_isolated(
 
     while True:
         try:
-            for extraction in extractor.extract_many(hand_over(articles), workers=workers):
+            for extraction in extractor.extract_many(hand_over(articles), workers=workers, **reporting):
                 yield in_flight.popleft(), extraction
             return
         except Exception:  # noqa: BLE001  (isolate the culprit below, then carry on)
@@ -214,6 +217,6 @@ def _extract_isolated(
             in_flight.clear()
             for article in suspects:
                 try:
-                    yield article, extractor.extract(article)
+                    yield article, extractor.extract(article, **reporting)
                 except Exception as err:  # noqa: BLE001
                     yield article, err

@@ -52,7 +52,8 @@ def ingest_command(
         extractor = _dask_extractor(dask, settings, cleanup) if dask else _extractor(settings)
         with IngestProgress(total, verbose=verbose) as progress:
             documents = iter_articles(paths, max_bytes=settings.max_article_bytes)
-            summary = ingest(kg, documents, extractor, workers=settings.workers, on_outcome=progress.show)
+            summary = ingest(kg, documents, extractor, workers=settings.workers, on_outcome=progress.show,
+                             on_piece=None if dask else progress.piece)
         stopped = summary.stopped or close_cli_store(kg)
     typer.echo(progress.summary_line(summary, settings.store_where))
     if stopped:
@@ -65,7 +66,8 @@ def ingest_command(
 def _extractor(settings):
     from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
 
-    return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes)
+    return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes,
+                     piece_chars=settings.piece_chars)
 
 
 def _dask_extractor(spec: str, settings, cleanup: ExitStack):
