@@ -63,7 +63,7 @@ def test_every_command_says_where_the_store_is(tmp_path, hand_store):
                                            "ingest, or give --store)"]
 
 
-def test_ingest_counts_its_input_first_and_its_rate_is_the_summarys(tmp_path, repo_dir):
+def test_ingest_counts_its_input_first_shows_pieces_and_its_rate_is_the_summarys(tmp_path, repo_dir):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name in ("isis-global-offensive.txt", "isis-global-offensive.json"):
@@ -73,10 +73,16 @@ def test_ingest_counts_its_input_first_and_its_rate_is_the_summarys(tmp_path, re
     (corpus / "more.jsonl").write_text("\n".join(json.dumps({"id": f"j{n}", "text": t}) for n, t in enumerate(texts))
                                        + "\n\n")
     (corpus / "empty.txt").write_text(" ")
-    done = eventkg("ingest", str(corpus), "--store", str(tmp_path / "kg"), "-v", "--batch-size", "2")
+    # the seed (2,830 characters) is parsed in three pieces, each shown before its article's line
+    done = eventkg("ingest", str(corpus), "--store", str(tmp_path / "kg"), "-v", "--batch-size", "2",
+                   EVENTKG_PIECE_CHARS="1000")
     assert done.returncode == 1, done.stderr
     counts = re.findall(r"\[(\d+)/(\d+)\]", done.stderr)
     assert counts == [(str(n), "5") for n in (2, 3, 4, 5)]  # the empty file fails first (no count in its line)
+    pieces = re.findall(r"^parsing isis-global-offensive: piece (\d)/3, ([\d,]+)/2,830 characters$", done.stderr,
+                        re.MULTILINE)
+    assert pieces == [("1", "957"), ("2", "1,834"), ("3", "2,830")], done.stderr
+    assert done.stderr.index("piece 3/3") < done.stderr.index("new       isis-global-offensive")
     summary = re.search(r"^(\d+) articles in ([\d.]+) s \(([\d.]+)/s\)", done.stdout, re.MULTILINE)
     articles, seconds, rate = int(summary[1]), float(summary[2]), float(summary[3])
     # the seconds are printed to 0.1 s, so the rate lies between those of the ends of that rounding (+ its own 0.05)
