@@ -6,23 +6,25 @@ off before it reads its first job: :class:`QueryPool` for queries (``/sparql``, 
 read-only snapshot of the store, and :class:`UpdatePool` for ``/sparql/update``, one worker that opens the store for
 writing for each update (waiting for another writer's lock, :func:`graph.store.open_for_writing`) and closes it after.
 
-:meth:`WorkerPool.run` is a coroutine: it waits for the worker's answer on the event loop itself (the socket's file
-descriptor is watched, no thread is tied up), so any number of slow queries never block other requests.
+:meth:`WorkerPool.run` is a coroutine: it waits for the worker's answer on the event loop itself (each worker's socket
+is watched for as long as the worker lives, no thread is tied up), so any number of slow queries never block other
+requests.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import os
 import socket
 import subprocess
 import sys
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import graph
 from graph.namespaces import DEFAULT_BASE_IRI, PREFIXES
+from graph.sparql import frames
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
 
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
@@ -101,6 +103,10 @@ class _Gone(EOFError):
 
 
 class _Worker:
+    """One worker process and the Unix socket to it, watched by the event loop for as long as the worker lives (no
+    per-job registration). Messages are frames (:mod:`graph.sparql.frames`): a job goes pickled, a query's answer
+    comes back as its media type and the serialised bytes, which the server sends on as they are."""
+
     def __init__(self, kind: str, settings: dict):
         ours, theirs = socket.socketpair()  # made before the worker turns its network off
         package_root = str(Path(graph.__file__).resolve().parent.parent)
@@ -109,37 +115,84 @@ class _Worker:
             [sys.executable, "-m", "graph.sparql.worker", kind, str(theirs.fileno()), json.dumps(settings)],
             pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL)
         theirs.close()
-        self.conn = Connection(ours.detach())
+        self.socket = ours
+        self.channel: _Channel | None = None
         self.ready = False
 
     async def ask(self, job: object, timeout: float | None) -> tuple[str, object]:
-        """Send ``job`` and wait until the answer (or the worker's death) makes the pipe readable. A new worker is
-        first waited for until it says it is ready (Python and Oxigraph loaded, sandbox on): its start does not count
-        against the query's timeout."""
+        """Send ``job`` and wait for the answer (or the worker's death). A new worker is first waited for until it
+        says it is ready (Python and Oxigraph loaded, sandbox on): its start does not count against the query's
+        timeout."""
         try:
+            if self.channel is None:
+                self.channel = _Channel()
+                await asyncio.get_running_loop().create_unix_connection(lambda: self.channel, sock=self.socket)
             if not self.ready:
-                await self._readable(_START_TIMEOUT)
-                self.conn.recv()
+                frames.decode(await asyncio.wait_for(self.channel.next(), _START_TIMEOUT))
                 self.ready = True
-            self.conn.send(job)
+            if self.process.poll() is not None:  # died while idle; the loop may not have read the socket's end yet
+                raise EOFError
+            self.channel.send(frames.encode_job(job))
         except (EOFError, OSError) as err:
             raise _Gone from err
-        await self._readable(timeout)
-        return self.conn.recv()
-
-    async def _readable(self, timeout: float | None) -> None:
-        loop = asyncio.get_running_loop()
-        readable = loop.create_future()
-        descriptor = self.conn.fileno()
-        loop.add_reader(descriptor, lambda: readable.done() or readable.set_result(None))  # level-triggered
-        try:
-            await asyncio.wait_for(readable, timeout)
-        finally:
-            loop.remove_reader(descriptor)
-            # uvloop leaves a watched descriptor non-blocking; Connection reads and writes need it blocking.
-            os.set_blocking(descriptor, True)
+        return frames.decode(await asyncio.wait_for(self.channel.next(), timeout))
 
     def kill(self) -> None:
         self.process.kill()
         self.process.wait()
-        self.conn.close()
+        if self.channel is None or not self.channel.close():
+            self.socket.close()
+
+
+class _Channel(asyncio.Protocol):
+    """The server's end of a worker's socket: whole frames, in order; EOF once the worker is gone."""
+
+    def __init__(self):
+        self.buffer = bytearray()
+        self.frames: collections.deque[bytes] = collections.deque()
+        self.waiter: asyncio.Future | None = None
+        self.transport: asyncio.Transport | None = None
+        self.gone = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while (frame := frames.take(self.buffer)) is not None:
+            self.frames.append(frame)
+        self._wake()
+
+    def connection_lost(self, exc) -> None:
+        self.gone = True
+        self._wake()
+
+    def next(self) -> asyncio.Future:
+        """A future of the next frame, which may have come already (EOFError when the worker is gone first)."""
+        self.waiter = asyncio.get_running_loop().create_future()
+        self._wake()
+        return self.waiter
+
+    def send(self, data: bytes) -> None:
+        if self.gone or self.transport is None:
+            raise EOFError
+        self.transport.write(data)
+
+    def close(self) -> bool:
+        """Close the transport; False when its event loop is over (the socket is then closed by the caller)."""
+        if self.transport is None or self.transport.get_extra_info("socket") is None:
+            return False
+        try:
+            self.transport.close()
+        except RuntimeError:  # the event loop that ran it is closed
+            return False
+        return True
+
+    def _wake(self) -> None:
+        waiter = self.waiter
+        if waiter is None or waiter.done():
+            return
+        if self.frames:
+            waiter.set_result(self.frames.popleft())
+        elif self.gone:
+            waiter.set_exception(EOFError("the worker is gone"))

@@ -104,17 +104,16 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, b
         media = _chosen(job.results_media, "SELECT or ASK", RESULT_FORMATS)
     if isinstance(answer, ox.QueryBoolean):
         return media, answer.serialize(format=RESULT_FORMATS[media])
-    try:  # the answer is computed as it is read
-        rows = list(islice(answer, job.max_rows + 1 if job.max_rows is not None else None))
-    except (OSError, RuntimeError, ValueError) as err:
-        raise _engine_error(err, "the query could not be evaluated") from None
-    if job.max_rows is not None and len(rows) > job.max_rows:
-        raise ResultTooLarge(f"the result has more than {job.max_rows} rows; narrow the query or page it with "
-                             "LIMIT/OFFSET")
     if isinstance(answer, ox.QueryTriples):
+        try:  # the answer is computed as it is read
+            triples = list(islice(answer, job.max_rows + 1 if job.max_rows is not None else None))
+        except (OSError, RuntimeError, ValueError) as err:
+            raise _engine_error(err, "the query could not be evaluated") from None
+        if job.max_rows is not None and len(triples) > job.max_rows:
+            raise _too_large(job.max_rows)
         fmt = GRAPH_FORMATS[media]
-        return media, ox.serialize(rows, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
-    return media, _solutions_bytes([v.value for v in answer.variables], rows, RESULT_FORMATS[media])
+        return media, ox.serialize(triples, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
+    return media, _solutions_bytes(answer, RESULT_FORMATS[media], job.max_rows)
 
 
 def update(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> None:
@@ -160,13 +159,44 @@ def _dataset(job: Job) -> dict:
     return {"use_default_graph_as_union": True}
 
 
-def _solutions_bytes(variables: list[str], rows: list[ox.QuerySolution], fmt: ox.QueryResultsFormat) -> bytes:
-    """Serialise solutions. Oxigraph's serializer only writes a whole result iterator, which the row limit consumed,
-    so the rows are written as TSV (its terms are N-Triples, which ``str`` of an Oxigraph term is) and Oxigraph
-    re-reads that to write the other formats."""
-    lines = ["\t".join("?" + v for v in variables)]
-    lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
-    tsv = ("\n".join(lines) + "\n").encode()
+def _too_large(max_rows: int) -> ResultTooLarge:
+    return ResultTooLarge(f"the result has more than {max_rows} rows; narrow the query or page it with LIMIT/OFFSET")
+
+
+class _Rows:
+    """A file Oxigraph writes TSV results into, one line per row after the header line (TSV escapes line breaks in
+    terms): past ``max_rows`` rows it raises, which stops the evaluation."""
+
+    def __init__(self, max_rows: int | None):
+        self.max_lines = None if max_rows is None else max_rows + 1
+        self.lines, self.parts = 0, []
+
+    def write(self, chunk: bytes) -> int:
+        self.lines += chunk.count(b"\n")
+        if self.max_lines is not None and self.lines > self.max_lines:
+            raise _TooManyRows
+        self.parts.append(bytes(chunk))
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+def _solutions_bytes(answer, fmt: ox.QueryResultsFormat, max_rows: int | None) -> bytes:
+    """Serialise solutions, computing them as they are written, all in Oxigraph (no Python object per row): first
+    as TSV, whose lines count the rows for the row limit, then, for another format, re-read and written in that one."""
+    rows = _Rows(max_rows)
+    try:
+        answer.serialize(rows, ox.QueryResultsFormat.TSV)
+    except _TooManyRows:
+        raise _too_large(max_rows) from None
+    except (OSError, RuntimeError, ValueError) as err:
+        raise _engine_error(err, "the query could not be evaluated") from None
+    tsv = b"".join(rows.parts)
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv
     return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)

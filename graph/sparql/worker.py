@@ -2,9 +2,10 @@
 :mod:`graph.sparql.pool`, never by hand).
 
 It turns its network off first (:func:`graph.sparql.sandbox.deny_network`), says it is ready, then answers the jobs
-that come over the Unix socket ``FD`` until it closes: ``query`` workers run :class:`~graph.sparql.running.Job` s on a
-read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the ``update`` worker opens the store for writing for
-each :class:`~graph.sparql.running.UpdateJob` and recounts the dashboards' counters after it (:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``.
+that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it closes: ``query`` workers run
+:class:`~graph.sparql.running.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the
+``update`` worker opens the store for writing for each :class:`~graph.sparql.running.UpdateJob` and recounts the
+dashboards' counters after it (:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``.
 
 A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
 server's state or sockets comes along.
@@ -13,13 +14,13 @@ server's state or sockets comes along.
 from __future__ import annotations
 
 import json
+import socket
 import sys
-from multiprocessing.connection import Connection
 
 import pyoxigraph as ox
 
 from graph.errors import GraphError
-from graph.sparql import sandbox
+from graph.sparql import frames, sandbox
 from graph.sparql.errors import StoreUnavailable
 from graph.sparql.running import execute, update
 from graph.sparql.snapshot import Snapshot
@@ -27,7 +28,8 @@ from graph.sparql.snapshot import Snapshot
 
 def main(kind: str, descriptor: int, settings: dict) -> None:
     sandbox.deny_network()
-    conn = Connection(descriptor)
+    channel = socket.socket(fileno=descriptor)
+    jobs = channel.makefile("rb")
     prefixes = settings["prefixes"]
     if kind == "query":
         snapshot = Snapshot(settings["path"], opener=ox.Store.read_only)
@@ -48,18 +50,19 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
                     aggregates.ensure(store)
             finally:
                 store.close()
-    conn.send(("ready", None))
+    channel.sendall(frames.encode_answer("ok", "ready"))
     while True:
         try:
-            job = conn.recv()
+            job = frames.read_job(jobs)
         except EOFError:
             return
         try:
-            conn.send(("ok", answer(job)))
+            reply = frames.encode_answer("ok", answer(job))
         except GraphError as err:
-            conn.send(("error", err))
+            reply = frames.encode_answer("error", err)
         except (OSError, RuntimeError):  # opening the store failed (the engine's own errors are GraphErrors)
-            conn.send(("error", StoreUnavailable("the store could not be opened, try again")))
+            reply = frames.encode_answer("error", StoreUnavailable("the store could not be opened, try again"))
+        channel.sendall(reply)
 
 
 if __name__ == "__main__":

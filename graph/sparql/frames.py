@@ -1,0 +1,70 @@
+"""The messages between the server and a SPARQL worker (:mod:`graph.sparql.pool`, :mod:`graph.sparql.worker`) over
+their Unix socket: length-prefixed frames.
+
+A job goes pickled (a few hundred bytes). An answer is ``("ok", result)`` or ``("error", exception)``; a query's
+result, ``(media type, body)``, travels as the media type and the body's bytes as they are, not pickled, so that a
+large answer is neither copied into a pickle nor re-read from one: the server hands the bytes to the HTTP response.
+
+>>> buffer = bytearray(encode_answer("ok", ("text/csv", b"x\\r\\n")))
+>>> decode(take(buffer)), buffer
+(('ok', ('text/csv', b'x\\r\\n')), bytearray(b''))
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import BinaryIO
+
+_LENGTH = 4  # bytes of the big-endian length before each frame
+_BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"  # an answer frame's first byte: what follows
+
+
+def encode_job(job: object) -> bytes:
+    return _frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def encode_answer(status: str, payload: object) -> bytes:
+    if status == "error":
+        return _frame(_ERROR, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+    if isinstance(payload, tuple) and len(payload) == 2 and isinstance(payload[1], bytes):
+        media, body = payload
+        return _frame(_BYTES, media.encode(), b"\0", body)
+    return _frame(_PICKLED, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def decode(answer: bytes) -> tuple[str, object]:
+    """An answer frame's ``(status, payload)``."""
+    kind, rest = answer[:1], memoryview(answer)[1:]
+    if kind == _BYTES:
+        end = answer.index(b"\0")
+        return "ok", (answer[1:end].decode(), answer[end + 1:])
+    return ("error" if kind == _ERROR else "ok"), pickle.loads(rest)
+
+
+def take(buffer: bytearray) -> bytes | None:
+    """The first whole frame in ``buffer``, removed from it; None while it is incomplete."""
+    if len(buffer) < _LENGTH:
+        return None
+    end = _LENGTH + int.from_bytes(buffer[:_LENGTH], "big")
+    if len(buffer) < end:
+        return None
+    with memoryview(buffer) as view:  # released before the bytearray shrinks
+        frame = bytes(view[_LENGTH:end])
+    del buffer[:end]
+    return frame
+
+
+def read_job(stream: BinaryIO) -> object:
+    """The next job from a blocking stream; EOFError when the server closed it."""
+    header = stream.read(_LENGTH)
+    if len(header) < _LENGTH:
+        raise EOFError
+    size = int.from_bytes(header, "big")
+    payload = stream.read(size)
+    if len(payload) < size:
+        raise EOFError
+    return pickle.loads(payload)
+
+
+def _frame(*parts: bytes) -> bytes:
+    return b"".join((sum(map(len, parts)).to_bytes(_LENGTH, "big"), *parts))
