@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     explorer.mount_static(app)
     _add_error_handlers(app)
+    app.add_middleware(sparql.QueryShortcut)  # innermost: inside the answer cache and the body limit
     app.add_middleware(CachedAnswers, version=lambda scope: scope["app"].state.snapshot.version(),
                        max_entries=settings.response_cache)
     if settings.cors_origins:

@@ -7,12 +7,15 @@ under the timeout. Nothing that grows with the query runs on the event loop."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from urllib.parse import parse_qsl
+
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import URL
 
-from api.deps import PoolDep, SettingsDep, TokenDep, UpdatesDep
+from api.deps import SettingsDep, TokenDep, UpdatesDep, get_pool, get_settings
 from graph import sparql
 
 router = APIRouter(tags=["sparql"])
@@ -90,6 +93,14 @@ def negotiate(accept: str | None, offered: tuple[str, ...], aliases: dict[str, s
     return best if quality(best) > 0 else None
 
 
+@lru_cache(maxsize=256)
+def _media(accept: str | None) -> tuple[str | None, str | None]:
+    """The media types of a SELECT/ASK and of a CONSTRUCT/DESCRIBE answer for an ``Accept`` header (clients send
+    the same few headers: negotiated once each)."""
+    return (negotiate(accept, tuple(sparql.RESULT_FORMATS), _ALIASES["results"]),
+            negotiate(accept, tuple(sparql.GRAPH_FORMATS), _ALIASES["graph"]))
+
+
 def _graphs(values: list[str], name: str) -> tuple[str, ...]:
     """Protocol graph IRIs, checked here (a bad one is the client's error, not the worker's)."""
     for iri in values:
@@ -113,11 +124,9 @@ def _check_size(text: str, settings, status: int) -> None:
         raise HTTPException(status, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
 
 
-async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
-                  default_graphs: list[str], named_graphs: list[str]) -> Response:
-    accept = request.headers.get("accept")
-    results = negotiate(accept, tuple(sparql.RESULT_FORMATS), _ALIASES["results"])
-    graph = negotiate(accept, tuple(sparql.GRAPH_FORMATS), _ALIASES["graph"])
+async def _answer(request: Request, settings, text: str, default_graphs: list[str],
+                  named_graphs: list[str]) -> Response:
+    results, graph = _media(request.headers.get("accept"))
     if results is None and graph is None:
         raise HTTPException(406, "answers can be given as: "
                             + ", ".join([*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS]))
@@ -127,7 +136,7 @@ async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
                      _graphs(named_graphs, "named-graph-uri") if protocol else None,
                      base_iri=_service_iri(request), max_rows=settings.max_result_rows)
     try:
-        media, body = await pool.run(job)  # awaits the worker process: the event loop goes on serving
+        media, body = await (await get_pool(request)).run(job)  # awaits the worker: the event loop goes on serving
     except sparql.NotAcceptable as err:
         raise HTTPException(406, str(err)) from None
     charset = "; charset=utf-8" if media.startswith("text/") else ""
@@ -139,12 +148,22 @@ async def _answer(request: Request, pool: sparql.QueryPool, settings, text: str,
 
 def _service_iri(request: Request) -> str:
     """The base IRI of relative IRIs in a request: the endpoint's own URL (built without the query string)."""
-    return str(URL(scope={**request.scope, "query_string": b""}))
+    scope = request.scope
+    return _url(scope.get("scheme", "http"), scope.get("server"), scope.get("root_path", ""), scope["path"],
+                request.headers.get("host"))
+
+
+@lru_cache(maxsize=64)
+def _url(scheme: str, server: tuple | None, root_path: str, path: str, host: str | None) -> str:
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    return str(URL(scope={"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path,
+                          "query_string": b"", "headers": headers}))
 
 
 @router.get("/sparql", responses=_RESULTS, summary="SPARQL query by GET (service description without a query)",
             openapi_extra=_parameters(("query", "The SPARQL query.", False), *_GRAPHS))
-async def query_get(request: Request, pool: PoolDep, settings: SettingsDep) -> Response:
+async def query_get(request: Request) -> Response:
+    settings = await get_settings(request)
     params = request.query_params
     query = params.get("query")
     if query is None:
@@ -154,17 +173,18 @@ async def query_get(request: Request, pool: PoolDep, settings: SettingsDep) -> R
                         media_type="text/turtle")
     _check_size(query, settings, 400)
     text = _one(params.getlist("query"), "query")
-    return await _answer(request, pool, settings, text, params.getlist("default-graph-uri"),
+    return await _answer(request, settings, text, params.getlist("default-graph-uri"),
                          params.getlist("named-graph-uri"))
 
 
 @router.post("/sparql", responses=_RESULTS, openapi_extra={"requestBody": _QUERY_BODY, **_parameters(*_GRAPHS)},
              summary="SPARQL query by POST (form-encoded or application/sparql-query)")
-async def query_post(request: Request, pool: PoolDep, settings: SettingsDep) -> Response:
+async def query_post(request: Request) -> Response:
+    settings = await get_settings(request)
     text, form_default, form_named = await _posted(request, settings, "query", "application/sparql-query",
                                                    ("default-graph-uri", "named-graph-uri"))
     params = request.query_params
-    return await _answer(request, pool, settings, text, params.getlist("default-graph-uri") or form_default,
+    return await _answer(request, settings, text, params.getlist("default-graph-uri") or form_default,
                          params.getlist("named-graph-uri") or form_named)
 
 
@@ -196,11 +216,16 @@ async def _posted(request: Request, settings, field: str, body_type: str,
             raise HTTPException(400, f"the {field} is empty")
         return text, [], []
     if content_type == "application/x-www-form-urlencoded":
-        form = await request.form()
-        for value in form.getlist(field):
-            _check_size(str(value), settings, 413)
-        first, second = ([str(v) for v in form.getlist(name)] for name in graph_params)
-        return _one(form.getlist(field), field), first, second
+        # parsed by urllib (C-speed splitting) rather than Starlette's form parser, a Python callback per character
+        try:
+            pairs = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True, errors="strict")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the form is not UTF-8 text") from None
+        texts = [value for name, value in pairs if name == field]
+        for value in texts:
+            _check_size(value, settings, 413)
+        first, second = ([value for name, value in pairs if name == wanted] for wanted in graph_params)
+        return _one(texts, field), first, second
     raise HTTPException(415, f"send {body_type} or an application/x-www-form-urlencoded form")
 
 
@@ -212,3 +237,36 @@ async def _text_body(request: Request, settings) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise HTTPException(400, "the body is not UTF-8 text") from None
+
+
+class QueryShortcut:
+    """ASGI middleware: ``GET`` and ``POST /sparql`` go straight to their endpoint functions above, past FastAPI's
+    route matching, dependency solving and exception middleware (together more of a light query's time on the server
+    than the endpoint itself). Errors are answered by the app's own exception handlers, as FastAPI would; every other
+    request goes on to the app. Installed innermost by :func:`api.app.create_app`, so the answer cache and the body
+    limit still apply."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        endpoint = _SHORTCUTS.get(scope.get("method")) if scope["type"] == "http" else None
+        if endpoint is None or scope["path"] != scope.get("root_path", "") + "/sparql":
+            return await self.app(scope, receive, send)
+        request = Request(scope, receive)
+        try:
+            response = await endpoint(request)
+        except Exception as exc:
+            handler = _handler(scope["app"].exception_handlers, exc)
+            if handler is None:
+                raise
+            response = await handler(request, exc)
+        await response(scope, receive, send)
+
+
+_SHORTCUTS = {"GET": query_get, "POST": query_post}
+
+
+def _handler(handlers: dict, exc: Exception):
+    """The app's handler for ``exc``: the one registered for the nearest class (as Starlette looks it up)."""
+    return next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers), None)
