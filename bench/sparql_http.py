@@ -1,23 +1,27 @@
-"""SPARQL over HTTP: eventkg's ``/sparql`` against the Oxigraph server (same engine, Rust, no Python) on the same store
-(issue 9).
+"""SPARQL over HTTP: eventkg's ``/sparql`` against the Oxigraph server (same engine, Rust, no Python) on the same store,
+and against Virtuoso on the same data (issue 9).
 
-    python -m bench.sparql_http [--quads 100000] [--runs 30] [--duration 10] [--connections 8]
+    python -m bench.sparql_http [--quads 100000] [--runs 30] [--duration 10] [--connections 8] [--no-virtuoso]
 
 The Oxigraph server is the PyPI package ``oxigraph`` (a dev extra: ``pip install -e '.[dev]'``), run as
-``oxigraph serve-read-only --union-default-graph`` on the very store eventkg serves. The load tool for throughput is
-wrk (Debian ``wrk``). Without either the benchmark stops and says so.
+``oxigraph serve-read-only --union-default-graph`` on the very store eventkg serves. Virtuoso is Debian's
+``virtuoso-opensource`` (:func:`bench.servers.virtuoso_server`, on loopback), loaded with its own bulk loader
+(:func:`bench.scale_out.bulk_load`); without it, or with ``--no-virtuoso``, its rows are left out. The load tool for
+throughput is wrk (Debian ``wrk``). Without the Oxigraph server or wrk the benchmark stops and says so.
 
 The synthetic graph of ``bench.synthetic`` is bulk-loaded into a store in a temporary folder and compacted (as
-``eventkg load`` does). Three servers, each in its own processes:
+``eventkg load`` does), and the same N-Quads into Virtuoso. The servers, each in its own processes:
 
 - ``eventkg``: ``eventkg serve`` (1 server worker, default query workers) with its response cache off
   (``EVENTKG_RESPONSE_CACHE=0``), so every answer is computed;
 - ``eventkg, cached``: the default settings; a repeated query is answered from the cache while the store is unchanged;
-- ``oxigraph``: the Oxigraph server, which has no answer cache.
+- ``oxigraph``: the Oxigraph server, which has no answer cache;
+- ``virtuoso``: a new query text every time, so each is compiled and run afresh;
+- ``virtuoso, cached``: one text repeated (Virtuoso keeps compiled queries; it has no answer cache by default).
 
 Latency: each query runs ``--runs`` times per server, one request at a time, after three warm-ups, the servers taking
 turns run by run (a busy moment of the shared machine falls on all alike). Uncached runs send a new query text every
-time (a ``# n`` comment at the end), so no cache of any kind helps; the cached column repeats one text. POST
+time (a ``# n`` comment at the end), so no cache of any kind helps; the cached columns repeat one text. POST
 form-encoded, JSON results, through the standard library's ``http.client`` on a kept-alive connection (httpx would add
 0.6–0.7 ms of its own to every request). Printed: p50 and p95 in ms, eventkg over Oxigraph, and the rows each returned
 (they must agree).
@@ -25,7 +29,9 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
 (uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length.
 
-Memory: the resident set of each server, its worker processes included (summed over the process tree), after the runs.
+Memory: the resident set of each server, its worker processes included (summed over the process tree), after the runs;
+for eventkg also what the tree holds with the pages its processes share (the Python and Oxigraph libraries) counted
+once: the server's resident set and its workers' private pages.
 """
 
 from __future__ import annotations
@@ -46,7 +52,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import psutil
 
 from bench.api_load import serve, stop, wrk
-from bench.servers import oxigraph_server
+from bench.servers import oxigraph_server, virtuoso_available, virtuoso_server
 from bench.synthetic import write_synthetic
 from graph.namespaces import PREFIXES
 from graph.store import open_store
@@ -72,7 +78,7 @@ QUERIES = {
     "monthly timeline": ("aggregate", """SELECT ?month (COUNT(?e) AS ?events) WHERE { ?e a ekg:Killing ; ekg:time ?t
         BIND(SUBSTR(STR(?t), 1, 7) AS ?month) } GROUP BY ?month ORDER BY ?month"""),
 }
-SERVERS = ("eventkg", "eventkg, cached", "oxigraph")
+SERVERS = ("eventkg", "eventkg, cached", "oxigraph", "virtuoso", "virtuoso, cached")
 
 
 def pick_actor(store) -> tuple[str, str]:
@@ -128,6 +134,14 @@ def tree_rss(process: subprocess.Popen) -> float:
     return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
 
 
+def tree_held(process: subprocess.Popen) -> float:
+    """MiB that ``process`` and its descendants hold with the pages they share counted once: the resident set of
+    ``process`` and the private pages (USS) of each descendant (what they share is the libraries ``process`` maps
+    too: Python, Oxigraph)."""
+    root = psutil.Process(process.pid)
+    return (root.memory_info().rss + sum(p.memory_full_info().uss for p in root.children(recursive=True))) / 2**20
+
+
 def throughput(url: str, query: str, *, fresh: bool, duration: int, connections: int, folder: Path) -> dict:
     """wrk on GET ``url?query=…``; with ``fresh`` a ``# n`` comment (URL-encoded) makes every text new."""
     path = urlsplit(url).path + "?query=" + quote(query, safe="")
@@ -145,60 +159,87 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
     args = parser.parse_args()
     if shutil.which("oxigraph", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("bench.sparql_http compares with the Oxigraph server: pip install -e '.[dev]'")
     if shutil.which("wrk") is None:
         raise SystemExit("bench.sparql_http needs wrk: apt-get install -y wrk")
+    virtuoso = virtuoso_available() and not args.no_virtuoso
+    if not virtuoso and not args.no_virtuoso:
+        print("Virtuoso is not installed (apt-get install -y virtuoso-opensource): its rows are left out\n")
+    servers = SERVERS if virtuoso else SERVERS[:3]
 
     with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp, ExitStack() as stack:
-        source, store_dir = Path(tmp) / "synthetic.nq", Path(tmp) / "kg"
+        source, store_dir = Path(tmp) / "virtuoso" / "synthetic.nq", Path(tmp) / "kg"
+        source.parent.mkdir()  # Virtuoso's folder: its loader reads only from there (DirsAllowed)
         write_synthetic(source, quads=args.quads)
         with open_store(store_dir) as store:
             store.load(source)
             store.compact()  # as `eventkg load` does
             quads = len(store)
-        source.unlink()
         with open_store(store_dir, read_only=True) as reader:
             entity, label = pick_actor(reader)
         queries = {name: (kind, PROLOGUE + q.replace("{entity}", entity).replace("{label}", label))
                    for name, (kind, q) in QUERIES.items()}
+        processes, urls = {}, {}
+        if virtuoso:
+            from bench.scale_out import bulk_load  # here: bench.scale_out imports this module
 
-        processes = {"eventkg": serve(store_dir, 1, response_cache="0"), "eventkg, cached": serve(store_dir, 1)}
-        urls = {name: url + "/sparql" for name, (_, url) in processes.items()}
+            server = stack.enter_context(virtuoso_server(source.parent))
+            load_s = bulk_load(server, source.parent, source.name)
+            for name in ("virtuoso", "virtuoso, cached"):
+                processes[name], urls[name] = server.process, server.query_url
+        source.unlink()
+
+        processes["eventkg"], url = serve(store_dir, 1, response_cache="0")
+        urls["eventkg"] = url + "/sparql"
+        processes["eventkg, cached"], url = serve(store_dir, 1)
+        urls["eventkg, cached"] = url + "/sparql"
         try:
             oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
-            processes["oxigraph"], urls["oxigraph"] = (oxigraph.process, oxigraph.query_url), oxigraph.query_url
-            latency = {name: measure({server: over_http(urls[server], query, fresh=server != "eventkg, cached")
-                                      for server in SERVERS}, args.runs)
+            processes["oxigraph"], urls["oxigraph"] = oxigraph.process, oxigraph.query_url
+            latency = {name: measure({server: over_http(urls[server], query, fresh=not server.endswith("cached"))
+                                      for server in servers}, args.runs)
                        for name, (_, query) in queries.items()}
             lookup = queries["label lookup"][1]
-            rates = {server: throughput(urls[server], lookup, fresh=server != "eventkg, cached",
+            rates = {server: throughput(urls[server], lookup, fresh=not server.endswith("cached"),
                                         duration=args.duration, connections=args.connections, folder=Path(tmp))
-                     for server in SERVERS}
-            memory = {server: tree_rss(process) for server, (process, _) in processes.items()}
+                     for server in servers}
+            memory = {server: tree_rss(processes[server]) for server in servers}
+            held = {server: tree_held(processes[server]) for server in ("eventkg", "eventkg, cached")}
         finally:
             for name in ("eventkg", "eventkg, cached"):
-                stop(processes[name][0])
+                stop(processes[name])
 
     print(f"SPARQL over HTTP: {quads:,} quads (bench.synthetic), {args.runs} runs per query after 3 warm-ups, one "
-          "request at a time; uncached = a new query text per request\n")
-    print("| query | kind | " + " | ".join(f"{s} p50 / p95 ms" for s in SERVERS)
-          + " | eventkg ÷ oxigraph (p50) | eventkg, cached ÷ oxigraph | rows |")
-    print("|---|---|" + "---:|" * (len(SERVERS) + 2) + "---|")
+          "request at a time; uncached = a new query text per request"
+          + (f"; Virtuoso's bulk load {load_s:.1f} s" if virtuoso else "") + "\n")
+    print("| query | kind | " + " | ".join(f"{s} p50 / p95 ms" for s in servers) + " | rows |")
+    print("|---|---|" + "---:|" * len(servers) + "---|")
+    p50 = {}
     for name, measured in latency.items():
         p = {s: (statistics.median(t), statistics.quantiles(t, n=20)[18]) for s, (t, _) in measured.items()}
-        cells = " | ".join(f"{p[s][0]:.2f} / {p[s][1]:.2f}" for s in SERVERS)
-        rows = "/".join(str(measured[s][1]) for s in SERVERS)
-        print(f"| {name} | {queries[name][0]} | {cells} | {p['eventkg'][0] / p['oxigraph'][0]:.2f}× | "
-              f"{p['eventkg, cached'][0] / p['oxigraph'][0]:.2f}× | {rows} |")
+        p50[name] = {s: p[s][0] for s in servers}
+        cells = " | ".join(f"{p[s][0]:.2f} / {p[s][1]:.2f}" for s in servers)
+        rows = "/".join(str(measured[s][1]) for s in servers)
+        print(f"| {name} | {queries[name][0]} | {cells} | {rows} |")
+    ratios = [("eventkg", "oxigraph"), ("eventkg, cached", "oxigraph")]
+    if virtuoso:
+        ratios += [("eventkg", "virtuoso"), ("eventkg, cached", "virtuoso, cached")]
+    print("\np50 ratios (below 1: eventkg faster)\n")
+    print("| query | kind | " + " | ".join(f"{a} ÷ {b}" for a, b in ratios) + " |")
+    print("|---|---|" + "---:|" * len(ratios))
+    for name, p in p50.items():
+        print(f"| {name} | {queries[name][0]} | " + " | ".join(f"{p[a] / p[b]:.2f}×" for a, b in ratios) + " |")
     print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.duration} s after a warm-up of as long:\n")
     print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | RSS MiB (all processes) | ÷ oxigraph |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for server in SERVERS:
+    for server in servers:
         r = rates[server]
+        extra = f" ({held[server]:.0f} shared counted once)" if server in held else ""
         print(f"| {server} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']:.1%} | "
-              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {memory[server]:.0f} | "
+              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {memory[server]:.0f}{extra} | "
               f"{memory[server] / memory['oxigraph']:.2f}× |")
 
 
