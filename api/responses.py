@@ -17,10 +17,10 @@ T = TypeVar("T")
 
 
 def json_response(view: Any) -> Response:
-    """A :mod:`graph.reading` dataclass as the JSON answer, serialised by pydantic's core without building the models
-    again: on hot endpoints, validating every item into a model cost as much as reading it from a memoised store. The
-    route's ``response_model`` still documents the answer; the dataclasses have the models' fields, in their order
-    (``tests/test_api_rest.py`` checks that each answer is its model's)."""
+    """A :mod:`graph.reading` dataclass as the JSON answer, serialised by pydantic's core without validating it again:
+    on hot endpoints, validating every item cost as much as reading it from a memoised store. The route's
+    ``response_model`` (the same dataclass, :mod:`api.models`) documents it (``tests/test_api_rest.py`` checks each
+    answer against it)."""
     return Response(_adapter(type(view)).dump_json(view), media_type="application/json")
 
 
@@ -58,13 +58,20 @@ INLINE_ITEMS = 20  # reads listing at most this many items of each kind run on t
 
 
 async def read_small(request: Request, items: int, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``read(store, *args, **kwargs)`` on the request's store snapshot, for a read whose size is bounded by ``items``.
-
-    Up to :data:`INLINE_ITEMS` it runs right here on the event loop: from a memoised snapshot it takes a fraction of
-    a millisecond, less than handing it to the thread pool and back, which halved the requests/s of /entities/{key}
-    (docs/benchmarks.md). Bigger reads go to the thread pool so that they do not hold up other requests (Oxigraph
-    lets go of the GIL while it queries)."""
+    """``read(store, *args, **kwargs)`` on the request's store snapshot, for a read whose size is bounded by ``items``:
+    on the event loop up to :data:`INLINE_ITEMS` (see :func:`read_inline`)."""
     store = current_store(request)
-    if items <= INLINE_ITEMS:
-        return read(store, *args, **kwargs)
-    return await run_in_threadpool(read, store, *args, **kwargs)
+    return await read_inline(items <= INLINE_ITEMS and not store.remote, read, store, *args, **kwargs)
+
+
+async def read_inline(inline: bool, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``read(*args, **kwargs)`` right here on the event loop when ``inline``, else in the thread pool.
+
+    Inline is for reads known to be cheap (a few items from a memoised snapshot, counters kept at write time): they
+    take a fraction of a millisecond, less than handing them to the thread pool and back, which under load costs
+    milliseconds (it halved the requests/s of /entities/{key}: docs/benchmarks.md). Anything bigger goes to the
+    thread pool so that it does not hold up other requests (Oxigraph lets go of the GIL while it queries), and so does
+    any read of a server store (each read is a request to it)."""
+    if inline:
+        return read(*args, **kwargs)
+    return await run_in_threadpool(read, *args, **kwargs)

@@ -4,33 +4,42 @@
 
 For each size a synthetic graph (``bench.synthetic``) is bulk-loaded into a store in a temporary folder (the load ends
 by counting the counters: ``graph.aggregates.recount``, timed on its own) and compacted, as ``eventkg load`` does.
-Then, on a read-only snapshot as the server reads it, each aggregate a dashboard asks for is computed ``--repeats``
-times both ways, nothing cached between runs (a new query each time; only RocksDB's block cache stays warm, for both):
+Three aggregates a dashboard asks for, of asserted events: the monthly timeline per type (``graph.analytics.timeline``),
+the 20 agents of the most events and the 20 places with the most (``graph.analytics.top``). Each is computed
+``--repeats`` times from the counters and counted by SPARQL (one aggregate query over the events, a new query each
+time; only RocksDB's block cache stays warm, for both), on a read-only snapshot as the server reads it:
 
-- the monthly timeline of asserted events per type (``graph.analytics.timeline``: the counters' tables, against
-  ``event_counts``, one aggregate SPARQL query over the events, both bucketed and zero-filled the same way);
-- the 20 agents of the most asserted events and the 20 places with the most (``graph.analytics.top``: the counters'
-  tables, against ``counted_ranking``, one GROUP BY query);
+- *counters*: again and again on one snapshot (what a server does between writes: the tables it parsed and the sums
+  it made are kept by content, see ``graph/aggregates.py``);
+- *after a write*: each time right after a write that moved the counters of one article (its contribution added, or
+  subtracted again), on a snapshot opened after it (not timed: the opening is the snapshot's cost, printed apart), so
+  the digests are read again and the tables that changed are parsed and moved in the sums;
+- *cold*: each time on a new snapshot in a process that has parsed nothing (``aggregates.forget``);
+- *SPARQL*: counted per request.
 
-and printed side by side: p50 and p90 in milliseconds, and the ratio. Over HTTP, ``eventkg serve`` runs with the
-response cache off (``EVENTKG_RESPONSE_CACHE=0``) and ``--http-requests`` sequential requests go to
-``/analytics/timeline`` and ``/analytics/top/agent`` (counters) and to the same with ``min_confidence=0.01`` (which the
-counters do not hold, so the server counts by SPARQL; every synthetic event is more confident than that, so the answer
-is the same). Last, the write-time cost: keeping the counters for one article write (its contribution computed from its triples,
-the counters it touches read, the SPARQL Update run; added, then subtracted), p50.
+Over HTTP, ``eventkg serve`` runs with the response cache off (``EVENTKG_RESPONSE_CACHE=0``); a keep-alive
+``http.client`` connection (a lighter client than httpx) sends ``--http-requests`` sequential GETs to
+``/analytics/timeline``, ``/analytics/top/agent`` and ``/analytics/top/place`` (counters), each followed by a GET of an
+unrouted path (a 404: the floor of server and client under the same load), then the same right after a write by
+this process (the server reopens its snapshot first: that is in the figure), then the same URLs with
+``min_confidence=0.01``, which the counters do not hold, so the server counts by SPARQL (every synthetic event is
+more confident than that: the answer is the same, which is checked). Last, the write-time cost: keeping the counters
+for one article write (its contribution computed from its triples, the counters it touches read, the SPARQL Update
+run; added, then subtracted), p50. Print ``uptime`` beside the figures: the machine is shared.
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-from collections import Counter
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
+from http.client import HTTPConnection
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import httpx
 import pyoxigraph as ox
 from rdflib import URIRef
 
@@ -39,9 +48,23 @@ from graph import aggregates
 from graph.analytics.timeline import counted, event_counts, zero_filled
 from graph.analytics.top import counted_ranking
 from graph.filters import Filter
-from graph.store import open_store
+from graph.sparql import Snapshot
+from graph.store import EventStore, open_store
 
 ASSERTED = Filter()
+SPARQL = "min_confidence=0.01"  # a filter the counters do not hold: the server counts by SPARQL
+HTTP_PATHS = {"timeline, month x type": "/analytics/timeline?modality=asserted",
+              "top 20 agents": "/analytics/top/agent?modality=asserted",
+              "top 20 places": "/analytics/top/place?modality=asserted"}
+Read = Callable[[EventStore], object]
+CASES: dict[str, tuple[Read, Read]] = {  # name: (from the counters, counted by SPARQL)
+    "timeline, month x type": (lambda store: zero_filled(counted(store, ASSERTED), ASSERTED, "month"),
+                               lambda store: zero_filled(event_counts(store, ASSERTED), ASSERTED, "month")),
+    "top 20 agents": (lambda store: aggregates.ranking(store, "agent", modalities=("asserted",), top=20),
+                      lambda store: counted_ranking(store, "agent", ASSERTED, 20)),
+    "top 20 places": (lambda store: aggregates.ranking(store, "place", modalities=("asserted",), top=20),
+                      lambda store: counted_ranking(store, "place", ASSERTED, 20)),
+}
 
 
 def timed(run: Callable[[], object], repeats: int) -> list[float]:
@@ -57,21 +80,54 @@ def p(times: list[float], q: float) -> float:
     return statistics.quantiles(times, n=100, method="inclusive")[int(q) - 1] if len(times) > 1 else times[0]
 
 
-def in_process(path: Path, repeats: int) -> list[tuple[str, list[float], list[float]]]:
-    with open_store(path, read_only=True) as store:
-        cases = [
-            ("timeline, month x type", lambda: zero_filled(counted(store, ASSERTED), ASSERTED, "month"),
-             lambda: zero_filled(event_counts(store, ASSERTED), ASSERTED, "month")),
-            ("top 20 agents", lambda: aggregates.ranking(store, "agent", modalities=("asserted",), top=20),
-             lambda: counted_ranking(store, "agent", ASSERTED, 20)),
-            ("top 20 places", lambda: aggregates.ranking(store, "place", modalities=("asserted",), top=20),
-             lambda: counted_ranking(store, "place", ASSERTED, 20)),
-        ]
-        results = []
-        for name, counters, sparql in cases:
-            assert _same(counters(), sparql()), name
-            results.append((name, timed(counters, repeats), timed(sparql, repeats)))
-        return results
+class Writes:
+    """Writes that move the counters as an article write does: one article's contribution added, then subtracted
+    (every second write leaves the store as it was)."""
+
+    def __init__(self, store: EventStore):
+        self.store = store
+        self.graphs = sorted(g.value for g in store.native.named_graphs()
+                             if g.value.startswith(store.iris.article_graph_prefix))
+        self.done = 0
+
+    def next(self) -> None:
+        graph = self.graphs[(self.done // 2) % len(self.graphs)]
+        delta = aggregates.stored(self.store, URIRef(graph))
+        if self.done % 2:
+            delta = Counter({key: -n for key, n in delta.items()})
+        self.store.native.update(" ;\n".join(aggregates.counter_changes(self.store, delta)))
+        self.store.native.flush()
+        self.done += 1
+
+
+def in_process(path: Path, repeats: int) -> tuple[list[tuple], list[float]]:
+    """Rows (name, counters, after a write, cold, SPARQL: ms each) and the snapshot openings' ms."""
+    rows, openings = [], []
+    with open_store(path, read_only=True) as snapshot:
+        for name, (counters, sparql) in CASES.items():
+            assert _same(counters(snapshot), sparql(snapshot)), name
+            rows.append([name, timed(lambda: counters(snapshot), repeats), [], [], timed(lambda: sparql(snapshot), repeats)])
+    snapshots = Snapshot(path)  # reopens after a write, as the server's does (and retries while files move)
+    with open_store(path) as writer:
+        writes = Writes(writer)
+        for row, (counters, sparql) in zip(rows, CASES.values()):
+            for _ in range(repeats):
+                writes.next()
+                start = time.perf_counter()
+                snapshot = snapshots.current()
+                openings.append((time.perf_counter() - start) * 1000)
+                row[2] += timed(lambda: counters(snapshot), 1)
+            writes.next()  # an odd number of writes leaves one article added: check the sums that moved
+            snapshot = snapshots.current()
+            assert _same(counters(snapshot), sparql(snapshot)), row[0]
+        while writes.done % 2:
+            writes.next()
+    for row, (counters, _) in zip(rows, CASES.values()):
+        for _ in range(repeats):
+            aggregates.forget()
+            snapshot = Snapshot(path).current()
+            row[3] += timed(lambda: counters(snapshot), 1)
+    return [tuple(row) for row in rows], openings
 
 
 def _same(a, b) -> bool:
@@ -81,44 +137,49 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def over_http(path: Path, requests: int) -> list[tuple[str, list[float], list[float]]]:
+def over_http(path: Path, requests: int) -> tuple[list[tuple], list[float]]:
+    """Rows (name, counters, after a write, SPARQL: ms each) and the floor (an unrouted GET's ms) under the same load."""
     process, url = serve(path, 1, RESPONSE_CACHE="0")
+    address = urlsplit(url)
+    connection = HTTPConnection(address.hostname, address.port)
+    rows, floor = [], []
     try:
-        with httpx.Client(base_url=url, timeout=120) as client:
-            results = []
-            for name, endpoint in (("GET /analytics/timeline", "/analytics/timeline"),
-                                   ("GET /analytics/top/agent", "/analytics/top/agent?modality=asserted")):
-                sparql_endpoint = endpoint + ("&" if "?" in endpoint else "?") + "min_confidence=0.01"
-                assert client.get(endpoint).json() == client.get(sparql_endpoint).json(), name
-                results.append((name, _get_times(client, endpoint, requests), _get_times(client, sparql_endpoint, requests)))
-            return results
+        for name, endpoint in HTTP_PATHS.items():
+            by_sparql = f"{endpoint}&{SPARQL}"
+            assert _get(connection, endpoint, 200) == _get(connection, by_sparql, 200), name
+            counters = []
+            for _ in range(requests):
+                counters += timed(lambda: _get(connection, endpoint, 200), 1)
+                floor += timed(lambda: _get(connection, "/no-such-path", 404), 1)
+            rows.append([name, counters, [], timed(lambda: _get(connection, by_sparql, 200), requests)])
+        with open_store(path) as writer:
+            writes = Writes(writer)
+            for row in rows:
+                for _ in range(requests):
+                    writes.next()
+                    row[2] += timed(lambda: _get(connection, HTTP_PATHS[row[0]], 200), 1)
+            while writes.done % 2:
+                writes.next()
     finally:
+        connection.close()
         stop(process)
+    return [tuple(row) for row in rows], floor
 
 
-def _get_times(client: httpx.Client, endpoint: str, requests: int) -> list[float]:
-    def get():
-        assert client.get(endpoint).status_code == 200
-
-    return timed(get, requests)
+def _get(connection: HTTPConnection, path: str, status: int) -> bytes:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    assert response.status == status, (path, response.status, body[:200])
+    return body
 
 
 def write_cost(path: Path, articles: int = 50) -> float:
     """p50 ms of keeping the counters for one article write: its contribution computed from its triples, the counters
     it touches read, and the update run (added, then subtracted: the store ends as it was)."""
     with open_store(path) as store:
-        graphs = sorted(g.value for g in store.native.named_graphs()
-                        if g.value.startswith(store.iris.article_graph_prefix))
-        times = []
-        for graph in graphs[:articles]:
-            for sign in (1, -1):
-                start = time.perf_counter()
-                delta = aggregates.stored(store, URIRef(graph))
-                if sign < 0:
-                    delta = Counter({key: -n for key, n in delta.items()})
-                store.native.update(" ;\n".join(aggregates.counter_changes(store, delta)))
-                times.append((time.perf_counter() - start) * 1000)
-        return statistics.median(times)
+        writes = Writes(store)
+        return statistics.median(timed(writes.next, 2 * min(articles, len(writes.graphs))))
 
 
 def main() -> None:
@@ -127,7 +188,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--http-requests", type=int, default=100)
     args = parser.parse_args()
-    print("| quads | aggregate | counters p50 ms | p90 | SPARQL p50 ms | p90 | SPARQL / counters |")
+    print("| quads | aggregate | counters p50 ms (p90) | after a write p50 (p90) | cold p50 (p90) | SPARQL p50 (p90) "
+          "| SPARQL / counters |")
     print("|---|---|---|---|---|---|---|")
     notes = []
     for quads in args.quads:
@@ -142,17 +204,25 @@ def main() -> None:
                 counters = sum(1 for kind in aggregates.KINDS for _ in store.native.quads_for_pattern(
                     None, None, None, ox.NamedNode(str(aggregates.graph_of(store.iris, kind)))))
                 store.compact()
-            rows = in_process(path, args.repeats) + over_http(path, args.http_requests)
-            for name, by_counters, by_sparql in rows:
-                a, b = statistics.median(by_counters), statistics.median(by_sparql)
-                print(f"| {quads:,} | {name} | {a:.2f} | {p(by_counters, 90):.2f} | {b:.2f} | {p(by_sparql, 90):.2f} "
-                      f"| {b / a:.1f}x |", flush=True)
+            rows, openings = in_process(path, args.repeats)
+            for name, steady, written, cold, sparql in rows:
+                print(f"| {quads:,} | {name} | {_cell(steady)} | {_cell(written)} | {_cell(cold)} | {_cell(sparql)} "
+                      f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
+            http_rows, floor = over_http(path, args.http_requests)
+            for name, steady, written, sparql in http_rows:
+                print(f"| {quads:,} | GET {HTTP_PATHS[name]} | {_cell(steady)} | {_cell(written)} | - | {_cell(sparql)} "
+                      f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
             notes.append(f"{quads:,} quads: {counters:,} counter quads; recount {recount_s:.2f} s "
                          f"(load with its recount and compaction {load_s:.1f} s); counter updates of one article "
-                         f"p50 {write_cost(path):.2f} ms")
+                         f"p50 {write_cost(path):.2f} ms; opening a snapshot p50 {statistics.median(openings):.1f} ms; "
+                         f"an unrouted GET (404) between the counters' GETs p50 {_cell(floor)} ms")
     print()
     for note in notes:
         print(note)
+
+
+def _cell(times: list[float]) -> str:
+    return f"{statistics.median(times):.2f} ({p(times, 90):.2f})"
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ each with ``ekg:ofType``, ``ekg:ofModality`` and ``ekg:eventCount`` (never 0: a 
 for SPARQL (docs/queries.md). Reading thousands of counter nodes would cost milliseconds per thousand (each term read
 from the store is decoded), so each kind also keeps, per event type and modality, the same counts as one table: an
 ``ekg:CountTable`` node (``<base>aggregate/period/Attack/asserted``) whose ``ekg:counts`` is a JSON object
-``{dimension: count}`` (keys sorted: the same counts give the same text). Dashboards read the tables, one quad per
-type and modality; a write rewrites only the tables of its events' types.
+``{dimension: count}`` (keys sorted: the same counts give the same text); and one node per kind
+(``<base>aggregate/agent``, an ``ekg:CountTableDigests``) whose ``ekg:tableDigests`` is a JSON object ``{"Attack/asserted": digest}``, a digest of
+each table's text. Dashboards read the digests, and a table's text only when its digest is new to them (see
+"reading" below); a write rewrites only the tables of its events' types, and the digests.
 
 An article's contribution is computed from its triples (:func:`contribution`, :func:`stored`); ``EventStore.put`` and
 ``delete_article`` add the new version's and subtract the old one's in the same SPARQL Update as the article itself
@@ -23,7 +25,7 @@ An article's contribution is computed from its triples (:func:`contribution`, :f
 store holds its write lock, so nothing changes them in between. Counts are sums, so any order of puts and deletes
 gives the counters that :func:`recount` gives from scratch (``tests/test_aggregates.py``). A bulk load recounts, and
 so does a SPARQL Update sent to the server (``graph.sparql.worker``); the first writable opening of a store without
-counters counts them (:func:`ensure`).
+counters (or with tables from before their digests) counts them (:func:`ensure`).
 
 >>> from graph.store import EventStore
 >>> period_counts(EventStore(None), modalities=("asserted",))
@@ -32,12 +34,13 @@ counters counts them (:func:`ensure`).
 
 from __future__ import annotations
 
+import hashlib
+import json
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
-
-import json
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -57,6 +60,7 @@ _MODALITY, _TYPE, _TIME = str(EKG.modality), str(RDF.type), str(EKG.time)
 _ROLES = {str(EKG.place): "place", str(EKG.agent): "agent"}
 _COUNT = ox.NamedNode(str(EKG.eventCount))
 _COUNTS = ox.NamedNode(str(EKG.counts))
+_DIGESTS = ox.NamedNode(str(EKG.tableDigests))
 _UNDATED = "undated"
 
 
@@ -90,7 +94,7 @@ def contribution(triples: Iterable[tuple]) -> Counter[Key]:
 
 def recount(store: EventStore) -> None:
     """Count every counter afresh from the article graphs: in one transaction on the embedded store, one request per
-    count table on a server store."""
+    count table (and one for their digests) on a server store."""
     counts: Counter[Key] = Counter()
     prefix = store.iris.article_graph_prefix
     for graph in store.native.named_graphs():
@@ -107,8 +111,13 @@ def recount(store: EventStore) -> None:
     tables: dict[tuple, Counter[Key]] = {}
     for key, count in (+counts).items():
         tables.setdefault(key[:3], Counter())[key] = count
+    digests: dict[str, dict] = {}
     for table in sorted(tables):
-        store.native.update(" ;\n".join(counter_changes(store, tables[table], fresh=True)))
+        operations, written = _table_changes(store, tables[table], fresh=True)
+        store.native.update(" ;\n".join(operations))
+        for kind, tables_written in written.items():
+            digests.setdefault(kind, {}).update(tables_written)
+    store.native.update(" ;\n".join(_digest_changes(store, digests, fresh=True)))
 
 
 def ensure(store: EventStore) -> None:
@@ -122,17 +131,44 @@ def ensure(store: EventStore) -> None:
 
 def maintained(store: EventStore) -> bool:
     """Whether ``store`` has counters (every store written by this version has; a read-only copy of an older one
-    may not)."""
-    return store.native.contains_named_graph(_ox(graph_of(store.iris, "period")))
+    may not, or only tables without digests, which :func:`ensure` counts again); remembered with a read-only
+    snapshot."""
+    from graph.reading.cache import memo  # graph.reading reads the store, which writes through this module
+
+    return memo(store, _maintained, "period")
+
+
+def _maintained(store: EventStore, kind: str) -> bool:
+    if _digests(store, kind):
+        return True
+    graph = _ox(graph_of(store.iris, kind))  # counted, and no events; or tables from before their digests
+    return (store.native.contains_named_graph(graph)
+            and next(store.native.quads_for_pattern(None, _COUNTS, None, graph), None) is None)
 
 
 # -- reading ---------------------------------------------------------------------------------------------------------
+#
+# Reading a count table costs decoding its literal and parsing its JSON (some 0.1 ms per thousand entries), and a
+# ranking over every event type sums some 13,000 entries at 1M quads: 7-30 ms a request, done again and again for the
+# same tables. So the digests of a kind's tables are read first, as one quad (one request on a server store;
+# remembered with a read-only snapshot: 78 quads, one per table, took 2 ms to read from a snapshot just opened), and a
+# table is parsed once per content: :data:`_PARSED` holds parsed tables by digest. Rankings keep their sums, and the sums sorted,
+# in :data:`_SUMS` by the tables summed; after a write only the tables whose digest changed are read and moved in
+# the sum. Both are keyed by content, so they are right for any store and any snapshot; they are only ever replaced,
+# never changed in place, so threads can share them.
+
+_PARSED: dict[str, dict[str, int]] = {}  # digest -> parsed count table (shared: never modified)
+_PARSED_MAX = 4096  # tables kept (a store has 3 kinds x types x modalities: 234 at most today)
+_SUMS: dict[tuple, "_Sum"] = {}  # (base IRI, kind, tables summed) -> their sum
+_SUMS_MAX = 64  # filter combinations kept
+_FEW = 4  # changed tables read one by one; more, all the tables of the kind in one read
 
 
 def period_counts(store: EventStore, *, modalities=None, event_types=None) -> dict[tuple[str | None, str], int]:
     """(month ``2022-03``, year ``2022`` for events dated by year, or None, event type) -> events."""
     counts: dict[tuple[str | None, str], int] = {}
-    for event_type, _, table in _tables(store, "period", modalities, event_types):
+    tables = _tables(store, "period", _wanted(modalities, event_types))
+    for (event_type, _), (_, table) in tables.items():
         for period, n in table.items():
             key = (None if period == _UNDATED else period, event_type)
             counts[key] = counts.get(key, 0) + n
@@ -143,28 +179,135 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None,
             top: int | None = None) -> list[tuple[str, int]]:
     """``kind`` ``"place"`` or ``"agent"``: (entity IRI, events) for the ``top`` places or agents (all by default), most
     events first (ties by IRI)."""
-    totals: Counter[str] = Counter()
-    for _, _, table in _tables(store, kind, modalities, event_types):
-        totals.update(table)
-    if top is not None and len(totals) > top:  # only those that can make the cut are decoded and sorted
-        least = sorted(totals.values(), reverse=True)[top - 1]
-        totals = Counter({key: n for key, n in totals.items() if n >= least})
-    ranked = sorted(((_dimension(store.iris, kind, key), n) for key, n in totals.items()), key=lambda i: (-i[1], i[0]))
-    return ranked[:top] if top is not None else ranked
+    wanted = _wanted(modalities, event_types)
+    tables = _tables(store, kind, wanted)
+    key = (store.iris.base, kind, tuple(wanted))
+    summed = _SUMS.pop(key, None)  # popped and put back: the most recently used last
+    summed = _Sum(store.iris, kind, tables, summed)
+    _SUMS[key] = summed
+    while len(_SUMS) > _SUMS_MAX:
+        _SUMS.pop(next(iter(_SUMS)), None)
+    ranked = summed.ranked if top is None else summed.ranked[:top]
+    return [(iri, -negated) for negated, iri in ranked]
 
 
-def _tables(store: EventStore, kind: str, modalities, event_types):
-    """(event type, modality, {encoded dimension: count}) of the count tables of ``kind`` kept by the filters: each
-    read by its IRI (a quad per event type and modality; tables left out are not decoded)."""
-    for modality in modalities if modalities is not None else MODALITIES:
-        for event_type in event_types if event_types is not None else EVENT_TYPES:
-            table = _table(store, kind, event_type, modality)
-            if table:
-                yield event_type, modality, table
+def forget() -> None:
+    """Drop the parsed tables and sums this process keeps (what a process that has read nothing yet sees)."""
+    _PARSED.clear()
+    _SUMS.clear()
+
+
+class _Sum:
+    """The sum of some count tables, and its entries as (-count, IRI) sorted: most first, ties by IRI. Made from the
+    sum of the same tables in other versions by moving only the entries of the tables that changed."""
+
+    def __init__(self, iris: IRIs, kind: str, tables: dict[tuple[str, str], tuple[str, dict]], before: _Sum | None):
+        self.tables = tables
+        if before is None:
+            totals: Counter[str] = Counter()
+            for _, table in tables.values():
+                totals.update(table)
+            self.totals = dict(totals)
+            self.ranked = sorted((-n, _dimension(iris, kind, k)) for k, n in self.totals.items())
+            return
+        changed = [(before.tables.get(t, (None, {}))[1], table) for t, (digest, table) in tables.items()
+                   if before.tables.get(t, (None,))[0] != digest]
+        changed += [(table, {}) for t, (_, table) in before.tables.items() if t not in tables]  # tables gone
+        totals = dict(before.totals)
+        moved: dict[str, int] = {}  # entry -> its total before
+        for old, new in changed:
+            for entry in {entry for entry, _ in old.items() ^ new.items()}:  # the entries whose count changed
+                moved.setdefault(entry, totals.get(entry, 0))
+                n = totals.get(entry, 0) - old.get(entry, 0) + new.get(entry, 0)
+                if n:
+                    totals[entry] = n
+                else:
+                    totals.pop(entry, None)
+        ranked = list(before.ranked)
+        for entry, was in moved.items():
+            iri, now = _dimension(iris, kind, entry), totals.get(entry, 0)
+            if was == now:
+                continue
+            if was:
+                del ranked[bisect_left(ranked, (-was, iri))]
+            if now:
+                insort(ranked, (-now, iri))
+        self.totals, self.ranked = totals, ranked
+
+
+def _wanted(modalities, event_types) -> list[tuple[str, str]]:
+    """(event type, modality) of the count tables the filters keep."""
+    return [(event_type, modality) for modality in (modalities if modalities is not None else MODALITIES)
+            for event_type in (event_types if event_types is not None else EVENT_TYPES)]
+
+
+def _tables(store: EventStore, kind: str, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, dict]]:
+    """(event type, modality) -> (digest, parsed counts) of the count tables of ``kind`` among ``wanted`` that exist;
+    a table is read from the store only when its digest is not parsed already (see above)."""
+    digests = _digests(store, kind)
+    found: dict[tuple[str, str], tuple[str, dict]] = {}
+    missing = []
+    for table in wanted:
+        digest = digests.get(table)
+        if digest is None:
+            continue
+        parsed = _PARSED.get(digest)
+        if parsed is None:
+            missing.append(table)
+        else:
+            found[table] = (digest, parsed)
+    if missing:
+        graph = _ox(graph_of(store.iris, kind))
+        if len(missing) <= _FEW:
+            quads = [q for table in missing for q in store.native.quads_for_pattern(
+                _ox(_table_iri(store.iris, kind, *table)), _COUNTS, None, graph)]
+        else:
+            quads = store.native.quads_for_pattern(None, _COUNTS, None, graph)
+        wanted_iris = {str(_table_iri(store.iris, kind, *table)): table for table in missing}
+        for quad in quads:
+            table = wanted_iris.get(quad.subject.value)
+            if table is not None:
+                found[table] = _parsed(quad.object.value)
+    return {table: found[table] for table in wanted if table in found}
+
+
+def _parsed(text: str) -> tuple[str, dict[str, int]]:
+    """(digest, parsed counts) of a count table's text, parsed once per content."""
+    digest = _digest(text)
+    parsed = _PARSED.get(digest)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.clear()
+        parsed = _PARSED[digest] = json.loads(text)
+    return digest, parsed
+
+
+def _digests(store: EventStore, kind: str) -> dict[tuple[str, str], str]:
+    """(event type, modality) -> the digest of its count table's text, for every table of ``kind``; read in one go,
+    and remembered with a read-only snapshot."""
+    from graph.reading.cache import memo  # graph.reading reads the store, which writes through this module
+
+    return memo(store, _read_digests, kind)
+
+
+def _read_digests(store: EventStore, kind: str) -> dict[tuple[str, str], str]:
+    quad = next(store.native.quads_for_pattern(_ox(_digests_iri(store.iris, kind)), _DIGESTS, None,
+                                               _ox(graph_of(store.iris, kind))), None)
+    if quad is None:
+        return {}
+    return {tuple(table.split("/", 1)): digest for table, digest in json.loads(quad.object.value).items()}
+
+
+def _digests_iri(iris: IRIs, kind: str) -> URIRef:
+    return URIRef(f"{iris.base}aggregate/{kind}")
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()  # tells versions apart; 2^-64 to mistake one
 
 
 def _table(store: EventStore, kind: str, event_type: str, modality: str) -> dict[str, int]:
-    """The count table of ``kind``, ``event_type`` and ``modality`` (empty if none)."""
+    """The count table of ``kind``, ``event_type`` and ``modality`` (empty if none), for the writer to change."""
     quad = next(store.native.quads_for_pattern(_ox(_table_iri(store.iris, kind, event_type, modality)), _COUNTS, None,
                                                _ox(graph_of(store.iris, kind))), None)
     return json.loads(quad.object.value) if quad is not None else {}
@@ -185,9 +328,17 @@ def stored(store: EventStore, graph: URIRef) -> Counter[Key]:
 
 
 def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = False) -> list[str]:
-    """Update operations moving each counter, and the count tables, by ``delta`` from their current values (read now:
-    call it under the store's write lock), or from none (``fresh``: the counters were just dropped)."""
+    """Update operations moving each counter, and the count tables and their digests, by ``delta`` from their current
+    values (read now: call it under the store's write lock), or from none (``fresh``: the counters were just dropped)."""
+    operations, digests = _table_changes(store, delta, fresh=fresh)
+    return operations + _digest_changes(store, digests, fresh=fresh)
+
+
+def _table_changes(store: EventStore, delta: Counter[Key], *, fresh: bool) -> tuple[list[str], dict]:
+    """The operations of :func:`counter_changes` but the digests, and the new digest of each table rewritten
+    (``{kind: {(event type, modality): digest, or None for a table that goes}}``)."""
     deleted, inserted, dropped = [], [], []
+    digests: dict[str, dict[tuple[str, str], str | None]] = {}
     groups: dict[tuple[str, str, str], list[tuple[Key, int]]] = {}
     for key, change in sorted(delta.items(), key=_order):
         if change:
@@ -207,13 +358,34 @@ def counter_changes(store: EventStore, delta: Counter[Key], *, fresh: bool = Fal
                 deleted.append(_counter_quads(store.iris, key, None))
         graph, node = _ox(graph_of(store.iris, kind)), _ox(_table_iri(store.iris, kind, event_type, modality))
         dropped.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")  # the old table, if any
-        if table:
-            text = ox.Literal(json.dumps(table, sort_keys=True, separators=(",", ":")))
-            facts = f"{node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {text}"
+        text = json.dumps(table, sort_keys=True, separators=(",", ":")) if table else None
+        digests.setdefault(kind, {})[(event_type, modality)] = _digest(text) if text else None
+        if text:
+            facts = f"{node} {_ox(RDF.type)} {_ox(EKG.CountTable)} . {node} {_COUNTS} {ox.Literal(text)}"
             inserted.append(f"GRAPH {graph} {{ {facts} }}\n")
     operations = [] if fresh else dropped
     operations += [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
-    return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else [])
+    return operations + ([f"INSERT DATA {{ {''.join(inserted)} }}"] if inserted else []), digests
+
+
+def _digest_changes(store: EventStore, changed: dict, *, fresh: bool) -> list[str]:
+    """Operations rewriting the digests of each kind with the ``changed`` ones (see :func:`_table_changes`)."""
+    operations = []
+    for kind, tables in sorted(changed.items()):
+        digests = {} if fresh else _read_digests(store, kind)
+        for table, digest in tables.items():
+            if digest is None:
+                digests.pop(table, None)
+            else:
+                digests[table] = digest
+        graph, node = _ox(graph_of(store.iris, kind)), _ox(_digests_iri(store.iris, kind))
+        if not fresh:
+            operations.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")
+        if digests:
+            text = json.dumps({f"{t}/{m}": d for (t, m), d in digests.items()}, sort_keys=True, separators=(",", ":"))
+            facts = f"{node} {_ox(RDF.type)} {_ox(EKG.CountTableDigests)} . {node} {_DIGESTS} {ox.Literal(text)}"
+            operations.append(f"INSERT DATA {{ GRAPH {graph} {{ {facts} }} }}")
+    return operations
 
 
 def counter_iri(iris: IRIs, key: Key) -> URIRef:

@@ -108,6 +108,8 @@ class EKG(DefinedNamespace):
     eventCount: URIRef
     CountTable: URIRef
     counts: URIRef
+    CountTableDigests: URIRef
+    tableDigests: URIRef
     extraction: URIRef
     # Claims, merges and the curator's overrides (entity resolution across articles)
     about: URIRef

@@ -53,10 +53,22 @@ def test_any_order_of_puts_and_deletes_gives_the_counters_of_a_recount(tmp_path,
         assert churned.put(article_rdf(article, extraction, churned.iris)) == "updated"
         for article, extraction in reversed(articles):
             churned.put(article_rdf(article, extraction, churned.iris))
+            rankings_are_counts(churned)
         assert counters(churned) == expected
         for article, _ in articles:
             churned.delete_article(article.id)
+            rankings_are_counts(churned)
         assert counters(churned) == [] and aggregates.period_counts(churned) == {}
+
+
+def rankings_are_counts(store: EventStore) -> None:
+    """The rankings, whose sums are moved by the tables each write changed (graph/aggregates.py, "reading"), equal
+    a count by SPARQL."""
+    everything = Filter(modalities=None)
+    for kind in ("agent", "place"):
+        assert aggregates.ranking(store, kind) == counted_ranking(store, kind, everything, top=1000)
+        assert (aggregates.ranking(store, kind, modalities=["asserted"], top=2)
+                == counted_ranking(store, kind, Filter(), top=2))
 
 
 def test_a_bulk_load_recounts(tmp_path, hand_extractions):

@@ -109,7 +109,8 @@ def _unordered(value):
 
 
 READS = ["/entities?limit=50", "/events?limit=50", "/relations?limit=50", "/stats",
-         "/entities/organization%2Fisis", "/analytics/timeline?granularity=month"]
+         "/entities/organization%2Fisis", "/analytics/timeline?granularity=month", "/analytics/top/agent",
+         "/analytics/top/place?modality=asserted"]
 SPARQL = ("SELECT ?who ?what WHERE { ?who ekg:calledFor ?what } ORDER BY ?who ?what",
           "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type ; ekg:modality ?m } GROUP BY ?type ORDER BY ?type")
 

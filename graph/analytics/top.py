@@ -19,6 +19,7 @@ from extract.model import EVENT_TYPES
 from graph import aggregates
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, RDF, RDFS, local_name
+from graph.reading.cache import memo
 from graph.store import EventStore, sparql_term
 from graph.times import overlaps, time_bounds
 
@@ -43,11 +44,16 @@ def top_entities(store: EventStore, kind: str, filter: Filter | None = None, *, 
     filter = filter if filter is not None else Filter(modalities=None)
     if filter.places is not None or filter.predicates is not None:
         raise InvalidFilter("rankings are filtered by event type, modality, time and confidence only")
-    if filter.start is None and filter.end is None and not filter.min_confidence and aggregates.maintained(store):
+    if ranking_from_counters(store, filter):
         ranked = aggregates.ranking(store, kind, modalities=filter.modalities, event_types=filter.event_types, top=top)
     else:
         ranked = counted_ranking(store, kind, filter, top)
     return [_described(store, rank, iri, n) for rank, (iri, n) in enumerate(ranked, start=1)]
+
+
+def ranking_from_counters(store: EventStore, filter: Filter) -> bool:
+    """Whether the maintained counters answer this ranking: they count by type and modality, not time or confidence."""
+    return filter.start is None and filter.end is None and not filter.min_confidence and aggregates.maintained(store)
 
 
 def counted_ranking(store: EventStore, kind: str, filter: Filter, top: int) -> list[tuple[str, int]]:
@@ -79,10 +85,16 @@ def counted_ranking(store: EventStore, kind: str, filter: Filter, top: int) -> l
 
 
 def _described(store: EventStore, rank: int, iri: str, events: int) -> RankedCount:
+    label, type_name = memo(store, _label_and_type, iri)
+    base = store.iris.base + "entity/"
+    return RankedCount(rank, iri[len(base):] if iri.startswith(base) else iri, iri, label, type_name, events)
+
+
+def _label_and_type(store: EventStore, iri: str) -> tuple[str | None, str | None]:
+    """An entity's label and type, from the entity graph (remembered with a read-only snapshot: the same leaders
+    are described request after request)."""
     node, graph = ox.NamedNode(iri), ox.NamedNode(str(store.iris.entities_graph))
     label = next(store.native.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None, graph), None)
     types = [q.object.value for q in store.native.quads_for_pattern(node, ox.NamedNode(str(RDF.type)), None, graph)]
-    base = store.iris.base + "entity/"
-    return RankedCount(rank, iri[len(base):] if iri.startswith(base) else iri, iri,
-                       label.object.value if label else None,
-                       local_name(next((t for t in types if t.startswith(str(EKG))), None)), events)
+    return (label.object.value if label else None,
+            local_name(next((t for t in types if t.startswith(str(EKG))), None)))
