@@ -1,28 +1,36 @@
-"""The records the readers return: plain dataclasses, which the API serialises as they are (``api/schemas.py``
-documents the same fields)."""
+"""The records the readers return: plain dataclasses, which the API serialises as they are and documents as its
+response schemas (``api/models.py`` names them; pydantic reads each field's ``description`` from its metadata), so a
+field and what it means are written here once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
 
+def doc(description: str, **options: Any) -> Any:
+    """A dataclass field with the ``description`` the API schema shows (``options``: ``default``, ``default_factory``)."""
+    return field(metadata={"description": description}, **options)
+
+
 @dataclass
 class Page(Generic[T]):
+    """One page of a list; ``total`` counts every item the filters match."""
+
     items: list[T]
-    total: int
-    limit: int
-    offset: int
+    total: int = doc("Items matching the filters, over all pages.")
+    limit: int = doc("Items per page asked for.")
+    offset: int = doc("Items skipped before this page.")
 
 
 @dataclass
 class Ref:
-    """A link to a node: an entity (``key``), an event (``id``) or an article (``id``)."""
+    """A link to another resource: ``/entities/{id}`` for kind ``entity``, ``/events/{id}``, ``/articles/{id}``."""
 
-    kind: str  # "entity", "event", "article" or "other"
-    id: str | None
+    kind: str = doc("entity, event, article or other")
+    id: str | None = doc("The id to put in the resource's URL (entity key, event id, article id).")
     iri: str
     label: str | None = None
     type: str | None = None
@@ -30,33 +38,37 @@ class Ref:
 
 @dataclass
 class EntitySummary:
-    key: str
+    """An entity: its key, name, type and other names."""
+
+    key: str = doc("Stable entity key, e.g. organization/isis; the id in /entities/{key}.")
     iri: str
     label: str
-    type: str
-    aliases: list[str] = field(default_factory=list)
+    type: str = doc("Person, Organization, Group or Place")
+    aliases: list[str] = doc("Its other names (aliases), sorted.", default_factory=list)
 
 
 @dataclass
 class Relation:
     """A direct edge ``subject predicate object`` with the evidence it was extracted from."""
 
-    id: str  # statement IRI
+    id: str = doc("IRI of the statement node that carries the evidence.")
     subject: Ref
-    predicate: str
+    predicate: str = doc("Local name in the ekg: ontology, e.g. killed, spokespersonOf.")
     object: Ref
-    event: Ref | None
-    time: str | None
+    event: Ref | None = doc("The event the edge was derived from (none for standing relations).")
+    time: str | None = doc("ISO day, month or year of that event.")
     modality: str | None
     confidence: float | None
-    sentence: str | None
-    role: str | None
+    sentence: str | None = doc("The sentence the edge was extracted from.")
+    role: str | None = doc("A title qualifying the relation, e.g. president.")
     article: Ref
 
 
 @dataclass
 class EventSummary:
-    id: str
+    """An event, with its agents and places."""
+
+    id: str = doc("<article id>/<event id>; the id in /events/{id}.")
     iri: str
     type: str
     label: str | None
@@ -64,43 +76,47 @@ class EventSummary:
     time: str | None
     confidence: float | None
     article: Ref
-    actors: list[Ref] = field(default_factory=list)  # its agents
-    places: list[Ref] = field(default_factory=list)
-    ingested: str | None = None  # when its article was last written (UTC, ISO 8601)
+    actors: list[Ref] = doc("Its agents, with their labels and types.")
+    places: list[Ref] = doc("Where it took place.")
+    ingested: str | None = doc("When its article was last written (UTC, ISO 8601); none for data bulk-loaded as RDF.")
 
 
 @dataclass
 class Role:
-    role: str
+    role: str = doc("agent, target, victim, place, instrument or topic")
     node: Ref
 
 
-@dataclass
+@dataclass(kw_only=True)
 class EventDetail(EventSummary):
-    time_text: str | None = None
-    trigger: str | None = None
-    trigger_start: int | None = None
-    trigger_end: int | None = None
-    sentence: str | None = None
-    sentence_start: int | None = None
-    sentence_end: int | None = None
-    according_to: Ref | None = None
-    extractor: str | None = None
-    roles: list[Role] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    """One event: its roles, time, evidence, source and the direct edges that came from it."""
+
+    time_text: str | None
+    trigger: str | None
+    trigger_start: int | None
+    trigger_end: int | None
+    sentence: str | None
+    sentence_start: int | None
+    sentence_end: int | None
+    according_to: Ref | None = doc("The source a reported event is attributed to.")
+    extractor: str | None
+    roles: list[Role]
+    relations: list[Relation]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class EntityDetail(EntitySummary):
-    description: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    geonames_id: int | None = None
-    located_in: Ref | None = None
-    articles: list[Ref] = field(default_factory=list)
-    relations_out: Page[Relation] | None = None
-    relations_in: Page[Relation] | None = None
-    events: Page[EventSummary] | None = None
+    """One entity: its description, the articles that mention it, its relations out and in, its events."""
+
+    description: str | None
+    latitude: float | None
+    longitude: float | None
+    geonames_id: int | None
+    located_in: Ref | None
+    articles: list[Ref]
+    relations_out: Page[Relation]
+    relations_in: Page[Relation]
+    events: Page[EventSummary] = doc("Events the entity takes part in, in any role.")
 
 
 @dataclass
@@ -108,16 +124,18 @@ class NeighborEdge:
     source: str
     target: str
     predicate: str
-    statements: int
+    statements: int = doc("Statements (pieces of evidence) behind this edge.")
 
 
 @dataclass
 class Neighborhood:
+    """The entities within ``depth`` hops of ``center`` along direct edges, and the edges among them."""
+
     center: str
     depth: int
     nodes: list[EntitySummary]
     edges: list[NeighborEdge]
-    truncated: bool
+    truncated: bool = doc("True when the node limit cut the neighbourhood short.")
 
 
 @dataclass
@@ -128,18 +146,19 @@ class ArticleSummary:
     publisher: str | None
     url: str | None
     published: str | None
-    ingested: str | None = None  # when it was last written (UTC, ISO 8601)
+    ingested: str | None = doc("When it was last written (UTC, ISO 8601); none for data bulk-loaded as RDF.")
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ArticleDetail(ArticleSummary):
-    content_hash: str | None = None
-    extractor: str | None = None
-    characters: int = 0
-    entities: list[EntitySummary] = field(default_factory=list)
-    events: list[EventSummary] = field(default_factory=list)
-    relations: list[Relation] = field(default_factory=list)
+    """One article's metadata and what was extracted from it."""
 
+    content_hash: str | None
+    extractor: str | None
+    characters: int
+    entities: list[EntitySummary]
+    events: list[EventSummary]
+    relations: list[Relation]
 
 
 @dataclass
@@ -150,13 +169,13 @@ class Candidate:
     iri: str
     label: str
     type: str
-    mentions: int
+    mentions: int = doc("Articles that mention it.")
 
 
 @dataclass
 class Change:
     """An article written (``ingested``: new or replaced, with its events) or deleted, at a time."""
 
-    article: str
-    change: str  # "ingested" or "deleted"
-    at: str  # UTC, ISO 8601 with microseconds: the cursor for the next ?since=
+    article: str = doc("The article's id: fetch /articles/{id} and /events?article=… again, or drop them when deleted.")
+    change: str = doc("ingested (new or replaced, with all its events) or deleted")
+    at: str = doc("When (UTC, ISO 8601, microseconds): the `since` of the next request.")
