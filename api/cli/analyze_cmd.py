@@ -6,13 +6,14 @@ graph.export, this module only parses flags and prints.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
 from collections.abc import Callable
 from dataclasses import asdict
 from enum import Enum
-from functools import partial
+from functools import partial, wraps
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -54,7 +55,7 @@ class Analysis(str, Enum):
 
 ENTITY_ARGUMENTS = {Analysis.path: 2, Analysis.ego: 1}  # how many entities each analysis takes; others none
 
-# Filters both commands share (the projection's; see graph.projection.project).
+# The filter flags (the projection's; see graph.projection.project), which filter_options gives a command.
 PredicateOption = Annotated[
     list[str] | None, typer.Option("--predicate", help="Keep only edges with this predicate (repeatable).")
 ]
@@ -76,7 +77,31 @@ RollUpOption = Annotated[
 ]
 
 
+def filter_options(command: Callable[..., None]) -> Callable[..., None]:
+    """The filter flags, defined once for every command that takes them: ``command``'s ``filter`` parameter becomes
+    the flags (``--predicate``, ``--event-type``, ``--from``, ``--to``, ``--min-confidence``, ``--modality``,
+    ``--roll-up``), and it is called with them as one checked :class:`Filter`."""
+    signature = inspect.signature(command, eval_str=True)
+    flags = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for name, (annotation, default) in _FILTER_OPTIONS.items()]
+    parameters = [q for p in signature.parameters.values() for q in (flags if p.name == "filter" else [p])]
+
+    @wraps(command)
+    def with_filter(*args: Any, **kwargs: Any) -> None:
+        return command(*args, filter=_filter(**{name: kwargs.pop(name) for name in _FILTER_OPTIONS}), **kwargs)
+
+    with_filter.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
+    with_filter.__annotations__ = {p.name: p.annotation for p in parameters}  # typer reads the types from here too
+    return with_filter
+
+
+_FILTER_OPTIONS = {"predicate": (PredicateOption, None), "event_type": (EventTypeOption, None),
+                   "start": (FromOption, None), "end": (ToOption, None), "min_confidence": (ConfidenceOption, None),
+                   "modality": (ModalityOption, None), "roll_up": (RollUpOption, False)}
+
+
 @app.command("analyze")
+@filter_options
 def analyze(
     analysis: Annotated[Analysis, typer.Argument(help="What to compute.", show_default=False)],
     entities: Annotated[
@@ -84,13 +109,8 @@ def analyze(
     ] = None,
     store: StoreOption = None,
     base_iri: BaseIriOption = None,
-    predicate: PredicateOption = None,
-    event_type: EventTypeOption = None,
-    start: FromOption = None,
-    end: ToOption = None,
-    min_confidence: ConfidenceOption = None,
-    modality: ModalityOption = None,
-    roll_up: RollUpOption = False,
+    *,
+    filter: Filter,
     measure: Annotated[str, typer.Option(help=f"centrality: {', '.join(MEASURES)}.")] = "pagerank",
     top: Annotated[int, typer.Option(min=1, help="centrality, cooccurrence: rows to show.")] = 20,
     samples: Annotated[
@@ -111,13 +131,12 @@ def analyze(
         _fail(f"{analysis.value} takes {wanted or 'no'} entit{'y' if wanted == 1 else 'ies'}, got {len(given)}")
     if format not in ("table", "json"):
         _fail(f"unknown format '{format}'; use table or json")
-    filter = _filter(predicate, event_type, start, end, min_confidence, modality, roll_up)
     with _store(store, base_iri) as kg:
         try:
             if analysis is Analysis.timeline:
-                if predicate:
+                if filter.predicates:
                     _fail("--predicate does not apply to the timeline (it counts events, not edges)")
-                if roll_up:
+                if filter.roll_up:
                     _fail("--roll-up does not apply to the timeline (it counts events, not actors)")
                 rows = timeline(kg, filter, granularity=granularity).rows
                 columns, result = ["period", "event_type", "events"], [asdict(r) for r in rows if r.events]
@@ -173,6 +192,7 @@ def _edge_rows(G: nx.MultiDiGraph, edges: list) -> tuple[list[str], list[dict]]:
 
 
 @app.command("export")
+@filter_options
 def export_command(
     format: Annotated[
         str, typer.Option("--format", help=f"csv (nodes and edges files) or one of: {', '.join(FORMATS)}.")
@@ -182,13 +202,8 @@ def export_command(
     ] = None,
     store: StoreOption = None,
     base_iri: BaseIriOption = None,
-    predicate: PredicateOption = None,
-    event_type: EventTypeOption = None,
-    start: FromOption = None,
-    end: ToOption = None,
-    min_confidence: ConfidenceOption = None,
-    modality: ModalityOption = None,
-    roll_up: RollUpOption = False,
+    *,
+    filter: Filter,
 ) -> None:
     """Export the graph for Gephi (gexf, csv), other tools (graphml, json) or as RDF (ttl, trig, nq, jsonld).
 
@@ -198,7 +213,6 @@ def export_command(
         _fail(f"unknown export format '{format}'; choose one of csv, {', '.join(FORMATS)}")
     if format == "csv" and output is None:
         _fail("--format csv writes two files (nodes and edges): give -o PREFIX")
-    filter = _filter(predicate, event_type, start, end, min_confidence, modality, roll_up)
     with _store(store, base_iri) as kg:
         try:
             if format == "csv":
@@ -227,11 +241,11 @@ def _write_file(path: Path, write: Callable[[BinaryIO], None]) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _filter(predicates, event_types, start, end, min_confidence, modalities, roll_up) -> Filter:
+def _filter(predicate, event_type, start, end, min_confidence, modality, roll_up) -> Filter:
     """The flags as a checked :class:`Filter`; no ``--modality`` keeps the default (asserted only)."""
     try:
-        return Filter.parse(predicates=predicates or None, event_types=event_types or None, start=start, end=end,
-                            min_confidence=min_confidence, modalities=tuple(modalities) if modalities else ("asserted",),
+        return Filter.parse(predicates=predicate or None, event_types=event_type or None, start=start, end=end,
+                            min_confidence=min_confidence, modalities=tuple(modality) if modality else ("asserted",),
                             roll_up=roll_up, labels=_FLAGS)
     except GraphError as err:
         _fail(str(err))
