@@ -32,6 +32,7 @@ from rdflib.term import Node
 
 import ontology
 from extract.model import Article, Entity, Event, Extraction, Relation, Span
+from graph.names import name_key
 from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
 from graph.resolution import Claim, claims_of, country_geonames_ids
 
@@ -361,6 +362,7 @@ _STATE_FORCES = {"police", "policeman", "policemen", "officer", "soldier", "troo
                  "military", "guard", "security"}
 _MEMBERSHIP = ("memberOf", "affiliatedWith", "worksFor", "spokespersonOf", "leaderOf")
 _PARTICIPANTS = ("agent", "target", "victim")
+_VIOLENT = ("Attack", "Killing")  # whoever claims an attack or killing of the article is behind its unnamed attackers
 
 
 def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[str, str]:
@@ -369,8 +371,12 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
 
     1. a membership or affiliation the article states ("militants linked to ISIS");
     2. police, soldiers and other state forces: the country of the places of their events ("police in Homs" -> Syria);
-    3. the attacker of an event: the one named organisation that is the agent of an event of the same type in the same
-       sentence, or that states, declares or claims the event (a statement whose topic it is).
+    3. a name that states its group: the one named organisation whose name or acronym is in the actor's
+       ("Taliban gunmen", "FMLN guerrilla unit");
+    4. the attacker of an event: the one named organisation that is the agent of an event of the same type in the
+       same sentence, or that states, declares or claims the event (a statement whose topic it is); for an attack or
+       killing also the one that is the agent of another attack or killing of the article in no other place, or that
+       claims responsibility in it ("Gunmen stormed a hotel … The Taliban claimed responsibility for the attack").
     """
     named = {k for k in refs if "@" not in k}
     local = {e.id: e for e in extraction.entities if "@" in e.id}
@@ -378,7 +384,10 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
     for r in extraction.relations:
         if r.subject in local and r.subject not in out and r.predicate in _MEMBERSHIP and r.object in named:
             out[r.subject] = r.object
+    groups = {e.id: e for e in extraction.entities if e.id in named and refs[e.id].type in ("Organization", "Group")}
     events = {e.id: e for e in extraction.events}
+    claims = [e for e in extraction.events if e.trigger.text.lower().startswith("claim")
+              and e.modality in ("asserted", "reported")]  # "no one has claimed responsibility" is no claim
     for key, entity in local.items():
         if key in out:
             continue
@@ -388,19 +397,44 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
                                 for c in [_country(refs[a.entity])] if c})
             if len(countries) == 1:
                 out[key] = countries[0]
+                continue
+        stated = _stated_group(entity, groups, refs)
+        if stated is not None:
+            out[key] = stated
+            continue
+        if (entity.description or "") in _STATE_FORCES:
             continue
         claimants = set()
         for e in (e for e in own if any(a.entity == key for a in e.args("agent"))):
+            violent = e.type in _VIOLENT
             for other in extraction.events:
-                agents = {a.entity for a in other.args("agent") if a.entity in named
-                          and refs[a.entity].type in ("Organization", "Group")}
-                same = other.type == e.type and other.sentence == e.sentence and other.id != e.id
-                claims = any(t.entity == e.id for t in other.args("topic")) and other.id in events
-                if same or claims:
+                agents = {a.entity for a in other.args("agent") if a.entity in groups}
+                same = other.type == e.type and other.id != e.id and (
+                    other.sentence == e.sentence or violent and _places(other, refs) <= _places(e, refs))
+                claimed = any(t.entity == e.id for t in other.args("topic")) and other.id in events
+                if same or claimed or (violent and other in claims):
                     claimants |= agents
         if len(claimants) == 1:
             out[key] = claimants.pop()
     return out
+
+
+def _places(event: Event, refs: Mapping[str, EntityRef]) -> set[str]:
+    return {refs[a.entity].key for a in event.args("place") if a.entity in refs}
+
+
+def _stated_group(entity: Entity, groups: Mapping[str, Entity], refs: Mapping[str, EntityRef]) -> str | None:
+    """The one named organisation whose name, alias or acronym is part of an unnamed actor's name."""
+    words = f" {name_key(entity.label)} "
+    found = set()
+    for key, group in groups.items():
+        forms = {name_key(f) for f in (group.label, *group.aliases, *(m.text for m in group.mentions))}
+        if any(f and (" " in f or len(f) > 2) and f" {f} " in words for f in forms):
+            found.add(refs[key].key)
+    if len(found) != 1:
+        return None
+    (owner,) = found
+    return next(k for k in sorted(groups) if refs[k].key == owner)
 
 
 def _country(ref: EntityRef) -> str | None:

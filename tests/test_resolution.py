@@ -281,3 +281,24 @@ def test_the_entities_command_shows_splits_and_merges(reports, tmp_path):
     assert "split: person/assad -> person/assad" in eventkg("split", "person/assad")
     assert "no article claims an entity 'nobody'" in eventkg("merge", "nobody", "person/assad", status=2)
     assert "withdrawn: person/assad -> person/bashar-al-assad" in eventkg("split", "person/assad", "--undo")
+
+
+def test_unnamed_attackers_belong_to_the_group_their_name_states_or_that_claims_the_attack(extractor):
+    from graph.store import EventStore
+
+    texts = {
+        "kabul-hotel": "Gunmen stormed a hotel in Kabul on Monday, killing 9 people. The Taliban claimed responsibility "
+                       "for the attack.",
+        "san-miguel": "An FMLN guerrilla unit attacked an army post in San Miguel on Sunday, the FMLN said.",
+        # another attack in another place says nothing about who the gunmen were
+        "kabul-unclaimed": "Gunmen stormed a hotel in Kabul on Monday. No group has claimed responsibility. The Taliban "
+                           "attacked a checkpoint in Kandahar last week.",
+    }
+    articles = [Article(id=k, text=t, published="2021-05-04") for k, t in texts.items()]
+    kg = EventStore(None)
+    for article, extraction in zip(articles, extractor.extract_many(articles)):
+        kg.put(article_rdf(article, extraction, kg.iris))
+    owners = {(r["a"].value.rsplit("/", 1)[-1], kg.iris.key_of(r["b"].value))
+              for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
+    assert owners == {("gunmen%40kabul-hotel", "organization/taliban"),
+                      ("fmln-guerrilla-unit%40san-miguel", "organization/fmln")}
