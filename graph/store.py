@@ -29,6 +29,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -99,6 +100,7 @@ class EventStore:
         self.path = None if path is None or self.remote else Path(path)
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
         self._entity_graph: EntityGraph | None = None  # every article's claims, read on the first write
+        self._kept: _Kept | None = None  # what the last writer of this store in this process left (see _entities)
         try:
             if self.remote:  # a SPARQL 1.1 server (graph/remote.py): the same interface over HTTP
                 self.native = SparqlService(str(path), update_url, graphs_prefix=self.iris.base + "graph/",
@@ -119,6 +121,7 @@ class EventStore:
         if not read_only:
             self._install_ontology(new)
             aggregates.ensure(self)
+            self._kept = _kept_states.take(self._state_key())
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
@@ -128,6 +131,8 @@ class EventStore:
             return  # closed already
         if not self.read_only:
             self.native.flush()
+            if self._entity_graph is not None and self._state_key() is not None:
+                _kept_states.keep(self._state_key(), _Kept(self._version(), self._entity_graph, self._incident_index))
         if self.remote:
             self.native.close()
         self._dataset = None
@@ -308,6 +313,40 @@ class EventStore:
                 head = [("DELETE DATA { " if undo else "INSERT DATA { ") + block + " }"]
                 self._transact(entities, plan, Counter(), head, [])
 
+    def reresolve(self) -> bool:
+        """After a write that bypassed :meth:`put`, :meth:`delete_article` and :meth:`curate` (a user's SPARQL Update),
+        make the derived graphs what the stored claims and the curator's overrides say, in one transaction: the entity
+        graph, the canonical entity IRIs in every article graph (an article whose entity changed canonical IRI is
+        written again) and the incidents. Returns whether anything had to change."""
+        self._check_writable()
+        with self._write_lock:
+            self._entity_graph = self._kept = None  # read the claims as the update left them
+            with self._resolving() as entities:
+                current = {(r["id"].value, r["k"].value, r["e"].value) for r in self.select(
+                    "SELECT ?id ?k ?e WHERE { GRAPH ?g { ?a ekg:articleId ?id . ?c ekg:key ?k ; ekg:about ?e } }")}
+                refs = entities.refs({k for _, k, _ in current})
+                stale = {a for a, k, e in current if k not in refs or str(self.iris.entity(refs[k].key)) != e}
+                delta: Counter = Counter()
+                update = self._plan_update(Plan({}, stale, set(), set(), [], [], set()), entities, delta)
+                for graph, expected in ((self.iris.entities_graph, entities.triples()),
+                                        (self.iris.incidents_graph, self._incident_index.triples())):
+                    delete, insert = self._differences(graph, expected)
+                    update += [f"DELETE DATA {{ {_graph_block(graph, delete)} }}"] if delete else []
+                    update += [f"INSERT DATA {{ {_graph_block(graph, insert)} }}"] if insert else []
+                if update:
+                    self.native.update(" ;\n".join(update + aggregates.counter_changes(self, delta)),
+                                       prefixes=PREFIXES)
+        return bool(update)
+
+    def _differences(self, graph: URIRef, expected: set) -> tuple[list, list]:
+        """The triples to delete from and insert into ``graph`` so that it holds ``expected`` (compared as the store
+        writes them: a literal's lexical form may change on the way in)."""
+        written = ox.Store()
+        written.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph)) for s, p, o in expected)
+        want = {(q.subject, q.predicate, q.object) for q in written}
+        have = {(q.subject, q.predicate, q.object) for q in self.native.quads_for_pattern(None, None, None, to_ox(graph))}
+        return sorted(have - want, key=str), sorted(want - have, key=str)
+
     @contextmanager
     def _resolving(self):
         """The claims of every article, in memory; read again next time if the write fails (they may have gone ahead
@@ -353,7 +392,7 @@ class EventStore:
                 # checked above, so the loader may skip its own validation (lenient), which is faster
                 self.native.bulk_load(**_input(source), format=fmt, to_graph=target, lenient=True)
                 aggregates.recount(self)
-                self._entity_graph = None  # loaded articles bring claims of their own
+                self._entity_graph = self._kept = None  # loaded articles bring claims of their own
             except SyntaxError as err:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:
@@ -393,6 +432,12 @@ class EventStore:
 
     def _entities(self) -> EntityGraph:
         """The claims of every stored article and the clusters they make, read from the store on the first write."""
+        kept, self._kept = self._kept, None
+        # the state the last writer in this process left, if nobody changed the store since (a curation elsewhere
+        # logs no change: its overrides are compared)
+        if (self._entity_graph is None and kept is not None and kept.version == self._version()
+                and kept.entities.overrides == self.overrides()):
+            self._entity_graph, self._incident_index = kept.entities, kept.incidents
         if self._entity_graph is None:
             rows = self.native.query(
                 "SELECT ?id ?x ?text WHERE { GRAPH ?g { ?a ekg:articleId ?id ; ekg:extraction ?x ; ekg:text ?text } }",
@@ -406,6 +451,20 @@ class EventStore:
             graph = self._entity_graph
             self._incident_index = IncidentIndex(self.iris, stored, texts, lambda k: graph.refs([k]).get(k))
         return self._entity_graph
+
+    def _state_key(self) -> tuple[str, str] | None:
+        """Where the resolution state of this store is kept between openings: stores in a folder only."""
+        return (str(self.path.resolve()), self.iris.base) if self.path is not None else None
+
+    def _version(self) -> tuple:
+        """What changes whenever an article is written or deleted, by this process or another, or a named graph
+        comes or goes (a SPARQL Update, a bulk load): the number of named graphs, and the change log's size and
+        newest time. Reads an index entry per graph and per article, not the claims."""
+        (row,) = self.native.query(
+            f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH {sparql_term(self.iris.changes_graph)} "
+            "{ ?a ?p ?t } }")
+        return (sum(1 for _ in self.native.named_graphs()), row["n"].value,
+                row["last"].value if row["last"] is not None else None)
 
     def _incidents_update(self, article_id: str | None, stored: str | None, text: str | None, plan: Plan,
                           entities: EntityGraph, update: list[str]) -> dict:
@@ -453,6 +512,35 @@ class EventStore:
         return (*article_from_json(article_id, rows[0]["text"].value, stored), stored)
 
 
+@dataclass
+class _Kept:
+    """The claims, clusters and incidents of a store as its writer left them, and the store's version then."""
+
+    version: tuple
+    entities: EntityGraph
+    incidents: IncidentIndex
+
+
+class _KeptStates:
+    """The last resolution state of each store folder written in this process: the HTTP API opens the store for each
+    write, and reading every article's claims again took about 2 ms per stored article each time."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._states: dict[tuple[str, str], _Kept] = {}
+
+    def take(self, key: tuple[str, str] | None) -> _Kept | None:
+        with self._lock:
+            return self._states.pop(key, None) if key is not None else None
+
+    def keep(self, key: tuple[str, str], state: _Kept) -> None:
+        with self._lock:
+            self._states[key] = state
+
+
+_kept_states = _KeptStates()
+
+
 def open_store(
     path: str | Path,
     *,
@@ -498,7 +586,9 @@ def os_reason(err: OSError) -> str:
 
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
-    """An rdflib term as the equivalent Oxigraph term."""
+    """An rdflib term as the equivalent Oxigraph term (an Oxigraph term as it is)."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
     if term == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
     if isinstance(term, URIRef):

@@ -20,6 +20,7 @@ from extract.model import Article
 from graph.rdf import article_rdf
 from graph.store import EventStore
 
+B = "https://w3id.org/eventkg/id/"
 VIOLENCE = {"predicate": ["attacked", "killed"], "modality": ["asserted", "reported"]}
 # An article-local actor whose name states its group: rolled up, "Islamic State fighters" become ISIS.
 FIGHTERS = Article(id="kabul-checkpoint", publisher="Wire Four", published="2021-05-04", title="Kabul checkpoint",
@@ -142,3 +143,33 @@ def test_roll_up_on_the_command_line(store_path, tmp_path):
     assert "Syria" in {r["label"] for r in ranked}
     assert "Syria" not in {r["label"] for r in json.loads(eventkg("analyze", "centrality", "--format", "json"))}
     assert "--roll-up does not apply to the timeline" in eventkg("analyze", "timeline", "--roll-up", status=1, flags={})
+
+
+def test_a_sparql_update_is_followed_by_entity_resolution_and_incidents(repo_dir, extractor, tmp_path):
+    """Dropping an article's graph through /sparql/update is a delete: the entities and incidents it supported
+    follow, as if the article had never been ingested."""
+    with (repo_dir / "tests" / "fixtures" / "incidents" / "articles.jsonl").open() as lines:
+        articles = [Article(**json.loads(line)) for line in lines]
+    path = tmp_path / "store"
+    with EventStore(path) as store:
+        for article, extraction in zip(articles, extractor.extract_many(articles)):
+            store.put(article_rdf(article, extraction, store.iris))
+        wire1 = store.iris.article_graph("wire-1")
+    settings = Settings(store=path, query_workers=1, api_token="secret", enable_update=True)
+    with LiveServer(settings) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+        def ask(query: str) -> list[dict]:
+            r = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+            return r.json()["results"]["bindings"]
+
+        about_trump = 'SELECT DISTINCT ?e WHERE { ?c ekg:key "person/trump" ; ekg:about ?e }'
+        assert [r["e"]["value"] for r in ask(about_trump)] == [f"{B}entity/person/donald-trump"]
+        assert client.get("/incidents", params={"conflicting": "true"}).json()["total"] == 1
+        r = client.post("/sparql/update", content=f"DROP GRAPH <{wire1}>",
+                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+        assert r.status_code == 204, r.text
+        # "Donald Trump" was only in wire-1: the other articles' "Trump" is an entity of its own again
+        assert [r["e"]["value"] for r in ask(about_trump)] == [f"{B}entity/person/trump"]
+        assert not ask(f"SELECT ?p WHERE {{ <{B}entity/person/donald-trump> ?p ?o }}")
+        (homs,) = client.get("/incidents", params={"type": "Attack"}).json()["items"]
+        assert (homs["sources"], homs["victim_counts"]) == (2, [12])
+        assert client.get("/incidents", params={"conflicting": "true"}).json()["total"] == 0

@@ -302,3 +302,27 @@ def test_unnamed_attackers_belong_to_the_group_their_name_states_or_that_claims_
               for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
     assert owners == {("gunmen%40kabul-hotel", "organization/taliban"),
                       ("fmln-guerrilla-unit%40san-miguel", "organization/fmln")}
+
+
+def test_the_writer_keeps_the_claims_across_openings_until_another_process_writes(reports, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from graph.store import open_store
+
+    path = tmp_path / "kg"
+    with open_store(path) as kg:
+        for i in (0, 1):
+            kg.put(article_rdf(reports[i][0], reports[i][1], kg.iris))
+        state = kg._entities()
+    with open_store(path) as kg:  # as the HTTP API does for each write: the claims are not read again
+        assert kg._entities() is state
+        kg.put(article_rdf(reports[2][0], reports[2][1], kg.iris))
+    delete = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "delete", "wire-2", "--store", str(path)],
+                            capture_output=True, text=True, timeout=120)
+    assert delete.returncode == 0, delete.stderr
+    with open_store(path) as kg:  # another process wrote: the kept claims (with wire-2's) are not used
+        assert kg._entities() is not state
+        kg.delete_article("wire-3")
+        assert quads(kg) == quads(build(reports, [0]))

@@ -4,8 +4,9 @@
 It turns its network off first (:func:`graph.sparql.sandbox.deny_network`), says it is ready, then answers the jobs
 that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it closes: ``query`` workers run
 :class:`~graph.sparql.running.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the
-``update`` worker opens the store for writing for each :class:`~graph.sparql.running.UpdateJob` and recounts the
-dashboards' counters after it (:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``.
+``update`` worker opens the store for writing for each :class:`~graph.sparql.running.UpdateJob`, re-resolves entities
+and incidents after it (``EventStore.reresolve``) and recounts the dashboards' counters (:mod:`graph.aggregates`).
+Each answer is ``("ok", result)`` or ``("error", exception)``.
 
 A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
 server's state or sockets comes along.
@@ -47,6 +48,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
             store = open_for_writing(settings["path"], base_iri=settings["base_iri"], wait=settings["lock_wait"])
             try:
                 update(store.native, job, prefixes)
+                store.reresolve()  # the update may have changed claims: entities and incidents follow (docs/graph.md)
                 # The dashboards' counters follow articles written through the store; a user's update may have
                 # changed any of them: count afresh (a store left without counters or articles stays as it is).
                 if aggregates.maintained(store):
