@@ -1,10 +1,10 @@
 """The event graph as a networkx ``MultiDiGraph`` of entities (docs/data-model.md §3).
 
 Every direct-edge statement becomes one edge (or several, see below) from its subject entity to its object entity,
-keyed by the statement IRI and carrying its evidence. The statements, events, agents, participants and entities are
-read by flat SPARQL queries once per store snapshot (:class:`_Tables`) and joined and filtered in Python, so that every
-filter after the first on the same version of the store costs a pass over some 30,000 statements per million quads;
-order is deterministic (nodes by IRI, edges by article and statement number).
+keyed by the statement IRI and carrying its evidence. The edges of every filter come from one SPARQL query on Oxigraph's
+native engine and the node attributes from a second one, read once per store snapshot (:class:`_Tables`) and filtered
+in Python, so that every filter after the first on the same version of the store is a pass over some 30,000 rows per
+million quads; order is deterministic (nodes by IRI, edges by article and statement number).
 
 - An edge whose object is an event (``calledFor``, ``threatened``, ``declared``, …) goes to that event's target, victim
   and place entities, one edge each, and keeps ``event`` = that event (``event_type`` is its type).
@@ -28,33 +28,46 @@ order is deterministic (nodes by IRI, edges by article and statement number).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from datetime import date
-from typing import NamedTuple
 from weakref import WeakKeyDictionary
 
 import networkx as nx
 
+from graph.errors import GraphError
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
 from graph.times import overlaps, time_bounds
 
-# Flat reads, joined in Python: the same edges as one SPARQL query that joined and filtered everything (about as long
-# to read cold, 15-30 s at 1M quads on a loaded machine), but read once per snapshot, where the query ran again for
-# every filter (docs/benchmarks.md).
-_STATEMENTS = """
-SELECT ?st ?s ?p ?o ?conf ?ev ?article ?sentence WHERE {
-  ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; ekg:confidence ?conf ; a rdf:Statement ;
-      prov:wasDerivedFrom ?article .
-  OPTIONAL { ?st ekg:event ?ev }
-  OPTIONAL { ?st ekg:sentence ?sentence }
+# One query for every edge, whatever the filter: each block is a subquery of its own so that Oxigraph evaluates it
+# once and hash-joins it, instead of probing the indexes once per statement (about 1.7x faster at 1M quads,
+# docs/benchmarks.md). Its rows are read once per store snapshot (:class:`_Tables`) and filtered in Python: joining
+# four flat reads in Python instead was slower (docs/benchmarks.md). Statements and their events are in the same
+# article graph, so the union default graph loses nothing.
+_EDGES = """
+SELECT ?st ?s ?p ?o ?ev ?type ?modality ?time ?article ?conf ?sentence WHERE {
+  { SELECT ?st ?s0 ?p ?o0 WHERE { ?st rdf:subject ?s0 ; rdf:predicate ?p ; rdf:object ?o0 } }
+  { SELECT ?st ?article WHERE { ?st a rdf:Statement ; prov:wasDerivedFrom ?article } }
+  { SELECT ?st ?conf WHERE { ?st ekg:confidence ?conf } }
+  OPTIONAL { SELECT ?st ?sentence WHERE { ?st ekg:sentence ?sentence } }
+  OPTIONAL { SELECT ?st ?src ?srcType ?modality ?srcTime WHERE {
+    ?st ekg:event ?src . ?src a ?srcType ; ekg:modality ?modality . OPTIONAL { ?src ekg:time ?srcTime } } }
+  OPTIONAL { SELECT ?s0 ?subjectIsEvent WHERE { ?s0 ekg:modality ?subjectIsEvent } }
+  OPTIONAL { SELECT ?s0 ?agent WHERE { ?s0 ekg:agent ?agent } }
+  OPTIONAL { SELECT ?o0 ?objectType ?objectIsEvent ?objectTime WHERE {
+    ?o0 a ?objectType ; ekg:modality ?objectIsEvent . OPTIONAL { ?o0 ekg:time ?objectTime } } }
+  OPTIONAL { SELECT ?o0 ?participant WHERE { ?o0 ekg:target|ekg:victim|ekg:place ?participant } }
+  BIND(IF(BOUND(?subjectIsEvent), ?agent, ?s0) AS ?s)
+  BIND(IF(BOUND(?objectIsEvent), ?participant, ?o0) AS ?o)
+  BIND(IF(BOUND(?objectIsEvent), ?o0, ?src) AS ?ev)
+  BIND(IF(BOUND(?objectIsEvent), ?objectType, ?srcType) AS ?type)
+  BIND(COALESCE(?objectTime, ?srcTime) AS ?time)
+  FILTER(BOUND(?s) && BOUND(?o))
 }
 """
-_EVENTS = "SELECT ?ev ?type ?modality ?time WHERE { ?ev ekg:modality ?modality ; a ?type . OPTIONAL { ?ev ekg:time ?time } }"
-_AGENTS = "SELECT ?ev ?agent WHERE { ?ev ekg:agent ?agent }"
-_PARTICIPANTS = "SELECT DISTINCT ?ev ?participant WHERE { ?ev ekg:target|ekg:victim|ekg:place ?participant }"
 
 _NODES = """
 SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
@@ -95,62 +108,29 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
 
 
 def _edges(tables: _Tables, filter: Filter):
-    """(statement, source, target, attributes) of every edge ``filter`` keeps (module doc: events as subject or object
-    stand for their agents or participants; the modality is the statement's own event's)."""
+    """(statement, source, target, attributes) of every edge ``filter`` keeps."""
     predicates = None if filter.predicates is None else {str(EKG[p]) for p in filter.predicates}
     types = None if filter.event_types is None else set(filter.event_types)
     modalities = None if filter.modalities is None else set(filter.modalities)
     low, high = _bound(filter.start, 0), _bound(filter.end, 1)
-    events, agents, participants = tables.events, tables.agents, tables.participants
-    for st, s0, p, o0, confidence, src, article, sentence in tables.statements:
-        if confidence < filter.min_confidence or (predicates is not None and p not in predicates):
+    for st, s, o, p, event, event_type, modality, time, article, confidence, sentence in tables.edges:
+        if (confidence < filter.min_confidence or (predicates is not None and p not in predicates)
+                or (types is not None and event_type not in types)
+                or (modalities is not None and modality is not None and modality not in modalities)
+                or ((low or high) and not _overlaps(time, low, high, standing=event is None))):
             continue
-        own = events.get(src)
-        if own is None:
-            src = None
-        elif modalities is not None and own.modality not in modalities:
-            continue
-        about = events.get(o0)
-        if about is not None:  # the statement is about an event: it goes to the event's participants
-            event, event_type, time = o0, about.type, about.time if about.time is not None else own and own.time
-            targets = participants.get(o0, ())
-        else:
-            event, event_type, time = src, own and own.type, own and own.time
-            targets = (o0,)
-        if types is not None and event_type not in types:
-            continue
-        if (low or high) and not _overlaps(time, low, high, standing=event is None):
-            continue
-        sources = agents.get(s0, ()) if s0 in events else (s0,)
-        attributes = {"predicate": local_name(p), "event": event, "event_type": event_type,
-                      "modality": own and own.modality, "time": time, "article": article,
-                      "confidence": confidence, "sentence": sentence}
-        for s in sources:
-            for o in targets:
-                yield st, s, o, dict(attributes)
-
-
-class _Event(NamedTuple):
-    type: str  # local name of its class
-    modality: str
-    time: str | None
+        yield st, s, o, {"predicate": local_name(p), "event": event, "event_type": event_type, "modality": modality,
+                         "time": time, "article": article, "confidence": confidence, "sentence": sentence}
 
 
 class _Tables:
-    """What the projection reads from one version of the store, as plain Python: the statements with their evidence,
-    the events, their agents and participants, and the entities' attributes."""
+    """What the projection reads from one version of the store, as plain Python: every edge whatever the filter
+    (the rows of :data:`_EDGES`), and the entities' attributes."""
 
     def __init__(self, store: EventStore):
-        self.statements = sorted(
-            (r["st"].value, r["s"].value, r["p"].value, r["o"].value, float(r["conf"].value), _value(r["ev"]),
-             r["article"].value, _value(r["sentence"]))
-            for r in store.select(_STATEMENTS))
-        self.events: dict[str, _Event] = {}
-        for r in sorted(store.select(_EVENTS), key=lambda r: (r["ev"].value, _value(r["time"]) or "")):
-            self.events.setdefault(r["ev"].value, _Event(local_name(r["type"].value), r["modality"].value,
-                                                         _value(r["time"])))
-        self.agents = _grouped(store.select(_AGENTS), "ev", "agent")
-        self.participants = _grouped(store.select(_PARTICIPANTS), "ev", "participant")
+        self.edges = [(r["st"].value, r["s"].value, r["o"].value, r["p"].value, _value(r["ev"]),
+                       local_name(_value(r["type"])), _value(r["modality"]), _value(r["time"]), r["article"].value,
+                       float(r["conf"].value), _value(r["sentence"])) for r in store.select(_EDGES)]
         self.nodes, self.aliases = _nodes(store)
 
     def node(self, iri: str) -> dict:
@@ -159,8 +139,23 @@ class _Tables:
         return {**node, "aliases": sorted(self.aliases.get(iri, set()) - {node["label"]})}
 
 
+_log = logging.getLogger(__name__)
 _tables_kept: WeakKeyDictionary[EventStore, _Tables] = WeakKeyDictionary()
 _tables_lock = threading.Lock()
+
+
+def prefetch(store: EventStore) -> None:
+    """Start reading the tables of a read-only snapshot in the background, if nobody has: the first network drawn
+    from it then waits for what is left of the reading, not all of it (seconds on a large store)."""
+    if store.read_only and store not in _tables_kept:
+        threading.Thread(target=_prefetched, args=(store,), name="projection-prefetch", daemon=True).start()
+
+
+def _prefetched(store: EventStore) -> None:
+    try:
+        _tables(store)
+    except (GraphError, OSError, RuntimeError):  # the request that needs the tables reads them and reports the error
+        _log.debug("prefetching the projection's tables failed", exc_info=True)
 
 
 def _tables(store: EventStore) -> _Tables:
@@ -172,13 +167,6 @@ def _tables(store: EventStore) -> _Tables:
         if store not in _tables_kept:
             _tables_kept[store] = _Tables(store)
         return _tables_kept[store]
-
-
-def _grouped(rows, key: str, value: str) -> dict[str, tuple[str, ...]]:
-    groups: dict[str, set[str]] = {}
-    for r in rows:
-        groups.setdefault(r[key].value, set()).add(r[value].value)
-    return {k: tuple(sorted(v)) for k, v in groups.items()}
 
 
 _SHARED_PER_SNAPSHOT = 2  # a projection of 1M quads holds about 300 MB
