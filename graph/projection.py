@@ -28,7 +28,6 @@ million quads; order is deterministic (nodes by IRI, edges by article and statem
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -36,7 +35,6 @@ from weakref import WeakKeyDictionary
 
 import networkx as nx
 
-from graph.errors import GraphError
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore, sparql_term
@@ -139,23 +137,8 @@ class _Tables:
         return {**node, "aliases": sorted(self.aliases.get(iri, set()) - {node["label"]})}
 
 
-_log = logging.getLogger(__name__)
 _tables_kept: WeakKeyDictionary[EventStore, _Tables] = WeakKeyDictionary()
 _tables_lock = threading.Lock()
-
-
-def prefetch(store: EventStore) -> None:
-    """Start reading the tables of a read-only snapshot in the background, if nobody has: the first network drawn
-    from it then waits for what is left of the reading, not all of it (seconds on a large store)."""
-    if store.read_only and store not in _tables_kept:
-        threading.Thread(target=_prefetched, args=(store,), name="projection-prefetch", daemon=True).start()
-
-
-def _prefetched(store: EventStore) -> None:
-    try:
-        _tables(store)
-    except (GraphError, OSError, RuntimeError):  # the request that needs the tables reads them and reports the error
-        _log.debug("prefetching the projection's tables failed", exc_info=True)
 
 
 def _tables(store: EventStore) -> _Tables:

@@ -8,7 +8,6 @@ from a CDN. Without a build, ``/`` answers 503 saying how to make one; the REST 
 
 from __future__ import annotations
 
-from contextlib import suppress
 from pathlib import Path
 
 from fastapi import APIRouter, Request
@@ -16,11 +15,9 @@ from fastapi.openapi.docs import get_swagger_ui_html, get_swagger_ui_oauth2_redi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.deps import SettingsDep, current_store
+from api.deps import SettingsDep
 from extract.model import ENTITY_TYPES, EVENT_TYPES, MODALITIES, PREDICATES, ROLES
-from graph.errors import GraphError
 from graph.namespaces import PREFIXES, IRIs
-from graph.projection import prefetch
 
 STATIC = Path(__file__).parent / "static"
 STATIC_URL = "/static"
@@ -41,14 +38,10 @@ def mount_static(app) -> None:
 
 
 @router.get("/")
-def explorer(request: Request):
+def explorer():
     index = STATIC / "index.html"
     if not index.is_file():
         return HTMLResponse(_NOT_BUILT, status_code=503)
-    # The graph pages need the store read into the projection's tables (seconds on a large store): start it while
-    # the analyst looks at the overview. No store yet is no reason to refuse the page.
-    with suppress(GraphError):
-        prefetch(current_store(request))
     # Asset names carry a content hash; the page that names them must not be kept across builds.
     return FileResponse(index, headers={"Cache-Control": "no-cache"})
 
