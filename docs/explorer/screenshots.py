@@ -86,7 +86,8 @@ def take(browser: Browser, url: str) -> None:
         driver.save_screenshot(str(HERE / f"{name}.png"))
 
     page("/#/entity/organization/isis", ".network[data-nodes]", "entity", height=1500)
-    page("/#/graph?top=150", ".network[data-nodes]", "graph", height=1000)
+    page("/#/graph?top=150", ".network[data-nodes]", "graph", height=1060)
+    page("/#/graph?center=organization/isis&top=25", ".network[data-nodes]", "ego", height=1060)
     driver.set_window_size(1280, 1600)
     driver.get(url + "/#/events")
     shown("svg.map circle")
