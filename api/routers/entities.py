@@ -28,8 +28,12 @@ def search(request: Request, store: StoreDep,
 
 
 @router.get("/{key:path}/neighbors", response_model=models.Neighborhood, summary="Entities within depth hops")
-def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)] = 1):
-    found = reading.neighbors(store, key, depth)
+def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)] = 1,
+              limit: Annotated[int, Query(ge=1, le=1000, description=(
+                  "Entities at most, the center included: each hop adds those linked by the most statements."))] = 200):
+    """The entities linked to this one, hop by hop, the most linked first; at most 2,000 statements are read (a hub
+    has thousands), and ``truncated`` says when that or ``limit`` cut the neighbourhood short."""
+    found = reading.neighbors(store, key, depth, limit=limit)
     if found is None:
         raise HTTPException(404, f"no entity '{key}'")
     return json_response(found)

@@ -62,7 +62,7 @@ def article(store: EventStore, article_id: str) -> ArticleDetail | None:
         content_hash=row["hash"].value,
         extractor=local_name(run.value) if run is not None else None,
         characters=int(row["chars"].value),
-        entities=[entity_summary(store, r["e"].value, r["label"].value, r["type"].value, None) for r in mentioned],
+        entities=[entity_summary(store, r["e"].value, r["label"].value, r["type"].value) for r in mentioned],
         events=events(store, article=article_id, limit=10_000).items,
         relations=relations(store, article=article_id, limit=10_000).items,
     )

@@ -5,17 +5,17 @@ An entity is named by its key (``organization/isis``), as in docs/data-model.md.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import islice
 
 import pyoxigraph as ox
-from rdflib import Literal, URIRef
 
 from extract.model import ENTITY_TYPES
 from graph.namespaces import EKG, GEO, RDF, RDFS, SCHEMA, local_name
 from graph.reading.cache import memo
 from graph.reading.events import taking_part
-from graph.reading.query import (OX_ALT_LABEL, OX_MENTIONED_IN, SEPARATOR, check_name, entity_iri, node_ref, number_of,
-                                 page_of, ref, select, value_of, window)
+from graph.reading.query import (OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, check_name, entity_iri, node_ref, number_of,
+                                 ref, select, value_of)
 from graph.reading.records import EntityDetail, EntitySummary, NeighborEdge, Neighborhood, Page
 from graph.reading.relations import relations
 from graph.store import EventStore
@@ -24,30 +24,60 @@ from graph.store import EventStore
 def search_entities(
     store: EventStore, q: str | None = None, type: str | None = None, *, limit: int = 20, offset: int = 0
 ) -> Page[EntitySummary]:
-    """Entities whose label or any alias contains ``q`` (case-insensitive), of ``type`` if given, by label."""
+    """Entities whose label or any alias contains ``q`` (case-insensitive), of ``type`` if given, by label.
+
+    Read from the store's :func:`names` (a pass over a list in memory: a few milliseconds for the 11,586 names of a
+    1M-quad store, where a SPARQL filter over every label took 1.4 s)."""
     check_name(type, ENTITY_TYPES, "entity type")
-    bindings: dict = {"eg": store.iris.entities_graph}
-    where = ["GRAPH ?eg { ?e a ?type ; rdfs:label ?label }"]
-    if type is not None:
-        bindings["type"] = EKG[type]
-    if q:
-        bindings["q"] = Literal(q.casefold())
-        where.append("FILTER EXISTS { ?e rdfs:label|skos:altLabel ?name FILTER CONTAINS(LCASE(STR(?name)), ?q) }")
-    where_text = "\n".join(where)
-    rows = select(
-        store,
-        f"""SELECT ?e ?label ?type {{bound}} (GROUP_CONCAT(DISTINCT ?alias; SEPARATOR="{SEPARATOR}") AS ?aliases) WHERE {{
-          {where_text} OPTIONAL {{ ?e skos:altLabel ?alias }}
-        }} GROUP BY ?e ?label ?type {{bound}} ORDER BY LCASE(?label) ?e {window(limit, offset)}""",
-        **bindings,
-    )
-    items = [entity_summary(store, r["e"].value, r["label"].value, r["type"].value, r["aliases"]) for r in rows]
-    return page_of(store, items, limit, offset, where_text, "e", bindings)
+    wanted = q.casefold() if q else None
+    found = [entity for entity in names(store)
+             if (type is None or entity.type == type)
+             and (wanted is None or wanted in entity.folded)]
+    items = [EntitySummary(e.key, e.iri, e.label, e.type, list(e.aliases)) for e in found[offset:offset + limit]]
+    return Page(items, len(found), limit, offset)
 
 
-def entity_summary(store: EventStore, iri: str, label: str, type_iri: str, aliases) -> EntitySummary:
-    names = sorted(set(aliases.value.split(SEPARATOR)) - {"", label}) if aliases is not None else []
-    return EntitySummary(ref(store, iri).id, iri, label, local_name(type_iri), names)
+@dataclass(frozen=True)
+class Named:
+    """An entity as name searches see it: its label, type, other names, and all its names case-folded in one text
+    (joined by a character no name has, so a search looks once per entity and never across two names)."""
+
+    key: str
+    iri: str
+    label: str
+    type: str
+    aliases: tuple[str, ...]
+    folded: str
+
+
+def names(store: EventStore) -> list[Named]:
+    """Every entity with a label and a type in the entity graph, by label (any case) and IRI, with its aliases (from
+    any graph): two queries, remembered with a read-only snapshot, so a type-ahead's requests on one snapshot share
+    them (0.3-0.6 s at 1M quads, once per snapshot)."""
+    return memo(store, _read_names, "names")
+
+
+def _read_names(store: EventStore, _: str) -> list[Named]:
+    # Read from the indexes: three scans of one predicate each (a query joining them took 3x as long at 1M quads).
+    graph = ox.NamedNode(str(store.iris.entities_graph))
+    aliases: dict[str, set[str]] = defaultdict(set)
+    for quad in store.native.quads_for_pattern(None, OX_ALT_LABEL, None, None):
+        aliases[quad.subject.value].add(quad.object.value)
+    types: dict[str, list[str]] = defaultdict(list)
+    for quad in store.native.quads_for_pattern(None, OX_TYPE, None, graph):
+        types[quad.subject.value].append(quad.object.value)
+    found = []
+    for quad in store.native.quads_for_pattern(None, OX_LABEL, None, graph):
+        iri, label = quad.subject.value, quad.object.value
+        others = aliases.get(iri, set())
+        everything = "\x1f".join(name.casefold() for name in sorted({label, *others}))
+        found += [Named(ref(store, iri).id, iri, label, local_name(type_iri), tuple(sorted(others - {label})), everything)
+                  for type_iri in types.get(iri, ())]
+    return sorted(found, key=lambda e: (e.label.lower(), e.iri))
+
+
+def entity_summary(store: EventStore, iri: str, label: str, type_iri: str) -> EntitySummary:
+    return EntitySummary(ref(store, iri).id, iri, label, local_name(type_iri), [])
 
 
 def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | None:
@@ -87,49 +117,78 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
     )
 
 
-def neighbors(store: EventStore, key: str, depth: int = 1, *, max_nodes: int = 200) -> Neighborhood | None:
-    """The entities within ``depth`` hops of an entity along direct edges (either direction), breadth first.
+def neighbors(store: EventStore, key: str, depth: int = 1, *, limit: int = 200,
+              statements: int = 2000) -> Neighborhood | None:
+    """The entities within ``depth`` hops of an entity along direct edges (either direction), breadth first, the most
+    linked first.
 
-    Stops adding nodes at ``max_nodes`` (``truncated`` says so). Edges are aggregated per (source, predicate, target)
-    with the number of statements behind them.
+    Each hop reads the edges of the entities the hop before added, in one query grouped per edge, and adds the
+    entities linked to them by the most statements (ties by IRI), until ``limit`` entities in all. A hub at 1M quads
+    has thousands of statements, each a few reads; at most ``statements`` are read in all, in the store's index
+    order. ``truncated`` says when either bound cut the neighbourhood short. Edges are aggregated per (source,
+    predicate, target) with the number of statements behind them, among the entities kept.
     """
-    center = entity_iri(store, key)
-    start = list(select(store, "SELECT ?label ?type {bound} WHERE { GRAPH ?eg { ?e rdfs:label ?label ; a ?type } }",
-                              e=center, eg=store.iris.entities_graph))
-    if not start:
+    center = str(entity_iri(store, key))
+    described = memo(store, _described, center)
+    if described is None:
         return None
-    nodes = {str(center): entity_summary(store, str(center), start[0]["label"].value, start[0]["type"].value, None)}
-    edges: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    frontier, truncated = [str(center)], False
+    nodes = {center: EntitySummary(key, center, *described)}
+    edges: dict[tuple[str, str, str], int] = {}
+    frontier, budget, truncated = [center], statements, False
     for _ in range(depth):
-        next_frontier = []
-        for node in frontier:
-            for row in select(store, _NEIGHBOR_EDGES, e=URIRef(node), eg=store.iris.entities_graph):
-                other = row["other"].value
-                if other not in nodes:
-                    if len(nodes) >= max_nodes:
-                        truncated = True
-                        continue
-                    nodes[other] = entity_summary(store, other, row["label"].value, row["type"].value, None)
-                    next_frontier.append(other)
-                edges[(row["s"].value, local_name(row["p"].value), row["o"].value)].add(row["st"].value)
-        frontier = next_frontier
+        if not frontier or budget <= 0:
+            break
+        strength: dict[str, int] = defaultdict(int)
+        rows = list(select(store, _NEIGHBOR_EDGES % (" ".join(f"<{iri}>" for iri in frontier), budget + 1)))
+        read = sum(int(row["n"].value) for row in rows)
+        truncated |= read > budget
+        budget -= read
+        for row in rows:
+            end, other, n = row["e"].value, row["other"].value, int(row["n"].value)
+            outward = row["out"].value == "true"
+            edges[(end, local_name(row["p"].value), other) if outward else (other, local_name(row["p"].value), end)] = n
+            if other not in nodes:
+                strength[other] += n
+        frontier = []
+        for other in sorted(strength, key=lambda iri: (-strength[iri], iri)):
+            if len(nodes) >= limit:
+                truncated = True
+                break
+            described = memo(store, _described, other)
+            if described is not None:  # an entity (the object of a statement could be anything)
+                nodes[other] = EntitySummary(ref(store, other).id, other, *described)
+                frontier.append(other)
     keys = {iri: summary.key for iri, summary in nodes.items()}
     return Neighborhood(
         center=key,
         depth=depth,
         nodes=sorted(nodes.values(), key=lambda n: n.key),
-        edges=[NeighborEdge(keys[s], keys[o], p, len(statements))
-               for (s, p, o), statements in sorted(edges.items()) if s in keys and o in keys],
+        edges=[NeighborEdge(keys[s], keys[o], p, n) for (s, p, o), n in sorted(edges.items())
+               if s in keys and o in keys],
         truncated=truncated,
     )
 
 
+def _described(store: EventStore, iri: str) -> tuple[str, str] | None:
+    """An entity's label and type (local name) from the entity graph; None if it has none."""
+    node, graph = ox.NamedNode(iri), ox.NamedNode(str(store.iris.entities_graph))
+    label = next(store.native.quads_for_pattern(node, OX_LABEL, None, graph), None)
+    types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, graph)]
+    if label is None or not types:
+        return None
+    return label.object.value, local_name(next((t for t in types if t.startswith(str(EKG))), types[0]))
+
+
+# The edges of the frontier's entities, grouped per edge, from at most a budget of statements. The entities' IRIs are
+# written into the text (minted by IRIs.entity, which percent-encodes keys): Oxigraph plans before substituting bound
+# values, and with them unknown it joined every statement of the store first.
 _NEIGHBOR_EDGES = """
-SELECT ?st ?s ?p ?o ?other ?label ?type {bound} WHERE {
-  { ?st rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?other . BIND(?e AS ?s) BIND(?other AS ?o) }
-  UNION
-  { ?st rdf:object ?e ; rdf:predicate ?p ; rdf:subject ?other . BIND(?other AS ?s) BIND(?e AS ?o) }
-  GRAPH ?eg { ?other rdfs:label ?label ; a ?type }
-} ORDER BY ?other ?p ?st
+SELECT ?e ?other ?p ?out (COUNT(?st) AS ?n) WHERE {
+  { SELECT ?e ?st ?other ?p ?out WHERE {
+      VALUES ?e { %s }
+      { ?st rdf:subject ?e ; rdf:object ?other ; rdf:predicate ?p BIND(true AS ?out) }
+      UNION
+      { ?st rdf:object ?e ; rdf:subject ?other ; rdf:predicate ?p BIND(false AS ?out) }
+    } LIMIT %d }
+} GROUP BY ?e ?other ?p ?out
 """

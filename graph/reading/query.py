@@ -27,8 +27,6 @@ from graph.reading.records import Page, Ref
 from graph.store import EventStore, to_ox
 
 T = TypeVar("T")
-# Joins a variable number of aliases inside one result row; the unit separator never occurs in a name.
-SEPARATOR = "\u001f"
 
 
 def ref(store: EventStore, iri: str, label: str | None = None, type_iri: str | None = None) -> Ref:
@@ -148,7 +146,8 @@ def node_type(store: EventStore, node) -> Ref:
     return ref(store, node.value, None, next((t for t in types if t.startswith(str(EKG))), None))
 
 
-OX_TYPE, OX_MENTIONED_IN, OX_ALT_LABEL = (ox.NamedNode(str(p)) for p in (RDF.type, EKG.mentionedIn, SKOS.altLabel))
+OX_TYPE, OX_MENTIONED_IN, OX_LABEL, OX_ALT_LABEL = (ox.NamedNode(str(p))
+                                                   for p in (RDF.type, EKG.mentionedIn, RDFS.label, SKOS.altLabel))
 OX_ROLES = [ox.NamedNode(str(EKG[role])) for role in ROLES]
 
 
