@@ -31,6 +31,13 @@ def test_search_by_alias_and_type(http):
     r = http.get("/entities", params={"q": "daesh"})
     assert r.status_code == 200
     assert [e["key"] for e in r.json()["items"]] == ["organization/isis"]
+    # the names index answers as a scan of every label and alias would
+    found = http.get("/entities", params={"q": "Is", "limit": 1000}).json()
+    query = ('SELECT DISTINCT ?e WHERE { GRAPH <https://w3id.org/eventkg/id/graph/entities> { ?e a ?t ; rdfs:label ?l } '
+             '?e rdfs:label|skos:altLabel ?n FILTER(CONTAINS(LCASE(STR(?n)), "is")) }')
+    rows = http.get("/sparql", params={"query": query},
+                    headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    assert sorted(e["iri"] for e in found["items"]) == sorted(r["e"]["value"] for r in rows) and found["total"] > 1
     places = http.get("/entities", params={"type": "Place"}).json()
     assert places["total"] >= 5 and all(e["type"] == "Place" for e in places["items"])
     assert http.get("/entities", params={"type": "Planet"}).status_code == 422
@@ -66,7 +73,12 @@ def test_neighbors(http):
     r = http.get("/entities/organization/isis/neighbors", params={"depth": 2})
     keys = {n["key"] for n in r.json()["nodes"]}
     assert keys == {"organization/isis", "person/abu-omar-al-muhajir", "place/geonames-1138958"}
+    assert r.json()["truncated"] is False
     assert http.get("/entities/organization/isis/neighbors", params={"depth": 9}).status_code == 422
+    cut = http.get("/entities/organization/isis/neighbors", params={"depth": 2, "limit": 2}).json()
+    assert len(cut["nodes"]) == 2 and cut["truncated"] is True
+    kept = {n["key"] for n in cut["nodes"]}
+    assert all(e["source"] in kept and e["target"] in kept for e in cut["edges"]) and cut["edges"]
 
 
 def test_event_filters(http):

@@ -31,7 +31,7 @@ def search(request: Request, store: StoreDep,
 def neighbors(key: str, store: StoreDep, depth: Annotated[int, Query(ge=1, le=3)] = 1,
               limit: Annotated[int, Query(ge=1, le=1000, description=(
                   "Entities at most, the center included: each hop adds those linked by the most statements."))] = 200):
-    """The entities linked to this one, hop by hop, the most linked first; at most 2,000 statements are read (a hub
+    """The entities linked to this one, hop by hop, the most linked first; at most 1,000 statements are read (a hub
     has thousands), and ``truncated`` says when that or ``limit`` cut the neighbourhood short."""
     found = reading.neighbors(store, key, depth, limit=limit)
     if found is None:

@@ -118,7 +118,7 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
 
 
 def neighbors(store: EventStore, key: str, depth: int = 1, *, limit: int = 200,
-              statements: int = 2000) -> Neighborhood | None:
+              statements: int = 1000) -> Neighborhood | None:
     """The entities within ``depth`` hops of an entity along direct edges (either direction), breadth first, the most
     linked first.
 

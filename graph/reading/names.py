@@ -15,11 +15,11 @@ graph.reading.names.UnknownName: no entity named 'Kabul'
 from __future__ import annotations
 
 import pyoxigraph as ox
-from rdflib import Literal
 
 from graph.errors import InvalidInput, NotFound
 from graph.namespaces import EKG, RDFS, SKOS, local_name
-from graph.reading.query import OX_MENTIONED_IN, OX_TYPE, ref, select
+from graph.reading.entities import names
+from graph.reading.query import OX_MENTIONED_IN, OX_TYPE, ref
 from graph.reading.records import Candidate
 from graph.store import EventStore
 
@@ -76,20 +76,19 @@ def resolve(store: EventStore, name: str, *, entity_type: str | None = None, wha
 
 def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.NamedNode]:
     """Entities whose label, else an alias, is ``text`` in another case; else persons with ``text`` as a part of
-    their name."""
-    type_filter = f"FILTER(?type = <{wanted}>)" if wanted else ""
-    query = """SELECT DISTINCT ?e ?how {bound} WHERE {
-      GRAPH ?eg { ?e a ?type ; rdfs:label ?label } %s
-      { ?e rdfs:label ?name BIND(0 AS ?how) } UNION { ?e skos:altLabel ?name BIND(1 AS ?how) }
-      UNION { ?e rdfs:label ?name BIND(2 AS ?how) }
-      FILTER(IF(?how < 2, LCASE(STR(?name)) = ?q, ?type = ekg:Person && !CONTAINS(?q, " ")
-                && CONTAINS(CONCAT(" ", LCASE(STR(?name)), " "), CONCAT(" ", ?q, " "))))
-    } ORDER BY ?how ?e""" % type_filter
-    rows = select(store, query, q=Literal(text.casefold()), eg=store.iris.entities_graph)
-    best: dict[int, list[ox.NamedNode]] = {}
-    for row in rows:
-        best.setdefault(int(row["how"].value), []).append(row["e"])
-    return best[min(best)] if best else []
+    their name. From the names index of :func:`graph.reading.entities.names` (built once per snapshot), by IRI."""
+    q = text.casefold()
+    kind = local_name(wanted) if wanted else None
+    best: dict[int, list[str]] = {}
+    for entity in names(store):
+        if kind is not None and entity.type != kind:
+            continue
+        label = entity.label.lower()
+        how = (0 if label == q else 1 if any(alias.lower() == q for alias in entity.aliases)
+               else 2 if entity.type == "Person" and " " not in q and f" {q} " in f" {label} " else None)
+        if how is not None:
+            best.setdefault(how, []).append(entity.iri)
+    return [ox.NamedNode(iri) for iri in sorted(set(best[min(best)]))] if best else []
 
 
 def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
