@@ -248,7 +248,8 @@ def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list
     for m in sorted(_name_edges(keys, by_key, gaz), key=lambda m: (-m.score, m.a, m.b)):
         union(m)
     # Then middle names, and then aliases, surnames and acronyms, on the clusters the rules before made.
-    for rules in (("middle name",), ("alias", "surname", "acronym")):
+    long_names = any(len(name_key(c.label).split()) > 2 for k in keys for c in by_key[k])
+    for rules in (("middle name",) if long_names else (), ("alias", "surname", "acronym")):
         for m in _cluster_edges(keys, by_key, find, members, rules):
             union(m)
 

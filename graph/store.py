@@ -587,8 +587,6 @@ def os_reason(err: OSError) -> str:
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
     """An rdflib term as the equivalent Oxigraph term (an Oxigraph term as it is)."""
-    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return term
     if term == DATASET_DEFAULT_GRAPH_ID:
         return ox.DefaultGraph()
     if isinstance(term, URIRef):
@@ -599,6 +597,8 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGr
         if term.language:
             return ox.Literal(str(term), language=term.language)
         return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
     raise TypeError(f"not an RDF term: {term!r}")
 
 
