@@ -110,7 +110,8 @@ def ego_network(G: nx.MultiDiGraph, center: str, top: int = 50, max_edges: int =
     ranked = [center, *sorted(statements, key=lambda n: (-statements[n], n))[:top]]
     among = aggregate_edges(G.subgraph(ranked))
     spokes = [e for e in among if center in (e.source, e.target)]
-    return _network(G, ranked, among, spokes + _strongest([e for e in among if e not in spokes], max_edges))
+    others = [e for e in among if center not in (e.source, e.target)]
+    return _network(G, ranked, among, spokes + _strongest(others, max_edges))
 
 
 def _degree(G: nx.MultiDiGraph, node: str) -> int:
