@@ -31,7 +31,7 @@ from graph.sparql.snapshot import Snapshot
 def main(kind: str, descriptor: int, settings: dict) -> None:
     # A job arriving does not preempt the server that sent it (SCHED_BATCH: no wake-up preemption, the same share
     # of the CPU): the server finishes what it was doing (other requests, other answers) before the worker takes
-    # over. Measured with wrk at 8 connections on the loaded 2-core machine: 1.35-1.9x the uncached lookups/s.
+    # over. Measured with wrk at 8 connections on the loaded 2-core machine: 1.28-1.92x the uncached lookups/s.
     os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     sandbox.deny_network()
     channel = socket.socket(fileno=descriptor)
