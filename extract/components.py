@@ -133,7 +133,7 @@ def relate(doc: Doc, matcher) -> Doc:
               for c in candidates]
     causes = {ids[id(c)]: ids[id(c.cause)] for c in candidates if c.cause is not None}
     relations = standing_relations(doc, index, matcher)
-    relations += event_relations(events, causes)
+    relations += event_relations(events, causes, index)
     relations += spoken_for(relations)
     extraction = Extraction(
         id="",

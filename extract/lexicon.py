@@ -4,6 +4,8 @@ words of particular frames. Lemmas are lower case. The trigger lemmas of each ev
 
 from __future__ import annotations
 
+import re
+
 # Trigger verbs whose object (or, for "go off", subject) must be a weapon: "set off a bomb", "threw a grenade".
 WEAPON_VERBS = {"set", "throw", "hurl", "lob", "plant", "go"}
 BODY_PARTS = {"leg", "arm", "eye", "hand", "foot", "limb", "finger", "sight", "hearing", "toe", "ear"}
@@ -40,6 +42,11 @@ LAUNCH_VERBS = {"mount", "launch", "carry", "conduct", "stage", "unleash", "wage
 
 # Verbs that kill when their object is "life": "the attack claimed 12 lives", "took the lives of two soldiers".
 LIFE_TAKING_VERBS = {"claim", "take", "cost"}
+# A shooting of one named person by another is read as a killing unless its sentence says otherwise.
+SHOOTING_FORMS = {"shot", "shoot", "shoots", "shooting"}
+SURVIVED = re.compile(r"\b(?:(?<!mortally )(?<!fatally )wound(?:ed|ing|s)?\b|injur\w*|surviv\w*|recover\w*|hospitali[sz]ed|"
+                      r"(?:critical|stable|serious) condition|(?:shot|shooting|fired) at|in the (?:leg|arm|foot|hand|"
+                      r"shoulder|knee|thigh|buttocks|stomach|back)\b(?! of the head))", re.IGNORECASE)
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
 # "murdered on the orders of X", "killed at X's behest": X is the agent.
@@ -143,6 +150,17 @@ DELIVERY_VERBS = {"give", "issue", "send", "deliver", "make", "receive", "relay"
 # Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").
 IMPACT_VERBS = {"target", "hit", "strike", "rock", "destroy", "damage", "tear", "rip", "devastate", "level", "wreck"}
 # Common nouns that name where something happened ("at the bus station", "in the market").
+# Time words that are never participants, also where lower-case text leaves them without an entity label.
+DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+             "tonight", "weekend", "night", "morning", "evening", "afternoon", "dawn", "midnight", "noon"}
+# Prepositions that set an event in time against another ("after the shooting", "following the raid").
+TIME_PREPS = {"after", "before", "since", "following", "during", "amid", "until"}
+# "the towns of X and Y", "the province of X": the named places are what is meant.
+SETTLEMENT_NOUNS = {"town", "city", "village", "province", "region", "district", "state", "county", "island", "port",
+                    "capital", "suburb", "neighborhood", "neighbourhood", "municipality", "governorate"}
+# Forces whose name before an attack or arrest noun is the agent: "a police shooting", "army raids".
+FORCE_NOUNS = {"police", "army", "military", "troop", "soldier", "militant", "rebel", "insurgent", "officer",
+               "security", "militia", "guerrilla", "navy", "gunman", "jihadist", "terrorist"}
 PLACE_NOUNS = {
     "station", "area", "district", "city", "town", "village", "market", "marketplace", "mosque", "church", "synagogue",
     "temple", "school", "university", "street", "road", "highway", "neighborhood", "neighbourhood", "base", "camp",
@@ -152,6 +170,7 @@ PLACE_NOUNS = {
     "shop", "store", "bakery", "bank", "ministry", "palace", "parliament", "capital", "county", "state", "country",
     "territory", "zone", "front", "post", "outpost", "barracks", "farm", "field", "forest", "mountain", "valley",
     "beach", "concert", "venue", "arena", "theater", "theatre", "bus", "train", "subway", "metro", "parking",
+    "consulate", "factory", "plant", "refinery", "pipeline", "warehouse", "depot", "garrison", "convoy", "tower",
 }
 # Prepositions after which a place is where the event happened.
 LOCATIVE_PREPS = {"in", "at", "near", "across", "outside", "inside", "around", "throughout", "on", "into", "within",

@@ -22,9 +22,9 @@ SPOKEN_FOR = {"calledFor", "threatened", "declared", "proclaimed"}
 AGENTLESS_OK = {"attacked", "killed", "injured", "arrested"}
 
 
-def event_relations(events: list[Event], causes: dict[str, str]) -> list[Relation]:
+def event_relations(events: list[Event], causes: dict[str, str], index: EntityIndex) -> list[Relation]:
     """Edges from each event's agent to its object; ``causes`` maps a killing's id to the event that caused it."""
-    relations = []
+    relations = _shootings_that_killed(events, _named_people(index))
     for event in events:
         if event.type not in EVENT_EDGES:
             continue
@@ -45,6 +45,30 @@ def event_relations(events: list[Event], causes: dict[str, str]) -> list[Relatio
                 if subject != obj:
                     relations.append(Relation(subject, predicate, obj, event=event.id, confidence=event.confidence))
     return relations
+
+
+def _shootings_that_killed(events: list[Event], people: set[str]) -> list[Relation]:
+    """"Sirhan shot Kennedy", "Lincoln was shot by Booth": one named person shooting another is, in news, nearly
+    always told because the victim died, so the shooting also yields ``killed`` (at a lower confidence than a stated
+    killing), unless the sentence tells of wounds, survival or shots fired "at" someone (an attempt). Groups, unnamed
+    gunmen and police firing on crowds keep ``attacked`` only."""
+    out = []
+    for event in events:
+        if event.type != "Attack" or event.modality not in FACTUAL or \
+                event.trigger.text.lower() not in lexicon.SHOOTING_FORMS or lexicon.SURVIVED.search(event.sentence.text):
+            continue
+        agents = {a.entity for a in event.args("agent")}
+        targets = {a.entity for a in event.args("target")}
+        for subject in sorted(agents & people):
+            for obj in sorted((targets & people) - {subject}):
+                out.append(Relation(subject, "killed", obj, event=event.id, confidence=round(event.confidence * 0.75, 2)))
+    return out
+
+
+def _named_people(index: EntityIndex) -> set[str]:
+    """Persons the text names (not "the gunman", "a man": unnamed actors carry the noun that describes them)."""
+    return {key for i, key in index.token_entity.items() if index.entities[key].type == "Person"
+            and (index.doc[i].ent_type_ == "PERSON" or index.entities[key].description is None)}
 
 
 def spoken_for(relations: list[Relation]) -> list[Relation]:

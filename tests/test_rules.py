@@ -155,3 +155,66 @@ def test_attributed_reports(extractor):
 def test_every_member_of_a_list_is_an_argument(extractor):
     x = run(extractor, "The blast wounded a guard, a cook and three pupils.")
     assert args(event(x, "wounded"), "victim") == {"a guard", "a cook", "three pupils"}
+
+
+# --- CoNLL04 Kill: the frames that name who killed whom (issue 10) ---------------------------------------------------
+
+
+def killed(x: Extraction) -> set[tuple[str, str]]:
+    labels = {e.id: e.label for e in x.entities}
+    return {(labels.get(r.subject), labels.get(r.object)) for r in x.relations if r.predicate == "killed"}
+
+
+@pytest.mark.parametrize("text", [
+    "Gordon Pryce shot Walter Haines outside a tavern in 1911.",
+    "Walter Haines was shot by Gordon Pryce outside a tavern in 1911.",
+    "Gordon Pryce shot and mortally wounded Walter Haines outside a tavern.",
+    "Gordon Pryce was the drifter who killed Walter Haines in 1911.",
+    "The jury convicted the drifter, Gordon Pryce, of killing Walter Haines.",
+    "Gordon Pryce pleaded guilty to killing Walter Haines.",
+    "Gordon Pryce was sentenced to death for the murder of Walter Haines.",
+    "The gambler Walter Haines was shot to death by Gordon Pryce.",
+])
+def test_who_killed_whom(extractor, text):
+    assert ("Gordon Pryce", "Walter Haines") in killed(run(extractor, text))
+
+
+@pytest.mark.parametrize("text", [
+    "Gordon Pryce shot Walter Haines in the leg; Haines survived.",
+    "Gordon Pryce fired at Walter Haines but missed.",
+    "Police shot a man who was waving a knife.",
+])
+def test_a_shooting_that_did_not_kill_or_names_nobody_is_no_killing(extractor, text):
+    assert not killed(run(extractor, text))
+
+
+def test_sentenced_to_death_is_no_death(extractor):
+    assert not events(run(extractor, "Gordon Pryce was sentenced to death in 1912."), "Death")
+
+
+# --- known rule bugs (issue 10) ---------------------------------------------------------------------------------------
+
+
+def test_a_day_after_on_is_a_time_not_a_target(extractor):
+    x = run(extractor, "The attack on Monday wounded six people in Basra.")
+    assert not args(event(x, "attack"), "target")
+    y = run(extractor, "gunmen attacked the convoy on tuesday near the border.")
+    assert args(event(y, "attacked"), "target") == {"the convoy"}
+
+
+def test_every_object_of_a_nominal_trigger_is_a_target(extractor):
+    x = run(extractor, "The bombings of the consulate and the bank killed nine people.")
+    assert args(event(x, "bombings"), "target") == {"the consulate", "the bank"}
+    assert not args(event(x, "killed"), "agent") & {"the bank"}
+
+
+def test_a_police_shooting_after_which_someone_warned_is_no_threat(extractor):
+    x = run(extractor, "Residents warned of more protests after the police shooting of a young driver.")
+    shooting = event(x, "shooting")
+    assert shooting.modality == "asserted"
+    assert (args(shooting, "agent"), args(shooting, "target")) == ({"police"}, {"a young driver"})
+
+
+def test_the_towns_of_x_are_x(extractor):
+    x = run(extractor, "Rebels shelled the villages of Kafr Nabl and Saraqib overnight.")
+    assert args(event(x, "shelled"), "target") == {"Kafr Nabl", "Saraqib"}

@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from extract import lexicon
 from extract.entities import EntityIndex, entity_from_entry
+from extract.gazetteer import slug
 from extract.event_types import PATIENT_ROLE, POSSESSOR_IS_PATIENT, VERB_INDEX
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import (
@@ -20,10 +21,13 @@ from extract.events.syntax import (
     clause_subject,
     dep_child,
     is_passive,
+    is_date,
     is_place_noun,
+    misparsed_conjuncts,
+    nominal_gerund,
     stray_by_agent,
 )
-from extract.model import Span
+from extract.model import Entity, Span
 
 
 def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
@@ -33,6 +37,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     if event.type in ("Death", "Injury", "Killing") and trigger.head.lemma_.lower() == "leave" \
             and trigger.dep_ in ("oprd", "ccomp", "xcomp", "conj") and (trigger.pos_ == "ADJ" or trigger.tag_ == "VBN"):
         _left_dead(event, trigger.head)  # "left four people dead and nine injured"
+    elif nominal_gerund(trigger):  # "the police shooting of a teenager"
+        _nominal_arguments(event, index)
     elif trigger.pos_ == "VERB" and trigger.dep_ == "amod":  # "the detained student", "the attacking troops"
         add(("agent" if trigger.tag_ == "VBG" else patient_role, trigger.head))
     elif trigger.pos_ == "VERB":
@@ -50,7 +56,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 (by_agent(v) for v in trigger.conjuncts if v.tag_ == "VBN" and by_agent(v) is not None), None)
         else:
             agent = clause_subject(trigger)
-            patient = dep_child(trigger, "dobj")
+            patient = dep_child(trigger, "dobj") or _shared_object(trigger)
             if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
                 of = next((c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                 patient = dep_child(of, "pobj") if of is not None else None
@@ -66,7 +72,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
                                 ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
                                 and not (c.lower_ == "at" and is_place_noun(g))
-                                and g.ent_type_ not in ("DATE", "TIME")), None)  # "at a bar": where
+                                and not is_date(g)), None)  # "at a bar": where
         if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
                 and trigger.lemma_.lower() in lexicon.WEAPON_VERBS | {"detonate", "explode", "blow", "fire"}:
             event.instruments.append(patient)
@@ -94,6 +100,9 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     _instruments(event)
     if event.type in ("Attack", "Killing", "Injury", "Battle"):
         _commanders_and_accomplices(event)
+        for role, token in event.args:
+            if role in ("agent", "victim", "target"):
+                _unrecognised_name(token, index)
     if event.type in ("Attack", "Killing", "Injury", "Battle") and not any(r == "agent" for r, _ in event.args):
         outer = _enclosing_event_verb(trigger)
         if outer is not None:
@@ -119,21 +128,28 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
                 add_with_conj(add, patient_role, dep_child(prep, "pobj"))  # "bombings targeted at the military"
         elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
-            for obj in (g for g in child.children if g.dep_ == "pobj"):
+            for obj in (g for g in child.children if g.dep_ == "pobj" and not is_date(g)):  # "the attack on Monday"
                 if word in ("by", "from"):
                     role = "agent"
                 elif word == "of" and event.type not in POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}:
                     entity = index.entity_at(obj)
-                    if entity is None or index.entities[entity].type == "Place":
-                        continue
+                    facility = entity is None and is_place_noun(obj) and event.type == "Attack"
+                    if not facility and (entity is None or index.entities[entity].type == "Place"):
+                        continue  # "the bombing of the embassy" has a target; "the shelling of Aleppo" a place
                     role = "agent" if event.type in ("Statement", "Declaration", "CallForAction", "Threat") \
                         else patient_role
                 else:
                     role = patient_role
                 add_with_conj(add, role, obj)
+                if word == "of":
+                    for other in misparsed_conjuncts(trigger):  # "the bombings of the embassy and the hotel"
+                        add_with_conj(add, role, other)
                 if word == "of":  # "the assassination of X by Y": the parser often hangs "by Y" on X
                     for by in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"):
                         add_with_conj(add, "agent", dep_child(by, "pobj"))
+        elif dep == "compound" and child.lemma_.lower() in lexicon.FORCE_NOUNS and not child.ent_type_ \
+                and event.type in ("Attack", "Arrest", "Battle", "Killing", "Invasion"):
+            add(("agent", child))  # "a police shooting", "army raids"
         elif dep == "compound" and event.trigger.lemma_.lower() in lexicon.KILLER_NOUNS and child.ent_type_ == "PERSON":
             add((patient_role, child))  # "King assassin James Earl Ray"
         elif dep in ("compound", "nmod", "amod") and child.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL") \
@@ -179,6 +195,20 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _shared_object(verb: Token) -> Token | None:
+    """"Ruby shot and mortally wounded Oswald": coordinated verbs share the object after the last one, which the
+    parser hangs on either verb (now and then as a second subject of the first)."""
+    if any(c.dep_ == "prep" and c.lower_ in ("at", "on", "into", "upon") for c in verb.children):
+        return None  # "fired at the crowd and killed two": the first verb has its own target
+    first = verb.head if verb.dep_ == "conj" else verb
+    verbs = [first, *(c for c in first.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    if len(verbs) < 2 or any(g.dep_.startswith("nsubj") for v in verbs[1:] for g in v.children):
+        return None  # "X shot Y and Z killed W": clauses of their own
+    last = max(v.i for v in verbs)
+    return next((c for v in verbs for c in v.children if c.i > last and (
+        c.dep_ == "dobj" or c.dep_ == "nsubj" and any(g.dep_ == "nsubj" and g.i < v.i for g in v.children))), None)
 
 
 def _commanders_and_accomplices(event: EventCandidate) -> None:
@@ -350,6 +380,32 @@ def _instruments(event: EventCandidate) -> None:
             event.instruments.append(child)
         elif child.dep_ == "nsubj" and child.lemma_.lower() in lexicon.WEAPONS and event.trigger.pos_ == "VERB":
             event.instruments.append(child)
+
+
+# NER labels the small model gives unfamiliar names ("Lennon" a facility, "Atahualpa" a work of art) that make no entity.
+UNSURE_LABELS = frozenset({"", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
+
+
+def _unrecognised_name(token: Token, index: EntityIndex) -> None:
+    """"Ruby fatally shot Oswald": a capitalised proper noun the NER left unlabelled, who kills, is killed or is shot,
+    is a person; a known place or organisation name, or one word of an existing person's name, is not new."""
+    if token.pos_ != "PROPN" or token.ent_type_ not in UNSURE_LABELS or index.entity_at(token) is not None:
+        return
+    words = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i] + [token]
+    start = min(t.i for t in words)
+    name = token.doc[start:token.i + 1]
+    before = token.doc[start - 1] if start > 0 else None
+    if not all(t.is_title for t in name) or token.lower_ in lexicon.DAY_WORDS \
+            or any(c.dep_ in ("det", "poss") for c in token.children) or (before is not None and before.is_quote) \
+            or index.gazetteer.place(name.text) or index.gazetteer.organization(name.text):
+        return
+    key = next((k for k, e in index.entities.items() if e.type == "Person" and e.label.split()[-1] == name.text),
+               f"person/{slug(name.text)}")
+    entity = index.entities.setdefault(key, Entity(id=key, label=name.text, type="Person"))
+    entity.mentions.append(Span(name.text, name.start_char, name.end_char))
+    for t in name:
+        index.token_entity[t.i] = key
+        index.mention_spans[t.i] = name
 
 
 def demonym_entity(token: Token, index: EntityIndex) -> str | None:

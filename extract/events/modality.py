@@ -15,6 +15,7 @@ from extract.events.syntax import (
     free_participle,
     governing_verb,
     matrix_verb,
+    nominal_gerund,
 )
 
 
@@ -23,7 +24,7 @@ def set_modality(event: EventCandidate) -> None:
     intentions, reports ("said", "according to")."""
     node = event.trigger
     situation = False  # inside a "while ..." clause: only a report above still covers the event
-    if node.pos_ in ("NOUN", "PROPN", "ADJ"):
+    if node.pos_ in ("NOUN", "PROPN", "ADJ") or nominal_gerund(node):
         if any(c.lower_ in lexicon.NEGATIVE_DETERMINERS for c in node.children):
             event.modality = "negated"
             return
@@ -67,7 +68,7 @@ def set_modality(event: EventCandidate) -> None:
             return
         if dep in OPERATOR_STOP_DEPS or head.i == node.i:
             return
-        situation = situation or _situation_clause(node)
+        situation = situation or _situation_clause(node) or _time_phrase(node)
         if dep not in OPERATOR_PATH_DEPS:
             return
         if free_participle(node):  # "urged X to attack, also claiming Y": the participle belongs to the main clause
@@ -89,6 +90,12 @@ def _situation_clause(verb: Token) -> bool:
     it: "while shelling continues, ..., according to X")."""
     return verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in lexicon.SITUATION_MARKS
                                         for c in verb.children)
+
+
+def _time_phrase(node: Token) -> bool:
+    """"warned of unrest after the shooting of a man": what a time phrase places the event against is its setting,
+    not what is threatened, called for or denied."""
+    return node.dep_ in ("pobj", "pcomp") and node.head.lower_ in lexicon.TIME_PREPS
 
 
 def _speech_act_above(verb: Token) -> tuple[str, Token] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from extract import lexicon
+from extract.event_types import NOUN_INDEX
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
 PASSIVE_DEPS = frozenset({"nsubjpass", "auxpass"})
@@ -19,6 +20,13 @@ OPERATOR_STOP_DEPS = frozenset({"relcl", "acl", "csubj", "parataxis", "nsubj", "
 OPERATOR_PATH_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "dobj", "pobj", "prep"})
 # Modifiers of a noun that may name an entity taking part ("ISIS attack", "Russian invasion").
 NOUN_MODIFIER_DEPS = frozenset({"compound", "nmod", "amod"})
+
+
+def nominal_gerund(token: Token) -> bool:
+    """"the police shooting of a teenager": a gerund the tagger calls a verb but used as a noun (a determiner,
+    possessor or noun modifier, or an "of" phrase, and the place of a noun in its clause)."""
+    return token.tag_ == "VBG" and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj") and any(
+        c.dep_ in ("det", "poss", "compound", "amod") or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
 
 
 def governing_verb(token: Token) -> Token:
@@ -53,7 +61,11 @@ def clause_subject(verb: Token) -> Token | None:
                 judged = dep_child(verb, "nsubjpass") or dep_child(verb, "nsubj")
                 if judged is None and verb.dep_ in ("acl", "relcl", "appos", "amod"):
                     judged = verb.head
+                if judged is None and verb.dep_ == "acomp":  # "X pleaded guilty to killing Y"
+                    judged = clause_subject(verb.head)
                 return judged or person_before_comma(verb)
+            if verb.dep_ == "dobj" and verb.head.lemma_.lower() in lexicon.VERDICT_WORDS:
+                return _named(verb)  # "the jury convicted the gunman, John Doe, of killing Y"
             continue
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
             obj = dep_child(verb.head, "dobj") or next(
@@ -140,8 +152,10 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
         return
     original, token = token, content_head(token)
     add((role, token))
-    for conj in token.conjuncts:
-        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM"):
+    stray = {c.i for c in misparsed_conjuncts(token)}
+    # the description's conjuncts too: "the minister, Lord Moyne, and the mediator, Count Bernadotte"
+    for conj in dict.fromkeys((*token.conjuncts, *original.conjuncts)):
+        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and conj.i not in stray:
             add((role, content_head(conj)))
     for item in (c for c in token.children if c.dep_ == "appos" and c.pos_ == token.pos_ == "NOUN"
                  and any(g.dep_ == "conj" for g in c.children)):
@@ -155,17 +169,40 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
         add_with_conj(add, role, dep_child(clause, "dobj"))  # "a group of nobles that included Brutus and Cassius"
 
 
+def misparsed_conjuncts(noun: Token) -> list[Token]:
+    """"the bombings of the embassy and the hotel": the parser often conjoins the second object with the event noun
+    itself; a conjunct of an event noun that follows its "of" phrase and names no event is another object."""
+    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    if of is None or dep_child(of, "pobj") is None:
+        return []
+    found = [c for c in noun.children if c.dep_ == "conj" and c.i > of.i]
+    cc = next((c for c in noun.children if c.dep_ == "cc" and c.i > of.i), None)
+    if cc is not None and not found:  # or makes it a second subject of the verb: "the bombings of X and Y were ..."
+        found = [c for c in noun.head.children if c.dep_ == noun.dep_ and c.i > cc.i]
+    return [c for c in found if c.pos_ in ("NOUN", "PROPN") and c.lemma_.lower() not in NOUN_INDEX]
+
+
 def content_head(token: Token) -> Token:
     """"hundreds of hostages" -> hostages, "the body of a trader" -> trader; a relative pronoun -> the noun its clause
     is about ("the men who were arrested" -> men)."""
     if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
-        return token.head.head
+        return _name_in_apposition(token.head.head)
     if token.lemma_.lower() in lexicon.QUANTITY_NOUNS | lexicon.BODY_NOUNS or token.like_num:
         of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
         member = dep_child(of, "pobj") if of is not None else None
         if member is not None and member.pos_ in ("NOUN", "PROPN"):
             return member
-    return token
+    if token.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:  # "the towns of Marjah and Nad Ali" -> Marjah (and Nad Ali)
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        name = dep_child(of, "pobj") if of is not None else None
+        if name is not None and name.pos_ == "PROPN":
+            return name
+    return _name_in_apposition(token)
+
+
+def is_date(token: Token) -> bool:
+    """"on Monday", "on 4 May": a time, never a participant (lower-case wire text has no entity label for it)."""
+    return token.ent_type_ in ("DATE", "TIME") or token.lower_ in lexicon.DAY_WORDS
 
 
 def is_place_noun(token: Token) -> bool:
@@ -173,7 +210,34 @@ def is_place_noun(token: Token) -> bool:
 
 
 def _named(noun: Token) -> Token:
-    """"Omar Haddad, a tailor who assassinated the governor": the name an apposition describes."""
-    if noun.dep_ == "appos" and not noun.ent_type_ and noun.head.ent_type_ == "PERSON":
+    """Who a description of a doer names: "Omar Haddad, a tailor who assassinated the governor" (an apposition), "Omar
+    Haddad was the gunman who shot the governor" (a predicate noun), "Haddad, identified as the man who ..." (an "as"
+    phrase), "the gunman, Omar Haddad, who ..." (its own apposition)."""
+    if noun.ent_type_:
+        return noun
+    if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
         return noun.head
-    return noun
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        subject = dep_child(noun.head, "nsubj")
+        if subject is not None and subject.ent_type_ == "PERSON":
+            return subject
+    if noun.dep_ == "pobj" and noun.head.lower_ == "as" and noun.head.head.pos_ == "VERB":
+        verb = noun.head.head
+        named = dep_child(verb, "nsubjpass") or dep_child(verb, "dobj") or (
+            verb.head if verb.dep_ in ("acl", "appos", "relcl") else None)
+        if named is not None and named.ent_type_ == "PERSON":
+            return named
+    return _name_in_apposition(noun)
+
+
+def _name_in_apposition(noun: Token) -> Token:
+    """"the notorious outlaw Jesse James", "the minister, Lord Moyne", "the last king of Peru, Atahualpa": a
+    description whose apposition is a name stands for what it names."""
+    if noun.ent_type_ == "PERSON" or noun.pos_ not in ("NOUN", "PROPN"):
+        return noun
+    named = next((c for c in noun.children if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")),
+                 None)
+    if named is None and noun.head.i != noun.i:  # "the gambler Walter Haines" read as two subjects side by side
+        named = next((c for c in noun.head.children if c.dep_ == noun.dep_ and c.ent_type_ == "PERSON"
+                      and c.left_edge.i == noun.i + 1), None)
+    return named if named is not None else noun

@@ -46,25 +46,26 @@ def candidate_at(token: Token) -> EventCandidate | None:
     if pos == "VERB" and lemma in lexicon.LIFE_TAKING_VERBS and any(
             c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in token.children):
         return EventCandidate("Killing", token, token, confidence=0.8)  # "the blast claimed nine lives"
-    if pos == "VERB":
+    if pos == "VERB" and not (lemma in lexicon.KILLER_NOUNS and token.dep_ == "compound"):
         etype = VERB_INDEX.get(lemma)
         if etype is None or not _verb_fits(token, lemma, etype):
             return None
-        if etype == "Attack" and any(c.lower_ in ("fatally", "dead", "death", "mortally") or
-                                     (c.dep_ == "prep" and any(g.lower_ == "death" for g in c.children))
-                                     for c in token.children):
-            etype = "Killing"  # "fatally shot", "shot dead", "stabbed to death"
+        if etype in ("Attack", "Injury") and any(c.lower_ in ("fatally", "mortally") or etype == "Attack" and (
+                c.lower_ in ("dead", "death") or c.dep_ == "prep" and any(g.lower_ == "death" for g in c.children))
+                for c in token.children):
+            etype = "Killing"  # "fatally shot", "shot dead", "stabbed to death", "mortally wounded"
         if etype == "Statement" and lemma in lexicon.CALL_VERBS and any(c.dep_ == "xcomp" for c in token.children):
             etype = "CallForAction"
         return EventCandidate(etype, token, token, confidence=0.8)
-    if pos in ("NOUN", "PROPN") and lemma in lexicon.KILLER_NOUNS:
+    if lemma in lexicon.KILLER_NOUNS:  # a noun, or one the tagger took for a verb ("Kennedy assassin/VBP Sirhan")
         holder = _killer_holder(token)  # an "assassin" nobody is named as describes no particular killing
         if holder is None:
             return None
         return EventCandidate("Killing", token, governing_verb(token), args=[("agent", holder)], confidence=0.7)
     if pos in ("NOUN", "PROPN"):
         etype = NOUN_INDEX.get(lemma)
-        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)) or _generic(token):
+        if etype is None or (lemma in AMBIGUOUS_NOUNS and not _noun_fits(token, lemma)) or _generic(token) \
+                or _sentence_to(token):
             return None
         head = token.head.lemma_.lower()
         if token.dep_ in ("compound", "amod", "nmod") and (head in NOUN_INDEX or head in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS
@@ -84,6 +85,12 @@ def _generic(noun: Token) -> bool:
     if any(c.dep_ in ("compound", "amod") and c.lemma_.lower() in lexicon.MEDICAL_WORDS for c in noun.children):
         return True
     return noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in lexicon.GENERIC_HEADS
+
+
+def _sentence_to(noun: Token) -> bool:
+    """"sentenced to death", "condemned to death": a punishment handed down, not a death."""
+    return noun.dep_ == "pobj" and noun.head.lower_ == "to" and \
+        noun.head.head.lemma_.lower() in ("sentence", "condemn", "doom")
 
 
 def _human(token: Token | None) -> bool:
