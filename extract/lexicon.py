@@ -45,7 +45,7 @@ LIFE_TAKING_VERBS = {"claim", "take", "cost"}
 # A shooting of one named person by another is read as a killing unless its sentence says otherwise.
 SHOOTING_FORMS = {"shot", "shoot", "shoots", "shooting"}
 SURVIVED = re.compile(r"\b(?:(?<!mortally )(?<!fatally )wound(?:ed|ing|s)?\b|injur\w*|surviv\w*|recover\w*|hospitali[sz]ed|"
-                      r"(?:critical|stable|serious) condition|(?:shot|shooting|fired) at|in the (?:leg|arm|foot|hand|"
+                      r"(?:critical|stable|serious) condition|in the (?:leg|arm|foot|hand|"
                       r"shoulder|knee|thigh|buttocks|stomach|back)\b(?! of the head))", re.IGNORECASE)
 # Agent nouns that name a killer: "Kennedy's assassin, Lee Harvey Oswald" is a killing by Oswald of Kennedy.
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}

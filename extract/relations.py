@@ -12,7 +12,7 @@ from extract.entities import EntityIndex
 from extract.event_types import EVENT_EDGES  # type -> (predicate, role of its object); the subject is the agent
 from extract.events import demonym_entity
 from extract.gazetteer import fold
-from extract.model import Event, Relation, Span
+from extract.model import Argument, Event, Relation, Span
 
 # Edges about what happened are only drawn for events that happened (or are reported to have).
 FACTUAL = {"asserted", "reported"}
@@ -50,19 +50,27 @@ def event_relations(events: list[Event], causes: dict[str, str], index: EntityIn
 def _shootings_that_killed(events: list[Event], people: set[str]) -> list[Relation]:
     """"Sirhan shot Kennedy", "Lincoln was shot by Booth": one named person shooting another is, in news, nearly
     always told because the victim died, so the shooting also yields ``killed`` (at a lower confidence than a stated
-    killing), unless the sentence tells of wounds, survival or shots fired "at" someone (an attempt). Groups, unnamed
-    gunmen and police firing on crowds keep ``attacked`` only."""
+    killing), unless the sentence tells of wounds or survival, or the shots were fired "at" someone (who may have been
+    missed). Groups, unnamed gunmen and police firing on crowds keep ``attacked`` only."""
     out = []
     for event in events:
         if event.type != "Attack" or event.modality not in FACTUAL or \
                 event.trigger.text.lower() not in lexicon.SHOOTING_FORMS or lexicon.SURVIVED.search(event.sentence.text):
             continue
         agents = {a.entity for a in event.args("agent")}
-        targets = {a.entity for a in event.args("target")}
+        targets = {a.entity for a in event.args("target") if not _fired_at(event, a)}
         for subject in sorted(agents & people):
             for obj in sorted((targets & people) - {subject}):
                 out.append(Relation(subject, "killed", obj, event=event.id, confidence=round(event.confidence * 0.75, 2)))
     return out
+
+
+def _fired_at(event: Event, argument: Argument) -> bool:
+    """"fired at X", "shot at X": shots aimed at someone, who may have been missed."""
+    sentence = event.sentence
+    if not sentence.start <= argument.start <= sentence.end:
+        return False  # an argument from a later mention of the event
+    return sentence.text[: argument.start - sentence.start].rstrip().lower().endswith((" at", " on", " upon"))
 
 
 def _named_people(index: EntityIndex) -> set[str]:

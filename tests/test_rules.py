@@ -168,6 +168,7 @@ def killed(x: Extraction) -> set[tuple[str, str]]:
 @pytest.mark.parametrize("text", [
     "Gordon Pryce shot Walter Haines outside a tavern in 1911.",
     "Walter Haines was shot by Gordon Pryce outside a tavern in 1911.",
+    "Walter Haines was shot at the Grand Hotel by Gordon Pryce.",
     "Gordon Pryce shot and mortally wounded Walter Haines outside a tavern.",
     "Gordon Pryce was the drifter who killed Walter Haines in 1911.",
     "The jury convicted the drifter, Gordon Pryce, of killing Walter Haines.",
@@ -182,6 +183,7 @@ def test_who_killed_whom(extractor, text):
 @pytest.mark.parametrize("text", [
     "Gordon Pryce shot Walter Haines in the leg; Haines survived.",
     "Gordon Pryce fired at Walter Haines but missed.",
+    "Gordon Pryce shot at Walter Haines twice.",
     "Police shot a man who was waving a knife.",
 ])
 def test_a_shooting_that_did_not_kill_or_names_nobody_is_no_killing(extractor, text):
