@@ -197,6 +197,9 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             add_with_conj(add, "agent", clause_subject(verb))
 
 
+HARM_TYPES = ("Attack", "Killing", "Injury")
+
+
 def _shared_object(verb: Token) -> Token | None:
     """"Ruby shot and mortally wounded Oswald": coordinated verbs share the object after the last one, which the
     parser hangs on either verb (now and then as a second subject of the first)."""
@@ -204,6 +207,8 @@ def _shared_object(verb: Token) -> Token | None:
         return None  # "fired at the crowd and killed two": the first verb has its own target
     first = verb.head if verb.dep_ == "conj" else verb
     verbs = [first, *(c for c in first.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+    if any(VERB_INDEX.get(v.lemma_.lower()) not in HARM_TYPES for v in verbs):
+        return None  # "clashed with a column and inflicted casualties": only harm verbs share their object
     if len(verbs) < 2 or any(g.dep_.startswith("nsubj") for v in verbs[1:] for g in v.children):
         return None  # "X shot Y and Z killed W": clauses of their own
     last = max(v.i for v in verbs)

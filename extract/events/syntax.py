@@ -9,6 +9,8 @@ from extract import lexicon
 from extract.event_types import NOUN_INDEX
 
 SUBJECT_DEPS = frozenset({"nsubj", "csubj"})
+# NER labels of places and organisations: a name with one of them does not stand for a person word before it.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP"})
 PASSIVE_DEPS = frozenset({"nsubjpass", "auxpass"})
 # Clauses that modify a noun: "the man who attacked", "the shots fired", "the capacity to attack".
 NOUN_CLAUSE_DEPS = frozenset({"relcl", "acl"})
@@ -200,6 +202,12 @@ def content_head(token: Token) -> Token:
     return _name_in_apposition(token)
 
 
+def _set_off(appos: Token) -> bool:
+    """An apposition set off by a comma ("the king of Peru, Atahualpa"), not a name run into a phrase."""
+    edge = appos.left_edge.i
+    return edge > 0 and appos.doc[edge - 1].text == ","
+
+
 def is_date(token: Token) -> bool:
     """"on Monday", "on 4 May": a time, never a participant (lower-case wire text has no entity label for it)."""
     return token.ent_type_ in ("DATE", "TIME") or token.lower_ in lexicon.DAY_WORDS
@@ -235,8 +243,10 @@ def _name_in_apposition(noun: Token) -> Token:
     description whose apposition is a name stands for what it names."""
     if noun.ent_type_ == "PERSON" or noun.pos_ not in ("NOUN", "PROPN"):
         return noun
-    named = next((c for c in noun.children if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN")),
-                 None)
+    settlement = noun.lemma_.lower() in lexicon.SETTLEMENT_NOUNS
+    person_word = noun.pos_ == "PROPN" or noun.lemma_.lower() in lexicon.PEOPLE_NOUNS
+    named = next((c for c in noun.children if c.dep_ == "appos" and (c.ent_type_ == "PERSON" or c.pos_ == "PROPN" and (
+        settlement or person_word and c.ent_type_ not in PLACE_LABELS) and _set_off(c))), None)
     if named is None and noun.head.i != noun.i:  # "the gambler Walter Haines" read as two subjects side by side
         named = next((c for c in noun.head.children if c.dep_ == noun.dep_ and c.ent_type_ == "PERSON"
                       and c.left_edge.i == noun.i + 1), None)
