@@ -175,6 +175,11 @@ def killed(x: Extraction) -> set[tuple[str, str]]:
     "Gordon Pryce pleaded guilty to killing Walter Haines.",
     "Gordon Pryce was sentenced to death for the murder of Walter Haines.",
     "The gambler Walter Haines was shot to death by Gordon Pryce.",
+    "Walter Haines's assassin, Gordon Pryce, was hanged in 1912.",
+    "Gordon Pryce, the killer of Walter Haines, was hanged in 1912.",
+    "The assassination of Walter Haines by Gordon Pryce shocked the town.",
+    "Gordon Pryce, who killed Walter Haines in 1911, was hanged a year later.",
+    "Tom Haines and his brother Walter Haines were killed by Gordon Pryce.",
 ])
 def test_who_killed_whom(extractor, text):
     assert ("Gordon Pryce", "Walter Haines") in killed(run(extractor, text))
