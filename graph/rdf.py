@@ -362,6 +362,8 @@ _STATE_FORCES = {"police", "policeman", "policemen", "officer", "soldier", "troo
                  "military", "guard", "security"}
 _MEMBERSHIP = ("memberOf", "affiliatedWith", "worksFor", "spokespersonOf", "leaderOf")
 _PARTICIPANTS = ("agent", "target", "victim")
+_GENERIC_FORCES = {"police", "policeman", "policemen", "officer", "officers", "soldier", "soldiers", "troop", "troops",
+                   "army", "force", "forces", "military", "security", "guard", "guards", "armed", "national"}
 _VIOLENT = ("Attack", "Killing")  # whoever claims an attack or killing of the article is behind its unnamed attackers
 
 
@@ -370,7 +372,9 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
     belong to, first rule that applies:
 
     1. a membership or affiliation the article states ("militants linked to ISIS");
-    2. police, soldiers and other state forces: the country of the places of their events ("police in Homs" -> Syria);
+    2. police, soldiers and other state forces: the country their name states ("Honduran police"), else the country of
+       the places of their events ("police in Homs" -> Syria), else, for plain "police", "soldiers", "security
+       forces", the one country of all the places the article names;
     3. a name that states its group: the one named organisation whose name or acronym is in the actor's
        ("Taliban gunmen", "FMLN guerrilla unit");
     4. the attacker of an event: the one named organisation that is the agent of an event of the same type in the
@@ -386,6 +390,10 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
             out[r.subject] = r.object
     groups = {e.id: e for e in extraction.entities if e.id in named and refs[e.id].type in ("Organization", "Group")}
     events = {e.id: e for e in extraction.events}
+    # plain "police" or "soldiers" whose events have no place serve the one country the article's places lie in
+    countries = {f"place/geonames-{n}" for n in country_geonames_ids().values()}
+    article_countries = sorted({c for e in extraction.entities if e.id in refs for c in [_country(refs[e.id])]
+                                if c in countries})
     claims = [e for e in extraction.events if e.trigger.text.lower().startswith("claim")
               and e.modality in ("asserted", "reported")]  # "no one has claimed responsibility" is no claim
     for key, entity in local.items():
@@ -393,8 +401,11 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
             continue
         own = [e for e in extraction.events if any(a.entity == key for a in e.arguments if a.role in _PARTICIPANTS)]
         if (entity.description or "") in _STATE_FORCES:
-            countries = sorted({c for e in own for a in e.args("place") if a.entity in refs
-                                for c in [_country(refs[a.entity])] if c})
+            countries = _demonym_country(entity.label) or sorted({c for e in own for a in e.args("place")
+                                                                  if a.entity in refs
+                                                                  for c in [_country(refs[a.entity])] if c})
+            if not countries and set(name_key(entity.label).split()) <= _GENERIC_FORCES:
+                countries = article_countries
             if len(countries) == 1:
                 out[key] = countries[0]
                 continue
@@ -417,6 +428,14 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if len(claimants) == 1:
             out[key] = claimants.pop()
     return out
+
+
+def _demonym_country(label: str) -> list[str]:
+    """The country a demonym in a name states ("Salvadoran air force" -> El Salvador), as a one-item list."""
+    from extract.gazetteer import Gazetteer
+
+    found = {e.id for w in label.split() if (e := Gazetteer.load().country_of_demonym(w)) is not None}
+    return sorted(found) if len(found) == 1 else []
 
 
 def _places(event: Event, refs: Mapping[str, EntityRef]) -> set[str]:

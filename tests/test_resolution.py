@@ -293,6 +293,8 @@ def test_unnamed_attackers_belong_to_the_group_their_name_states_or_that_claims_
         # another attack in another place says nothing about who the gunmen were
         "kabul-unclaimed": "Gunmen stormed a hotel in Kabul on Monday. No group has claimed responsibility. The Taliban "
                            "attacked a checkpoint in Kandahar last week.",
+        # state forces serve the country their name states before the country of their events' place
+        "border-raid": "Salvadoran soldiers attacked a rebel camp in Honduras on Friday.",
     }
     articles = [Article(id=k, text=t, published="2021-05-04") for k, t in texts.items()]
     kg = EventStore(None)
@@ -301,7 +303,8 @@ def test_unnamed_attackers_belong_to_the_group_their_name_states_or_that_claims_
     owners = {(r["a"].value.rsplit("/", 1)[-1], kg.iris.key_of(r["b"].value))
               for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
     assert owners == {("gunmen%40kabul-hotel", "organization/taliban"),
-                      ("fmln-guerrilla-unit%40san-miguel", "organization/fmln")}
+                      ("fmln-guerrilla-unit%40san-miguel", "organization/fmln"),
+                      ("salvadoran-soldiers%40border-raid", "place/geonames-3585968")}  # El Salvador
 
 
 def test_the_writer_keeps_the_claims_across_openings_until_another_process_writes(reports, tmp_path):
