@@ -272,3 +272,11 @@ def test_network_keeps_the_most_connected_entities(server):
     kept = {n["iri"] for n in top["nodes"]}
     assert all(e["source"] in kept and e["target"] in kept for e in top["edges"])
     assert httpx.get(f"{server.url}/analytics/network", params={"top": 0}).status_code == 422
+
+
+def test_network_parts_refuse_what_they_cannot_show(server):
+    ttl = httpx.get(f"{server.url}/export/ttl", params={"top": 5})
+    assert ttl.status_code == 400 and "top or center" in ttl.json()["detail"]
+    assert httpx.get(f"{server.url}/analytics/network", params={"center": "Nobody at all"}).status_code == 404
+    lonely = httpx.get(f"{server.url}/export/gexf", params={"center": "organization/isis", "type": "Invasion"})
+    assert lonely.status_code == 404 and "no relations with these filters" in lonely.json()["detail"]

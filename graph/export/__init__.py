@@ -89,7 +89,7 @@ def export(store: EventStore, format: str, fileobj: BinaryIO, filter: Filter | N
     spec = export_format(format)
     filter = filter if filter is not None else Filter()
     if spec.write is None:
-        given = [f.name for f in fields(Filter) if getattr(filter, f.name) != f.default] + (["view"] if view else [])
+        given = [f.name for f in fields(Filter) if getattr(filter, f.name) != f.default] + (["top or center"] if view else [])
         if given:
             raise InvalidFilter(f"filters ({', '.join(given)}) apply to graph formats, not to the RDF dump '{format}'")
         store.dump(fileobj, spec.name)
