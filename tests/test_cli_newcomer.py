@@ -89,6 +89,26 @@ def test_ingest_counts_its_input_first_shows_pieces_and_its_rate_is_the_summarys
     assert articles == 5 and articles / (seconds + 0.05) - 0.05 <= rate <= articles / max(seconds - 0.05, 1e-9) + 0.05
 
 
+def test_ingest_extracts_each_article_before_reading_the_next_unless_a_batch_size_is_given(monkeypatch):
+    from api.cli.store_cmd import _extractor
+    from api.settings import Settings
+    from extract.model import Article
+
+    monkeypatch.delenv("EVENTKG_BATCH_SIZE", raising=False)
+    texts = ["Gunmen killed three soldiers in Kabul on Monday.", "Hezbollah fired rockets at Haifa.",
+             "Police arrested two men in Hebron."]
+    read = []
+
+    def articles():
+        for n, text in enumerate(texts):
+            read.append(n)
+            yield Article(id=f"a{n}", text=text)
+
+    extractor = _extractor(Settings())
+    assert [len(read) for _ in extractor.extract_many(articles())] == [1, 2, 3]  # so the progress moves per article
+    assert _extractor(Settings().with_overrides(batch_size=8)).batch_size == 8
+
+
 @pytest.mark.parametrize("command", [
     ["query", "SELECT * WHERE {"], ["stats"], ["analyze", "ego"], ["delete", "x"], ["load", "nothing.ttl"],
     ["extract", "nothing.txt"], ["ingest", "nothing.txt"], ["export", "--format", "pajek"],

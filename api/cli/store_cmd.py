@@ -25,7 +25,8 @@ def ingest_command(
     store: StoreOption = None,
     base_iri: BaseIriOption = None,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Parser processes.")] = None,
-    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts per nlp.pipe batch.")] = None,
+    batch_size: Annotated[int | None, typer.Option("--batch-size", min=1, help="Texts per nlp.pipe batch (default 1, "
+                                                   "progress per article; with --dask the settings').")] = None,
     model: Annotated[str | None, typer.Option("--model", help="spaCy pipeline (default: settings).")] = None,
     dask: Annotated[str | None, typer.Option(
         "--dask", metavar="local:N|tcp://HOST:8786",
@@ -66,7 +67,10 @@ def ingest_command(
 def _extractor(settings):
     from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
 
-    return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes,
+    # One article per nlp.pipe batch unless a batch size is given (--batch-size, EVENTKG_BATCH_SIZE): batches of 4 to
+    # 32 were no faster on CPU (docs/benchmarks.md), and one at a time makes the progress move per article.
+    batch_size = settings.batch_size if "batch_size" in settings.model_fields_set else 1
+    return Extractor(model=settings.model, batch_size=batch_size, max_chars=settings.max_article_bytes,
                      piece_chars=settings.piece_chars)
 
 
