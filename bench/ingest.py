@@ -4,6 +4,7 @@ parser processes and Dask workers (issue 13).
     python -m bench.ingest [--articles 200] [--workers 1]
     python -m bench.ingest --scale-out [--articles 64]
     python -m bench.ingest --long 1200000 [--piece-chars 50000]
+    python -m bench.ingest --batch-sizes 1 4 8 32 [--articles 40] [--repeat 4]
 
 The texts are the first GVDB dev articles (local news, ``../shared/data/gvdb``) written to a JSONL file. Three kinds of run on
 the same texts, in one process after a warm-up, so the model is loaded and cached alike for all of them (each repeated,
@@ -25,6 +26,10 @@ apart ("startup") and left out of its articles/s, as a long run would amortise t
 process of its own so that each has its own peak RSS: in one ``Doc`` (as before pieces) and in pieces of
 ``--piece-chars`` (``extract/pieces.py``). It prints the seconds, the peak RSS (the model alone is the RSS before),
 the progress reports and whether the two extractions are the same.
+
+``--batch-sizes`` extracts the same GVDB articles with each ``nlp.pipe`` batch size, interleaved (the order turning
+each round), the best of ``--repeat`` kept: what batching buys against parsing one article at a time, which lets the
+progress move per article.
 """
 
 from __future__ import annotations
@@ -157,6 +162,28 @@ def report(f: dict, workers: int) -> str:
     return "\n".join(lines)
 
 
+def measure_batch_sizes(articles: int, sizes: list[int], model: str, repeat: int) -> dict[int, float]:
+    """Best seconds of ``Extractor.extract_many`` over the first ``articles`` GVDB dev articles per batch size."""
+    texts = [d.article for d in DATASETS["gvdb"].read(SHARED / "data" / "gvdb")[:articles]]
+    extractors = {size: Extractor(model=model, batch_size=size) for size in sizes}
+    list(extractors[sizes[0]].extract_many(texts[:4]))  # warm-up (one pipeline, shared)
+    best = dict.fromkeys(sizes, float("inf"))
+    for attempt in range(repeat):
+        for size in sizes[attempt % len(sizes):] + sizes[:attempt % len(sizes)]:
+            start = time.perf_counter()
+            list(extractors[size].extract_many(texts))
+            best[size] = min(best[size], time.perf_counter() - start)
+    return best
+
+
+def report_batch_sizes(articles: int, best: dict[int, float]) -> str:
+    first = best[min(best)]
+    lines = [f"{articles} GVDB dev articles; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}", "",
+             "| batch size | s | articles/s | vs the smallest |", "|---:|---:|---:|---:|"]
+    lines += [f"| {size} | {s:.2f} | {articles / s:.1f} | {first / s:.2f}× |" for size, s in sorted(best.items())]
+    return "\n".join(lines)
+
+
 def long_article(chars: int) -> str:
     """``chars`` characters of the WikiEvents dev texts, one paragraph each, repeated."""
     docs = DATASETS["wikievents"].read(SHARED / "data" / "wikievents")
@@ -221,7 +248,12 @@ def main() -> None:
     parser.add_argument("--long", type=int, metavar="CHARS", help="one article of CHARS characters: one Doc and pieces")
     parser.add_argument("--piece-chars", type=int, default=PIECE_CHARS)
     parser.add_argument("--long-once", type=int, help=argparse.SUPPRESS)  # a child process of --long
+    parser.add_argument("--batch-sizes", type=int, nargs="+", help="extraction time per nlp.pipe batch size")
     args = parser.parse_args()
+    if args.batch_sizes:
+        print(report_batch_sizes(args.articles, measure_batch_sizes(args.articles, args.batch_sizes, args.model,
+                                                                      args.repeat)))
+        return
     if args.long_once:
         print(json.dumps(measure_long_once(args.long_once, args.piece_chars, args.model)))
         return
