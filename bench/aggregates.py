@@ -13,7 +13,8 @@ time; only RocksDB's block cache stays warm, for both), on a read-only snapshot 
   it made are kept by content, see ``graph/aggregates.py``);
 - *after a write*: each time right after a write that moved the counters of one article (its contribution added, or
   subtracted again), on a snapshot opened after it (not timed: the opening is the snapshot's cost, printed apart), so
-  the digests are read again and the tables that changed are parsed and moved in the sums;
+  the digests are read again and the tables that changed are parsed and moved in the sums (a read that loses a file
+  to the writer's compaction, which the server answers 503 "try again", is timed again on the next snapshot);
 - *cold*: each time on a new snapshot in a process that has parsed nothing (``aggregates.forget``);
 - *SPARQL*: counted per request.
 
@@ -116,7 +117,7 @@ def in_process(path: Path, repeats: int) -> tuple[list[tuple], list[float]]:
                 start = time.perf_counter()
                 snapshot = snapshots.current()
                 openings.append((time.perf_counter() - start) * 1000)
-                row[2] += timed(lambda: counters(snapshot), 1)
+                row[2] += _retried(snapshots, snapshot, counters)
             if writes.done % 2:  # the counters hold one article twice: put them back as they were
                 writes.next()
             snapshot = snapshots.current()  # the sums moved there and back by the tables that changed: still right
@@ -127,6 +128,17 @@ def in_process(path: Path, repeats: int) -> tuple[list[tuple], list[float]]:
             snapshot = Snapshot(path).current()
             row[3] += timed(lambda: counters(snapshot), 1)
     return [tuple(row) for row in rows], openings
+
+
+def _retried(snapshots: Snapshot, snapshot: EventStore, read: Read) -> list[float]:
+    """The time of ``read(snapshot)``; if the writer's compaction removed a file the snapshot was reading (the
+    server answers that 503, try again), the time on the snapshot opened next."""
+    for _ in range(3):
+        try:
+            return timed(lambda: read(snapshot), 1)
+        except (OSError, RuntimeError):
+            snapshot = snapshots.current()
+    return timed(lambda: read(snapshot), 1)
 
 
 def _same(a, b) -> bool:
@@ -156,7 +168,7 @@ def over_http(path: Path, requests: int) -> tuple[list[tuple], list[float]]:
             for row in rows:
                 for _ in range(requests):
                     writes.next()
-                    row[2] += timed(lambda: _get(connection, HTTP_PATHS[row[0]], 200), 1)
+                    row[2] += timed(lambda: _get_again(connection, HTTP_PATHS[row[0]]), 1)
             while writes.done % 2:
                 writes.next()
     finally:
@@ -170,6 +182,18 @@ def _get(connection: HTTPConnection, path: str, status: int) -> bytes:
     response = connection.getresponse()
     body = response.read()
     assert response.status == status, (path, response.status, body[:200])
+    return body
+
+
+def _get_again(connection: HTTPConnection, path: str) -> bytes:
+    """GET ``path``; once more after a 503 (the writer's compaction removed a file the server's snapshot was reading:
+    it answers "try again" and opens the next snapshot)."""
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    if response.status == 503:
+        return _get(connection, path, 200)
+    assert response.status == 200, (path, response.status, body[:200])
     return body
 
 
