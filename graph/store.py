@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -317,7 +318,8 @@ class EventStore:
         """After a write that bypassed :meth:`put`, :meth:`delete_article` and :meth:`curate` (a user's SPARQL Update),
         make the derived graphs what the stored claims and the curator's overrides say, in one transaction: the entity
         graph, the canonical entity IRIs in every article graph (an article whose entity changed canonical IRI is
-        written again) and the incidents. Returns whether anything had to change."""
+        written again) and the incidents; an article whose graph is gone gets a tombstone in the change log. Returns
+        whether anything had to change."""
         self._check_writable()
         with self._write_lock:
             self._entity_graph = self._kept = None  # read the claims as the update left them
@@ -328,6 +330,13 @@ class EventStore:
                 stale = {a for a, k, e in current if k not in refs or str(self.iris.entity(refs[k].key)) != e}
                 delta: Counter = Counter()
                 update = self._plan_update(Plan({}, stale, set(), set(), [], [], set()), entities, delta)
+                # an article whose graph the update dropped is deleted: the change feed gets its tombstone
+                for row in self.select(
+                        f"SELECT ?a WHERE {{ GRAPH {sparql_term(self.iris.changes_graph)} {{ ?a ekg:ingestedAt ?t }} "
+                        "FILTER NOT EXISTS { GRAPH ?g { ?a ekg:articleId ?id } } }"):
+                    article_id = unquote(row["a"].value.rsplit("/", 1)[-1])
+                    if str(self.iris.article(article_id)) == row["a"].value:
+                        update += changes.on_delete(self.iris, article_id)
                 for graph, expected in ((self.iris.entities_graph, entities.triples()),
                                         (self.iris.incidents_graph, self._incident_index.triples())):
                     delete, insert = self._differences(graph, expected)

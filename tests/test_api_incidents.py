@@ -173,3 +173,6 @@ def test_a_sparql_update_is_followed_by_entity_resolution_and_incidents(repo_dir
         (homs,) = client.get("/incidents", params={"type": "Attack"}).json()["items"]
         assert (homs["sources"], homs["victim_counts"]) == (2, [12])
         assert client.get("/incidents", params={"conflicting": "true"}).json()["total"] == 0
+        # and the change feed says so
+        last = client.get("/changes", params={"limit": 1000}).json()["items"][-1]
+        assert (last["article"], last["change"]) == ("wire-1", "deleted")
