@@ -178,7 +178,7 @@ def incident(store, incident_id: str) -> dict | None:
     """One incident (its id is the last segment of its IRI): type, source count, victim figures, and its reports,
     each event (type, label, time) with the article (title, publisher) that reports it."""
     from graph.reading.query import ref
-    from graph.store import sparql_term
+    from graph.terms import sparql_term
 
     iri = store.iris.incident(incident_id)
     graph = sparql_term(store.iris.incidents_graph)
@@ -211,7 +211,7 @@ def incident(store, incident_id: str) -> dict | None:
 def _summaries(store, single_source: bool | None, conflicting: bool | None, incident_type: str | None) -> str:
     """``SELECT *`` of the incidents that pass the filters, one row each (``?i ?type ?sources ?articles ?figures
     ?counts``), unordered."""
-    from graph.store import sparql_term
+    from graph.terms import sparql_term
 
     filters = []
     if single_source is not None:

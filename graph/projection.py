@@ -37,7 +37,8 @@ import networkx as nx
 
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
 
 # One query for every edge, whatever the filter: each block is a subquery of its own so that Oxigraph evaluates it

@@ -29,14 +29,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import unquote
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 import ontology
@@ -48,6 +46,8 @@ from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_n
 from graph.rdf import ArticleRDF, article_from_json, article_rdf
 from graph.resolution import Overrides
 from graph.remote import SparqlService
+from graph.terms import sparql_term, to_ox
+from graph.writer_state import Kept, kept_states
 
 # File extension (as the CLI says it) -> Oxigraph format.
 FORMATS = {
@@ -101,7 +101,7 @@ class EventStore:
         self.path = None if path is None or self.remote else Path(path)
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
         self._entity_graph: EntityGraph | None = None  # every article's claims, read on the first write
-        self._kept: _Kept | None = None  # what the last writer of this store in this process left (see _entities)
+        self._kept: Kept | None = None  # what the last writer of this store in this process left (see _entities)
         try:
             if self.remote:  # a SPARQL 1.1 server (graph/remote.py): the same interface over HTTP
                 self.native = SparqlService(str(path), update_url, graphs_prefix=self.iris.base + "graph/",
@@ -122,7 +122,7 @@ class EventStore:
         if not read_only:
             self._install_ontology(new)
             aggregates.ensure(self)
-            self._kept = _kept_states.take(self._state_key())
+            self._kept = kept_states.take(self._state_key())
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class EventStore:
         if not self.read_only:
             self.native.flush()
             if self._entity_graph is not None and self._state_key() is not None:
-                _kept_states.keep(self._state_key(), _Kept(self._version(), self._entity_graph, self._incident_index))
+                kept_states.keep(self._state_key(), Kept(self._version(), self._entity_graph, self._incident_index))
         if self.remote:
             self.native.close()
         self._dataset = None
@@ -521,35 +521,6 @@ class EventStore:
         return (*article_from_json(article_id, rows[0]["text"].value, stored), stored)
 
 
-@dataclass
-class _Kept:
-    """The claims, clusters and incidents of a store as its writer left them, and the store's version then."""
-
-    version: tuple
-    entities: EntityGraph
-    incidents: IncidentIndex
-
-
-class _KeptStates:
-    """The last resolution state of each store folder written in this process: the HTTP API opens the store for each
-    write, and reading every article's claims again took about 2 ms per stored article each time."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._states: dict[tuple[str, str], _Kept] = {}
-
-    def take(self, key: tuple[str, str] | None) -> _Kept | None:
-        with self._lock:
-            return self._states.pop(key, None) if key is not None else None
-
-    def keep(self, key: tuple[str, str], state: _Kept) -> None:
-        with self._lock:
-            self._states[key] = state
-
-
-_kept_states = _KeptStates()
-
-
 def open_store(
     path: str | Path,
     *,
@@ -594,28 +565,6 @@ def os_reason(err: OSError) -> str:
     return err.strerror or str(err).rsplit(": ", 1)[-1]
 
 
-def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
-    """An rdflib term as the equivalent Oxigraph term (an Oxigraph term as it is)."""
-    if term == DATASET_DEFAULT_GRAPH_ID:
-        return ox.DefaultGraph()
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return term
-    raise TypeError(f"not an RDF term: {term!r}")
-
-
-def sparql_term(term: Node) -> str:
-    """A term in SPARQL/N-Triples syntax (Oxigraph escapes literals correctly)."""
-    return str(to_ox(term))
-
-
 def _graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
     body = " .\n".join(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples)
     return f"GRAPH {sparql_term(graph)} {{\n{body}\n}}\n" if body else ""
@@ -627,4 +576,3 @@ def _prefixes_for(fmt: ox.RdfFormat) -> dict[str, str] | None:
 
 def _input(source: IO[bytes] | str | Path) -> dict[str, Any]:
     return {"path": str(source)} if isinstance(source, (str, Path)) else {"input": source}
-

@@ -13,7 +13,8 @@ from rdflib import URIRef
 from extract.model import Article
 from graph.rdf import article_rdf
 from graph.resolution import Claim, Overrides, resolve
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from rdflib import Literal, URIRef
 
 from graph.namespaces import EKG, RDFS, SKOS
 from graph.rdf import article_rdf
-from graph.store import EventStore, StoreError, open_store, sparql_term
+from graph.store import EventStore, StoreError, open_store
+from graph.terms import sparql_term
 
 
 @pytest.fixture

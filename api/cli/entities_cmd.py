@@ -11,7 +11,8 @@ import typer
 from api.cli.app import app
 from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
 from api.settings import get_settings
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 
 entities_app = typer.Typer(help="Merge, split and inspect entities resolved across articles.", no_args_is_help=True)
 app.add_typer(entities_app, name="entities")

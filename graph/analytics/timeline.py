@@ -24,7 +24,8 @@ from rdflib import Literal
 from graph import aggregates
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
 
 GRANULARITIES = {"day": 10, "month": 7, "year": 4}  # length of the ISO prefix that names a period

@@ -20,7 +20,8 @@ from graph import aggregates
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, RDF, RDFS, local_name
 from graph.reading.cache import memo
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
 
 KINDS = {"agent": EKG.agent, "place": EKG.place}

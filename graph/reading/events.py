@@ -19,7 +19,8 @@ from graph.reading.query import (OX_ROLES, all_facts, check_name, entity_iri, ev
                                  window)
 from graph.reading.records import EventDetail, EventSummary, Page, Ref, Role
 from graph.reading.relations import relations
-from graph.store import EventStore, sparql_term
+from graph.store import EventStore
+from graph.terms import sparql_term
 
 ALL_EVENTS = Filter(modalities=None)  # what /events lists unless told otherwise: every modality
 

@@ -24,7 +24,8 @@ from graph.filters import InvalidFilter, iso_time, one_of
 from graph.namespaces import EKG, PREFIXES, RDF, RDFS, SKOS, XSD, local_name
 from graph.reading.cache import memo
 from graph.reading.records import Page, Ref
-from graph.store import EventStore, to_ox
+from graph.store import EventStore
+from graph.terms import to_ox
 
 T = TypeVar("T")
 

@@ -12,7 +12,8 @@ from graph.reading.cache import memo
 from graph.reading.query import (all_facts, check_name, entity_iri, event_iri, first_object, node_ref, node_type,
                                  number_of, page_of, ref, select, time_fragments, value_of, window)
 from graph.reading.records import Page, Relation
-from graph.store import EventStore, to_ox
+from graph.store import EventStore
+from graph.terms import to_ox
 
 
 def relations(

@@ -1,0 +1,35 @@
+"""rdflib terms as Oxigraph terms and in SPARQL syntax.
+
+>>> from rdflib import Literal, URIRef
+>>> sparql_term(URIRef("http://example.org/a")), sparql_term(Literal("hi", lang="en"))
+('<http://example.org/a>', '"hi"@en')
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.term import Node
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
+    """An rdflib term as the equivalent Oxigraph term (an Oxigraph term as it is)."""
+    if term == DATASET_DEFAULT_GRAPH_ID:
+        return ox.DefaultGraph()
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def sparql_term(term: Node) -> str:
+    """A term in SPARQL/N-Triples syntax (Oxigraph escapes literals correctly)."""
+    return str(to_ox(term))
