@@ -133,12 +133,12 @@ def main() -> None:
 
 def reopened_writes(pairs, writes: int = 10) -> dict:
     """A store on disk holding every article; then ``writes`` deletes and puts of its last articles, each in an
-    opening of its own, with the resolution state kept between openings (graph.store) and without it (dropped
+    opening of its own, with the resolution state kept between openings (graph/writer_state.py) and without it (dropped
     before each opening, as before the cache existed), interleaved."""
     import tempfile
 
-    from graph import store as stores
     from graph.store import open_store
+    from graph.writer_state import kept_states
 
     with tempfile.TemporaryDirectory(prefix="eventkg-bench-resolution-") as folder:
         path = Path(folder) / "kg"
@@ -149,7 +149,7 @@ def reopened_writes(pairs, writes: int = 10) -> dict:
         for n, (article, extraction) in enumerate(pairs[-writes:]):
             for way in ("kept", "read again"):
                 if way == "read again":
-                    stores._kept_states.take((str(path.resolve()), kg.iris.base))
+                    kept_states.take((str(path.resolve()), kg.iris.base))
                 for write in ("delete", "put"):
                     start = time.perf_counter()
                     with open_store(path) as kg:
