@@ -1,6 +1,6 @@
 """The dashboard aggregates from counters kept at write time, against the same aggregates counted by SPARQL (issue 9).
 
-    python -m bench.aggregates [--quads 100000 1000000] [--repeats 30] [--http-requests 100]
+    python -m bench.aggregates [--quads 100000 1000000] [--repeats 30] [--http-requests 100] [--store DIR]
 
 For each size a synthetic graph (``bench.synthetic``) is bulk-loaded into a store in a temporary folder (the load ends
 by counting the counters: ``graph.aggregates.recount``, timed on its own) and compacted, as ``eventkg load`` does.
@@ -210,12 +210,16 @@ def main() -> None:
     parser.add_argument("--quads", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--http-requests", type=int, default=100)
+    parser.add_argument("--store", type=Path, help="an existing store with its counters, instead of synthetic ones "
+                        "(the writes timed are undone)")
     args = parser.parse_args()
     print("| quads | aggregate | counters p50 ms (p90) | after a write p50 (p90) | cold p50 (p90) | SPARQL p50 (p90) "
           "| SPARQL / counters |")
     print("|---|---|---|---|---|---|---|")
     notes = []
-    for quads in args.quads:
+    if args.store is not None:
+        report(args.store, "store", args.repeats, args.http_requests, notes)
+    for quads in args.quads if args.store is None else ():
         with tempfile.TemporaryDirectory(prefix="eventkg-bench-") as folder:
             start = time.perf_counter()
             path = build_store(Path(folder), quads)
@@ -227,21 +231,27 @@ def main() -> None:
                 counters = sum(1 for kind in aggregates.KINDS for _ in store.native.quads_for_pattern(
                     None, None, None, ox.NamedNode(str(aggregates.graph_of(store.iris, kind)))))
                 store.compact()
-            rows, openings = in_process(path, args.repeats)
-            for name, steady, written, cold, sparql in rows:
-                print(f"| {quads:,} | {name} | {cell(steady)} | {cell(written)} | {cell(cold)} | {cell(sparql)} "
-                      f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
-            http_rows, floor = over_http(path, args.http_requests)
-            for name, steady, written, sparql in http_rows:
-                print(f"| {quads:,} | GET {HTTP_PATHS[name]} | {cell(steady)} | {cell(written)} | - | {cell(sparql)} "
-                      f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
             notes.append(f"{quads:,} quads: {counters:,} counter quads; recount {recount_s:.2f} s "
-                         f"(load with its recount and compaction {load_s:.1f} s); counter updates of one article "
-                         f"p50 {write_cost(path):.2f} ms; opening a snapshot p50 {statistics.median(openings):.1f} ms; "
-                         f"an unrouted GET (404) between the counters' GETs p50 {cell(floor)} ms")
+                         f"(load with its recount and compaction {load_s:.1f} s)")
+            report(path, f"{quads:,}", args.repeats, args.http_requests, notes)
     print()
     for note in notes:
         print(note)
+
+
+def report(path: Path, size: str, repeats: int, requests: int, notes: list[str]) -> None:
+    """Print the rows of the store at ``path`` (``size`` names it in the table); add its note to ``notes``."""
+    rows, openings = in_process(path, repeats)
+    for name, steady, written, cold, sparql in rows:
+        print(f"| {size} | {name} | {cell(steady)} | {cell(written)} | {cell(cold)} | {cell(sparql)} "
+              f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
+    http_rows, floor = over_http(path, requests)
+    for name, steady, written, sparql in http_rows:
+        print(f"| {size} | GET {HTTP_PATHS[name]} | {cell(steady)} | {cell(written)} | - | {cell(sparql)} "
+              f"| {statistics.median(sparql) / statistics.median(steady):.0f}x |", flush=True)
+    notes.append(f"{size}: counter updates of one article p50 {write_cost(path):.2f} ms; opening a snapshot p50 "
+                 f"{statistics.median(openings):.1f} ms; an unrouted GET (404) between the counters' GETs p50 "
+                 f"{cell(floor)} ms")
 
 
 def cell(times: list[float]) -> str:
