@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable
@@ -161,6 +162,7 @@ _PARSED: dict[str, dict[str, int]] = {}  # digest -> parsed count table (shared:
 _PARSED_MAX = 4096  # tables kept (a store has 3 kinds x types x modalities: 234 at most today)
 _SUMS: dict[tuple, "_Sum"] = {}  # (base IRI, kind, tables summed) -> their sum
 _SUMS_MAX = 64  # filter combinations kept
+_SUMS_LOCK = threading.Lock()  # requests answered in the thread pool rank too
 _FEW = 4  # changed tables read one by one; more, all the tables of the kind in one read
 
 
@@ -182,11 +184,17 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None,
     wanted = _wanted(modalities, event_types)
     tables = _tables(store, kind, wanted)
     key = (store.iris.base, kind, tuple(wanted))
-    summed = _SUMS.pop(key, None)  # popped and put back: the most recently used last
-    summed = _Sum(store.iris, kind, tables, summed)
-    _SUMS[key] = summed
-    while len(_SUMS) > _SUMS_MAX:
-        _SUMS.pop(next(iter(_SUMS)), None)
+    with _SUMS_LOCK:
+        before = _SUMS.pop(key, None)  # popped and put back: the most recently used last
+    digests = {table: digest for table, (digest, _) in tables.items()}
+    if before is not None and digests == {table: digest for table, (digest, _) in before.tables.items()}:
+        summed = before  # no table changed
+    else:
+        summed = _Sum(store.iris, kind, tables, before)
+    with _SUMS_LOCK:
+        _SUMS[key] = summed
+        while len(_SUMS) > _SUMS_MAX:
+            del _SUMS[next(iter(_SUMS))]
     ranked = summed.ranked if top is None else summed.ranked[:top]
     return [(iri, -negated) for negated, iri in ranked]
 
@@ -194,7 +202,8 @@ def ranking(store: EventStore, kind: str, *, modalities=None, event_types=None,
 def forget() -> None:
     """Drop the parsed tables and sums this process keeps (what a process that has read nothing yet sees)."""
     _PARSED.clear()
-    _SUMS.clear()
+    with _SUMS_LOCK:
+        _SUMS.clear()
 
 
 class _Sum:
