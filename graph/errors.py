@@ -27,6 +27,16 @@ class Unavailable(GraphError):
     (HTTP 503 with Retry-After)."""
 
 
+class StoreError(Unavailable):
+    """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user (it names
+    no path: the caller knows which store it opened)."""
+
+
+class StoreBusy(StoreError):
+    """Another process (an ``eventkg ingest``, a server's write) holds the store's write lock (RocksDB allows one
+    writing process)."""
+
+
 # Oxigraph reports storage failures (a read-only snapshot losing a file to another process's compaction mid-query) as
 # OSError or RuntimeError with RocksDB's words, which name files.
 _STORAGE_FAILURE = ("IO error", "Corruption", "No such file")

@@ -40,50 +40,15 @@ from rdflib.term import Node
 import ontology
 from graph import aggregates, changes
 from graph.entity_graph import EntityGraph, Plan, claims_from_json
-from graph.errors import Unavailable
+from graph.errors import StoreBusy, StoreError
 from graph.incidents import IncidentIndex
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF, article_from_json, article_rdf
+from graph.rdf_formats import rdf_format
 from graph.resolution import Overrides
 from graph.remote import SparqlService
 from graph.terms import sparql_term, to_ox
 from graph.writer_state import Kept, kept_states
-
-# File extension (as the CLI says it) -> Oxigraph format.
-FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
-_FORMAT_ALIASES = {"turtle": "ttl", "n-triples": "nt", "ntriples": "nt", "n-quads": "nq", "nquads": "nq",
-                   "json-ld": "jsonld", "json": "jsonld", "rdfxml": "rdf", "xml": "rdf", "owl": "rdf"}
-
-
-class StoreError(Unavailable):
-    """A store that cannot be opened or an input that cannot be loaded; the message is meant for the user (it names
-    no path: the caller knows which store it opened)."""
-
-
-class StoreBusy(StoreError):
-    """Another process (an ``eventkg ingest``, a server's write) holds the store's write lock (RocksDB allows one
-    writing process)."""
-
-
-def rdf_format(name: str) -> ox.RdfFormat:
-    """``"ttl"``, ``"turtle"``, ``"nq"``, ``"json-ld"``, … -> the Oxigraph format.
-
-    >>> rdf_format("turtle").name
-    'Turtle'
-    """
-    key = name.lower().lstrip(".")
-    key = _FORMAT_ALIASES.get(key, key)
-    if key not in FORMATS:
-        raise StoreError(f"unknown RDF format {name!r}; use one of {', '.join(FORMATS)}")
-    return FORMATS[key]
-
 
 class EventStore:
     """The event knowledge graph in an Oxigraph store at ``path`` (``None``: in memory).

@@ -214,7 +214,7 @@ def test_graph_formats_export_the_filtered_projection(hand_store, gexf_schema):
 def test_rdf_dumps_hold_the_whole_store(hand_store, format):
     import pyoxigraph as ox
 
-    from graph.store import rdf_format
+    from graph.rdf_formats import rdf_format
 
     back = ox.Store()
     back.load(exported(hand_store, format), rdf_format(format))
