@@ -27,14 +27,31 @@ from typing import IO
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import InvalidInput, Unavailable
+from graph.errors import GraphError, InvalidInput, Unavailable
 
 _JSON = "application/sparql-results+json"
 _NQUADS = "application/n-quads"
 _NTRIPLES = "application/n-triples"
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_CHUNK = 2000  # quads per INSERT DATA when loading
+_FORM = "application/x-www-form-urlencoded"
+REQUEST_BYTES = 4 << 20  # update text per insert request (Virtuoso refuses a request text over 10 MB)
+
+# Answer formats each server writes correctly (checked against SPARQL 1.1 and RDF 1.1; tests/test_remote_store.py
+# parses every one), so eventkg's /sparql hands the server's answer on unparsed. Virtuoso 7.2's TSV quotes the header
+# and leaves tabs and newlines unescaped, its Turtle writes doubles as decimals, its JSON-LD drops language tags, and
+# its CSV answers ASK with a column "bool" holding 1: those are parsed and written again.
+_ANSWERS = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+            "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
+            "application/rdf+xml"}
+PASSED_THROUGH = {"oxigraph": _ANSWERS,
+                  "virtuoso": _ANSWERS - {"text/tab-separated-values", "text/turtle", "application/ld+json", "text/csv"}}
+# Virtuoso's JSON results call a typed literal "typed-literal" (a 2007 draft's word; SPARQL 1.1 says "literal" with a
+# datatype), and its results name a blank node "nodeID://b1", which is no blank node label. The replaced bytes only
+# occur as structure (JSON: inside a string value the quote would be escaped; XML: inside text "<" would be).
+_REPAIRS = {("virtuoso", _JSON): lambda body: body.replace(b'"type": "typed-literal"', b'"type": "literal"').replace(
+                b'"type": "bnode", "value": "nodeID://', b'"type": "bnode", "value": "'),
+            ("virtuoso", "application/sparql-results+xml"): lambda body: body.replace(b"<bnode>nodeID://", b"<bnode>")}
 
 
 class SparqlService:
@@ -49,6 +66,11 @@ class SparqlService:
         self.graphs_prefix = graphs_prefix
         auth = _Credentials(user, password or "") if user is not None else None
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=False)
+        # for eventkg serve's /sparql, on its event loop (made on first use, inside the loop): no thread per request
+        self._async_client: httpx.AsyncClient | None = None
+        self._auth, self._timeout = auth, timeout
+        self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
+        self.request_bytes = REQUEST_BYTES
 
     @staticmethod
     def is_url(location: str) -> bool:
@@ -56,6 +78,8 @@ class SparqlService:
 
     def close(self) -> None:
         self._client.close()
+        # an AsyncClient needs its own event loop to close: the serving process ends with it (no request pending)
+        self._async_client = None
 
     # -- the pyoxigraph.Store interface the store and readers use -----------------------------------------------------
 
@@ -70,6 +94,7 @@ class SparqlService:
         form = _form(query)
         accept = _NTRIPLES if form in ("CONSTRUCT", "DESCRIBE") else _JSON
         body = self._post(self.query_url, params, accept)
+        body = _repaired(self.product, accept, body)  # the product of this very answer
         if form in ("CONSTRUCT", "DESCRIBE"):
             # pyoxigraph makes its triple answers only from a query: ask one over the triples in memory
             answer = ox.Store()
@@ -114,27 +139,43 @@ class SparqlService:
         return int(row["n"].value)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        quads = list(quads)
-        for start in range(0, len(quads), _CHUNK):
-            self.update("INSERT DATA { " + " ".join(_quad(q) for q in quads[start:start + _CHUNK]) + " }")
+        """Insert ``quads``: each graph's in one request, which the server runs as one transaction, when its text fits
+        in :attr:`request_bytes` (several graphs share a request up to that size); a larger graph is split over
+        requests of that size. A request that fails stops the insert with :class:`LoadInterrupted`, which says what
+        is stored: the graphs of the requests answered, each whole (a split graph: its first parts)."""
+        by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[str]] = {}
+        blank: set = set()  # graphs with blank nodes, which INSERT DATA may not hold (Virtuoso refuses them)
+        for q in quads:
+            by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
+            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+                blank.add(q.graph_name)
+        requests: list[_Insert] = []
+        for graph, triples in by_graph.items():
+            parts = _parts(triples, self.request_bytes)
+            for n, part in enumerate(parts):
+                block = " ".join(part) if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {' '.join(part)} }}"
+                if not requests or requests[-1].size + len(block) > self.request_bytes:
+                    requests.append(_Insert())
+                requests[-1].add(block, graph, last=n == len(parts) - 1, blank=graph in blank)
+        for n, request in enumerate(requests):
+            try:
+                self.update(request.text())
+            except GraphError as err:
+                whole = {g for done in requests[:n] for g, last in done.graphs if last}
+                partly = {g for done in requests[:n] for g, last in done.graphs if not last} - whole
+                raise LoadInterrupted(len(whole), len(by_graph), sorted(str(g) for g in partly), err) from err
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph}")
 
     def bulk_load(self, *, path: str | None = None, input: IO[bytes] | None = None, format: ox.RdfFormat,
                   to_graph: ox.NamedNode | None = None, lenient: bool = False) -> None:
-        """Load in chunks of INSERT DATA: a server-side bulk loader reads files on the server's disk, not ours."""
+        """:meth:`extend` with the quads of a file (held in memory, grouped by graph): a server-side bulk loader reads
+        files on the server's disk, not ours."""
         source = {"path": path} if path is not None else {"input": input}
-        quads = (q if to_graph is None or not isinstance(q.graph_name, ox.DefaultGraph)
-                 else ox.Quad(q.subject, q.predicate, q.object, to_graph)
-                 for q in ox.parse(**source, format=format, lenient=lenient))
-        batch: list[ox.Quad] = []
-        for quad in quads:
-            batch.append(quad)
-            if len(batch) == _CHUNK:
-                self.extend(batch)
-                batch = []
-        self.extend(batch)
+        self.extend(q if to_graph is None or not isinstance(q.graph_name, ox.DefaultGraph)
+                    else ox.Quad(q.subject, q.predicate, q.object, to_graph)
+                    for q in ox.parse(**source, format=format, lenient=lenient))
 
     def dump(self, output, format: ox.RdfFormat, *, from_graph=None, prefixes=None) -> None:
         graphs = [str(from_graph)] if from_graph is not None else self.graphs()
@@ -151,12 +192,35 @@ class SparqlService:
 
     # -- HTTP ---------------------------------------------------------------------------------------------------------
 
-    def _post(self, url: str, params: list[tuple[str, str]], accept: str) -> bytes:
+    async def forward(self, query: str, params: list[tuple[str, str]], media: str) -> bytes | None:
+        """The server's answer to ``query`` (with protocol ``params``) as the server wrote it in ``media``, when the
+        server is known to write that format correctly (:data:`PASSED_THROUGH`), else None: then the answer has to
+        be parsed and written again (:meth:`query`). Sent from the event loop, on a kept-alive connection."""
+        if media not in PASSED_THROUGH.get(self.product, ()):
+            return None
+        if self._async_client is None:
+            self._async_client = httpx.AsyncClient(timeout=self._timeout, auth=self._auth, follow_redirects=False)
         try:
-            response = self._client.post(url, content=_form_body(params), headers={
-                "Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+            response = await self._async_client.post(self.query_url, content=_form_body([("query", query), *params]),
+                                                     headers={"Accept": media, "Content-Type": _FORM})
         except httpx.HTTPError as err:
             raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
+        body = self._checked(response)
+        if response.headers.get("content-type", "").split(";")[0].strip().lower() != media:
+            return None
+        return _repaired(self.product, media, body)
+
+    def _post(self, url: str, params: list[tuple[str, str]], accept: str) -> bytes:
+        try:
+            response = self._client.post(url, content=_form_body(params), headers={"Accept": accept,
+                                                                                   "Content-Type": _FORM})
+        except httpx.HTTPError as err:
+            raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
+        return self._checked(response)
+
+    def _checked(self, response: httpx.Response) -> bytes:
+        """The body of a successful answer; the errors of a failed one."""
+        self.product = response.headers.get("server", "").split("/")[0].strip().lower() or None
         if response.status_code in (401, 403):
             raise Unavailable(f"the SPARQL service refused the request (HTTP {response.status_code}): check "
                               "EVENTKG_STORE_USER / EVENTKG_STORE_PASSWORD and the update URL")
@@ -167,6 +231,36 @@ class SparqlService:
         if response.status_code >= 300:
             raise Unavailable(f"the SPARQL service failed (HTTP {response.status_code}); see its log")
         return response.content
+
+
+class LoadInterrupted(Unavailable):
+    """An insert stopped by a failed request: the graphs before it are stored whole, those after it not at all."""
+
+    def __init__(self, whole: int, graphs: int, partly: list[str], cause: GraphError):
+        split = f"; {len(partly)} large graph(s) split over requests are stored in part: {', '.join(partly)}" \
+            if partly else ""
+        super().__init__(f"the SPARQL service stopped the insert ({cause}): {whole} of {graphs} graph(s) are stored "
+                         f"whole, the others not at all{split}")
+
+
+class _Insert:
+    """One insert request: blocks of whole graphs (or a part of a large one)."""
+
+    def __init__(self):
+        self.blocks: list[str] = []
+        self.graphs: list[tuple[object, bool]] = []  # (graph, whether its last part is in this request)
+        self.size, self.blank = 0, False
+
+    def add(self, block: str, graph, *, last: bool, blank: bool) -> None:
+        self.blocks.append(block)
+        self.graphs.append((graph, last))
+        self.size += len(block)
+        self.blank |= blank
+
+    def text(self) -> str:
+        # with blank nodes, a template instantiated once: within the request a label is one node
+        body = " ".join(self.blocks)
+        return f"INSERT {{ {body} }} WHERE {{}}" if self.blank else f"INSERT DATA {{ {body} }}"
 
 
 class _Credentials(httpx.Auth):
@@ -186,6 +280,11 @@ class _Credentials(httpx.Auth):
             challenge = response.headers.get("www-authenticate", "").lower()
             self.scheme = self.digest if challenge.startswith("digest") else self.basic
             yield from self.scheme.auth_flow(request)
+
+
+def _repaired(product: str | None, media: str, body: bytes) -> bytes:
+    repair = _REPAIRS.get((product, media))
+    return body if repair is None else repair(body)
 
 
 def _form_body(params: list[tuple[str, str]]) -> bytes:
@@ -229,8 +328,17 @@ def _graph_list(graphs) -> list[str]:
     return [g.value for g in graphs if isinstance(g, ox.NamedNode)]
 
 
-def _quad(q: ox.Quad) -> str:
-    return f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+def _parts(triples: list[str], size: int) -> list[list[str]]:
+    """``triples`` in consecutive parts of about ``size`` characters at most (one part when they fit)."""
+    parts: list[list[str]] = [[]]
+    length = 0
+    for triple in triples:
+        if parts[-1] and length + len(triple) + 1 > size:
+            parts.append([])
+            length = 0
+        parts[-1].append(triple)
+        length += len(triple) + 1
+    return parts
 
 
 def _literal(text: str) -> str:

@@ -46,7 +46,7 @@ from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_n
 from graph.rdf import ArticleRDF, article_from_json, article_rdf
 from graph.rdf_formats import rdf_format
 from graph.resolution import Overrides
-from graph.remote import SparqlService
+from graph.remote import LoadInterrupted, SparqlService
 from graph.terms import sparql_term, to_ox
 from graph.writer_state import Kept, kept_states
 
@@ -371,6 +371,10 @@ class EventStore:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:
                 raise StoreError(f"cannot load {path or 'input'}: {err}") from err
+            except LoadInterrupted as err:  # a server store: what is stored, and how to finish (docs/scale-out.md)
+                self._entity_graph = None
+                raise StoreError(f"{err}. The dashboard counters were not recounted: run the same load again (it "
+                                 "stores what is missing and doubles nothing, blank nodes excepted)") from err
         return count
 
     def compact(self) -> None:
