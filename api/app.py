@@ -41,7 +41,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.store_is_remote:  # a SPARQL server holds the store and answers the queries (docs/scale-out.md)
             remote = EventStore(settings.store, base_iri=settings.base_iri, **settings.store_access)
             app.state.snapshot = RemoteSnapshot(remote)
-            app.state.query_pool = ForwardingPool(remote, timeout=settings.query_timeout)
+            # the answer cache learns this process's writes at once (others' within a second)
+            app.state.writer.on_write = app.state.snapshot.changed
+            app.state.query_pool = ForwardingPool(remote, timeout=settings.query_timeout,
+                                                  on_write=app.state.snapshot.changed)
             app.state.update_pool = app.state.query_pool if settings.enable_update else None
         else:
             if not settings.store_path.is_dir():  # a fresh store, with the ontology, so readers have something to open

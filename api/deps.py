@@ -32,6 +32,7 @@ class Writer:
     def __init__(self, settings: Settings):
         self.settings, self.wait = settings, min(settings.store_lock_wait, 10.0)
         self._lock = threading.Lock()  # one write at a time inside this process
+        self.on_write: Callable[[], None] | None = None  # told after each write (a server store's answer cache)
 
     def write(self, change: Callable[[EventStore], T]) -> T:
         with self._lock:
@@ -41,6 +42,8 @@ class Writer:
                 return change(store)
             finally:
                 store.close()
+                if self.on_write is not None:
+                    self.on_write()
 
 
 class Extractors:

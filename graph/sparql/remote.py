@@ -1,11 +1,15 @@
 """User SPARQL and the readers' snapshot when the store is a SPARQL 1.1 server (:mod:`graph.remote`).
 
 The server does the work: :class:`ForwardingPool` hands each query or update to it over the protocol, with the query
-timeout as the HTTP timeout, and serialises the answer as the local workers do (:func:`graph.sparql.running.execute`),
-so the endpoint's answers, row limit and errors are the same on either store. :class:`RemoteSnapshot` is always the
-same store; its version (for the answer cache) is the change log's size and newest entry (:mod:`graph.changes`), one
-small query per request, so a write through eventkg empties the cache. Writes by other tools directly to the server are
-not seen by the cache (docs/scale-out.md).
+timeout as the HTTP timeout. A query whose answer the server writes correctly in the format the client asked for is
+sent from the event loop and its answer handed on unparsed (:meth:`graph.remote.SparqlService.forward`), the row limit
+checked on the bytes; any other is answered as the local workers answer (:func:`graph.sparql.running.execute`: parsed
+and written again), so the endpoint's answers, row limit and errors are the same on either store.
+
+:class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the change log's size and
+newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds and at once after a write by
+this process: a write by another eventkg process is seen within :data:`VERSION_TTL`; writes by other tools directly to
+the server, which leave no change-log entry, are not seen by the cache (docs/scale-out.md).
 
 What leaves the server here is what the operator configured: the store's own URLs. A query's ``SERVICE`` or an
 update's ``LOAD`` runs on the SPARQL server, under its own policy (docs/scale-out.md).
@@ -14,46 +18,123 @@ update's ``LOAD`` runs on the SPARQL server, under its own policy (docs/scale-ou
 from __future__ import annotations
 
 import asyncio
+import re
+import threading
+import time
 
+import pyoxigraph as ox
+
+from graph.errors import InvalidInput
 from graph.namespaces import PREFIXES
-from graph.sparql.errors import QueryTimeout
-from graph.sparql.running import Job, UpdateJob, execute, update
+from graph.sparql.errors import QueryTimeout, ResultTooLarge, SparqlError
+from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, execute, update
 from graph.store import EventStore
 
 _PREFIXES = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
+_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in _PREFIXES.items())
+VERSION_TTL = 1.0  # seconds a change-log version is trusted for (writes of this process: seen at once)
+# The query form, when nothing but prologue, comments and spaces comes before it (else the answer is parsed and
+# written again, as on the embedded store: never a wrong guess of the form)
+_FORM = re.compile(r"(?:\s|#[^\n]*(?:\n|$)|PREFIX\s*[\w.-]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>)*"
+                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class RemoteSnapshot:
     """The readers' view of a server store: the one :class:`EventStore` over HTTP."""
 
-    def __init__(self, store: EventStore):
-        self.store = store
+    def __init__(self, store: EventStore, ttl: float = VERSION_TTL):
+        self.store, self.ttl = store, ttl
+        self._version: tuple | None = None
+        self._read_at = float("-inf")
+        self._writes = 0  # writes by this process so far
+        self._lock = threading.Lock()
 
     def version(self) -> tuple:
+        if time.monotonic() - self._read_at <= self.ttl:
+            return self._version
+        writes, read_at = self._writes, time.monotonic()
         (row,) = self.store.select(
             f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH <{self.store.iris.changes_graph}> "
             "{ ?article ?change ?t } }")
-        return tuple(None if row[v] is None else row[v].value for v in ("n", "last"))
+        version = tuple(None if row[v] is None else row[v].value for v in ("n", "last"))
+        with self._lock:
+            if writes == self._writes:  # else a write of ours came during the read: read again next time
+                self._version, self._read_at = version, read_at
+        return version
+
+    def changed(self) -> None:
+        """A write by this process: the next request reads the version again."""
+        with self._lock:
+            self._writes += 1
+            self._read_at = float("-inf")
 
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
 
 
 class ForwardingPool:
-    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store, off the event loop."""
+    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store. ``on_write`` is called
+    after each update."""
 
-    def __init__(self, store: EventStore, *, timeout: float | None = 30.0):
-        self.store, self.timeout = store, timeout
+    def __init__(self, store: EventStore, *, timeout: float | None = 30.0, on_write=None):
+        self.store, self.timeout, self.on_write = store, timeout, on_write
 
     async def run(self, job: Job | UpdateJob, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
-        work = (lambda: update(self.store.native, job, _PREFIXES)) if isinstance(job, UpdateJob) else (
-            lambda: execute(self.store.native, job, _PREFIXES))
         try:
-            return await asyncio.wait_for(asyncio.to_thread(work), timeout)
+            async with asyncio.timeout(timeout):  # in this task: no task of its own per request, as wait_for makes
+                if isinstance(job, Job):
+                    answer = await self._forwarded(job)
+                    return answer if answer is not None else await asyncio.to_thread(
+                        execute, self.store.native, job, _PREFIXES)
+                try:
+                    return await asyncio.to_thread(update, self.store.native, job, _PREFIXES)
+                finally:
+                    if self.on_write is not None:
+                        self.on_write()
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {timeout:g} s (setting query_timeout)") \
                 from None
 
+    async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
+        """The media type and the server's own answer, when it can be handed on unparsed; else None."""
+        form = _FORM.match(job.text)
+        if form is None:
+            return None
+        graph = form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+        media = job.graph_media if graph else job.results_media
+        if media is None:  # nothing the client accepts: execute says so
+            return None
+        base = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
+        params = []
+        if job.default_graphs is not None or job.named_graphs is not None:
+            params = [("default-graph-uri", g) for g in job.default_graphs or ()]
+            params += [("named-graph-uri", g) for g in job.named_graphs or ()]
+        try:
+            body = await self.store.native.forward(base + _PROLOGUE + job.text, params, media)
+        except InvalidInput as err:  # as execute words the server's refusal
+            raise SparqlError(f"the query could not be evaluated: {err}") from None
+        if body is not None and job.max_rows is not None and _rows(body, media, job.max_rows) > job.max_rows:
+            raise ResultTooLarge(f"the result has more than {job.max_rows} rows; narrow the query or page it with "
+                                 "LIMIT/OFFSET")
+        return None if body is None else (media, body)
+
     def close(self) -> None:
         """Nothing to stop: the server runs the queries."""
+
+
+# A cheap upper bound on the rows (or triples) of an answer, by format: each row needs at least one of these bytes
+# (a JSON object; an XML <result>; a line), and a string inside cannot fake one beyond making the bound larger.
+_ROW_MARK = {"application/sparql-results+json": b"{", "application/sparql-results+xml": b"<result",
+             "text/csv": b"\n", "text/tab-separated-values": b"\n", "application/n-triples": b"\n"}
+
+
+def _rows(body: bytes, media: str, limit: int) -> int:
+    """The number of rows or triples in ``body``, or a bound on it when that is at most ``limit``."""
+    mark = _ROW_MARK.get(media)
+    if mark is not None and body.count(mark) + 1 <= limit:
+        return body.count(mark) + 1
+    if media in RESULT_FORMATS:
+        answer = ox.parse_query_results(body, RESULT_FORMATS[media])
+        return 1 if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
+    return sum(1 for _ in ox.parse(body, GRAPH_FORMATS[media]))
