@@ -53,7 +53,7 @@ def article(store: EventStore, article_id: str) -> ArticleDetail | None:
     mentioned = select(
         store,
         "SELECT ?e ?label ?type {bound} WHERE { GRAPH ?g { ?e ekg:mentionedIn ?a } GRAPH ?eg { ?e rdfs:label ?label ; a ?type } }"
-        " ORDER BY ?e",
+        " ORDER BY ?e ?type ?label",
         g=graph, eg=store.iris.entities_graph,
     )
     run = row["run"]
@@ -63,7 +63,7 @@ def article(store: EventStore, article_id: str) -> ArticleDetail | None:
         extractor=local_name(run.value) if run is not None else None,
         characters=int(row["chars"].value),
         entities=[entity_summary(store, r["e"].value, r["label"].value, r["type"].value) for r in mentioned],
-        events=events(store, article=article_id, limit=10_000).items,
+        events=events(store, article=article_id, sort="time", limit=10_000).items,  # sorted: same on every store
         relations=relations(store, article=article_id, limit=10_000).items,
     )
 

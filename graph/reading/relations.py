@@ -63,7 +63,9 @@ def relations(
         quads = store.native.quads_for_pattern(None, _OX_ENDS[side], to_ox(entity), None)
         statements = [quad.subject for quad in islice(quads, offset, offset + limit)]
     else:
-        rows = select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {window(limit, offset)}",
+        # one article's few statements are sorted (a server store's index order is its own); the rest is not
+        order = "ORDER BY ?st" if "article" in bindings else ""
+        rows = select(store, f"SELECT DISTINCT ?st {{bound}} WHERE {{ {where_text} }} {order} {window(limit, offset)}",
                       **bindings)
         statements = [row["st"] for row in rows]
     items = [memo(store, relation, statement) for statement in statements]
