@@ -1,51 +1,18 @@
 """``eventkg ingest --dask local:2`` as a user runs it: a real LocalCluster of two worker processes, the real model in
-each, the real store. It must build exactly the store a plain ingest builds, lose and double nothing when a worker is
-SIGKILLed mid-run, and change nothing when run again."""
+each, the real store. It must build exactly the store a plain ingest builds, losing and doubling nothing although a
+worker is SIGKILLed mid-run, and change nothing when run again (into a SPARQL server: tests/test_remote_store.py)."""
 
 from __future__ import annotations
 
-import json
 import os
-import signal
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from test_ingest import sorted_dump
 
-from graph.ingest import ingest
-from graph.store import open_store
+from tests.scale_fixtures import EVENTKG, PLACES, ingest_killing_a_worker
 
 pytest.importorskip("distributed", reason="the dask extra is not installed (pip install -e '.[dask]')")
-
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
-PLACES = ["Kabul", "Mosul", "Aleppo", "Kano", "Mogadishu", "Raqqa", "Hebron", "Peshawar", "Sirte", "Maiduguri",
-          "Kandahar", "Homs", "Gao", "Benghazi", "Tikrit", "Idlib"]
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory, repo_dir) -> Path:
-    """16 articles sharing entities (the seed's ISIS, its leaders, places) with one sentence of their own each."""
-    seed = (repo_dir / "seeds" / "isis-global-offensive.txt").read_text()
-    path = tmp_path_factory.mktemp("dask") / "corpus.jsonl"
-    with path.open("w") as out:
-        for n, place in enumerate(PLACES):
-            text = f"Gunmen killed {n + 2} soldiers in {place} on Monday, police said. {seed}"
-            out.write(json.dumps({"id": f"wire/{n:02}", "text": text, "published": "2022-04-2" + str(n % 10)}) + "\n")
-    return path
-
-
-@pytest.fixture(scope="module")
-def plain_store(corpus, extractor, tmp_path_factory) -> Path:
-    """What a plain single-process ingest of the corpus builds (the same code as the command, in this process)."""
-    from extract.readers import iter_articles
-
-    path = tmp_path_factory.mktemp("plain") / "kg"
-    with open_store(path) as kg:
-        summary = ingest(kg, iter_articles([corpus]), extractor)
-    assert (summary.new, summary.failed) == (len(PLACES), 0)
-    return path
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -53,12 +20,10 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONUNBUFFERED": "1"})
 
 
-def test_dask_ingest_equals_the_plain_ingest_and_a_rerun_changes_nothing(corpus, plain_store, tmp_path):
+def test_dask_ingest_with_a_killed_worker_equals_the_plain_ingest_and_a_rerun_changes_nothing(corpus, plain_store,
+                                                                                                tmp_path):
     store = tmp_path / "kg"
-    first = run("ingest", str(corpus), "--store", str(store), "--dask", "local:2")
-    assert first.returncode == 0, first.stderr
-    assert "dask: scheduler tcp://127.0.0.1:" in first.stderr and "2 worker thread(s)" in first.stderr
-    assert f"{len(PLACES)} new, 0 updated, 0 unchanged, 0 failed" in first.stdout
+    ingest_killing_a_worker(corpus, str(store))  # the scheduler runs the dead worker's tasks again elsewhere
     assert sorted_dump(store) == sorted_dump(plain_store)  # same article graphs, same entity descriptions, same IRIs
 
     # again, through a running scheduler's address: everything is skipped before the cluster is asked for anything
@@ -73,33 +38,12 @@ def test_dask_ingest_equals_the_plain_ingest_and_a_rerun_changes_nothing(corpus,
     assert sorted_dump(store) == sorted_dump(plain_store)
 
 
-@pytest.mark.parametrize(("spec", "words"), [("local:0", "local:N needs a number of workers"),
-                                             ("mars:2", "give local:N or the scheduler's address")])
-def test_a_bad_dask_address_is_one_clear_error(tmp_path, corpus, spec, words):
-    done = run("ingest", str(corpus), "--store", str(tmp_path / "kg"), "--dask", spec)
-    assert done.returncode == 2 and done.stderr.splitlines()[-1].startswith("error: --dask") and words in done.stderr
-    assert "Traceback" not in done.stderr
+def test_a_bad_dask_address_is_one_clear_error(tmp_path, corpus):
+    done = run("ingest", str(corpus), "--store", str(tmp_path / "kg"), "--dask", "mars:2")
+    assert done.returncode == 2 and done.stderr.splitlines()[-1].startswith("error: --dask")
+    assert "give local:N or the scheduler's address" in done.stderr and "Traceback" not in done.stderr
+    # the command prints the same ValueError for every bad address (one command run is enough: each takes seconds)
+    from extract.distributed import dask_client
 
-
-def test_a_worker_killed_mid_run_loses_and_doubles_nothing(corpus, plain_store, tmp_path):
-    import psutil
-
-    store = tmp_path / "kg"
-    command = [EVENTKG, "ingest", str(corpus), "--store", str(store), "--dask", "local:2", "--batch-size", "2", "-v"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    stored_before_kill, killed = 0, None
-    for line in process.stderr:
-        if line.startswith("new "):
-            stored_before_kill += 1
-            workers = [p for p in psutil.Process(process.pid).children(recursive=True)
-                       if "spawn_main" in " ".join(p.cmdline())]
-            assert len(workers) == 2, [p.cmdline() for p in workers]
-            killed = workers[0]
-            killed.send_signal(signal.SIGKILL)
-            break
-    out, err = process.communicate(timeout=600)
-    assert killed is not None and stored_before_kill < len(PLACES)
-    assert process.returncode == 0, err
-    assert f"{len(PLACES)} new, 0 updated, 0 unchanged, 0 failed" in out
-    assert sorted_dump(store) == sorted_dump(plain_store)
+    with pytest.raises(ValueError, match="local:N needs a number of workers"), dask_client("local:0"):
+        pass
