@@ -1,7 +1,7 @@
 """The graph in Virtuoso (issue 13): eventkg's ``/sparql`` over Virtuoso against Virtuoso directly, and a small scale
 table (bulk-load time, server memory, query latency) with its straight-line projection.
 
-    python -m bench.scale_out [--quads 100000 1000000] [--runs 15]
+    python -m bench.scale_out [--quads 100000 1000000] [--runs 15] [--also CHECKOUT]
 
 For each size, a fresh Virtuoso database (bench/servers.py, the project's ini) is bulk-loaded with the synthetic graph
 of ``bench.synthetic`` written as N-Quads, by Virtuoso's own loader (``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint``
@@ -11,7 +11,9 @@ and after the queries, and the p50/p95 of the queries of ``bench.sparql_http`` (
 over every event of a type, the dashboard's kind of query) sent straight to Virtuoso's ``/sparql`` and to eventkg's
 ``/sparql`` (``eventkg serve --store <virtuoso /sparql>``, updates at ``/sparql-auth`` as dba), the two taking turns
 run by run after three warm-ups, one request at a time, a new query text per request (a ``# n`` comment), so no cache
-of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (target ≤ 1.2×).
+of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (target ≤ 1.2×). ``--also CHECKOUT`` times a
+second ``eventkg serve`` run from another checkout (e.g. a worktree of an earlier commit) in the same turns, as
+"eventkg@other", so that a change is measured side by side with what it replaces.
 
 The projection to 1B quads is a straight line through the largest measured size: labelled as such, not a measurement.
 """
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -27,6 +30,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.api_load import serve, stop
@@ -36,7 +40,6 @@ from bench.synthetic import write_synthetic
 from graph.namespaces import DEFAULT_BASE_IRI
 from graph.store import EventStore
 
-SYSTEMS = ("eventkg", "virtuoso")
 BILLION = 1_000_000_000
 
 
@@ -70,7 +73,7 @@ def pick_actor(url: str) -> tuple[str, str]:
     return rows[-1]["a"]["value"], rows[-1]["label"]["value"]
 
 
-def one_size(quads: int, runs: int, tmp: Path, compare_max: int) -> dict:
+def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | None) -> dict:
     folder = tmp / f"virtuoso-{quads}"
     with virtuoso_server(folder) as server:
         written = write_synthetic(folder / "synthetic.nq", quads=quads)
@@ -93,17 +96,40 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int) -> dict:
             EventStore(server.query_url, update_url=server.update_url, user=server.user,
                        password=server.password).close()
             first_open_s = time.perf_counter() - started
-            process, url = serve(server.query_url, 1, store_update=server.update_url, store_user=server.user,
-                                 store_password=server.password)
+            access = {"store_update": server.update_url, "store_user": server.user, "store_password": server.password}
+            processes, urls = [], {}
             try:
-                urls = {"eventkg": url + "/sparql", "virtuoso": server.query_url}
-                latency = {name: measure({s: over_http(urls[s], query, fresh=True) for s in SYSTEMS}, runs)
+                for name, checkout in (("eventkg", None), ("eventkg@other", also)):
+                    if name != "eventkg" and checkout is None:
+                        continue
+                    with _pythonpath(checkout):
+                        process, url = serve(server.query_url, 1, **access)
+                    processes.append(process)
+                    urls[name] = url + "/sparql"
+                urls["virtuoso"] = server.query_url
+                latency = {name: measure({s: over_http(url, query, fresh=True) for s, url in urls.items()}, runs)
                            for name, (_, query) in queries.items()}
             finally:
-                stop(process)
+                for process in processes:
+                    stop(process)
         return {"written": written, "quads": int(count["n"]["value"]), "load_s": load_s, "first_open_s": first_open_s,
                 "rss_loaded": rss_loaded,
                 "rss_after": server.rss_mib(), "latency": latency, "kinds": {n: k for n, (k, _) in queries.items()}}
+
+
+@contextmanager
+def _pythonpath(checkout: str | None):
+    """``PYTHONPATH`` set to ``checkout`` (when given) for the processes started inside."""
+    before = os.environ.get("PYTHONPATH")
+    if checkout is not None:
+        os.environ["PYTHONPATH"] = str(Path(checkout).resolve())
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 def _seconds(value: float | None) -> str:
@@ -117,6 +143,8 @@ def main() -> None:
     parser.add_argument("--compare-max", type=int, default=100_000,
                         help="compare with eventkg's /sparql up to this size (larger: Virtuoso alone; eventkg's first "
                              "open of a bulk-loaded store counts its dashboard counters over HTTP: 88 s at 1M quads)")
+    parser.add_argument("--also", metavar="CHECKOUT",
+                        help="also time eventkg served from this checkout of eventkg (shown as eventkg@other)")
     args = parser.parse_args()
     if not virtuoso_available() or shutil.which("isql-vt") is None:
         raise SystemExit("bench.scale_out needs Virtuoso: apt-get install -y virtuoso-opensource")
@@ -124,7 +152,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="eventkg-scale-out-") as tmp:
         for quads in args.quads:
-            results[quads] = one_size(quads, args.runs, Path(tmp), args.compare_max)
+            results[quads] = one_size(quads, args.runs, Path(tmp), args.compare_max, args.also)
             print(f"… {quads:,} quads done", flush=True)
 
     print(f"\nVirtuoso, synthetic graph (bench.synthetic); {args.runs} runs per query after 3 warm-ups, one request at "
@@ -136,16 +164,16 @@ def main() -> None:
         print(f"| {r['quads']:,} | {r['load_s']:.1f} | {r['quads'] / r['load_s']:,.0f} | {_seconds(r['first_open_s'])} | "
               f"{r['rss_loaded']:.0f} | {r['rss_after']:.0f} |")
     for quads, r in results.items():
+        ours = [s for s in next(iter(r["latency"].values())) if s != "virtuoso"]
         print(f"\n{r['quads']:,} quads:\n")
-        print("| query | kind | eventkg p50 / p95 ms | virtuoso p50 / p95 ms | eventkg ÷ virtuoso (p50) | rows |")
-        print("|---|---|---:|---:|---:|---|")
+        print("| query | kind | " + "".join(f"{s} p50 / p95 ms | " for s in ours) + "virtuoso p50 / p95 ms | "
+              + "".join(f"{s} ÷ virtuoso (p50) | " for s in ours) + "rows |")
+        print("|---|---|" + "---:|" * (2 * len(ours) + 1) + "---|")
         for name, measured in r["latency"].items():
             p = {s: (statistics.median(t), statistics.quantiles(t, n=20)[18]) for s, (t, _) in measured.items()}
-            ours = p.get("eventkg")
-            print(f"| {name} | {r['kinds'][name]} | "
-                  + ("– | " if ours is None else f"{ours[0]:.1f} / {ours[1]:.1f} | ")
+            print(f"| {name} | {r['kinds'][name]} | " + "".join(f"{p[s][0]:.1f} / {p[s][1]:.1f} | " for s in ours)
                   + f"{p['virtuoso'][0]:.1f} / {p['virtuoso'][1]:.1f} | "
-                  + ("– | " if ours is None else f"{ours[0] / p['virtuoso'][0]:.2f}× | ")
+                  + "".join(f"{p[s][0] / p['virtuoso'][0]:.2f}× | " for s in ours)
                   + "/".join(str(rows) for _, rows in measured.values()) + " |")
     largest = results[max(results)]
     factor = BILLION / largest["quads"]
