@@ -62,6 +62,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.query_pool.close()
             if app.state.update_pool is not None:
                 app.state.update_pool.close()
+            if settings.store_is_remote:
+                await app.state.query_pool.aclose()  # the connections /sparql kept alive to the server
+                app.state.snapshot.store.close()
 
     app = FastAPI(
         title="eventkg",

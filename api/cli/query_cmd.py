@@ -73,6 +73,8 @@ async def _run(settings, job: sparql.Job) -> tuple[str, bytes]:
         return await pool.run(job)
     finally:
         pool.close()
+        if settings.store_is_remote:
+            await pool.aclose()  # the connection to the server, from this event loop
 
 
 def _print_table(tsv: bytes, base_iri: str) -> None:

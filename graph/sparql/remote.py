@@ -120,7 +120,11 @@ class ForwardingPool:
         return None if body is None else (media, body)
 
     def close(self) -> None:
-        """Nothing to stop: the server runs the queries."""
+        """Nothing to stop: the server runs the queries (:meth:`aclose` closes the connections to it)."""
+
+    async def aclose(self) -> None:
+        """Close the connections :meth:`run` kept alive, from the event loop that ran it."""
+        await self.store.native.aclose()
 
 
 # A cheap upper bound on the rows (or triples) of an answer, by format: each row needs at least one of these bytes
