@@ -1,21 +1,29 @@
-"""Which organisation or country an article's unnamed actors belong to ("police in Homs" -> Syria, "Taliban gunmen"
--> the Taliban): the article graph writes it as their ``ekg:belongsTo``."""
+"""Which organisation an article's unnamed actors belong to ("police in Homs" -> the police of Syria, "Taliban gunmen"
+-> the Taliban): the article graph writes it as their ``ekg:belongsTo``.
+
+A country's state force ("police of Syria", ``organization/police-of-syria``) is an entity the article claims
+(:func:`force_claims`), so it is one node across articles, resolved like any other and gone with its last article;
+the entity graph says it belongs to its country (graph/entity_graph.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from extract.gazetteer import Gazetteer, slug
 from extract.model import Entity, Event, Extraction
 from graph.names import name_key
-from graph.resolution import country_geonames_ids
+from graph.resolution import Claim, country_geonames_ids
 
 if TYPE_CHECKING:  # graph.rdf imports this module
     from graph.rdf import EntityRef
 
-# Unnamed actors that are a state's armed or police forces: they belong to the country where they act.
-_STATE_FORCES = {"police", "policeman", "policemen", "officer", "soldier", "troop", "trooper", "army", "force",
-                 "military", "guard", "security"}
+# Unnamed actors that are a state's armed or police forces (by the description of their name): they belong to the
+# force of that kind of the country where they act.
+FORCE_KINDS = {"police": "police", "policeman": "police", "policemen": "police", "officer": "police",
+                "soldier": "army", "troop": "army", "trooper": "army", "army": "army", "military": "army",
+                "force": "security forces", "guard": "security forces", "security": "security forces"}
 _MEMBERSHIP = ("memberOf", "affiliatedWith", "worksFor", "spokespersonOf", "leaderOf")
 _PARTICIPANTS = ("agent", "target", "victim")
 _GENERIC_FORCES = {"police", "policeman", "policemen", "officer", "officers", "soldier", "soldiers", "troop", "troops",
@@ -28,7 +36,8 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
     belong to, first rule that applies:
 
     1. a membership or affiliation the article states ("militants linked to ISIS");
-    2. police, soldiers and other state forces: the country their name states ("Honduran police"), else the country of
+    2. police, soldiers and other state forces: the country (whose force of their kind they belong to, as
+       :func:`state_forces` says) their name states ("Honduran police"), else the country of
        the places of their events ("police in Homs" -> Syria), else, for plain "police", "soldiers", "security
        forces", the one country of all the places the article names;
     3. a name that states its group: the one named organisation whose name or acronym is in the actor's
@@ -56,7 +65,7 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if key in out:
             continue
         own = [e for e in extraction.events if any(a.entity == key for a in e.arguments if a.role in _PARTICIPANTS)]
-        if (entity.description or "") in _STATE_FORCES:
+        if (entity.description or "") in FORCE_KINDS:
             countries = _demonym_country(entity.label) or sorted({c for e in own for a in e.args("place")
                                                                   if a.entity in refs
                                                                   for c in [_country(refs[a.entity])] if c})
@@ -69,7 +78,7 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if stated is not None:
             out[key] = stated
             continue
-        if (entity.description or "") in _STATE_FORCES:
+        if (entity.description or "") in FORCE_KINDS:
             continue
         claimants = set()
         for e in (e for e in own if any(a.entity == key for a in e.args("agent"))):
@@ -86,10 +95,33 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
     return out
 
 
+def state_forces(extraction: Extraction) -> dict[str, Claim]:
+    """Unnamed state forces of the article -> the claim of the country's force they belong to ("police" in Homs ->
+    an Organization ``organization/police-of-syria``, "police of Syria", in Syria). Decided from the extraction
+    alone (each entity as the article describes it), so an article's claims never depend on other articles."""
+    from graph.rdf import own_ref  # graph.rdf imports this module
+
+    kinds = {e.id: FORCE_KINDS.get(e.description or "") for e in extraction.entities if "@" in e.id}
+    out: dict[str, Claim] = {}
+    if not any(kinds.values()):
+        return out
+    refs = {e.id: own_ref(e) for e in extraction.entities}
+    for key, owner in belongings(extraction, refs).items():
+        country = Gazetteer.load().by_id(owner) if kinds[key] and owner.startswith("place/geonames-") else None
+        if country is not None:
+            label = f"{kinds[key]} of {country.label}"
+            out[key] = Claim(extraction.id, f"organization/{slug(label)}", "Organization", label, country=country.label)
+    return out
+
+
+def force_claims(article_id: str, forces: Mapping[str, Claim]) -> list[Claim]:
+    """The article's claims of the state forces its unnamed forces belong to (:func:`state_forces`), one per force."""
+    unique = {c.key: c for c in forces.values()}
+    return [replace(unique[k], article=article_id) for k in sorted(unique)]
+
+
 def _demonym_country(label: str) -> list[str]:
     """The country a demonym in a name states ("Salvadoran air force" -> El Salvador), as a one-item list."""
-    from extract.gazetteer import Gazetteer
-
     found = {e.id for w in label.split() if (e := Gazetteer.load().country_of_demonym(w)) is not None}
     return sorted(found) if len(found) == 1 else []
 

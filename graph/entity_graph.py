@@ -20,7 +20,8 @@ from rdflib import Literal, URIRef
 
 from extract.gazetteer import Gazetteer
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
-from graph.rdf import EntityRef, Triple
+from graph.belongings import FORCE_KINDS, force_claims, state_forces
+from graph.rdf import EntityRef, Triple, article_from_json
 from graph.resolution import Claim, ClaimIndex, Cluster, Overrides, merge_id, resolve
 
 
@@ -124,6 +125,8 @@ class EntityGraph:
         out |= {(iri, SKOS.altLabel, Literal(a)) for a in cluster.aliases}
         if cluster.description:
             out.add((iri, SCHEMA.description, Literal(cluster.description)))
+        if cluster.type == "Organization" and cluster.country_key is not None:  # a country's state force
+            out.add((iri, EKG.belongsTo, self.iris.entity(cluster.country_key)))
         if cluster.type == "Place":
             if cluster.latitude is not None and cluster.longitude is not None:
                 out.add((iri, GEO.lat, Literal(float(cluster.latitude), datatype=XSD.double)))
@@ -215,4 +218,7 @@ def claims_from_json(article: str, stored: str) -> list[Claim]:
         claims.append(Claim(article, e["id"], e["type"], e["label"], tuple(sorted(surfaces - {e["label"]})),
                             e.get("geonames_id"), e.get("latitude"), e.get("longitude"), e.get("country"),
                             e.get("description")))
+    if any("@" in e["id"] and e.get("description") in FORCE_KINDS for e in data.get("entities", [])):
+        _, extraction = article_from_json(article, "", stored)  # long span texts are not needed, only their offsets
+        claims += force_claims(article, state_forces(extraction))
     return claims

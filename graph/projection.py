@@ -14,8 +14,8 @@ million quads; order is deterministic (nodes by IRI, edges by article and statem
 - ``start``/``end`` (ISO dates; a month or year means all of it) keep edges whose time overlaps the range; an event edge
   without a time is dropped by a date filter, a standing relation is kept.
 - ``roll_up=True`` moves the edges of an unnamed actor of one article ("police", "gunmen") to the named entity the
-  article says it belongs to (``ekg:belongsTo``: the country of state forces, the group that carried out or claimed
-  the attack), so that actors connect across articles; an actor with nowhere to go stays.
+  article says it belongs to (``ekg:belongsTo``: the country's force for state forces, "police of Syria"; the group
+  that carried out or claimed the attack), so that actors connect across articles; an actor with nowhere to go stays.
 
 >>> from graph.store import EventStore
 >>> G = project(EventStore(None))

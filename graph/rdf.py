@@ -32,7 +32,7 @@ from rdflib.term import Node
 
 import ontology
 from extract.model import Article, Entity, Event, Extraction, Relation, Span
-from graph.belongings import belongings
+from graph.belongings import belongings, force_claims, state_forces
 from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
 from graph.resolution import Claim, claims_of, country_geonames_ids
 
@@ -74,6 +74,8 @@ class ArticleRDF:
         self.extractor_run = iris.extractor(extraction.extractor, extraction.extractor_version)
         self.graph = iris.article_graph(article.id)
         self.refs = {e.id: own_ref(e) for e in extraction.entities}
+        self.forces = state_forces(extraction)  # the country's force each unnamed state force belongs to
+        self.refs.update((c.key, EntityRef(c.key, c.type)) for c in self.forces.values())
         self._stored = stored
         self._triples: list[Triple] | None = None
         self.resolve(resolved or {})
@@ -94,12 +96,13 @@ class ArticleRDF:
 
     @property
     def claims(self) -> list[Claim]:
-        return claims_of(self.article_id, self.extraction)
+        return claims_of(self.article_id, self.extraction) + force_claims(self.article_id, self.forces)
 
     @property
     def triples(self) -> list[Triple]:
         if self._triples is None:
-            self._triples = _Builder(self.article, self.extraction, self.iris, self.refs, self.stored).triples
+            self._triples = _Builder(self.article, self.extraction, self.iris, self.refs, self.stored,
+                                     self.forces).triples
         return self._triples
 
     @property
@@ -189,7 +192,7 @@ class _Builder:
     """Walks one extraction once, collecting triples; kept private so the public surface is :func:`article_rdf`."""
 
     def __init__(self, article: Article, extraction: Extraction, iris: IRIs, refs: Mapping[str, EntityRef],
-                 stored: str):
+                 stored: str, forces: Mapping[str, Claim]):
         self.article, self.extraction, self.iris, self.refs, self.stored = article, extraction, iris, refs, stored
         self.article_iri = iris.article(article.id)
         self.entity_keys = {e.id for e in extraction.entities}
@@ -204,8 +207,11 @@ class _Builder:
                 self._event(event)
         for number, relation in enumerate(extraction.relations, start=1):
             self._relation(number, relation)
+        owners = {local: iris.entity(refs[force.key].key) for local, force in forces.items()}
         for local, named in belongings(extraction, refs).items():  # a country may be one the article does not name
-            self.add(self.node(local), EKG.belongsTo, self.node(named) or iris.entity(named))
+            owners.setdefault(local, self.node(named) or iris.entity(named))
+        for local, owner in owners.items():
+            self.add(self.node(local), EKG.belongsTo, owner)
 
     def add(self, s: URIRef, p: URIRef, o: Node | None) -> None:
         if o is not None:

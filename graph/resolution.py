@@ -38,7 +38,8 @@ paternal surname of "Cesar Gaviria Trujillo"). These rules run on the clusters t
 
 Per cluster: the type is the one most articles claim (ties: the type of a gazetteer entry in the cluster, then Person,
 Organization, Group, Place), a listed organisation stays an Organization; the label is a person's longest full name, otherwise the name most articles use (ties: the longer,
-then the first in code-point order); GeoNames id, coordinates and country only for a Place, by most articles; the
+then the first in code-point order); GeoNames id, coordinates and country only for a Place, by most articles (a
+country also for an Organization whose claims give one: a country's state force, graph/belongings.py); the
 canonical key is the gazetteer key when its type agrees, else ``<type>/<slug of the label>``.
 
 >>> a = Claim("a1", "person/barack-obama", "Person", "Barack Obama")
@@ -404,7 +405,8 @@ def _describe(keys: list[str], by_key, gaz, merges: list[Merge]) -> Cluster:
                    and (cluster.geonames_id is None or c.geonames_id == cluster.geonames_id)]
         coords = _majority((c.article, (c.latitude, c.longitude)) for c in located)
         cluster.latitude, cluster.longitude = coords or (None, None)
-        country = _majority((c.article, c.country) for c in place)
+    if etype in ("Place", "Organization"):  # an organisation's country: a state force's (graph/belongings.py)
+        country = _majority((c.article, c.country) for c in claims if c.type == etype)
         country_id = country_geonames_ids().get(country.casefold()) if country else None
         if country_id is not None and country_id != cluster.geonames_id:
             cluster.country_key = f"place/geonames-{country_id}"

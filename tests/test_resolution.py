@@ -11,6 +11,7 @@ import pytest
 from rdflib import URIRef
 
 from extract.model import Article
+from graph.namespaces import EKG
 from graph.rdf import article_rdf
 from graph.resolution import Claim, Overrides, resolve
 from graph.store import EventStore
@@ -250,13 +251,41 @@ def test_article_local_actors_roll_up_to_what_they_belong_to(reports):
     from graph.projection import project
 
     kg = build(reports, [0, 1, 2])
-    owners = {r["b"].value for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
-    syria = str(kg.iris.entity("place/geonames-163843"))
-    assert owners == {syria}  # "Government forces", "President Bashar troops", "army" act in Homs, Syria
+    owners = {(kg.iris.key_of(r["a"].value), kg.iris.key_of(r["b"].value))
+              for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
+    # "Government forces", "President Bashar troops", "army" act in Homs, Syria: Syria's security forces and army
+    forces = {"organization/security-forces-of-syria", "organization/army-of-syria"}
+    assert {b for _, b in owners} == forces | {"place/geonames-163843"}
+    assert {(f, "place/geonames-163843") for f in forces} <= owners
     plain, rolled = (project(kg, predicates=["attacked"], modalities=None, roll_up=r) for r in (False, True))
     assert plain.number_of_nodes() == 4  # three article-local attackers and the FSA
-    assert set(rolled.nodes) == {syria, str(kg.iris.entity("organization/free-syrian-army"))}
-    assert rolled.number_of_edges() == 3 and rolled.nodes[syria]["label"] == "Syria"
+    assert set(rolled.nodes) == {str(kg.iris.entity(k)) for k in (*forces, "organization/free-syrian-army")}
+    army = str(kg.iris.entity("organization/army-of-syria"))
+    assert rolled.number_of_edges() == 3 and rolled.nodes[army]["label"] == "army of Syria"
+
+
+def test_police_in_two_syrian_cities_belong_to_one_police_of_syria(extractor):
+    texts = {"homs": "Police killed two protesters in Homs on Monday.",
+             "aleppo": "Police shot dead a protester in Aleppo, Syria, on Tuesday."}
+    articles = [Article(id=k, text=t, published="2021-05-04") for k, t in texts.items()]
+    reports = list(zip(articles, extractor.extract_many(articles)))
+    kg = build(reports, [0, 1])
+    assert quads(kg) == quads(build(reports, [1, 0]))
+    force = kg.iris.entity("organization/police-of-syria")
+    owners = {(kg.iris.key_of(r["a"].value), kg.iris.key_of(r["b"].value))
+              for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
+    assert owners == {("group/police@homs", "organization/police-of-syria"),
+                      ("group/police@aleppo", "organization/police-of-syria"),
+                      ("organization/police-of-syria", "place/geonames-163843")}
+    described = (f"SELECT ?t ?l WHERE {{ GRAPH {sparql_term(kg.iris.entities_graph)} "
+                 f"{{ {sparql_term(force)} a ?t ; rdfs:label ?l }} }}")
+    assert [(r["t"].value, r["l"].value) for r in kg.select(described)] == [(str(EKG.Organization), "police of Syria")]
+    assert kg.delete_article("homs")
+    assert [r["l"].value for r in kg.select(described)] == ["police of Syria"]
+    assert kg.delete_article("aleppo")
+    gone = f"SELECT * WHERE {{ {{ {sparql_term(force)} ?p ?o }} UNION {{ ?s ?p {sparql_term(force)} }} }}"
+    assert not list(kg.select(gone))
+    assert quads(kg) == quads(EventStore(None))
 
 
 def test_the_entities_command_shows_splits_and_merges(reports, tmp_path):
@@ -305,7 +334,8 @@ def test_unnamed_attackers_belong_to_the_group_their_name_states_or_that_claims_
               for r in kg.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
     assert owners == {("gunmen%40kabul-hotel", "organization/taliban"),
                       ("fmln-guerrilla-unit%40san-miguel", "organization/fmln"),
-                      ("salvadoran-soldiers%40border-raid", "place/geonames-3585968")}  # El Salvador
+                      ("salvadoran-soldiers%40border-raid", "organization/army-of-el-salvador"),
+                      ("army-of-el-salvador", "place/geonames-3585968")}  # El Salvador's army, not Honduras'
 
 
 def test_the_writer_keeps_the_claims_across_openings_until_another_process_writes(reports, tmp_path):
