@@ -10,12 +10,12 @@ the 20 agents of the most events and the 20 places with the most (``graph.analyt
 time; only RocksDB's block cache stays warm, for both), on a read-only snapshot as the server reads it:
 
 - *counters*: again and again on one snapshot (what a server does between writes: the tables it parsed and the sums
-  it made are kept by content, see ``graph/aggregates.py``);
+  it made are kept by content, see ``graph/reading/count_tables.py``);
 - *after a write*: each time right after a write that moved the counters of one article (its contribution added, or
   subtracted again), on a snapshot opened after it (not timed: the opening is the snapshot's cost, printed apart), so
   the digests are read again and the tables that changed are parsed and moved in the sums (a read that loses a file
   to the writer's compaction, which the server answers 503 "try again", is timed again on the next snapshot);
-- *cold*: each time on a new snapshot in a process that has parsed nothing (``aggregates.forget``);
+- *cold*: each time on a new snapshot in a process that has parsed nothing (``graph.reading.count_tables.forget``);
 - *SPARQL*: counted per request.
 
 Over HTTP, ``eventkg serve`` runs with the response cache off (``EVENTKG_RESPONSE_CACHE=0``); a keep-alive
@@ -49,6 +49,7 @@ from graph import aggregates
 from graph.analytics.timeline import counted, event_counts, zero_filled
 from graph.analytics.top import counted_ranking
 from graph.filters import Filter
+from graph.reading import count_tables
 from graph.sparql import Snapshot
 from graph.store import EventStore, open_store
 
@@ -61,9 +62,9 @@ Read = Callable[[EventStore], object]
 CASES: dict[str, tuple[Read, Read]] = {  # name: (from the counters, counted by SPARQL)
     "timeline, month x type": (lambda store: zero_filled(counted(store, ASSERTED), ASSERTED, "month"),
                                lambda store: zero_filled(event_counts(store, ASSERTED), ASSERTED, "month")),
-    "top 20 agents": (lambda store: aggregates.ranking(store, "agent", modalities=("asserted",), top=20),
+    "top 20 agents": (lambda store: count_tables.ranking(store, "agent", modalities=("asserted",), top=20),
                       lambda store: counted_ranking(store, "agent", ASSERTED, 20)),
-    "top 20 places": (lambda store: aggregates.ranking(store, "place", modalities=("asserted",), top=20),
+    "top 20 places": (lambda store: count_tables.ranking(store, "place", modalities=("asserted",), top=20),
                       lambda store: counted_ranking(store, "place", ASSERTED, 20)),
 }
 
@@ -124,7 +125,7 @@ def in_process(path: Path, repeats: int) -> tuple[list[tuple], list[float]]:
             assert _same(counters(snapshot), sparql(snapshot)), row[0]
     for row, (counters, _) in zip(rows, CASES.values()):
         for _ in range(repeats):
-            aggregates.forget()
+            count_tables.forget()
             snapshot = Snapshot(path).current()
             row[3] += timed(lambda: counters(snapshot), 1)
     return [tuple(row) for row in rows], openings

@@ -11,6 +11,7 @@ from graph.analytics.timeline import event_counts
 from graph.analytics.top import counted_ranking
 from graph.filters import Filter
 from graph.rdf import article_rdf
+from graph.reading import count_tables
 from graph.store import EventStore, open_store
 
 
@@ -27,10 +28,10 @@ def test_counters_equal_a_count_by_sparql(tmp_path, hand_extractions):
         by_sparql = {(time[:7] if time else None, kind): 0 for time, kind in event_counts(store, everything)}
         for (time, kind), n in event_counts(store, everything).items():
             by_sparql[(time[:7] if time else None, kind)] += n
-        assert aggregates.period_counts(store) == by_sparql
+        assert count_tables.period_counts(store) == by_sparql
         for kind in ("agent", "place"):
-            assert aggregates.ranking(store, kind) == counted_ranking(store, kind, everything, top=1000)
-        asserted = aggregates.ranking(store, "agent", modalities=["asserted"], event_types=["Attack"])
+            assert count_tables.ranking(store, kind) == counted_ranking(store, kind, everything, top=1000)
+        asserted = count_tables.ranking(store, "agent", modalities=["asserted"], event_types=["Attack"])
         assert asserted == counted_ranking(store, "agent", Filter(event_types=("Attack",)), top=1000)
         assert asserted[0] == (str(store.iris.entity("organization/isis")), 3)
 
@@ -58,7 +59,7 @@ def test_any_order_of_puts_and_deletes_gives_the_counters_of_a_recount(tmp_path,
         for article, _ in articles:
             churned.delete_article(article.id)
             rankings_are_counts(churned)
-        assert counters(churned) == [] and aggregates.period_counts(churned) == {}
+        assert counters(churned) == [] and count_tables.period_counts(churned) == {}
 
 
 def rankings_are_counts(store: EventStore) -> None:
@@ -66,8 +67,8 @@ def rankings_are_counts(store: EventStore) -> None:
     a count by SPARQL."""
     everything = Filter(modalities=None)
     for kind in ("agent", "place"):
-        assert aggregates.ranking(store, kind) == counted_ranking(store, kind, everything, top=1000)
-        assert (aggregates.ranking(store, kind, modalities=["asserted"], top=2)
+        assert count_tables.ranking(store, kind) == counted_ranking(store, kind, everything, top=1000)
+        assert (count_tables.ranking(store, kind, modalities=["asserted"], top=2)
                 == counted_ranking(store, kind, Filter(), top=2))
 
 

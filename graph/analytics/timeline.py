@@ -24,6 +24,7 @@ from rdflib import Literal
 from graph import aggregates
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
+from graph.reading import count_tables
 from graph.store import EventStore
 from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
@@ -80,7 +81,7 @@ def timeline_from_counters(store: EventStore, filter: Filter, granularity: str) 
 
 def counted(store: EventStore, filter: Filter) -> dict[tuple[str | None, str], int]:
     """:func:`event_counts` from the counters (times are months, or years for events dated by year)."""
-    counts = aggregates.period_counts(store, modalities=filter.modalities, event_types=filter.event_types)
+    counts = count_tables.period_counts(store, modalities=filter.modalities, event_types=filter.event_types)
     first = time_bounds(filter.start)[0] if filter.start else None
     last = time_bounds(filter.end)[1] if filter.end else None
     if first or last:

@@ -19,6 +19,7 @@ from extract.model import EVENT_TYPES
 from graph import aggregates
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, RDF, RDFS, local_name
+from graph.reading import count_tables
 from graph.reading.cache import memo
 from graph.store import EventStore
 from graph.terms import sparql_term
@@ -46,7 +47,7 @@ def top_entities(store: EventStore, kind: str, filter: Filter | None = None, *, 
     if filter.places is not None or filter.predicates is not None:
         raise InvalidFilter("rankings are filtered by event type, modality, time and confidence only")
     if ranking_from_counters(store, filter):
-        ranked = aggregates.ranking(store, kind, modalities=filter.modalities, event_types=filter.event_types, top=top)
+        ranked = count_tables.ranking(store, kind, modalities=filter.modalities, event_types=filter.event_types, top=top)
     else:
         ranked = counted_ranking(store, kind, filter, top)
     return [_described(store, rank, iri, n) for rank, (iri, n) in enumerate(ranked, start=1)]
