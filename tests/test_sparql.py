@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import multiprocessing
+import os
 import time
 
 import psutil
@@ -217,8 +218,9 @@ async def answers(pool: sparql.QueryPool) -> bool:
 
 
 def _alive(process: psutil.Process) -> bool:
-    """Not dead yet (a zombie, dead but not reaped, counts as dead)."""
+    """Not dead yet: dead is waitable, every thread gone (a killed worker's main thread shows as a zombie while its
+    other threads still exit, and until then the pool cannot see it dead); asked without reaping it (WNOWAIT)."""
     try:
-        return process.status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None
+    except ChildProcessError:  # reaped already
         return False
