@@ -115,7 +115,6 @@ async def require_token(
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[EventStore, Depends(get_store)]
-PoolDep = Annotated[QueryPool, Depends(get_pool)]
 UpdatesDep = Annotated[UpdatePool | None, Depends(get_updates)]
 WriterDep = Annotated[Writer, Depends(get_writer)]
 ExtractorsDep = Annotated[Extractors, Depends(get_extractors)]

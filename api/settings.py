@@ -14,6 +14,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from graph.remote import SparqlService
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="EVENTKG_", extra="ignore")
@@ -51,7 +53,7 @@ class Settings(BaseSettings):
 
     @property
     def store_is_remote(self) -> bool:
-        return str(self.store).startswith(("http://", "https://"))
+        return SparqlService.is_url(self.store)
 
     @property
     def store_path(self) -> Path:

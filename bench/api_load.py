@@ -34,7 +34,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,6 +43,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from bench.servers import free_port
 from graph.store import open_store
 
 LABEL_LOOKUP = ('SELECT ?e ?type WHERE { ?e rdfs:label|skos:altLabel "%s" ; a ?type } LIMIT 10')
@@ -93,12 +93,6 @@ def in_process(store_path: Path, keys: list[str]) -> list[tuple[str, float, floa
                 rounds.append((time.perf_counter() - start) * 1000 / len(calls))
             rows.append((name, *rounds))
     return rows
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def serve(store: Path, workers: int, **settings: str) -> tuple[subprocess.Popen, str]:

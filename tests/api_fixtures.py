@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from extract.model import Argument, Article, Entity, Event, Extraction, Relation, Span, TimeValue
+from extract.readers import iter_articles
+from graph.ingest import ingest
 from graph.rdf import article_rdf
-from graph.store import EventStore
+from graph.store import EventStore, open_store
 
 TEXT = (
     "ISIS attacked Kabul in March 2022. The group's spokesman Abu-Omar al-Muhajir called for attacks on Europe. "
@@ -155,3 +157,12 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
         self.thread.join(30)
+
+
+def ingested(source: Path, extractor, path: Path, articles: int) -> Path:
+    """The store at ``path`` after a plain in-process ingest of ``source`` (the same code as ``eventkg ingest``), which
+    must store ``articles`` articles and fail none."""
+    with open_store(path) as kg:
+        summary = ingest(kg, iter_articles([source]), extractor)
+    assert (summary.new, summary.failed) == (articles, 0)
+    return path

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from api_fixtures import ingested
 
 from bench.servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -82,15 +83,7 @@ def corpus(tmp_path_factory, repo_dir) -> Path:
 @pytest.fixture(scope="session")
 def plain_store(corpus, extractor, tmp_path_factory) -> Path:
     """What a plain single-process ingest of the corpus builds (the same code as the command, in this process)."""
-    from extract.readers import iter_articles
-    from graph.ingest import ingest
-    from graph.store import open_store
-
-    path = tmp_path_factory.mktemp("plain") / "kg"
-    with open_store(path) as kg:
-        summary = ingest(kg, iter_articles([corpus]), extractor)
-    assert (summary.new, summary.failed) == (len(PLACES), 0)
-    return path
+    return ingested(corpus, extractor, tmp_path_factory.mktemp("plain") / "kg", len(PLACES))
 
 
 def ingest_killing_a_worker(corpus: Path, store: str, env: dict | None = None) -> tuple[str, str]:

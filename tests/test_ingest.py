@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from api_fixtures import ingested
 
 from graph.ingest import ingest
 from graph.store import open_store
@@ -47,13 +48,7 @@ def wikievents_jsonl(shared_dir, tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def clean_store(wikievents_jsonl, extractor, tmp_path_factory) -> Path:
     """The store an uninterrupted ingest of ``wikievents_jsonl`` builds (in-process, same code as the command)."""
-    from extract.readers import iter_articles
-
-    path = tmp_path_factory.mktemp("clean") / "kg"
-    with open_store(path) as kg:
-        summary = ingest(kg, iter_articles([wikievents_jsonl]), extractor)
-    assert (summary.new, summary.failed) == (WIKIEVENTS_DOCS, 0)
-    return path
+    return ingested(wikievents_jsonl, extractor, tmp_path_factory.mktemp("clean") / "kg", WIKIEVENTS_DOCS)
 
 
 def sorted_dump(store_dir: Path) -> list[str]:

@@ -11,8 +11,8 @@ import typer
 from api.cli.app import app
 from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
 from api.settings import get_settings
+from graph.reading import merges
 from graph.store import EventStore
-from graph.terms import sparql_term
 
 entities_app = typer.Typer(help="Merge, split and inspect entities resolved across articles.", no_args_is_help=True)
 app.add_typer(entities_app, name="entities")
@@ -51,14 +51,11 @@ def show_command(
 ) -> None:
     """The keys an entity merges, why, and the articles that claim each."""
     with open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri), read_only=True) as kg:
-        iri = kg.iris.entity(_canonical(kg, _member_key(kg, entity)))
-        term = sparql_term(iri)
-        for row in kg.select(f"SELECT ?k (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?c ekg:about {term} ; "
-                             "ekg:key ?k } } GROUP BY ?k ORDER BY ?k"):
-            typer.echo(f"key    {row['k'].value}  ({row['n'].value} articles)")
-        for row in kg.select(f"SELECT ?why ?s (GROUP_CONCAT(?k; separator=' + ') AS ?keys) WHERE {{ ?m ekg:mergedInto "
-                             f"{term} ; ekg:reason ?why ; ekg:score ?s ; ekg:key ?k }} GROUP BY ?m ?why ?s ORDER BY ?keys"):
-            typer.echo(f"merge  {row['keys'].value}: {row['why'].value} ({float(row['s'].value):.2f})")
+        iri = kg.iris.entity(merges.canonical_key(kg, _member_key(kg, entity)))
+        for key, articles in merges.members(kg, iri):
+            typer.echo(f"key    {key}  ({articles} articles)")
+        for keys, why, score in merges.merges(kg, iri):
+            typer.echo(f"merge  {keys}: {why} ({score:.2f})")
         typer.echo(f"entity {iri}")
 
 
@@ -67,7 +64,7 @@ def _curate(kind: str, names: tuple[str, ...], store, base_iri, undo: bool) -> N
     kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
     keys = tuple(_member_key(kg, name, exact=kind == "split") for name in names)
     kg.curate(kind, keys, undo=undo)
-    result = _canonical(kg, keys[0])
+    result = merges.canonical_key(kg, keys[0])
     if problem := close_cli_store(kg):
         fail(problem)
     done = "withdrawn" if undo else {"merge": "merged", "split": "split"}[kind]
@@ -75,23 +72,8 @@ def _curate(kind: str, names: tuple[str, ...], store, base_iri, undo: bool) -> N
 
 
 def _member_key(kg: EventStore, name: str, *, exact: bool = False) -> str:
-    """The extractor key a curator means: a key some article claims, or the smallest key of the entity an IRI or
-    canonical key names."""
-    from rdflib import Literal
-
-    key = kg.iris.key_of(name) or name
-    if bool(kg.select(f"ASK {{ ?c ekg:key {sparql_term(Literal(key))} ; ekg:about ?e }}")):
-        return key
-    if not exact:
-        rows = list(kg.select(f"SELECT ?k WHERE {{ ?c ekg:about {sparql_term(kg.iris.entity(key))} ; ekg:key ?k }} "
-                              "ORDER BY ?k LIMIT 1"))
-        if rows:
-            return rows[0]["k"].value
-    fail(f"no article claims an entity {name!r}")
-
-
-def _canonical(kg: EventStore, key: str) -> str:
-    from rdflib import Literal
-
-    rows = list(kg.select(f"SELECT ?e WHERE {{ ?c ekg:key {sparql_term(Literal(key))} ; ekg:about ?e }} LIMIT 1"))
-    return kg.iris.key_of(rows[0]["e"].value) if rows else key
+    """The extractor key a curator means (:func:`graph.reading.merges.claimed_key`), or a clear error."""
+    key = merges.claimed_key(kg, name, exact=exact)
+    if key is None:
+        fail(f"no article claims an entity {name!r}")
+    return key
