@@ -37,11 +37,6 @@ def score(pairs) -> Score:
     return score_events(pairs, near_gold_only=True)
 
 
-def group_of(gold: GoldDocument) -> str:
-    """The source document of a sentence (its id is ``<doc_id>/<window id>``): folds keep a document together."""
-    return gold.article.id.split("/")[0]
-
-
 def _document(sentence: dict) -> GoldDocument:
     text, spans = detokenize(sentence["tokens"])
     mentions = {m["id"]: token_range(spans, m["start"], m["end"]) for m in sentence["entity_mentions"]}
