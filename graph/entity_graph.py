@@ -110,6 +110,11 @@ class EntityGraph:
     def refs(self, keys: Iterable[str]) -> dict[str, EntityRef]:
         return {k: ref(self.cluster_of[k]) for k in keys if k in self.cluster_of}
 
+    def ref_of(self, key: str) -> EntityRef | None:
+        """The canonical entity of one key, None for a key no stored article claims."""
+        cluster = self.cluster_of.get(key)
+        return ref(cluster) if cluster is not None else None
+
     # -- descriptions ----------------------------------------------------------------------------------------------
 
     def describe(self, cluster: Cluster) -> set[Triple]:

@@ -27,7 +27,7 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -218,11 +218,8 @@ class EventStore:
             with self._resolving() as entities:
                 plan = entities.plan(rdf.article_id, rdf.claims)
                 rdf.resolve(plan.refs)
-                delta = aggregates.contribution(rdf.triples)
-                if previous is not None:
-                    delta.subtract(aggregates.stored(self, rdf.graph))
-                head = [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
-                        "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
+                delta: Counter = Counter()
+                head = self._rewrite_ops(rdf, delta, was_stored=previous is not None)
                 self._transact(entities, plan, delta, head, changes.on_put(self.iris, rdf.article_id),
                                article_id=rdf.article_id, stored=rdf.stored, text=rdf.article.text)
         return "new" if previous is None else "updated"
@@ -304,9 +301,7 @@ class EventStore:
                         update += changes.on_delete(self.iris, article_id)
                 for graph, expected in ((self.iris.entities_graph, entities.triples()),
                                         (self.iris.incidents_graph, self._incident_index.triples())):
-                    delete, insert = self._differences(graph, expected)
-                    update += [f"DELETE DATA {{ {_graph_block(graph, delete)} }}"] if delete else []
-                    update += [f"INSERT DATA {{ {_graph_block(graph, insert)} }}"] if insert else []
+                    update += _replace_ops(graph, *self._differences(graph, expected))
                 if update:
                     self.native.update(" ;\n".join(update + aggregates.counter_changes(self, delta)),
                                        prefixes=PREFIXES)
@@ -426,8 +421,7 @@ class EventStore:
                 stored[r["id"].value], texts[r["id"].value] = r["x"].value, r["text"].value
             claims = {article: claims_from_json(article, x) for article, x in stored.items()}
             self._entity_graph = EntityGraph.build(self.iris, claims, self.overrides())
-            graph = self._entity_graph
-            self._incident_index = IncidentIndex(self.iris, stored, texts, lambda k: graph.refs([k]).get(k))
+            self._incident_index = IncidentIndex(self.iris, stored, texts, self._entity_graph.ref_of)
         return self._entity_graph
 
     def _state_key(self) -> tuple[str, str] | None:
@@ -448,15 +442,11 @@ class EventStore:
                           entities: EntityGraph, update: list[str]) -> dict:
         """Append the incidents graph's changes to ``update``; returns what to commit once it is written."""
         def ref(key: str):
-            return plan.refs.get(key) or entities.refs([key]).get(key)
+            return plan.refs.get(key) or entities.ref_of(key)
 
-        changed = {k for k in plan.keys if entities.refs([k]).get(k) != plan.refs.get(k)}
+        changed = {k for k in plan.keys if entities.ref_of(k) != plan.refs.get(k)}
         delete, insert, pending = self._incident_index.update(article_id, stored, text, ref, changed)
-        graph = self.iris.incidents_graph
-        if delete:
-            update.append("DELETE DATA { " + _graph_block(graph, sorted(delete)) + " }")
-        if insert:
-            update.append("INSERT DATA { " + _graph_block(graph, sorted(insert)) + " }")
+        update += _replace_ops(self.iris.incidents_graph, sorted(delete), sorted(insert))
         return pending
 
     def _plan_update(self, plan: Plan, entities: EntityGraph, delta: Counter) -> list[str]:
@@ -469,16 +459,17 @@ class EventStore:
             refs = entities.refs(e.id for e in extraction.entities)
             refs.update({k: v for k, v in plan.refs.items() if k in refs})
             rdf = article_rdf(article, extraction, self.iris, refs, stored)
-            delta.update(aggregates.contribution(rdf.triples))
+            update += [*self._rewrite_ops(rdf, delta), *changes.on_put(self.iris, article_id)]
+        return update + _replace_ops(self.iris.entities_graph, sorted(plan.delete), sorted(plan.insert))
+
+    def _rewrite_ops(self, rdf: ArticleRDF, delta: Counter, *, was_stored: bool = True) -> list[str]:
+        """SPARQL Update operations replacing an article's graph with ``rdf``; its counter changes go into ``delta``
+        (its contribution in, and out the stored graph's, unless the caller knows there is none)."""
+        delta.update(aggregates.contribution(rdf.triples))
+        if was_stored:
             delta.subtract(aggregates.stored(self, rdf.graph))
-            update += [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
-                       "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }",
-                       *changes.on_put(self.iris, article_id)]
-        if plan.delete:
-            update.append("DELETE DATA { " + _graph_block(self.iris.entities_graph, sorted(plan.delete)) + " }")
-        if plan.insert:
-            update.append("INSERT DATA { " + _graph_block(self.iris.entities_graph, sorted(plan.insert)) + " }")
-        return update
+        return [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
+                "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
 
     def _stored_article(self, article_id: str):
         """The article and extraction a stored article graph was written from."""
@@ -532,6 +523,13 @@ def os_reason(err: OSError) -> str:
     'No space left on device'
     """
     return err.strerror or str(err).rsplit(": ", 1)[-1]
+
+
+def _replace_ops(graph: URIRef, delete: Sequence[tuple], insert: Sequence[tuple]) -> list[str]:
+    """A DELETE DATA of ``delete`` and an INSERT DATA of ``insert`` in ``graph`` (rdflib or Oxigraph terms, in the
+    order given), each only when it has triples."""
+    return ([f"DELETE DATA {{ {_graph_block(graph, delete)} }}"] if delete else []) + (
+        [f"INSERT DATA {{ {_graph_block(graph, insert)} }}"] if insert else [])
 
 
 def _graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
