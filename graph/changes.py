@@ -6,7 +6,8 @@ A graph of its own (``IRIs.changes_graph``: ``<base>graph/changes``) holds one q
 store writes it in the same SPARQL Update as the article (:func:`on_put`, :func:`on_delete`), so the log never
 disagrees with the graph. A client that read everything up to ``t`` asks for what changed after ``t``
 (:func:`changes_since`): each article changed is fetched again (its events are replaced with it), each deleted one
-dropped.
+dropped. The log's size and newest time (:func:`log_version`) tell whether anything was written since: the store's
+kept writer state and the answer cache of a server store go by them.
 
 The times are the only part of the store that depends on when, not on what, was ingested: comparisons of content
 (the same input in any order gives the same graph) leave this graph out (:func:`is_change_log`).
@@ -19,11 +20,15 @@ True
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.namespaces import EKG, XSD, IRIs
+
+if TYPE_CHECKING:  # graph.store imports this module
+    from graph.store import EventStore
 
 
 def is_change_log(graph_name: object, iris: IRIs) -> bool:
@@ -45,6 +50,14 @@ def on_put(iris: IRIs, article_id: str) -> list[str]:
 def on_delete(iris: IRIs, article_id: str) -> list[str]:
     """SPARQL Update operations leaving a tombstone for ``article_id``."""
     return _record(iris, article_id, EKG.deletedAt)
+
+
+def log_version(store: EventStore) -> tuple[str, str | None]:
+    """The change log's size and newest time: they change whenever an eventkg process writes or deletes an article
+    (a write by another tool leaves no entry). Reads an index entry per article, not the articles."""
+    (row,) = store.select(f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH "
+                          f"{ox.NamedNode(str(store.iris.changes_graph))} {{ ?article ?change ?t }} }}")
+    return row["n"].value, row["last"].value if row["last"] is not None else None
 
 
 def _record(iris: IRIs, article_id: str, predicate: URIRef) -> list[str]:

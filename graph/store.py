@@ -431,12 +431,9 @@ class EventStore:
     def _version(self) -> tuple:
         """What changes whenever an article is written or deleted, by this process or another, or a named graph
         comes or goes (a SPARQL Update, a bulk load): the number of named graphs, and the change log's size and
-        newest time. Reads an index entry per graph and per article, not the claims."""
-        (row,) = self.native.query(
-            f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH {sparql_term(self.iris.changes_graph)} "
-            "{ ?a ?p ?t } }")
-        return (sum(1 for _ in self.native.named_graphs()), row["n"].value,
-                row["last"].value if row["last"] is not None else None)
+        newest time (:func:`graph.changes.log_version`). Reads an index entry per graph and per article, not the
+        claims."""
+        return (sum(1 for _ in self.native.named_graphs()), *changes.log_version(self))
 
     def _incidents_update(self, article_id: str | None, stored: str | None, text: str | None, plan: Plan,
                           entities: EntityGraph, update: list[str]) -> dict:

@@ -24,6 +24,7 @@ import time
 
 import pyoxigraph as ox
 
+from graph import changes
 from graph.errors import InvalidInput
 from graph.namespaces import PREFIXES
 from graph.sparql.errors import QueryTimeout, ResultTooLarge, SparqlError
@@ -53,10 +54,7 @@ class RemoteSnapshot:
         if time.monotonic() - self._read_at <= self.ttl:
             return self._version
         writes, read_at = self._writes, time.monotonic()
-        (row,) = self.store.select(
-            f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH <{self.store.iris.changes_graph}> "
-            "{ ?article ?change ?t } }")
-        version = tuple(None if row[v] is None else row[v].value for v in ("n", "last"))
+        version = changes.log_version(self.store)
         with self._lock:
             if writes == self._writes:  # else a write of ours came during the read: read again next time
                 self._version, self._read_at = version, read_at
