@@ -2,9 +2,10 @@
 
 Every direct-edge statement becomes one edge (or several, see below) from its subject entity to its object entity,
 keyed by the statement IRI and carrying its evidence. The edges of every filter come from one SPARQL query on Oxigraph's
-native engine and the node attributes from a second one, read once per store snapshot (:class:`_Tables`) and filtered
-in Python, so that every filter after the first on the same version of the store is a pass over some 30,000 rows per
-million quads; order is deterministic (nodes by IRI, edges by article and statement number).
+native engine and the node attributes from a second one (what actors belong to, for ``roll_up``, from a third), read
+once per store snapshot (:class:`_Tables`) and filtered in Python, so that every filter after the first on the same
+version of the store is a pass over some 30,000 rows per million quads; order is deterministic (nodes by IRI, edges
+by article and statement number).
 
 - An edge whose object is an event (``calledFor``, ``threatened``, ``declared``, …) goes to that event's target, victim
   and place entities, one edge each, and keeps ``event`` = that event (``event_type`` is its type).
@@ -81,6 +82,8 @@ SELECT ?e ?type ?label ?lat ?lon ?country WHERE {{
 
 _ALIASES = "SELECT DISTINCT ?e ?alias WHERE { ?e skos:altLabel ?alias }"
 
+_OWNERS = "SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }"
+
 
 def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.MultiDiGraph:
     """The entity network of ``store``, kept to ``filter`` (or to the :meth:`Filter.parse` of ``criteria``:
@@ -93,7 +96,7 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
     tables = _tables(store)
     edges = list(_edges(tables, filter))
     if filter.roll_up:
-        owner = {r["a"].value: r["b"].value for r in store.select("SELECT ?a ?b WHERE { ?a ekg:belongsTo ?b }")}
+        owner = tables.owners
         edges = [(k, owner.get(s, s), owner.get(o, o), a) for k, s, o, a in edges if owner.get(s, s) != owner.get(o, o)]
     edges.sort(key=lambda e: (_natural(e[0]), e[1], e[2]))
 
@@ -125,13 +128,14 @@ def _edges(tables: _Tables, filter: Filter):
 
 class _Tables:
     """What the projection reads from one version of the store, as plain Python: every edge whatever the filter
-    (the rows of :data:`_EDGES`), and the entities' attributes."""
+    (the rows of :data:`_EDGES`), the entities' attributes, and what each unnamed actor belongs to (``roll_up``)."""
 
     def __init__(self, store: EventStore):
         self.edges = [(r["st"].value, r["s"].value, r["o"].value, r["p"].value, _value(r["ev"]),
                        local_name(_value(r["type"])), _value(r["modality"]), _value(r["time"]), r["article"].value,
                        float(r["conf"].value), _value(r["sentence"])) for r in store.select(_EDGES)]
         self.nodes, self.aliases = _nodes(store)
+        self.owners = {r["a"].value: r["b"].value for r in store.select(_OWNERS)}
 
     def node(self, iri: str) -> dict:
         """The attributes of an entity (a copy): label, type, aliases and, for places, lat, lon and country."""
