@@ -22,7 +22,7 @@ from extract.gazetteer import Gazetteer
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.belongings import FORCE_KINDS, force_claims, state_forces
 from graph.rdf import EntityRef, Triple, article_from_json
-from graph.resolution import Claim, ClaimIndex, Cluster, Overrides, merge_id, resolve
+from graph.resolution import Claim, ClaimIndex, Cluster, Overrides, entity_claim, merge_id, resolve
 
 
 @dataclass
@@ -217,12 +217,8 @@ def ref(cluster: Cluster) -> EntityRef:
 def claims_from_json(article: str, stored: str) -> list[Claim]:
     """An article's claims from its stored extraction (graph/rdf.py ``extraction_json``), without its text."""
     data = json.loads(stored)
-    claims = []
-    for e in data.get("entities", []):
-        surfaces = {m["text"] for m in e.get("mentions", []) if "text" in m} | set(e.get("aliases", []))
-        claims.append(Claim(article, e["id"], e["type"], e["label"], tuple(sorted(surfaces - {e["label"]})),
-                            e.get("geonames_id"), e.get("latitude"), e.get("longitude"), e.get("country"),
-                            e.get("description")))
+    claims = [entity_claim(article, e, (m["text"] for m in e.get("mentions", []) if "text" in m))
+              for e in data.get("entities", [])]
     if any("@" in e["id"] and e.get("description") in FORCE_KINDS for e in data.get("entities", [])):
         _, extraction = article_from_json(article, "", stored)  # long span texts are not needed, only their offsets
         claims += force_claims(article, state_forces(extraction))

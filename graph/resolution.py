@@ -57,6 +57,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from extract.gazetteer import Gazetteer, slug
 from extract.model import ENTITY_TYPES, Extraction
@@ -124,14 +125,22 @@ class Overrides:
     splits: frozenset[str] = frozenset()
 
 
+_CLAIMED = ("geonames_id", "latitude", "longitude", "country", "description")  # the entity's fields a claim repeats
+
+
+def entity_claim(article: str, entity: Mapping[str, Any], mention_texts: Iterable[str]) -> Claim:
+    """What ``article`` says about one entity, given by its fields (``vars()`` of an extract.model ``Entity``, or the
+    entity in the stored extraction, graph/rdf.py ``extraction_json``) and its mentions' texts: every surface form but
+    the label is an alias."""
+    label = entity["label"]
+    surfaces = set(mention_texts) | set(entity.get("aliases", ()))
+    return Claim(article, entity["id"], entity["type"], label, tuple(sorted(surfaces - {label})),
+                 *(entity.get(name) for name in _CLAIMED))
+
+
 def claims_of(article_id: str, extraction: Extraction) -> list[Claim]:
     """The claims of one extraction, one per entity."""
-    claims = []
-    for e in extraction.entities:
-        surfaces = {m.text for m in e.mentions} | set(e.aliases)
-        claims.append(Claim(article_id, e.id, e.type, e.label, tuple(sorted(surfaces - {e.label})), e.geonames_id,
-                            e.latitude, e.longitude, e.country, e.description))
-    return claims
+    return [entity_claim(article_id, vars(e), (m.text for m in e.mentions)) for e in extraction.entities]
 
 
 def blocks(claim: Claim) -> set[str]:
