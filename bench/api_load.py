@@ -95,16 +95,20 @@ def in_process(store_path: Path, keys: list[str]) -> list[tuple[str, float, floa
     return rows
 
 
-def serve(store: Path, workers: int, **settings: str) -> tuple[subprocess.Popen, str]:
-    """``eventkg serve`` on a free loopback port; ``settings`` become ``EVENTKG_*`` variables."""
+def serve(store: Path, workers: int | None = None, *, wait: float = 60.0,
+          **settings: str) -> tuple[subprocess.Popen, str]:
+    """``eventkg serve`` on a free loopback port, waiting up to ``wait`` seconds for its ``/health`` (a 1M-quad store
+    on a loaded machine takes longer than the default); ``workers``: uvicorn's (None: the server's default);
+    ``settings`` become ``EVENTKG_*`` variables."""
     port = free_port()
     eventkg = Path(sys.executable).with_name("eventkg")
     env = {**os.environ, **{f"EVENTKG_{name.upper()}": value for name, value in settings.items()}}
-    process = subprocess.Popen([str(eventkg), "serve", "--store", str(store), "--port", str(port),
-                                "--workers", str(workers)], stderr=subprocess.DEVNULL, start_new_session=True,
-                               env=env)
+    command = [str(eventkg), "serve", "--store", str(store), "--port", str(port)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/health", timeout=2).status_code == 200:

@@ -16,8 +16,6 @@ pages link to (``/export/gexf`` with their ``top``/``center``: what they show).
 from __future__ import annotations
 
 import argparse
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +27,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 
-from bench.api_load import build_store, sample_entities  # noqa: E402
+from bench.api_load import build_store, sample_entities, serve, stop  # noqa: E402
 from browser import Browser  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -83,19 +81,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = args.store or build_store(Path(tmp), args.quads)
         hub, tail = most_linked(store), sample_entities(store, count=50)[-1][0]
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([str(Path(sys.executable).parent / "eventkg"), "serve", "--store", str(store),
-                                   "--port", str(port)])
+        server, url = serve(store, wait=TIMEOUT)
         try:
-            for _ in range(240):
-                try:
-                    quads = httpx.get(f"{url}/health").raise_for_status().json()["quads"]
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+            quads = httpx.get(f"{url}/health", timeout=TIMEOUT).raise_for_status().json()["quads"]
             print(f"store: {quads:,} quads; hub {hub}, tail {tail}")
             with Browser() as browser:
                 rows = []
@@ -115,8 +103,7 @@ def main() -> None:
                 gexf = httpx.get(f"{url}/export/gexf", params=params, timeout=TIMEOUT).raise_for_status()
                 downloads.append((name, time.perf_counter() - start, len(gexf.content)))
         finally:
-            server.terminate()
-            server.wait(30)
+            stop(server)
     print(f"\n{'page':<44} {'first (s)':>10} {'again (s)':>10}")
     for name, first, again in rows:
         print(f"{name:<44} {first:>10.2f} {again:>10.2f}")
