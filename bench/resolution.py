@@ -22,6 +22,7 @@ the script also measures an older checkout: ``PYTHONPATH=<old checkout> python b
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import time
@@ -164,11 +165,13 @@ def reopened_writes(pairs, writes: int = 10) -> dict:
 
 
 def _all_incidents(kg: EventStore) -> list[dict]:
-    try:
-        from graph.incidents import incidents
-    except ImportError:  # a checkout without incidents
-        return []
-    return incidents(kg, limit=100000)
+    for module in ("graph.reading.incidents", "graph.incidents"):  # the reader's home, and where older checkouts had it
+        try:
+            reader = importlib.import_module(module).incidents
+        except (ImportError, AttributeError):
+            continue
+        return reader(kg, limit=100000)
+    return []  # a checkout without incidents
 
 
 if __name__ == "__main__":

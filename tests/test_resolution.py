@@ -226,7 +226,7 @@ def test_acronyms_and_gazetteer_aliases():
 
 
 def test_three_reports_of_one_attack_are_one_incident_with_three_sources(reports):
-    from graph.incidents import incidents
+    from graph.reading.incidents import incidents
 
     kg = build(reports, [2, 0, 1])
     attacks = [i for i in incidents(kg, incident_type="Attack") if i["sources"] > 1]

@@ -1,5 +1,5 @@
 """``/incidents``: real-world incidents, each the events of several articles that report it, with their source count
-and victim figures (:mod:`graph.incidents`); which ones only one source reports, and which have conflicting figures."""
+and victim figures (:mod:`graph.reading.incidents`); which ones only one source reports, and which have conflicting figures."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from api import models
 from api.deps import StoreDep
 from api.params import Limit, Offset
 from api.responses import paginated
-from graph.incidents import OCCURRENCES, incident, incident_count, incidents
+from graph.incidents import OCCURRENCES
+from graph.reading.incidents import incident, incident_count, incidents
 from graph.reading.records import Page
 
 router = APIRouter(prefix="/incidents", tags=["incidents"])
