@@ -21,8 +21,9 @@ from rdflib import Literal, URIRef
 from extract.gazetteer import Gazetteer
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.belongings import FORCE_KINDS, force_claims, state_forces
-from graph.rdf import EntityRef, Triple, article_from_json
+from graph.rdf import EntityRef, Triple
 from graph.resolution import Claim, ClaimIndex, Cluster, Overrides, entity_claim, merge_id, resolve
+from graph.stored_extraction import article_from_json
 
 
 @dataclass
@@ -215,7 +216,7 @@ def ref(cluster: Cluster) -> EntityRef:
 
 
 def claims_from_json(article: str, stored: str) -> list[Claim]:
-    """An article's claims from its stored extraction (graph/rdf.py ``extraction_json``), without its text."""
+    """An article's claims from its stored extraction (graph/stored_extraction.py), without its text."""
     data = json.loads(stored)
     claims = [entity_claim(article, e, (m["text"] for m in e.get("mentions", []) if "text" in m))
               for e in data.get("entities", [])]

@@ -72,7 +72,7 @@ class Report:
 
 
 def reports_of(article_id: str, stored: str, text: str | None = None) -> list[Report]:
-    """The candidate reports of one article, from its stored extraction (graph/rdf.py ``extraction_json``) and its
+    """The candidate reports of one article, from its stored extraction (graph/stored_extraction.py) and its
     text (for death tolls)."""
     data = json.loads(stored)
     meta = data.get("article", {})

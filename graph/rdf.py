@@ -21,7 +21,6 @@ True
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,10 +30,11 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 import ontology
-from extract.model import Article, Entity, Event, Extraction, Relation, Span
+from extract.model import Article, Entity, Event, Extraction, Relation
 from graph.belongings import belongings, force_claims, state_forces
 from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
 from graph.resolution import Claim, claims_of, country_geonames_ids
+from graph.stored_extraction import extraction_json
 
 Triple = tuple[URIRef, URIRef, Node]
 PARTICIPANT_ROLES = ("agent", "target", "victim", "place")
@@ -138,42 +138,6 @@ def own_ref(entity: Entity) -> EntityRef:
     country = country_geonames_ids().get(entity.country.casefold()) if entity.type == "Place" and entity.country else None
     country_key = f"place/geonames-{country}" if country is not None and country != entity.geonames_id else None
     return EntityRef(entity.id, entity.type, country_key, entity.geonames_id is not None)
-
-
-_ARTICLE_FIELDS = ("title", "published", "url", "publisher", "language")
-
-
-def extraction_json(article: Article, extraction: Extraction) -> str:
-    """The extraction (and the article's metadata) as stored with the article (``ekg:extraction``), so the store can
-    write the article graph again when an entity's canonical IRI changes. Long span texts (sentences) that the article
-    text gives by their offsets are left out; entity mentions keep theirs, so claims can be read without the text."""
-    text = article.text
-
-    def plain(value):  # called by the C encoder for each dataclass; far faster than Extraction.to_dict
-        fields = vars(value)
-        if isinstance(value, Span) and len(value.text) > 40 and text[value.start:value.end] == value.text:
-            return {"start": value.start, "end": value.end}
-        return fields
-
-    data = {"article": {f: getattr(article, f) for f in _ARTICLE_FIELDS}, **vars(extraction)}
-    return json.dumps(data, default=plain, ensure_ascii=False, separators=(",", ":"))
-
-
-def article_from_json(article_id: str, text: str, stored: str) -> tuple[Article, Extraction]:
-    """The inverse of :func:`extraction_json`, given the article's text."""
-    data = _with_span_texts(json.loads(stored), text)
-    article = Article(id=article_id, text=text, **data.pop("article"))
-    return article, Extraction.from_dict(data)
-
-
-def _with_span_texts(value, text: str):
-    if isinstance(value, dict):
-        if {"start", "end"} <= value.keys() and "text" not in value and isinstance(value["start"], int):
-            value = {**value, "text": text[value["start"]:value["end"]]}
-        return {k: _with_span_texts(v, text) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_with_span_texts(v, text) for v in value]
-    return value
 
 
 def time_literal(value: str | None) -> Literal | None:

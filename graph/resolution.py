@@ -130,7 +130,7 @@ _CLAIMED = ("geonames_id", "latitude", "longitude", "country", "description")  #
 
 def entity_claim(article: str, entity: Mapping[str, Any], mention_texts: Iterable[str]) -> Claim:
     """What ``article`` says about one entity, given by its fields (``vars()`` of an extract.model ``Entity``, or the
-    entity in the stored extraction, graph/rdf.py ``extraction_json``) and its mentions' texts: every surface form but
+    entity in the stored extraction, graph/stored_extraction.py) and its mentions' texts: every surface form but
     the label is an alias."""
     label = entity["label"]
     surfaces = set(mention_texts) | set(entity.get("aliases", ()))

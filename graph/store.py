@@ -43,10 +43,11 @@ from graph.entity_graph import EntityGraph, Plan, claims_from_json
 from graph.errors import StoreBusy, StoreError
 from graph.incidents import IncidentIndex
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
-from graph.rdf import ArticleRDF, article_from_json, article_rdf
+from graph.rdf import ArticleRDF, article_rdf
 from graph.rdf_formats import rdf_format
 from graph.resolution import Overrides
 from graph.remote import LoadInterrupted, SparqlService
+from graph.stored_extraction import article_from_json
 from graph.terms import sparql_term, to_ox
 from graph.writer_state import Kept, kept_states
 

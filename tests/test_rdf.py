@@ -111,7 +111,7 @@ def test_the_article_graph_uses_the_canonical_entities_it_is_given(hand_extracti
 
 
 def test_a_stored_extraction_gives_back_the_article_and_extraction(hand_extractions):
-    from graph.rdf import article_from_json, extraction_json
+    from graph.stored_extraction import article_from_json, extraction_json
 
     article, extraction = hand_extractions[0]
     again = article_from_json(article.id, article.text, extraction_json(article, extraction))
