@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 
 from extract.gazetteer import Gazetteer, slug
 from extract.model import Entity, Event, Extraction
+from graph.claims import Claim
 from graph.names import name_key
-from graph.resolution import Claim, country_geonames_ids
+from graph.resolution import country_geonames_ids
 
 if TYPE_CHECKING:  # graph.rdf imports this module
     from graph.rdf import EntityRef

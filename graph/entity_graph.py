@@ -19,10 +19,11 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from extract.gazetteer import Gazetteer
-from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.belongings import FORCE_KINDS, force_claims, state_forces
+from graph.claims import Claim, ClaimIndex, entity_claim
+from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.rdf import EntityRef, Triple
-from graph.resolution import Claim, ClaimIndex, Cluster, Overrides, entity_claim, merge_id, resolve
+from graph.resolution import Cluster, Overrides, merge_id, resolve
 from graph.stored_extraction import article_from_json
 
 

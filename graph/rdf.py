@@ -33,7 +33,8 @@ import ontology
 from extract.model import Article, Entity, Event, Extraction, Relation
 from graph.belongings import belongings, force_claims, state_forces
 from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
-from graph.resolution import Claim, claims_of, country_geonames_ids
+from graph.claims import Claim, claims_of
+from graph.resolution import country_geonames_ids
 from graph.stored_extraction import extraction_json
 
 Triple = tuple[URIRef, URIRef, Node]

@@ -1,13 +1,13 @@
 """Entity resolution across articles: which extractor keys name one real-world entity, and what the entity graph says
 about it (docs/data-model.md §2, "Entities across articles").
 
-Each article *claims* things about the entities it mentions (:class:`Claim`: the extractor's key, type, label, surface
-forms, GeoNames id and coordinates). The clusters, their canonical keys and the entity graph are a deterministic
-function of all claims plus the curator's overrides, so the store does not depend on ingest order.
+Each article *claims* things about the entities it mentions (graph/claims.py :class:`Claim`: the extractor's key,
+type, label, surface forms, GeoNames id and coordinates). The clusters, their canonical keys and the entity graph are a
+deterministic function of all claims plus the curator's overrides, so the store does not depend on ingest order.
 
-Claims are linked only when they share a *block* (a name form, a surname, an acronym, a gazetteer id); the connected
-components of that block graph are resolved independently, which is what lets the store recompute only the clusters an
-article touches. Inside a component, keys are merged by rules, strongest first:
+Claims are linked only when they share a *block* (a name form, a surname, an acronym, a gazetteer id: graph/claims.py
+:func:`blocks`); the connected components of that block graph are resolved independently, which is what lets the store
+recompute only the clusters an article touches. Inside a component, keys are merged by rules, strongest first:
 
 ===================  =====  ===============================================================================
 reason               score  when
@@ -57,36 +57,15 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from extract.gazetteer import Gazetteer, slug
-from extract.model import ENTITY_TYPES, Extraction
+from extract.model import ENTITY_TYPES
+from graph.claims import Claim, gazetteer_key, name_like, person_like, shorter_names, surnames
 from graph.names import acronym, display_name, is_acronym, is_given_name, name_key, title_traits, titles_conflict
 
 SCORES = {"curator": 1.0, "gazetteer alias": 0.95, "same name": 0.9, "alias": 0.85, "middle name": 0.82,
           "surname": 0.8, "acronym": 0.75}
 _NAME_PARTS = ("alias", "middle name", "surname")  # rules an article's own coreference overrules
-
-
-@dataclass(frozen=True)
-class Claim:
-    """What one article says about one of its entities."""
-
-    article: str
-    key: str
-    type: str
-    label: str
-    aliases: tuple[str, ...] = ()
-    geonames_id: int | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    country: str | None = None
-    description: str | None = None
-
-    @property
-    def local(self) -> bool:
-        """An unnamed actor of one article ("11 people"): never resolved across articles."""
-        return "@" in self.key
 
 
 @dataclass(frozen=True)
@@ -123,90 +102,6 @@ class Overrides:
 
     merges: frozenset[tuple[str, str]] = frozenset()
     splits: frozenset[str] = frozenset()
-
-
-_CLAIMED = ("geonames_id", "latitude", "longitude", "country", "description")  # the entity's fields a claim repeats
-
-
-def entity_claim(article: str, entity: Mapping[str, Any], mention_texts: Iterable[str]) -> Claim:
-    """What ``article`` says about one entity, given by its fields (``vars()`` of an extract.model ``Entity``, or the
-    entity in the stored extraction, graph/stored_extraction.py) and its mentions' texts: every surface form but
-    the label is an alias."""
-    label = entity["label"]
-    surfaces = set(mention_texts) | set(entity.get("aliases", ()))
-    return Claim(article, entity["id"], entity["type"], label, tuple(sorted(surfaces - {label})),
-                 *(entity.get(name) for name in _CLAIMED))
-
-
-def claims_of(article_id: str, extraction: Extraction) -> list[Claim]:
-    """The claims of one extraction, one per entity."""
-    return [entity_claim(article_id, vars(e), (m.text for m in e.mentions)) for e in extraction.entities]
-
-
-def blocks(claim: Claim) -> set[str]:
-    """The name forms a claim can be linked by; empty for an article-local actor."""
-    if claim.local:
-        return set()
-    out = {"k:" + claim.key}
-    gaz = gazetteer_key(claim)
-    if gaz:
-        out.add("k:" + gaz)
-    person = person_like(claim)
-    for name in (claim.label, *(a for a in claim.aliases if name_like(a))):
-        key = name_key(name)
-        if key:
-            out.add("n:" + key)
-            if person:
-                out |= {"n:" + part for part in (*surnames(key), *shorter_names(key))}
-            if acronym(name):
-                out.add("n:" + acronym(name))
-    return out
-
-
-def person_like(claim: Claim) -> bool:
-    """A person's claim, or an organisation's whose name of several words starts with a given name and that nothing
-    marks as an organisation (no description, no acronym): spaCy's ORG "Pablo Escobar"."""
-    if claim.type == "Person":
-        return True
-    words = name_key(claim.label).split()
-    return (claim.type in ("Organization", "Group") and not claim.description and not is_acronym(claim.label)
-            and len(words) > 1 and is_given_name(words[0]))
-
-
-def surnames(key: str) -> tuple[str, ...]:
-    """The words of a person's full name (a :func:`name_key`) that can stand for it alone."""
-    words = key.split()
-    if len(words) < 2:
-        return ()
-    if len(words) > 2 and len(words[-2]) > 1 and not is_given_name(words[-2]):
-        return words[-1], words[-2]
-    return (words[-1],)
-
-
-def shorter_names(key: str) -> list[str]:
-    """The names of two words or more that a person's full name (a :func:`name_key`) shortens to by leaving words
-    out, in order ("pablo escobar gaviria" -> "pablo escobar", "pablo gaviria", "escobar gaviria")."""
-    from itertools import combinations
-
-    words = key.split()
-    if not 2 < len(words) <= 6:
-        return []
-    return [" ".join(c) for n in range(2, len(words)) for c in combinations(words, n)]
-
-
-def gazetteer_key(claim: Claim) -> str | None:
-    """The gazetteer entry a claim names: its own key if listed, else a listed organisation with that name."""
-    if is_gazetteer_key(claim.key):
-        return claim.key
-    if claim.type in ("Organization", "Group") or is_acronym(claim.label):
-        entry = Gazetteer.load().organization(claim.label)
-        if entry is not None:
-            return entry.id
-    return None
-
-
-def is_gazetteer_key(key: str) -> bool:
-    return key.startswith("place/geonames-") or Gazetteer.load().by_id(key) is not None
 
 
 def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list[Cluster]:
@@ -273,17 +168,6 @@ def resolve(claims: Iterable[Claim], overrides: Overrides = Overrides()) -> list
 
 def _claim_order(c: Claim) -> tuple:
     return (c.article, c.key, c.type, c.label)
-
-
-_NOT_NAMES = {"he", "she", "it", "they", "we", "i", "you", "him", "his", "her", "its", "their", "them", "this", "that",
-              "these", "those", "the", "a", "an", "who", "which"}
-
-
-def name_like(text: str) -> bool:
-    """A surface form that can name an entity across articles: a capitalised word that is no pronoun or article
-    ("He", "The group" and "the militants" resolve inside their article only)."""
-    words = text.split()
-    return any(w[:1].isupper() and w.lower() not in _NOT_NAMES for w in words) and bool(name_key(text))
 
 
 def _name_edges(keys: list[str], by_key: Mapping[str, list[Claim]], gaz: Mapping[str, str | None]) -> list[Merge]:
@@ -455,60 +339,3 @@ def country_geonames_ids() -> dict[str, int]:
 def merge_id(merge: Merge) -> str:
     """A stable local name for a merge record."""
     return hashlib.sha256(f"{merge.a}\x00{merge.b}".encode()).hexdigest()[:16]
-
-
-@dataclass
-class ClaimIndex:
-    """All claims of a store, indexed for finding the component an article touches (kept by the store's writer)."""
-
-    claims: dict[str, list[Claim]] = field(default_factory=dict)  # article -> its claims
-    by_key: dict[str, set[tuple[str, int]]] = field(default_factory=lambda: defaultdict(set))  # key -> (article, n)
-    by_block: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # block -> keys
-    key_blocks: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))  # key -> block counts
-
-    def set_article(self, article: str, claims: list[Claim] | None) -> set[str]:
-        """Replace (``None``: remove) an article's claims; returns the keys whose claims changed."""
-        touched = set()
-        for n, c in enumerate(self.claims.pop(article, [])):
-            touched.add(c.key)
-            self.by_key[c.key].discard((article, n))
-            if not self.by_key[c.key]:
-                del self.by_key[c.key]
-            for b in blocks(c):
-                self.key_blocks[c.key][b] -= 1
-                if self.key_blocks[c.key][b] <= 0:
-                    del self.key_blocks[c.key][b]
-                    self.by_block[b].discard(c.key)
-                    if not self.by_block[b]:
-                        del self.by_block[b]
-            if not self.key_blocks.get(c.key):
-                self.key_blocks.pop(c.key, None)
-        if claims:
-            self.claims[article] = list(claims)
-            for n, c in enumerate(claims):
-                touched.add(c.key)
-                self.by_key[c.key].add((article, n))
-                for b in blocks(c):
-                    self.key_blocks[c.key][b] += 1
-                    self.by_block[b].add(c.key)
-        return touched
-
-    def component(self, seeds: Iterable[str], extra_links: Mapping[str, set[str]]) -> set[str]:
-        """Every key linked to ``seeds`` through shared blocks (and the curator's merges, ``extra_links``)."""
-        seen = set()
-        frontier = [k for k in seeds if k in self.by_key]
-        while frontier:
-            k = frontier.pop()
-            if k in seen:
-                continue
-            seen.add(k)
-            for b in self.key_blocks.get(k, ()):
-                frontier.extend(o for o in self.by_block[b] if o not in seen)
-            frontier.extend(o for o in extra_links.get(k, ()) if o not in seen and o in self.by_key)
-        return seen
-
-    def key_claims(self, keys: Iterable[str]) -> list[Claim]:
-        return [self.claims[a][n] for k in keys for a, n in sorted(self.by_key.get(k, ()))]
-
-    def articles_of(self, keys: Iterable[str]) -> set[str]:
-        return {a for k in keys for a, _ in self.by_key.get(k, ())}

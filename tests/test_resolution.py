@@ -11,9 +11,10 @@ import pytest
 from rdflib import URIRef
 
 from extract.model import Article
+from graph.claims import Claim
 from graph.namespaces import EKG
 from graph.rdf import article_rdf
-from graph.resolution import Claim, Overrides, resolve
+from graph.resolution import Overrides, resolve
 from graph.store import EventStore
 from graph.terms import sparql_term
 
