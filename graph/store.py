@@ -8,8 +8,9 @@ Writes:
 - :meth:`EventStore.put` replaces one article in **one** SPARQL Update, which Oxigraph applies as one transaction:
   drop the article's graph, insert the new one, and re-resolve what it touches: the entity graph (a function of every
   article's claims and the curator's overrides, graph/entity_graph.py), the graphs of other articles whose entities
-  changed canonical IRI, and the incidents (graph/incidents.py). A crash (even SIGKILL) leaves either the old state or
-  the new one, never half of either, and the same articles in any order give the same quads.
+  changed canonical IRI, and the incidents (graph/incidents.py), as the claims the writer keeps in memory say
+  (graph/writer_state.py). A crash (even SIGKILL) leaves either the old state or the new one, never half of either, and
+  the same articles in any order give the same quads.
 - :meth:`EventStore.load` uses Oxigraph's bulk loader after checking the whole file parses.
 
 Reads go through Oxigraph's native SPARQL engine (:attr:`EventStore.native`); :attr:`EventStore.dataset` is the same
@@ -27,29 +28,24 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import unquote
 
 import pyoxigraph as ox
 from rdflib import Dataset, Literal, URIRef
-from rdflib.term import Node
 
 import ontology
 from graph import aggregates, changes
-from graph.entity_graph import EntityGraph, Plan, claims_from_json
+from graph.entity_graph import Plan
 from graph.errors import StoreBusy, StoreError
-from graph.incidents import IncidentIndex
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
-from graph.rdf import ArticleRDF, article_rdf
+from graph.rdf import ArticleRDF
 from graph.rdf_formats import rdf_format
-from graph.resolution import Overrides
 from graph.remote import LoadInterrupted, SparqlService
-from graph.stored_extraction import article_from_json
-from graph.terms import sparql_term, to_ox
-from graph.writer_state import Kept, kept_states
+from graph.resolution import Overrides
+from graph.terms import graph_block, sparql_term, to_ox
+from graph.writer_state import WriterState
 
 class EventStore:
     """The event knowledge graph in an Oxigraph store at ``path`` (``None``: in memory).
@@ -66,8 +62,7 @@ class EventStore:
         self.remote = path is not None and SparqlService.is_url(str(path))
         self.path = None if path is None or self.remote else Path(path)
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
-        self._entity_graph: EntityGraph | None = None  # every article's claims, read on the first write
-        self._kept: Kept | None = None  # what the last writer of this store in this process left (see _entities)
+        self._writer: WriterState | None = None  # the claims and incidents in memory (writable stores)
         try:
             if self.remote:  # a SPARQL 1.1 server (graph/remote.py): the same interface over HTTP
                 self.native = SparqlService(str(path), update_url, graphs_prefix=self.iris.base + "graph/",
@@ -88,7 +83,7 @@ class EventStore:
         if not read_only:
             self._install_ontology(new)
             aggregates.ensure(self)
-            self._kept = kept_states.take(self._state_key())
+            self._writer = WriterState(self)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
@@ -98,8 +93,7 @@ class EventStore:
             return  # closed already
         if not self.read_only:
             self.native.flush()
-            if self._entity_graph is not None and self._state_key() is not None:
-                kept_states.keep(self._state_key(), Kept(self._version(), self._entity_graph, self._incident_index))
+            self._writer.keep()
         if self.remote:
             self.native.close()
         self._dataset = None
@@ -216,12 +210,12 @@ class EventStore:
             previous = self.article_state(rdf.article_id)
             if previous == (rdf.content_hash, str(rdf.extractor_run)):
                 return "unchanged"
-            with self._resolving() as entities:
+            with self._writer.resolving() as entities:
                 plan = entities.plan(rdf.article_id, rdf.claims)
                 rdf.resolve(plan.refs)
                 delta: Counter = Counter()
-                head = self._rewrite_ops(rdf, delta, was_stored=previous is not None)
-                self._transact(entities, plan, delta, head, changes.on_put(self.iris, rdf.article_id),
+                head = self._writer.rewrite_ops(rdf, delta, was_stored=previous is not None)
+                self._transact(plan, delta, head, changes.on_put(self.iris, rdf.article_id),
                                article_id=rdf.article_id, stored=rdf.stored, text=rdf.article.text)
         return "new" if previous is None else "updated"
 
@@ -233,11 +227,11 @@ class EventStore:
         with self._write_lock:
             if not self.native.contains_named_graph(to_ox(graph)):
                 return False
-            with self._resolving() as entities:
+            with self._writer.resolving() as entities:
                 plan = entities.plan(article_id, None)
                 delta: Counter = Counter()
                 delta.subtract(aggregates.stored(self, graph))
-                self._transact(entities, plan, delta, [f"DROP SILENT GRAPH {sparql_term(graph)}"],
+                self._transact(plan, delta, [f"DROP SILENT GRAPH {sparql_term(graph)}"],
                                changes.on_delete(self.iris, article_id), article_id=article_id)
         return True
 
@@ -264,7 +258,7 @@ class EventStore:
         node = self.iris.override(kind, hashlib.sha256("\x00".join(keys).encode()).hexdigest()[:16])
         triples = [(node, RDF.type, kind_class), *((node, EKG.key, Literal(k)) for k in keys)]
         with self._write_lock:
-            with self._resolving() as entities:
+            with self._writer.resolving() as entities:
                 current = entities.overrides
                 if kind == "merge":
                     merges = current.merges - {keys} if undo else current.merges | {keys}
@@ -273,9 +267,9 @@ class EventStore:
                     splits = current.splits - set(keys) if undo else current.splits | set(keys)
                     entities.overrides = Overrides(current.merges, frozenset(splits))
                 plan = entities.plan(None, None, keys=keys)
-                block = _graph_block(self.iris.curation_graph, triples)
+                block = graph_block(self.iris.curation_graph, triples)
                 head = [("DELETE DATA { " if undo else "INSERT DATA { ") + block + " }"]
-                self._transact(entities, plan, Counter(), head, [])
+                self._transact(plan, Counter(), head, [])
 
     def reresolve(self) -> bool:
         """After a write that bypassed :meth:`put`, :meth:`delete_article` and :meth:`curate` (a user's SPARQL Update),
@@ -285,59 +279,22 @@ class EventStore:
         whether anything had to change."""
         self._check_writable()
         with self._write_lock:
-            self._entity_graph = self._kept = None  # read the claims as the update left them
-            with self._resolving() as entities:
-                current = {(r["id"].value, r["k"].value, r["e"].value) for r in self.select(
-                    "SELECT ?id ?k ?e WHERE { GRAPH ?g { ?a ekg:articleId ?id . ?c ekg:key ?k ; ekg:about ?e } }")}
-                refs = entities.refs({k for _, k, _ in current})
-                stale = {a for a, k, e in current if k not in refs or str(self.iris.entity(refs[k].key)) != e}
-                delta: Counter = Counter()
-                update = self._plan_update(Plan({}, stale, set(), set(), [], [], set()), entities, delta)
-                # an article whose graph the update dropped is deleted: the change feed gets its tombstone
-                for row in self.select(
-                        f"SELECT ?a WHERE {{ GRAPH {sparql_term(self.iris.changes_graph)} {{ ?a ekg:ingestedAt ?t }} "
-                        "FILTER NOT EXISTS { GRAPH ?g { ?a ekg:articleId ?id } } }"):
-                    article_id = unquote(row["a"].value.rsplit("/", 1)[-1])
-                    if str(self.iris.article(article_id)) == row["a"].value:
-                        update += changes.on_delete(self.iris, article_id)
-                for graph, expected in ((self.iris.entities_graph, entities.triples()),
-                                        (self.iris.incidents_graph, self._incident_index.triples())):
-                    update += _replace_ops(graph, *self._differences(graph, expected))
+            self._writer.read_again()  # read the claims as the update left them
+            with self._writer.resolving():
+                update, delta = self._writer.reresolve_ops()
                 if update:
                     self.native.update(" ;\n".join(update + aggregates.counter_changes(self, delta)),
                                        prefixes=PREFIXES)
         return bool(update)
 
-    def _differences(self, graph: URIRef, expected: set) -> tuple[list, list]:
-        """The triples to delete from and insert into ``graph`` so that it holds ``expected`` (compared as the store
-        writes them: a literal's lexical form may change on the way in)."""
-        written = ox.Store()
-        written.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(graph)) for s, p, o in expected)
-        want = {(q.subject, q.predicate, q.object) for q in written}
-        have = {(q.subject, q.predicate, q.object) for q in self.native.quads_for_pattern(None, None, None, to_ox(graph))}
-        return sorted(have - want, key=str), sorted(want - have, key=str)
-
-    @contextmanager
-    def _resolving(self):
-        """The claims of every article, in memory; read again next time if the write fails (they may have gone ahead
-        of the store)."""
-        entities = self._entities()
-        try:
-            yield entities
-        except BaseException:
-            self._entity_graph = None
-            raise
-
-    def _transact(self, entities: EntityGraph, plan: Plan, delta: Counter, head: list[str], tail: list[str], *,
+    def _transact(self, plan: Plan, delta: Counter, head: list[str], tail: list[str], *,
                   article_id: str | None = None, stored: str | None = None, text: str | None = None) -> None:
         """One SPARQL Update: ``head``, the entity and incident changes of ``plan``, the counters moved by ``delta``
         (and by the plan), ``tail``; then the claims and incidents in memory follow the store."""
-        update = [*head, *self._plan_update(plan, entities, delta)]
-        incidents = self._incidents_update(article_id, stored, text, plan, entities, update)
-        update += aggregates.counter_changes(self, delta) + tail
+        derived, incidents = self._writer.derived_ops(plan, delta, article_id=article_id, stored=stored, text=text)
+        update = [*head, *derived, *aggregates.counter_changes(self, delta), *tail]
         self.native.update(" ;\n".join(update), prefixes=PREFIXES)
-        entities.commit(plan)
-        self._incident_index.commit(incidents)
+        self._writer.commit(plan, incidents)
 
     def load(self, source: IO[bytes] | str | Path, format: str | None = None, *, graph: URIRef | None = None) -> int:
         """Bulk-import RDF (Turtle, TriG, N-Triples, N-Quads, JSON-LD, RDF/XML); returns the number of quads read.
@@ -362,13 +319,13 @@ class EventStore:
                 # checked above, so the loader may skip its own validation (lenient), which is faster
                 self.native.bulk_load(**_input(source), format=fmt, to_graph=target, lenient=True)
                 aggregates.recount(self)
-                self._entity_graph = self._kept = None  # loaded articles bring claims of their own
+                self._writer.read_again()  # loaded articles bring claims of their own
             except SyntaxError as err:
                 raise StoreError(f"{path or 'input'} is not valid {fmt.name}: {err}") from err
             except OSError as err:
                 raise StoreError(f"cannot load {path or 'input'}: {err}") from err
             except LoadInterrupted as err:  # a server store: what is stored, and how to finish (docs/scale-out.md)
-                self._entity_graph = None
+                self._writer.read_again()
                 raise StoreError(f"{err}. The dashboard counters were not recounted: run the same load again (it "
                                  "stores what is missing and doubles nothing, blank nodes excepted)") from err
         return count
@@ -403,80 +360,6 @@ class EventStore:
         with self._write_lock:
             self.native.remove_graph(to_ox(graph))
             self.native.extend([*quads, marker])  # the marker goes in last, in the same transaction as the terms
-
-    def _entities(self) -> EntityGraph:
-        """The claims of every stored article and the clusters they make, read from the store on the first write."""
-        kept, self._kept = self._kept, None
-        # the state the last writer in this process left, if nobody changed the store since (a curation elsewhere
-        # logs no change: its overrides are compared)
-        if (self._entity_graph is None and kept is not None and kept.version == self._version()
-                and kept.entities.overrides == self.overrides()):
-            self._entity_graph, self._incident_index = kept.entities, kept.incidents
-        if self._entity_graph is None:
-            rows = self.native.query(
-                "SELECT ?id ?x ?text WHERE { GRAPH ?g { ?a ekg:articleId ?id ; ekg:extraction ?x ; ekg:text ?text } }",
-                prefixes=PREFIXES,
-            )
-            stored, texts = {}, {}
-            for r in rows:
-                stored[r["id"].value], texts[r["id"].value] = r["x"].value, r["text"].value
-            claims = {article: claims_from_json(article, x) for article, x in stored.items()}
-            self._entity_graph = EntityGraph.build(self.iris, claims, self.overrides())
-            self._incident_index = IncidentIndex(self.iris, stored, texts, self._entity_graph.ref_of)
-        return self._entity_graph
-
-    def _state_key(self) -> tuple[str, str] | None:
-        """Where the resolution state of this store is kept between openings: stores in a folder only."""
-        return (str(self.path.resolve()), self.iris.base) if self.path is not None else None
-
-    def _version(self) -> tuple:
-        """What changes whenever an article is written or deleted, by this process or another, or a named graph
-        comes or goes (a SPARQL Update, a bulk load): the number of named graphs, and the change log's size and
-        newest time (:func:`graph.changes.log_version`). Reads an index entry per graph and per article, not the
-        claims."""
-        return (sum(1 for _ in self.native.named_graphs()), *changes.log_version(self))
-
-    def _incidents_update(self, article_id: str | None, stored: str | None, text: str | None, plan: Plan,
-                          entities: EntityGraph, update: list[str]) -> dict:
-        """Append the incidents graph's changes to ``update``; returns what to commit once it is written."""
-        def ref(key: str):
-            return plan.refs.get(key) or entities.ref_of(key)
-
-        changed = {k for k in plan.keys if entities.ref_of(k) != plan.refs.get(k)}
-        delete, insert, pending = self._incident_index.update(article_id, stored, text, ref, changed)
-        update += _replace_ops(self.iris.incidents_graph, sorted(delete), sorted(insert))
-        return pending
-
-    def _plan_update(self, plan: Plan, entities: EntityGraph, delta: Counter) -> list[str]:
-        """SPARQL Update operations for a plan: other articles' graphs written again with their entities' new
-        canonical IRIs (their counter changes added to ``delta``, their writes logged), and the entity graph's
-        changes."""
-        update = []
-        for article_id in sorted(plan.rerender):
-            article, extraction, stored = self._stored_article(article_id)
-            refs = entities.refs(e.id for e in extraction.entities)
-            refs.update({k: v for k, v in plan.refs.items() if k in refs})
-            rdf = article_rdf(article, extraction, self.iris, refs, stored)
-            update += [*self._rewrite_ops(rdf, delta), *changes.on_put(self.iris, article_id)]
-        return update + _replace_ops(self.iris.entities_graph, sorted(plan.delete), sorted(plan.insert))
-
-    def _rewrite_ops(self, rdf: ArticleRDF, delta: Counter, *, was_stored: bool = True) -> list[str]:
-        """SPARQL Update operations replacing an article's graph with ``rdf``; its counter changes go into ``delta``
-        (its contribution in, and out the stored graph's, unless the caller knows there is none)."""
-        delta.update(aggregates.contribution(rdf.triples))
-        if was_stored:
-            delta.subtract(aggregates.stored(self, rdf.graph))
-        return [f"DROP SILENT GRAPH {sparql_term(rdf.graph)}",
-                "INSERT DATA { " + _graph_block(rdf.graph, rdf.triples) + " }"]
-
-    def _stored_article(self, article_id: str):
-        """The article and extraction a stored article graph was written from."""
-        rows = list(self.native.query(
-            "SELECT ?text ?x WHERE { ?a ekg:articleId ?id ; ekg:text ?text ; ekg:extraction ?x }",
-            prefixes=PREFIXES, default_graph=to_ox(self.iris.article_graph(article_id)),
-        ))
-        stored = rows[0]["x"].value
-        return (*article_from_json(article_id, rows[0]["text"].value, stored), stored)
 
 
 def open_store(
@@ -521,18 +404,6 @@ def os_reason(err: OSError) -> str:
     'No space left on device'
     """
     return err.strerror or str(err).rsplit(": ", 1)[-1]
-
-
-def _replace_ops(graph: URIRef, delete: Sequence[tuple], insert: Sequence[tuple]) -> list[str]:
-    """A DELETE DATA of ``delete`` and an INSERT DATA of ``insert`` in ``graph`` (rdflib or Oxigraph terms, in the
-    order given), each only when it has triples."""
-    return ([f"DELETE DATA {{ {_graph_block(graph, delete)} }}"] if delete else []) + (
-        [f"INSERT DATA {{ {_graph_block(graph, insert)} }}"] if insert else [])
-
-
-def _graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
-    body = " .\n".join(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples)
-    return f"GRAPH {sparql_term(graph)} {{\n{body}\n}}\n" if body else ""
 
 
 def _prefixes_for(fmt: ox.RdfFormat) -> dict[str, str] | None:

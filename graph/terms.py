@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -33,3 +35,9 @@ def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGr
 def sparql_term(term: Node) -> str:
     """A term in SPARQL/N-Triples syntax (Oxigraph escapes literals correctly)."""
     return str(to_ox(term))
+
+
+def graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
+    """``GRAPH <graph> { s p o . … }`` for the body of an INSERT DATA or DELETE DATA; empty without triples."""
+    body = " .\n".join(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples)
+    return f"GRAPH {sparql_term(graph)} {{\n{body}\n}}\n" if body else ""

@@ -350,14 +350,14 @@ def test_the_writer_keeps_the_claims_across_openings_until_another_process_write
     with open_store(path) as kg:
         for i in (0, 1):
             kg.put(article_rdf(reports[i][0], reports[i][1], kg.iris))
-        state = kg._entities()
+        state = kg._writer.entities()
     with open_store(path) as kg:  # as the HTTP API does for each write: the claims are not read again
-        assert kg._entities() is state
+        assert kg._writer.entities() is state
         kg.put(article_rdf(reports[2][0], reports[2][1], kg.iris))
     delete = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "delete", "wire-2", "--store", str(path)],
                             capture_output=True, text=True, timeout=120)
     assert delete.returncode == 0, delete.stderr
     with open_store(path) as kg:  # another process wrote: the kept claims (with wire-2's) are not used
-        assert kg._entities() is not state
+        assert kg._writer.entities() is not state
         kg.delete_article("wire-3")
         assert quads(kg) == quads(build(reports, [0]))
