@@ -11,7 +11,7 @@ incidents graph as the store writes).
 from __future__ import annotations
 
 from graph.namespaces import EKG, local_name
-from graph.reading.query import ref
+from graph.reading.query import ref, value_of
 from graph.terms import sparql_term
 
 
@@ -54,10 +54,10 @@ def incident(store, incident_id: str) -> dict | None:
     figures = sorted(int(r["n"].value) for r in store.select(
         f"SELECT ?n WHERE {{ GRAPH {graph} {{ {sparql_term(iri)} ekg:victimCount ?n }} }}"))
     reports = [{
-        "event": ref(store, row["e"].value, _value(row["label"]), row["etype"].value),
-        "time": _value(row["time"]),
-        "article": ref(store, row["a"].value, _value(row["title"])),
-        "publisher": _value(row["publisher"]),
+        "event": ref(store, row["e"].value, value_of(row["label"]), row["etype"].value),
+        "time": value_of(row["time"]),
+        "article": ref(store, row["a"].value, value_of(row["title"])),
+        "publisher": value_of(row["publisher"]),
     } for row in store.select(f"""
     SELECT ?e ?etype ?label ?time ?a ?title ?publisher WHERE {{
       GRAPH {graph} {{ {sparql_term(iri)} ekg:report ?e }}
@@ -92,7 +92,3 @@ def _summaries(store, single_source: bool | None, conflicting: bool | None, inci
       {type_filter}
     }} GROUP BY ?i ?type ?sources"""
     return f"SELECT * WHERE {{ {{ {query} }} {' '.join(filters)} }}"
-
-
-def _value(term) -> str | None:
-    return term.value if term is not None else None
