@@ -61,8 +61,9 @@ class EntityIndex:
         if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") \
                 and token.head.head.i != token.i:
             return self.entity_at(token.head.head)
-        if token.pos_ in ("NOUN", "PROPN") and token.lemma_.lower() in lexicon.PEOPLE_NOUNS:
-            return self.actor(token)
+        if token.pos_ in ("NOUN", "PROPN") and (token.lemma_.lower() in lexicon.PEOPLE_NOUNS or
+                                                token.ent_type_ == "NORP" and token.tag_ in ("NNS", "NNPS")):
+            return self.actor(token)  # "a gunman", "residents", "Venezuelans"
         if token.like_num and token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
             return self.actor(token)
         return None
@@ -166,8 +167,8 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
     if org is not None and ent.label_ in ("ORG", "NORP", "PERSON", "GPE"):
         return "Organization", org
     place = gazetteer.place(text)
-    if ent.label_ in ("GPE", "LOC", "FAC"):
-        return "Place", place
+    if ent.label_ in ("GPE", "LOC", "FAC") or ent[-1].lower_ in lexicon.TOPONYM_HEADS:
+        return "Place", place  # "Oxford Street", "Bagram Airfield" are places whatever the NER says
     if ent.label_ == "PERSON":
         # The statistical NER reads unfamiliar place names as people ("Beer Sheva"); a known place wins where the
         # words say place ("in Hadera") or it is a country. Many people share a town's name ("Lincoln", "Kennedy").

@@ -172,6 +172,9 @@ PLACE_NOUNS = {
     "beach", "concert", "venue", "arena", "theater", "theatre", "bus", "train", "subway", "metro", "parking",
     "consulate", "factory", "plant", "refinery", "pipeline", "warehouse", "depot", "garrison", "convoy", "tower",
 }
+# Last words of a name that make it a place, whatever label the NER gave it ("Oxford Street", "Bagram Airfield").
+TOPONYM_HEADS = frozenset({"street", "st", "road", "rd", "avenue", "ave", "boulevard", "lane", "square", "highway",
+                           "airfield", "airport", "district", "province", "neighbourhood", "neighborhood"})
 # Prepositions after which a place is where the event happened.
 LOCATIVE_PREPS = {"in", "at", "near", "across", "outside", "inside", "around", "throughout", "on", "into", "within",
                   "from", "between", "along", "off", "towards", "toward", "over", "by"}

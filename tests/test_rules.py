@@ -225,3 +225,45 @@ def test_a_police_shooting_after_which_someone_warned_is_no_threat(extractor):
 def test_the_towns_of_x_are_x(extractor):
     x = run(extractor, "Rebels shelled the villages of Kafr Nabl and Saraqib overnight.")
     assert args(event(x, "shelled"), "target") == {"Kafr Nabl", "Saraqib"}
+
+
+# --- argument candidates (issue 10, session 5) ------------------------------------------------------------------------
+
+
+def test_whom_a_call_is_addressed_to_may_be_a_nationality(extractor):
+    x = run(extractor, "Opposition leaders are begging Venezuelans to boycott the vote.")
+    assert args(event(x, "begging"), "target") == {"Venezuelans"}
+    y = run(extractor, "The council called on Muslims to take up arms.")  # "on" read as a particle
+    assert args(event(y, "called"), "target") == {"Muslims"}
+
+
+def test_coordinated_event_nouns_share_their_of_phrase(extractor):
+    x = run(extractor, "The rebels deplored the torture and murder of farmers and nurses.")
+    assert args(event(x, "murder"), "victim") == args(event(x, "torture"), "victim") == {"farmers", "nurses"}
+
+
+def test_a_participle_with_a_subject_and_no_auxiliary_is_passive(extractor):
+    x = run(extractor, "Three soldiers died, with two civilians injured.")
+    assert args(event(x, "injured"), "victim") == {"two civilians"} and not args(event(x, "injured"), "agent")
+    y = run(extractor, "Six rebels killed in clashes near the border")  # a headline
+    assert args(event(y, "killed"), "victim") == {"Six rebels"}
+
+
+def test_a_participle_after_a_list_is_about_every_item(extractor):
+    x = run(extractor, "Four guards and two cooks injured in the blast were taken to hospital.")
+    assert args(event(x, "injured"), "victim") == {"Four guards", "two cooks"}
+
+
+def test_what_explodes_is_the_device_and_suicide_has_a_victim(extractor):
+    x = run(extractor, "The devices were hidden in bins. Then they exploded one after another.")
+    exploded = event(x, "exploded")
+    assert not args(exploded, "agent") and args(exploded, "instrument") == {"they"}
+    y = run(extractor, "Two prison guards committed suicide last year.")
+    assert args(event(y, "suicide"), "victim") == {"Two prison guards"} and not args(event(y, "suicide"), "agent")
+
+
+def test_street_names_are_places_and_a_bombed_town_is_where(extractor):
+    x = run(extractor, "The two explosions at Baker Street and the Mill Road were the worst.")
+    assert args(event(x, "explosions"), "place") == {"Baker Street", "Mill Road"}
+    y = run(extractor, "The army's shelling of the town lasted all night.")
+    assert args(event(y, "shelling"), "place") == {"the town"} and not args(event(y, "shelling"), "target")

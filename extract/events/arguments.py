@@ -9,7 +9,7 @@ from spacy.tokens import Token
 from extract import lexicon
 from extract.entities import EntityIndex, entity_from_entry
 from extract.gazetteer import slug
-from extract.event_types import PATIENT_ROLE, POSSESSOR_IS_PATIENT, VERB_INDEX
+from extract.event_types import NOUN_INDEX, PATIENT_ROLE, POSSESSOR_IS_PATIENT, VERB_INDEX
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import (
     CLAUSE_DEPS,
@@ -46,8 +46,9 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         passive = any(c.dep_ in PASSIVE_DEPS for c in trigger.children) or (
             trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
             trigger.dep_ in ("conj", "xcomp", "oprd", "ccomp") and bare_participle and is_passive(trigger.head))
-        if passive:  # "was shot and killed", "was found shot dead"
-            patient = dep_child(trigger, "nsubjpass") or (trigger.head if trigger.dep_ in NOUN_CLAUSE_DEPS else None)
+        if passive or _reduced_passive(trigger):  # "was shot and killed", "was found shot dead", "5 soldiers killed"
+            patient = dep_child(trigger, "nsubjpass") or dep_child(trigger, "nsubj") or (
+                (_participle_list(trigger) or trigger.head) if trigger.dep_ in NOUN_CLAUSE_DEPS else None)
             if patient is None and trigger.dep_ != "advcl":
                 patient = dep_child(trigger.head, "nsubjpass")
             if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
@@ -60,6 +61,10 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
                 of = next((c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"), None)
                 patient = dep_child(of, "pobj") if of is not None else None
+            if agent is not None and patient is None and trigger.lemma_.lower() in ("explode", "detonate") \
+                    and agent.pos_ != "PROPN" and agent.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
+                event.instruments.append(agent)  # "then they exploded": what explodes is the device
+                agent = None
             if agent is not None and agent.lemma_.lower() in lexicon.WEAPONS | {"shot", "round", "blast"}:
                 # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
                 event.instruments.append(agent)
@@ -69,7 +74,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             if event.type == "Death" or trigger.lemma_.lower() in lexicon.VICTIM_SUBJECT_VERBS:
                 agent, patient = None, agent  # "he died", "the soldier lost a leg"
             if patient is None and event.type in ("Attack", "CallForAction", "Threat"):
-                patient = next((g for c in trigger.children if c.dep_ == "prep" and c.lower_ in
+                patient = next((g for c in trigger.children if c.dep_ in ("prep", "prt") and c.lower_ in
                                 ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
                                 and not (c.lower_ == "at" and is_place_noun(g))
                                 and not is_date(g)), None)  # "at a bar": where
@@ -78,7 +83,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             event.instruments.append(patient)
             patient = None
         for role, token in (("agent", agent), (patient_role, patient)):
-            if token is not None and token.i == trigger.head.i and trigger.dep_ in NOUN_CLAUSE_DEPS:
+            if token is not None and token.i == trigger.head.i and trigger.dep_ in NOUN_CLAUSE_DEPS \
+                    and _participle_list(trigger) is None:
                 add((role, token))  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
             else:
                 add_with_conj(add, role, token)
@@ -133,6 +139,10 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                     role = "agent"
                 elif word == "of" and event.type not in POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}:
                     entity = index.entity_at(obj)
+                    if event.type == "Attack" and (obj.lemma_.lower() in lexicon.SETTLEMENT_NOUNS or entity is not None
+                                                   and index.entities[entity].type == "Place"):
+                        add(("place", obj))  # "the shelling of Aleppo", "the bombing of the city": where
+                        continue
                     facility = entity is None and is_place_noun(obj) and event.type == "Attack"
                     if not facility and (entity is None or index.entities[entity].type == "Place"):
                         continue  # "the bombing of the embassy" has a target; "the shelling of Aleppo" a place
@@ -189,7 +199,7 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
         subject = clause_subject(light) if trigger.dep_ == "dobj" else by_agent(light)
-        add_with_conj(add, "agent", subject)
+        add_with_conj(add, patient_role if event.type == "Death" else "agent", subject)  # "committed suicide"
     # "claimed responsibility for the attack"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and trigger.head.head.lemma_.lower() == "responsibility":
         verb = trigger.head.head.head
@@ -198,6 +208,29 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
 
 
 HARM_TYPES = ("Attack", "Killing", "Injury")
+
+
+def _reduced_passive(verb: Token) -> bool:
+    """"Seven militants killed in blasts" (a headline), "died, with two civilians injured": a past participle with a
+    subject but no auxiliary and no object is passive; its subject is the patient."""
+    return verb.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in verb.children) and not any(
+        c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+
+
+def _participle_list(participle: Token) -> Token | None:
+    """"four guards and two cooks injured in the blast": a participle after the last item of a list, not set off by a
+    comma, is about the whole list; the list's first item (for :func:`add_with_conj`), or None."""
+    if participle.dep_ != "acl" or participle.doc[participle.i - 1].text == ",":
+        return None
+    first = participle.head
+    while first.dep_ in ("conj", "appos") and first.head.pos_ in ("NOUN", "PROPN", "NUM") and first.head.i < first.i:
+        first = first.head
+    items, stack = [], [first]
+    while stack:
+        item = stack.pop()
+        items.append(item.i)
+        stack.extend(c for c in item.children if c.dep_ in ("conj", "appos") and c.pos_ in ("NOUN", "PROPN", "NUM"))
+    return first if len(items) > 1 and max(items) < participle.i else None
 
 
 def _shared_object(verb: Token) -> Token | None:
@@ -261,7 +294,19 @@ def _noun_dependents(noun: Token) -> list[Token]:
         date = dep_child(child, "pobj") if child.dep_ == "prep" else None
         if date is not None and date.ent_type_ in ("DATE", "TIME"):
             found.extend(c for c in date.children if c.dep_ == "prep" and c.lower_ in ("of", "by"))
+    if not any(c.dep_ == "prep" and c.lower_ == "of" for c in found):
+        found.extend(_shared_of(noun))
     return found
+
+
+def _shared_of(noun: Token) -> list[Token]:
+    """"the torture and murder of farmers": coordinated event nouns share the "of" phrase after the last of them,
+    which the parser hangs on one only."""
+    partners = [c for c in noun.children if c.dep_ == "conj"]
+    if noun.dep_ == "conj":
+        partners.append(noun.head)
+    return [c for p in partners if p.pos_ == "NOUN" and p.lemma_.lower() in NOUN_INDEX for c in p.children
+            if c.dep_ == "prep" and c.lower_ == "of" and c.i > max(noun.i, p.i)]
 
 
 def _delivery_arguments(event: EventCandidate, verb: Token) -> None:

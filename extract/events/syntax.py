@@ -71,7 +71,7 @@ def clause_subject(verb: Token) -> Token | None:
             continue
         if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon.OBJECT_CONTROL:
             obj = dep_child(verb.head, "dobj") or next(
-                (g for c in verb.head.children if c.dep_ == "prep" and c.lower_ in ("on", "upon")
+                (g for c in verb.head.children if c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon")
                  for g in c.children if g.dep_ == "pobj"), None)
             if obj is not None:
                 return obj
