@@ -163,6 +163,8 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
         entry = gazetteer.by_id(ent.ent_id_)
         if entry is not None:
             return entry.type, entry
+    if ent.label_ != "NORP" and _age_follows(ent):
+        return "Person", None  # "Tamerlan, 26, died": a name with an age is a person's
     org = gazetteer.organization(text)
     if org is not None and ent.label_ in ("ORG", "NORP", "PERSON", "GPE"):
         return "Organization", org
@@ -177,6 +179,14 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
     if ent.label_ == "ORG":
         return ("Place", place) if place is not None and place.country is None else ("Organization", None)
     return None  # nationality adjectives are not entities of their own
+
+
+def _age_follows(ent: SpacySpan) -> bool:
+    """"Name, 26, ...": a number from 1 to 110 set off by commas right after the name."""
+    doc, end = ent.doc, ent.end
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 2].text != "," or not doc[end + 1].is_digit:
+        return False
+    return 0 < int(doc[end + 1].text) <= 110
 
 
 def _one_type_per_name(named: list[tuple[SpacySpan, tuple[str, GazetteerEntry | None]]]):

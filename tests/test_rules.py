@@ -267,3 +267,23 @@ def test_street_names_are_places_and_a_bombed_town_is_where(extractor):
     assert args(event(x, "explosions"), "place") == {"Baker Street", "Mill Road"}
     y = run(extractor, "The army's shelling of the town lasted all night.")
     assert args(event(y, "shelling"), "place") == {"the town"} and not args(event(y, "shelling"), "target")
+
+
+def test_a_place_that_contains_the_place_is_no_second_place(extractor):
+    x = run(extractor, "Nine people died in an attack on a café in Lyon, central France.")
+    assert args(event(x, "attack"), "place") == {"Lyon"}
+    y = run(extractor, "Bombs exploded in Baghdad and Mosul on Friday.")
+    assert args(event(y, "exploded"), "place") == {"Baghdad", "Mosul"}
+
+
+def test_a_name_with_an_age_is_a_person(extractor):
+    x = run(extractor, "Samarkand, 31, was stabbed outside his shop.")  # a place name to the NER
+    assert args(event(x, "stabbed"), "target") == {"Samarkand"}
+    assert next(e for e in x.entities if e.label == "Samarkand").type == "Person"
+
+
+def test_every_name_of_an_including_list_is_a_member(extractor):
+    x = run(extractor, "Six activists were arrested, including Anna Berg, wife of the poet Karl Berg, Tomas Lind and "
+                       "his brother, the singer Maria Holm, and the writer Peter Sand.")
+    targets = args(event(x, "arrested"), "target")
+    assert {"Anna Berg", "Tomas Lind", "Maria Holm", "Peter Sand"} <= targets and "Karl Berg" not in targets

@@ -16,6 +16,7 @@ from extract.events.syntax import (
     governing_verb,
     NOUN_CLAUSE_DEPS,
     PASSIVE_DEPS,
+    add_members,
     add_with_conj,
     by_agent,
     clause_subject,
@@ -88,6 +89,9 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 add((role, token))  # "Ruby, who killed Oswald, and Jim": the clause is about Ruby alone
             else:
                 add_with_conj(add, role, token)
+        if patient is not None:  # "activists were arrested, including X and Y": the list hangs on the verb
+            for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "including"):
+                add_members(add, patient_role, prep)
     elif trigger.pos_ == "ADJ":
         if trigger.dep_ in ("pobj", "nsubj", "dobj"):
             pass  # "the dead": the adjective is its own referent
@@ -391,23 +395,28 @@ def _enclosing_event_verb(trigger: Token) -> Token | None:
 
 
 def _places(trigger: Token, index: EntityIndex) -> list[Token]:
-    """Place entities in locative phrases under the trigger, not crossing into other clauses."""
-    found, stack, seen = [], [(c, 1) for c in trigger.children if c.dep_ not in CLAUSE_DEPS], set()
+    """Place entities in locative phrases under the trigger, not crossing into other clauses; a place inside a named
+    place's phrase is where that place is, not another place of the event ("Bagram Airfield in Afghanistan",
+    "Strasbourg, eastern France"), one conjoined with it is ("in X and Y")."""
+    found, seen = [], set()
+    stack = [(c, 1, False) for c in trigger.children if c.dep_ not in CLAUSE_DEPS]
     while stack:
-        token, depth = stack.pop()
+        token, depth, inside = stack.pop()
         if token.i in seen or depth > 7:
             continue
         seen.add(token.i)
+        named = False
         if token.dep_ in ("pobj", "conj", "appos") and (token.head.lower_ in lexicon.LOCATIVE_PREPS
                                                           or token.dep_ != "pobj"):
             key = index.token_entity.get(token.i)
             if key is not None and index.entities[key].type == "Place" and (
-                    token.dep_ == "pobj" or token.head.i in found):
+                    token.dep_ == "pobj" and not inside or token.dep_ == "conj" and token.head.i in found):
                 found.append(token.i)
+                named = True
             elif key is None and depth == 2 and token.dep_ == "pobj" and is_place_noun(token) \
                     and token.head.lower_ not in ("on", "against", "into", "from", "by"):  # "attacks on hotels": target
                 found.append(token.i)  # "at the bus station", "in the market"
-        stack.extend((c, depth + 1) for c in token.children if c.dep_ not in CLAUSE_DEPS)
+        stack.extend((c, depth + 1, inside or named) for c in token.children if c.dep_ not in CLAUSE_DEPS)
     doc = trigger.doc
     return [doc[i] for i in sorted(found)]
 

@@ -163,12 +163,33 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
                  and any(g.dep_ == "conj" for g in c.children)):
         add_with_conj(add, role, item)  # "a policeman, a driver and two children": a list the parser read as apposition
     for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("including", "among")):
-        member = dep_child(prep, "pobj")
-        if member is not None:
-            add_with_conj(add, role, member)
+        add_members(add, role, prep)
     for clause in (c for c in {*original.children, *token.children} if c.dep_ == "relcl"
                    and c.lemma_.lower() == "include"):
         add_with_conj(add, role, dep_child(clause, "dobj"))  # "a group of nobles that included Brutus and Cassius"
+
+
+def add_members(add, role: str, prep: Token) -> None:
+    """The members of an "including" list. A long list of names, each with its description, parses as a chain of
+    appositions and conjuncts: every name in it that is an item (not the object of "wife of X") is a member."""
+    member = dep_child(prep, "pobj")
+    if member is None:
+        return
+    add_with_conj(add, role, member)
+    for name in member.subtree:
+        if name.dep_ in ("conj", "appos") and name.ent_type_ == "PERSON" and name.i > member.i \
+                and not _related_by_of(name, member):
+            add((role, name))
+
+
+def _related_by_of(name: Token, item: Token) -> bool:
+    """Whether ``name`` hangs on an "of" phrase below ``item`` ("wife of the poet X": X is no item of the list)."""
+    node = name
+    while node.i != item.i and node.head.i != node.i:
+        if node.dep_ == "pobj" and node.head.lower_ == "of":
+            return True
+        node = node.head
+    return False
 
 
 def misparsed_conjuncts(noun: Token) -> list[Token]:
