@@ -23,7 +23,9 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import IO
+from urllib.parse import quote_plus, urlencode
 
 import aiohttp
 import httpx
@@ -194,16 +196,20 @@ class SparqlService:
 
     # -- HTTP ---------------------------------------------------------------------------------------------------------
 
-    async def forward(self, query: str, params: list[tuple[str, str]], media: str) -> bytes | None:
-        """The server's answer to ``query`` (with protocol ``params``) as the server wrote it in ``media``, when the
-        server is known to write that format correctly (:data:`PASSED_THROUGH`), else None: then the answer has to
-        be parsed and written again (:meth:`query`). Sent from the event loop on a kept-alive connection, by aiohttp:
-        a third of httpx's CPU time per request, and the request in one write rather than two (each a wake-up of the
-        server: milliseconds apiece on a busy machine)."""
+    async def forward(self, query: str, params: list[tuple[str, str]], media: str, *, prologue: str = "") -> bytes | None:
+        """The server's answer to ``prologue`` + ``query`` (with protocol ``params``) as the server wrote it in
+        ``media``, when the server is known to write that format correctly (:data:`PASSED_THROUGH`), else None: then
+        the answer has to be parsed and written again (:meth:`query`). Sent from the event loop on a kept-alive
+        connection, by aiohttp: a third of httpx's CPU time per request, and the request in one write rather than two
+        (each a wake-up of the server: milliseconds apiece on a busy machine). ``prologue`` is a text sent before
+        every query (eventkg's PREFIX lines): encoded once."""
         if media not in PASSED_THROUGH.get(self.product, ()) or self._challenged:
             return None
+        form = f"query={_quoted(prologue)}{quote_plus(query)}"
+        if params:
+            form += "&" + urlencode(params)
         try:
-            async with self._session().post(self.query_url, data=_form_body([("query", query), *params]),
+            async with self._session().post(self.query_url, data=form.encode(),
                                             headers={"Accept": media, "Content-Type": _FORM}) as response:
                 status, headers = response.status, response.headers
                 body = await response.read()
@@ -310,7 +316,12 @@ def _repaired(product: str | None, media: str, body: bytes) -> bytes:
 
 
 def _form_body(params: list[tuple[str, str]]) -> bytes:
-    return str(httpx.QueryParams(params)).encode()
+    return urlencode(params).encode()
+
+
+@lru_cache(maxsize=16)
+def _quoted(text: str) -> str:
+    return quote_plus(text)
 
 
 def _form(query: str) -> str:

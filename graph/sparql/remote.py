@@ -7,9 +7,10 @@ checked on the bytes; any other is answered as the local workers answer (:func:`
 and written again), so the endpoint's answers, row limit and errors are the same on either store.
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the change log's size and
-newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds and at once after a write by
-this process: a write by another eventkg process is seen within :data:`VERSION_TTL`; writes by other tools directly to
-the server, which leave no change-log entry, are not seen by the cache (docs/scale-out.md).
+newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds (in a thread of its own once
+half of it has passed, so that requests do not wait for the read) and at once after a write by this process: a write
+by another eventkg process is seen within :data:`VERSION_TTL`; writes by other tools directly to the server, which
+leave no change-log entry, are not seen by the cache (docs/scale-out.md).
 
 What leaves the server here is what the operator configured: the store's own URLs. A query's ``SERVICE`` or an
 update's ``LOAD`` runs on the SPARQL server, under its own policy (docs/scale-out.md).
@@ -25,7 +26,7 @@ import time
 import pyoxigraph as ox
 
 from graph import changes
-from graph.errors import InvalidInput
+from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
 from graph.sparql.errors import QueryTimeout, ResultTooLarge, SparqlError
 from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, execute, update
@@ -48,11 +49,34 @@ class RemoteSnapshot:
         self._version: tuple | None = None
         self._read_at = float("-inf")
         self._writes = 0  # writes by this process so far
+        self._reading = False  # a read in the background is under way
         self._lock = threading.Lock()
 
     def version(self) -> tuple:
-        if time.monotonic() - self._read_at <= self.ttl:
+        age = time.monotonic() - self._read_at
+        if age <= self.ttl:
+            if age > self.ttl / 2:  # read it again beside the requests, so that none waits for the read (on the loop)
+                self._read_soon()
             return self._version
+        return self._read()
+
+    def _read_soon(self) -> None:
+        with self._lock:
+            if self._reading:
+                return
+            self._reading = True
+        threading.Thread(target=self._read_beside, name="eventkg-version", daemon=True).start()
+
+    def _read_beside(self) -> None:
+        try:
+            self._read()
+        except (GraphError, RuntimeError):  # the server did not answer (or the store closed at shutdown): the next
+            pass                            # request past the TTL reads it and says so
+        finally:
+            with self._lock:
+                self._reading = False
+
+    def _read(self) -> tuple:
         writes, read_at = self._writes, time.monotonic()
         version = changes.log_version(self.store)
         with self._lock:
@@ -109,7 +133,7 @@ class ForwardingPool:
             params = [("default-graph-uri", g) for g in job.default_graphs or ()]
             params += [("named-graph-uri", g) for g in job.named_graphs or ()]
         try:
-            body = await self.store.native.forward(base + _PROLOGUE + job.text, params, media)
+            body = await self.store.native.forward(job.text, params, media, prologue=base + _PROLOGUE)
         except InvalidInput as err:  # as execute words the server's refusal
             raise SparqlError(f"the query could not be evaluated: {err}") from None
         if body is not None and job.max_rows is not None and _rows(body, media, job.max_rows) > job.max_rows:
