@@ -31,7 +31,8 @@ import aiohttp
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import GraphError, InvalidInput, Unavailable
+from graph import remote_load
+from graph.errors import InvalidInput, Unavailable
 
 _JSON = "application/sparql-results+json"
 _NQUADS = "application/n-quads"
@@ -39,7 +40,7 @@ _NTRIPLES = "application/n-triples"
 _QUERY_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _FORM = "application/x-www-form-urlencoded"
-REQUEST_BYTES = 4 << 20  # update text per insert request (Virtuoso refuses a request text over 10 MB)
+REQUEST_BYTES = 4 << 20  # update text per load request (Virtuoso refuses a request text over 10 MB)
 
 # Answer formats each server writes correctly (checked against SPARQL 1.1 and RDF 1.1; tests/test_remote_store.py
 # parses every one), so eventkg's /sparql hands the server's answer on unparsed. Virtuoso 7.2's TSV quotes the header
@@ -143,43 +144,20 @@ class SparqlService:
         return int(row["n"].value)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
-        """Insert ``quads``: each graph's in one request, which the server runs as one transaction, when its text fits
-        in :attr:`request_bytes` (several graphs share a request up to that size); a larger graph is split over
-        requests of that size. A request that fails stops the insert with :class:`LoadInterrupted`, which says what
-        is stored: the graphs of the requests answered, each whole (a split graph: its first parts)."""
-        by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[str]] = {}
-        blank: set = set()  # graphs with blank nodes, which INSERT DATA may not hold (Virtuoso refuses them)
-        for q in quads:
-            by_graph.setdefault(q.graph_name, []).append(f"{q.subject} {q.predicate} {q.object} .")
-            if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-                blank.add(q.graph_name)
-        requests: list[_Insert] = []
-        for graph, triples in by_graph.items():
-            parts = _parts(triples, self.request_bytes)
-            for n, part in enumerate(parts):
-                block = " ".join(part) if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {' '.join(part)} }}"
-                if not requests or requests[-1].size + len(block) > self.request_bytes:
-                    requests.append(_Insert())
-                requests[-1].add(block, graph, last=n == len(parts) - 1, blank=graph in blank)
-        for n, request in enumerate(requests):
-            try:
-                self.update(request.text())
-            except GraphError as err:
-                whole = {g for done in requests[:n] for g, last in done.graphs if last}
-                partly = {g for done in requests[:n] for g, last in done.graphs if not last} - whole
-                raise LoadInterrupted(len(whole), len(by_graph), sorted(str(g) for g in partly), err) from err
+        """Add ``quads`` to their graphs, graph by graph, each in one transaction (:func:`graph.remote_load.load`)."""
+        remote_load.load(self, quads, replace=False)
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
         self.update(f"DROP SILENT GRAPH {graph}")
 
     def bulk_load(self, *, path: str | None = None, input: IO[bytes] | None = None, format: ox.RdfFormat,
                   to_graph: ox.NamedNode | None = None, lenient: bool = False) -> None:
-        """:meth:`extend` with the quads of a file (held in memory, grouped by graph): a server-side bulk loader reads
-        files on the server's disk, not ours."""
+        """The quads of a file, read as they are parsed, each graph replacing the graph of its name in one transaction
+        (:func:`graph.remote_load.load`): a server-side bulk loader reads files on the server's disk, not ours."""
         source = {"path": path} if path is not None else {"input": input}
-        self.extend(q if to_graph is None or not isinstance(q.graph_name, ox.DefaultGraph)
-                    else ox.Quad(q.subject, q.predicate, q.object, to_graph)
-                    for q in ox.parse(**source, format=format, lenient=lenient))
+        remote_load.load(self, (q if to_graph is None or not isinstance(q.graph_name, ox.DefaultGraph)
+                                else ox.Quad(q.subject, q.predicate, q.object, to_graph)
+                                for q in ox.parse(**source, format=format, lenient=lenient)))
 
     def dump(self, output, format: ox.RdfFormat, *, from_graph=None, prefixes=None) -> None:
         graphs = [str(from_graph)] if from_graph is not None else self.graphs()
@@ -261,36 +239,6 @@ class SparqlService:
         raise Unavailable(f"the SPARQL service failed (HTTP {status}); see its log")
 
 
-class LoadInterrupted(Unavailable):
-    """An insert stopped by a failed request: the graphs before it are stored whole, those after it not at all."""
-
-    def __init__(self, whole: int, graphs: int, partly: list[str], cause: GraphError):
-        split = f"; {len(partly)} large graph(s) split over requests are stored in part: {', '.join(partly)}" \
-            if partly else ""
-        super().__init__(f"the SPARQL service stopped the insert ({cause}): {whole} of {graphs} graph(s) are stored "
-                         f"whole, the others not at all{split}")
-
-
-class _Insert:
-    """One insert request: blocks of whole graphs (or a part of a large one)."""
-
-    def __init__(self):
-        self.blocks: list[str] = []
-        self.graphs: list[tuple[object, bool]] = []  # (graph, whether its last part is in this request)
-        self.size, self.blank = 0, False
-
-    def add(self, block: str, graph, *, last: bool, blank: bool) -> None:
-        self.blocks.append(block)
-        self.graphs.append((graph, last))
-        self.size += len(block)
-        self.blank |= blank
-
-    def text(self) -> str:
-        # with blank nodes, a template instantiated once: within the request a label is one node
-        body = " ".join(self.blocks)
-        return f"INSERT {{ {body} }} WHERE {{}}" if self.blank else f"INSERT DATA {{ {body} }}"
-
-
 class _Credentials(httpx.Auth):
     """HTTP basic or digest authentication, whichever the server's challenge asks for (Virtuoso's ``/sparql-auth``
     asks for digest); the digest challenge is remembered, so later requests are sent authenticated at once."""
@@ -359,19 +307,6 @@ def _graph_list(graphs) -> list[str]:
     if not isinstance(graphs, list | tuple):
         graphs = [graphs]
     return [g.value for g in graphs if isinstance(g, ox.NamedNode)]
-
-
-def _parts(triples: list[str], size: int) -> list[list[str]]:
-    """``triples`` in consecutive parts of about ``size`` characters at most (one part when they fit)."""
-    parts: list[list[str]] = [[]]
-    length = 0
-    for triple in triples:
-        if parts[-1] and length + len(triple) + 1 > size:
-            parts.append([])
-            length = 0
-        parts[-1].append(triple)
-        length += len(triple) + 1
-    return parts
 
 
 def _literal(text: str) -> str:

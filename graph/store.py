@@ -42,7 +42,8 @@ from graph.errors import StoreBusy, StoreError
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF
 from graph.rdf_formats import rdf_format
-from graph.remote import LoadInterrupted, SparqlService
+from graph.remote import SparqlService
+from graph.remote_load import LoadInterrupted
 from graph.resolution import Overrides
 from graph.terms import graph_block, sparql_term, to_ox
 from graph.writer_state import WriterState
@@ -327,7 +328,7 @@ class EventStore:
             except LoadInterrupted as err:  # a server store: what is stored, and how to finish (docs/scale-out.md)
                 self._writer.read_again()
                 raise StoreError(f"{err}. The dashboard counters were not recounted: run the same load again (it "
-                                 "stores what is missing and doubles nothing, blank nodes excepted)") from err
+                                 "replaces each graph of the file again: nothing is doubled)") from err
         return count
 
     def compact(self) -> None:
