@@ -25,8 +25,7 @@ from api.deps import STORE_VERSION, Extractors, Writer
 from api.routers import analytics, articles, changes, entities, events, export, incidents, relations, sparql, stats
 from api.settings import Settings
 from graph.errors import GraphError, InvalidInput, NotFound, Unavailable, is_storage_failure
-from graph.sparql import QueryPool, Snapshot, UpdatePool
-from graph.sparql.remote import ForwardingPool, RemoteSnapshot
+from graph.sparql import open_endpoint
 from graph.store import EventStore
 
 
@@ -38,33 +37,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         app.state.settings = settings
         app.state.writer = Writer(settings)
-        if settings.store_is_remote:  # a SPARQL server holds the store and answers the queries (docs/scale-out.md)
-            remote = EventStore(settings.store, base_iri=settings.base_iri, **settings.store_access)
-            app.state.snapshot = RemoteSnapshot(remote)
-            # the answer cache learns this process's writes at once (others' within a second)
-            app.state.writer.on_write = app.state.snapshot.changed
-            app.state.query_pool = ForwardingPool(remote, timeout=settings.query_timeout,
-                                                  on_write=app.state.snapshot.changed)
-            app.state.update_pool = app.state.query_pool if settings.enable_update else None
-        else:
-            if not settings.store_path.is_dir():  # a fresh store, with the ontology, so readers have something to open
-                EventStore(settings.store_path, base_iri=settings.base_iri).close()
-            app.state.snapshot = Snapshot(settings.store_path, settings.base_iri)
-            app.state.query_pool = QueryPool(settings.store_path, size=settings.query_workers,
-                                             timeout=settings.query_timeout)
-            app.state.update_pool = UpdatePool(settings.store_path, base_iri=settings.base_iri,
-                                               timeout=settings.query_timeout,
-                                               lock_wait=app.state.writer.wait) if settings.enable_update else None
+        if not settings.store_is_remote and not settings.store_path.is_dir():
+            # a fresh store, with the ontology, so readers have something to open
+            EventStore(settings.store_path, base_iri=settings.base_iri).close()
+        endpoint = open_endpoint(settings.store, base_iri=settings.base_iri, access=settings.store_access,
+                                 workers=settings.query_workers, timeout=settings.query_timeout,
+                                 updates=settings.enable_update, lock_wait=app.state.writer.wait)
+        app.state.snapshot, app.state.query_pool, app.state.update_pool = (endpoint.snapshot, endpoint.queries,
+                                                                           endpoint.updates)
+        app.state.writer.on_write = endpoint.on_write
         app.state.extractors = Extractors(settings)
         try:
             yield
         finally:
-            app.state.query_pool.close()
-            if app.state.update_pool is not None:
-                app.state.update_pool.close()
-            if settings.store_is_remote:
-                await app.state.query_pool.aclose()  # the connections /sparql kept alive to the server
-                app.state.snapshot.store.close()
+            await endpoint.aclose()
 
     app = FastAPI(
         title="eventkg",

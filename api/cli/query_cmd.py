@@ -17,7 +17,6 @@ from api.settings import get_settings
 from graph import sparql
 from graph.errors import GraphError
 from graph.namespaces import compact
-from graph.store import EventStore
 
 
 class QueryFormat(str, Enum):
@@ -60,21 +59,14 @@ def query(
 
 
 async def _run(settings, job: sparql.Job) -> tuple[str, bytes]:
-    """The query runs in a sandboxed worker process (no network: SERVICE and LOAD cannot reach out), with no
-    timeout on the command line."""
-    if settings.store_is_remote:  # the server runs it
-        from graph.sparql.remote import ForwardingPool
-
-        pool = ForwardingPool(EventStore(settings.store, base_iri=settings.base_iri, **settings.store_access),
-                              timeout=None)
-    else:
-        pool = sparql.QueryPool(settings.store_path, size=1, timeout=None)
+    """The query runs in a sandboxed worker process (no network: SERVICE and LOAD cannot reach out), or on the
+    server of a server store, with no timeout on the command line."""
+    endpoint = sparql.open_endpoint(settings.store, base_iri=settings.base_iri, access=settings.store_access,
+                                    timeout=None)
     try:
-        return await pool.run(job)
+        return await endpoint.queries.run(job)
     finally:
-        pool.close()
-        if settings.store_is_remote:
-            await pool.aclose()  # the connection to the server, from this event loop
+        await endpoint.aclose()
 
 
 def _print_table(tsv: bytes, base_iri: str) -> None:

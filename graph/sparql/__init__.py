@@ -8,6 +8,8 @@ and ``eventkg query``. One module per job:
   ``LOAD`` and the like can never reach out, whatever the text;
 - :mod:`graph.sparql.pool` and :mod:`graph.sparql.worker`: the worker processes, killed at the timeout;
 - :mod:`graph.sparql.snapshot`: reading a store another process writes;
+- :mod:`graph.sparql.endpoint`: the pools and snapshot of a store folder or, for a SPARQL server, those of
+  :mod:`graph.sparql.remote`, chosen in one place;
 - :mod:`graph.sparql.description`: the service description.
 
 The usual prefixes (``ekg:``, ``sem:``, ``rdfs:`` … :data:`graph.namespaces.PREFIXES`) are predeclared and the default
@@ -20,7 +22,7 @@ from importlib import import_module
 # What each public name's module is. Loaded on first use (PEP 562), so that a worker process, which imports
 # graph.sparql.worker, loads only what it needs.
 _WHERE = {
-    "SD": "description", "service_description": "description",
+    "SD": "description", "service_description": "description", "Endpoint": "endpoint", "open_endpoint": "endpoint",
     "NotAcceptable": "errors", "OutboundRefused": "errors", "QuerySyntaxError": "errors", "QueryTimeout": "errors",
     "ResultTooLarge": "errors", "SparqlError": "errors", "StoreUnavailable": "errors",
     "QueryPool": "pool", "UpdatePool": "pool",

@@ -1,0 +1,52 @@
+"""What answers user SPARQL on a store, chosen in one place: for a store folder, the sandboxed worker pools and a
+snapshot that follows other processes' writes; for a SPARQL server, the pool that forwards to it and its change-log
+snapshot (:mod:`graph.sparql.remote`). ``eventkg serve`` and ``eventkg query`` both open it here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.remote import SparqlService
+from graph.sparql.pool import QueryPool, UpdatePool
+from graph.sparql.remote import ForwardingPool, RemoteSnapshot
+from graph.sparql.snapshot import Snapshot
+from graph.store import EventStore
+
+
+@dataclass
+class Endpoint:
+    """The readers' snapshot, the query pool, the update pool (None: updates off) and, for a server store, what to
+    call after a write by this process elsewhere (``on_write``) and the store the pools forward to, which
+    :meth:`aclose` closes with them."""
+
+    snapshot: Snapshot | RemoteSnapshot
+    queries: QueryPool | ForwardingPool
+    updates: UpdatePool | ForwardingPool | None
+    on_write: Callable[[], None] | None = None
+    remote: EventStore | None = None
+
+    async def aclose(self) -> None:
+        """Stop the workers, or close the connections to the server (from the event loop that ran the queries)."""
+        self.queries.close()
+        if self.updates is not None and self.updates is not self.queries:
+            self.updates.close()
+        if self.remote is not None:
+            await self.queries.aclose()
+            self.remote.close()
+
+
+def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = None, workers: int = 1,
+                  timeout: float | None = 30.0, updates: bool = False, lock_wait: float = 10.0) -> Endpoint:
+    """The endpoint of ``store`` (a folder, or a server's query URL reached with ``access``: update URL and
+    credentials); ``workers`` query workers and ``lock_wait`` for a folder; ``updates`` whether updates are run."""
+    if SparqlService.is_url(str(store)):  # the server runs the queries (docs/scale-out.md)
+        remote = EventStore(str(store), base_iri=base_iri, **(access or {}))
+        snapshot = RemoteSnapshot(remote)
+        # the answer cache learns this process's writes at once (others' within a second)
+        queries = ForwardingPool(remote, timeout=timeout, on_write=snapshot.changed)
+        return Endpoint(snapshot, queries, queries if updates else None, snapshot.changed, remote)
+    return Endpoint(Snapshot(store, base_iri), QueryPool(store, size=workers, timeout=timeout),
+                    UpdatePool(store, base_iri=base_iri, timeout=timeout, lock_wait=lock_wait) if updates else None)
