@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, virtuoso_available, virtuoso_server
 from bench.sparql_http import PROLOGUE, QUERIES, measure, over_http
 from bench.synthetic import write_synthetic
 from graph.namespaces import DEFAULT_BASE_IRI
@@ -68,8 +68,7 @@ def bulk_load(server, folder: Path, name: str) -> float:
 
 def pick_actor(url: str) -> tuple[str, str]:
     """An agent of events ranked 10th by number of events, and its label (as bench.sparql_http does)."""
-    rows = select(url, "SELECT ?a ?label (COUNT(?e) AS ?n) WHERE { ?e ekg:agent ?a . ?a rdfs:label ?label } "
-                       "GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT 10")
+    rows = select(url, ACTOR_QUERY)
     return rows[-1]["a"]["value"], rows[-1]["label"]["value"]
 
 
@@ -103,7 +102,7 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                     if name != "eventkg" and checkout is None:
                         continue
                     with _pythonpath(checkout):
-                        process, url = serve(server.query_url, 1, **access)
+                        process, url = serve(server.query_url, 1, wait=300, **access)  # a 1M store under load: slow
                     processes.append(process)
                     urls[name] = url + "/sparql"
                 urls["virtuoso"] = server.query_url

@@ -20,6 +20,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# The entity the benchmarks' queries start from (bench.sparql_http, bench.scale_out): an agent of events ranked 10th
+# by their number (the last row), of middling popularity, with its label. Prefixes: graph.namespaces.PREFIXES.
+ACTOR_QUERY = ("SELECT ?a ?label (COUNT(?e) AS ?n) WHERE { ?e ekg:agent ?a . ?a rdfs:label ?label } "
+               "GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT 10")
 VIRTUOSO_INI = Path(__file__).with_name("virtuoso.ini")
 VIRTUOSO = "virtuoso-t"
 # A fresh Virtuoso database's administrator; the ini keeps the server on loopback.

@@ -52,7 +52,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import psutil
 
 from bench.api_load import serve, stop, wrk
-from bench.servers import oxigraph_server, virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, oxigraph_server, virtuoso_available, virtuoso_server
 from bench.synthetic import write_synthetic
 from graph.namespaces import PREFIXES
 from graph.store import open_store
@@ -83,9 +83,7 @@ SERVERS = ("eventkg", "eventkg, cached", "oxigraph", "virtuoso", "virtuoso, cach
 
 def pick_actor(store) -> tuple[str, str]:
     """An agent of events ranked about 10th by number of events, and its label."""
-    rows = list(store.native.query(
-        PROLOGUE + "SELECT ?a ?label (COUNT(?e) AS ?n) WHERE { ?e ekg:agent ?a . ?a rdfs:label ?label } "
-        "GROUP BY ?a ?label ORDER BY DESC(?n) ?a LIMIT 10", use_default_graph_as_union=True))
+    rows = list(store.native.query(PROLOGUE + ACTOR_QUERY, use_default_graph_as_union=True))
     return rows[-1]["a"].value, rows[-1]["label"].value
 
 
