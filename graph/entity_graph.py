@@ -24,7 +24,7 @@ from graph.claims import Claim, ClaimIndex, entity_claim
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.rdf import EntityRef, Triple
 from graph.resolution import Cluster, Overrides, merge_id, resolve
-from graph.stored_extraction import article_from_json
+from graph.stored_extraction import article_from_json, span_text
 
 
 @dataclass
@@ -216,12 +216,13 @@ def ref(cluster: Cluster) -> EntityRef:
     return EntityRef(cluster.canonical, cluster.type, cluster.country_key, cluster.geonames_id is not None)
 
 
-def claims_from_json(article: str, stored: str) -> list[Claim]:
-    """An article's claims from its stored extraction (graph/stored_extraction.py), without its text."""
+def claims_from_json(article: str, stored: str, text: str) -> list[Claim]:
+    """An article's claims from its stored extraction (graph/stored_extraction.py) and its text (which gives the
+    mentions the stored form left without theirs): the claims of the article as it was put."""
     data = json.loads(stored)
-    claims = [entity_claim(article, e, (m["text"] for m in e.get("mentions", []) if "text" in m))
+    claims = [entity_claim(article, e, (span_text(m, text) for m in e.get("mentions", [])))
               for e in data.get("entities", [])]
     if any("@" in e["id"] and e.get("description") in FORCE_KINDS for e in data.get("entities", [])):
-        _, extraction = article_from_json(article, "", stored)  # long span texts are not needed, only their offsets
+        _, extraction = article_from_json(article, text, stored)
         claims += force_claims(article, state_forces(extraction))
     return claims

@@ -91,7 +91,7 @@ class WriterState:
             stored, texts = {}, {}
             for r in rows:
                 stored[r["id"].value], texts[r["id"].value] = r["x"].value, r["text"].value
-            claims = {article: claims_from_json(article, x) for article, x in stored.items()}
+            claims = {article: claims_from_json(article, x, texts[article]) for article, x in stored.items()}
             self._entity_graph = EntityGraph.build(self.store.iris, claims, self.store.overrides())
             self._incident_index = IncidentIndex(self.store.iris, stored, texts, self._entity_graph.ref_of)
         return self._entity_graph
