@@ -21,6 +21,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from api import explorer
+from api.asgi import read_body, replay
 from api.deps import STORE_VERSION, Extractors, Writer
 from api.routers import analytics, articles, changes, entities, events, export, incidents, relations, sparql, stats
 from api.settings import Settings
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await endpoint.aclose()
 
-    app = FastAPI(
+    app = EventkgAPI(
         title="eventkg",
         version="0.1.0",
         description="Event knowledge graph built from news articles: SPARQL 1.1 endpoint and REST for dashboards. "
@@ -66,15 +67,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     explorer.mount_static(app)
     _add_error_handlers(app)
-    app.add_middleware(sparql.QueryShortcut)  # innermost: inside the answer cache and the body limit
-    app.add_middleware(CachedAnswers, version=lambda scope: scope["app"].state.snapshot.version(),
-                       max_entries=settings.response_cache)
+    # Our middleware, outermost first: the body limit, CORS when configured, the answer cache. Every request passes
+    # them; queries at /sparql go from them straight to their endpoint, in front of FastAPI (EventkgAPI).
+    answers: OrderedDict = OrderedDict()  # one answer cache for both ways in
+    cache = {"version": lambda scope: scope["app"].state.snapshot.version(), "max_entries": settings.response_cache,
+             "cache": answers}
+    cors = {"allow_origins": settings.cors_origins, "allow_methods": ["GET", "POST", "DELETE"],
+            "allow_headers": ["Authorization", "Content-Type", "If-None-Match"],
+            "expose_headers": ["ETag", "Link", "X-Total-Count"]}
+    app.add_middleware(CachedAnswers, **cache)
+    front = CachedAnswers(sparql.QueryEndpoint(), **cache)
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
-                           allow_headers=["Authorization", "Content-Type", "If-None-Match"],
-                           expose_headers=["ETag", "Link", "X-Total-Count"])
+        app.add_middleware(CORSMiddleware, **cors)
+        front = CORSMiddleware(front, **cors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.fronts["/sparql"] = BodyLimit(front, max_bytes=settings.max_body_bytes)
     return app
+
+
+class EventkgAPI(FastAPI):
+    """The FastAPI app, with a door in front: a ``GET`` or ``POST`` to a path in :attr:`fronts` goes to the ASGI app
+    there instead of through FastAPI's and Starlette's middleware (server errors, telemetry, their body limit) and
+    routing. ``/sparql`` is the one path; its routes stay declared for the OpenAPI description (and ``HEAD``)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.fronts: dict[str, object] = {}
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] in ("GET", "POST"):
+            path, root = scope["path"], scope.get("root_path", "")
+            front = self.fronts.get(path[len(root):]) if path.startswith(root) else None
+            if front is not None:
+                scope["app"] = self
+                return await front(scope, receive, send)
+        await super().__call__(scope, receive, send)
 
 
 # -- errors: every failure is a JSON {"detail": ...} with a 4xx/503 status, never a 500 -------------------------------
@@ -127,18 +154,19 @@ class CachedAnswers:
     304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
     """
 
-    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):
+    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10,
+                 cache: OrderedDict | None = None):
         self.app, self.version, self.max_entries, self.max_body = app, version, max_entries, max_body
         self.max_key_body = max_key_body  # longer POSTed queries are answered, not kept
-        self.cache: OrderedDict[tuple, tuple] = OrderedDict()
+        self.cache: OrderedDict[tuple, tuple] = OrderedDict() if cache is None else cache  # may be shared
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"].startswith("/export"):
             return await self.app(scope, receive, send)
         method = scope["method"]
         if method == "POST" and scope["path"] == "/sparql":
-            request_body = await _read_body(receive)
-            receive = _replay(request_body, receive)
+            request_body = await read_body(receive)
+            receive = replay(request_body, receive)
         elif method == "GET":
             request_body = b""
         else:
@@ -174,32 +202,6 @@ class CachedAnswers:
                 return
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-
-
-async def _read_body(receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":  # the client went away
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive):
-    """A ``receive`` that hands the app a body already read, then passes on what the client sends next."""
-    sent = False
-
-    async def replay():
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 async def _collect(app, scope, receive) -> tuple[int, list, bytes]:

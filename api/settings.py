@@ -39,7 +39,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     server_workers: int = Field(1, ge=1, description="uvicorn worker processes.")
-    query_workers: int = Field(2, ge=1, description="SPARQL worker processes per server process (killed on timeout).")
+    query_workers: int = Field(2, ge=1, description="SPARQL worker processes per server process at most (one from the "
+                               "start, more while slow queries keep them busy; killed on timeout).")
     query_timeout: float = Field(30.0, gt=0, description="Seconds before a SPARQL query is stopped (HTTP 503).")
     max_result_rows: int = Field(100_000, gt=0, description="Rows a SPARQL SELECT may return over HTTP.")
     max_query_bytes: int = Field(1_000_000, gt=0, description="SPARQL query or update texts longer than this (UTF-8 "

@@ -1,7 +1,8 @@
 """SPARQL over HTTP: eventkg's ``/sparql`` against the Oxigraph server (same engine, Rust, no Python) on the same store,
 and against Virtuoso on the same data (issue 9).
 
-    python -m bench.sparql_http [--quads 100000] [--runs 30] [--duration 10] [--connections 8] [--no-virtuoso]
+    python -m bench.sparql_http [--quads 100000 | --store FOLDER] [--runs 30] [--duration 10] [--connections 8]
+                                [--no-virtuoso] [--before CHECKOUT]
 
 The Oxigraph server is the PyPI package ``oxigraph`` (a dev extra: ``pip install -e '.[dev]'``), run as
 ``oxigraph serve-read-only --union-default-graph`` on the very store eventkg serves. Virtuoso is Debian's
@@ -10,14 +11,17 @@ The Oxigraph server is the PyPI package ``oxigraph`` (a dev extra: ``pip install
 throughput is wrk (Debian ``wrk``). Without the Oxigraph server or wrk the benchmark stops and says so.
 
 The synthetic graph of ``bench.synthetic`` is bulk-loaded into a store in a temporary folder and compacted (as
-``eventkg load`` does), and the same N-Quads into Virtuoso. The servers, each in its own processes:
+``eventkg load`` does), and the same N-Quads into Virtuoso; ``--store`` serves a store built before instead (the 1M
+graph takes minutes to build; Virtuoso is then left out, it needs the N-Quads). The servers, each in its own processes:
 
 - ``eventkg``: ``eventkg serve`` (1 server worker, default query workers) with its response cache off
   (``EVENTKG_RESPONSE_CACHE=0``), so every answer is computed;
 - ``eventkg, cached``: the default settings; a repeated query is answered from the cache while the store is unchanged;
 - ``oxigraph``: the Oxigraph server, which has no answer cache;
 - ``virtuoso``: a new query text every time, so each is compiled and run afresh;
-- ``virtuoso, cached``: one text repeated (Virtuoso keeps compiled queries; it has no answer cache by default).
+- ``virtuoso, cached``: one text repeated (Virtuoso keeps compiled queries; it has no answer cache by default);
+- ``eventkg, before``: with ``--before CHECKOUT``, ``eventkg serve`` of another checkout of the repository (the code
+  before a change, e.g. ``git worktree add /tmp/before main``) as ``eventkg``, so before and after come from one run.
 
 Latency: each query runs ``--runs`` times per server, one request at a time, after three warm-ups, the servers taking
 turns run by run (a busy moment of the shared machine falls on all alike). Uncached runs send a new query text every
@@ -29,9 +33,14 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
 (uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length.
 
-Memory: the resident set of each server, its worker processes included (summed over the process tree), after the runs;
-for eventkg also what the tree holds with the pages its processes share (the Python and Oxigraph libraries) counted
-once: the server's resident set and its workers' private pages.
+CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON), and the CPU time each process of
+the server spent on them (psutil), per request: for eventkg the server process and its query workers apart.
+
+Memory, after the runs, two ways: the **RSS sum** (the resident set of each process of the server's tree, added up:
+pages the processes share, such as the Python interpreter and the Oxigraph library, count once per process) and the
+**PSS sum** (proportional set size: a shared page counts as its share in each process, so the tree's pages count once
+in all; the kernel's ``smaps_rollup``). The targets of issue 9 are stated in RSS; the PSS sum says what the server
+really takes from the machine.
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -79,6 +89,7 @@ QUERIES = {
         BIND(SUBSTR(STR(?t), 1, 7) AS ?month) } GROUP BY ?month ORDER BY ?month"""),
 }
 SERVERS = ("eventkg", "eventkg, cached", "oxigraph", "virtuoso", "virtuoso, cached")
+BEFORE = "eventkg, before"
 
 
 def pick_actor(store) -> tuple[str, str]:
@@ -126,18 +137,27 @@ def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
     return {name: (times[name], rows[name]) for name in systems}
 
 
-def tree_rss(process: subprocess.Popen) -> float:
-    """MiB resident in ``process`` and all its descendants."""
+def tree(process: subprocess.Popen) -> list[psutil.Process]:
     root = psutil.Process(process.pid)
-    return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)]) / 2**20
+    return [root, *root.children(recursive=True)]
 
 
-def tree_held(process: subprocess.Popen) -> float:
-    """MiB that ``process`` and its descendants hold with the pages they share counted once: the resident set of
-    ``process`` and the private pages (USS) of each descendant (what they share is the libraries ``process`` maps
-    too: Python, Oxigraph)."""
-    root = psutil.Process(process.pid)
-    return (root.memory_info().rss + sum(p.memory_full_info().uss for p in root.children(recursive=True))) / 2**20
+def tree_memory(process: subprocess.Popen) -> tuple[float, float]:
+    """MiB of ``process`` and all its descendants: the RSS sum (shared pages once per process) and the PSS sum
+    (shared pages counted once in all)."""
+    infos = [p.memory_full_info() for p in tree(process)]
+    return sum(i.rss for i in infos) / 2**20, sum(i.pss for i in infos) / 2**20
+
+
+def cpu_per_request(process: subprocess.Popen, run, requests: int) -> dict[str, float]:
+    """CPU ms per request of each process of ``process``'s tree over ``requests`` calls of ``run``: the first
+    process (the server) as "server", the others summed as "workers"."""
+    processes = tree(process)
+    before = [sum(p.cpu_times()[:2]) for p in processes]
+    for _ in range(requests):
+        run()
+    spent = [sum(p.cpu_times()[:2]) - b for p, b in zip(processes, before)]
+    return {"server": spent[0] * 1000 / requests, "workers": sum(spent[1:]) * 1000 / requests}
 
 
 def throughput(url: str, query: str, *, fresh: bool, duration: int, connections: int, folder: Path) -> dict:
@@ -151,33 +171,50 @@ def throughput(url: str, query: str, *, fresh: bool, duration: int, connections:
                headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
 
 
+def serve_checkout(checkout: Path, store: Path) -> tuple[subprocess.Popen, str]:
+    """``eventkg serve`` (uncached) of the code in ``checkout``: its folder first on ``PYTHONPATH``."""
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(checkout.resolve()), saved) if p)
+    try:
+        return serve(store, 1, response_cache="0")
+    finally:
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quads", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, help="serve this store (built before) instead of a synthetic one")
+    parser.add_argument("--cpu-requests", type=int, default=500)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
+    parser.add_argument("--before", type=Path, help="also serve this checkout (the code before a change), uncached")
     args = parser.parse_args()
     if shutil.which("oxigraph", path=str(Path(sys.executable).parent)) is None:
         raise SystemExit("bench.sparql_http compares with the Oxigraph server: pip install -e '.[dev]'")
     if shutil.which("wrk") is None:
         raise SystemExit("bench.sparql_http needs wrk: apt-get install -y wrk")
-    virtuoso = virtuoso_available() and not args.no_virtuoso
-    if not virtuoso and not args.no_virtuoso:
+    virtuoso = virtuoso_available() and not args.no_virtuoso and args.store is None
+    if not virtuoso and not args.no_virtuoso and args.store is None:
         print("Virtuoso is not installed (apt-get install -y virtuoso-opensource): its rows are left out\n")
-    servers = SERVERS if virtuoso else SERVERS[:3]
+    servers = (SERVERS if virtuoso else SERVERS[:3]) + ((BEFORE,) if args.before else ())
 
     with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp, ExitStack() as stack:
-        source, store_dir = Path(tmp) / "virtuoso" / "synthetic.nq", Path(tmp) / "kg"
-        source.parent.mkdir()  # Virtuoso's folder: its loader reads only from there (DirsAllowed)
-        write_synthetic(source, quads=args.quads)
-        with open_store(store_dir) as store:
-            store.load(source)
-            store.compact()  # as `eventkg load` does
-            quads = len(store)
+        source, store_dir = Path(tmp) / "virtuoso" / "synthetic.nq", args.store or Path(tmp) / "kg"
+        if args.store is None:
+            source.parent.mkdir()  # Virtuoso's folder: its loader reads only from there (DirsAllowed)
+            write_synthetic(source, quads=args.quads)
+            with open_store(store_dir) as store:
+                store.load(source)
+                store.compact()  # as `eventkg load` does
         with open_store(store_dir, read_only=True) as reader:
             entity, label = pick_actor(reader)
+            quads = len(reader)
         queries = {name: (kind, PROLOGUE + q.replace("{entity}", entity).replace("{label}", label))
                    for name, (kind, q) in QUERIES.items()}
         processes, urls = {}, {}
@@ -188,12 +225,15 @@ def main() -> None:
             load_s = bulk_load(server, source.parent, source.name)
             for name in ("virtuoso", "virtuoso, cached"):
                 processes[name], urls[name] = server.process, server.query_url
-        source.unlink()
+        source.unlink(missing_ok=True)
 
         processes["eventkg"], url = serve(store_dir, 1, response_cache="0")
         urls["eventkg"] = url + "/sparql"
         processes["eventkg, cached"], url = serve(store_dir, 1)
         urls["eventkg, cached"] = url + "/sparql"
+        if args.before:
+            processes[BEFORE], url = serve_checkout(args.before, store_dir)
+            urls[BEFORE] = url + "/sparql"
         try:
             oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
             processes["oxigraph"], urls["oxigraph"] = oxigraph.process, oxigraph.query_url
@@ -204,11 +244,14 @@ def main() -> None:
             rates = {server: throughput(urls[server], lookup, fresh=not server.endswith("cached"),
                                         duration=args.duration, connections=args.connections, folder=Path(tmp))
                      for server in servers}
-            memory = {server: tree_rss(processes[server]) for server in servers}
-            held = {server: tree_held(processes[server]) for server in ("eventkg", "eventkg, cached")}
+            cpu = {server: cpu_per_request(processes[server], over_http(urls[server], lookup, fresh=True),
+                                           args.cpu_requests) for server in ("eventkg", "oxigraph", BEFORE)
+                   if server in servers}
+            memory = {server: tree_memory(processes[server]) for server in servers}
         finally:
-            for name in ("eventkg", "eventkg, cached"):
-                stop(processes[name])
+            for name in ("eventkg", "eventkg, cached", BEFORE):
+                if name in processes:
+                    stop(processes[name])
 
     print(f"SPARQL over HTTP: {quads:,} quads (bench.synthetic), {args.runs} runs per query after 3 warm-ups, one "
           "request at a time; uncached = a new query text per request"
@@ -223,6 +266,8 @@ def main() -> None:
         rows = "/".join(str(measured[s][1]) for s in servers)
         print(f"| {name} | {queries[name][0]} | {cells} | {rows} |")
     ratios = [("eventkg", "oxigraph"), ("eventkg, cached", "oxigraph")]
+    if args.before:
+        ratios += [(BEFORE, "oxigraph"), ("eventkg", BEFORE)]
     if virtuoso:
         ratios += [("eventkg", "virtuoso"), ("eventkg, cached", "virtuoso, cached")]
     print("\np50 ratios (below 1: eventkg faster)\n")
@@ -231,14 +276,21 @@ def main() -> None:
     for name, p in p50.items():
         print(f"| {name} | {queries[name][0]} | " + " | ".join(f"{p[a] / p[b]:.2f}×" for a, b in ratios) + " |")
     print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.duration} s after a warm-up of as long:\n")
-    print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | RSS MiB (all processes) | ÷ oxigraph |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | RSS sum MiB | ÷ oxigraph | PSS sum MiB "
+          "| ÷ oxigraph |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    rss_0, pss_0 = memory["oxigraph"]
     for server in servers:
-        r = rates[server]
-        extra = f" ({held[server]:.0f} shared counted once)" if server in held else ""
+        r, (rss, pss) = rates[server], memory[server]
         print(f"| {server} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']:.1%} | "
-              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {memory[server]:.0f}{extra} | "
-              f"{memory[server] / memory['oxigraph']:.2f}× |")
+              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {rss:.0f} | {rss / rss_0:.2f}× | {pss:.0f} | "
+              f"{pss / pss_0:.2f}× |")
+    print("\nRSS sum: each process's resident set added up over the server's processes (pages they share counted once "
+          "per process); PSS sum: shared pages counted once in all.")
+    print(f"\nCPU per uncached label lookup ({args.cpu_requests} POSTs one at a time), ms: "
+          + "; ".join(f"{server} server process {c['server']:.3f}, query workers {c['workers']:.3f}"
+                      if server != "oxigraph" else f"oxigraph {c['server'] + c['workers']:.3f}"
+                      for server, c in cpu.items()))
 
 
 if __name__ == "__main__":

@@ -13,10 +13,15 @@ from urllib.parse import parse_qsl
 import pyoxigraph as ox
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
-from starlette.datastructures import URL
+from starlette.datastructures import URL as URL_
+from yarl import URL
 
-from api.deps import SettingsDep, TokenDep, UpdatesDep, get_pool, get_settings
-from graph import sparql
+from api.asgi import read_body
+from api.deps import SettingsDep, TokenDep, UpdatesDep
+from graph.sparql.description import service_description
+from graph.sparql.errors import NotAcceptable
+from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob
+from graph.sparql.text import is_volatile
 
 router = APIRouter(tags=["sparql"])
 
@@ -39,7 +44,7 @@ _UPDATE_BODY = {"content": {
         "using-named-graph-uri": {"type": "array", "items": {"type": "string"}}}}},
     "application/sparql-update": {"schema": {"type": "string"}}}}
 _RESULTS = {200: {"description": "Results in the negotiated format.", "content": {
-    media: {} for media in [*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS]}}}
+    media: {} for media in [*RESULT_FORMATS, *GRAPH_FORMATS]}}}
 
 
 
@@ -97,8 +102,8 @@ def negotiate(accept: str | None, offered: tuple[str, ...], aliases: dict[str, s
 def _media(accept: str | None) -> tuple[str | None, str | None]:
     """The media types of a SELECT/ASK and of a CONSTRUCT/DESCRIBE answer for an ``Accept`` header (clients send
     the same few headers: negotiated once each)."""
-    return (negotiate(accept, tuple(sparql.RESULT_FORMATS), _ALIASES["results"]),
-            negotiate(accept, tuple(sparql.GRAPH_FORMATS), _ALIASES["graph"]))
+    return (negotiate(accept, tuple(RESULT_FORMATS), _ALIASES["results"]),
+            negotiate(accept, tuple(GRAPH_FORMATS), _ALIASES["graph"]))
 
 
 def _graphs(values: list[str], name: str) -> tuple[str, ...]:
@@ -120,72 +125,118 @@ def _one(values: list, name: str) -> str:
 
 
 def _check_size(text: str, settings, status: int) -> None:
-    if len(text.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
+    if len(text) * 4 > settings.max_query_bytes and len(text.encode("utf-8", "surrogatepass")) > settings.max_query_bytes:
         raise HTTPException(status, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
 
 
-async def _answer(request: Request, settings, text: str, default_graphs: list[str],
-                  named_graphs: list[str]) -> Response:
-    results, graph = _media(request.headers.get("accept"))
+def _pairs(encoded: str) -> list[tuple[str, str]]:
+    """The name-value pairs of a query string or an ``application/x-www-form-urlencoded`` body, as ``parse_qsl``
+    gives them (blank values kept, UTF-8 strictly: a ``UnicodeDecodeError`` otherwise). yarl decodes in C, several
+    times faster than ``parse_qsl`` on a query text full of escapes (a tenth of the server's time for a lookup); it
+    puts U+FFFD for bytes that are not UTF-8, so a text with one goes through ``parse_qsl`` to be judged."""
+    if not encoded:
+        return []
+    if encoded.isascii():
+        pairs = list(URL.build(query_string=encoded, encoded=True).query.items())
+        if not any("\ufffd" in name or "\ufffd" in value for name, value in pairs):
+            return pairs
+    return parse_qsl(encoded, keep_blank_values=True, errors="strict")
+
+
+def _header(scope, name: bytes) -> str | None:
+    """The first value of a request header (names come lower-cased from the server)."""
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _values(pairs: list[tuple[str, str]], name: str) -> list[str]:
+    return [value for key, value in pairs if key == name]
+
+
+async def _answer(scope, settings, text: str, default_graphs: list[str], named_graphs: list[str]) -> Response:
+    results, graph = _media(_header(scope, b"accept"))
     if results is None and graph is None:
-        raise HTTPException(406, "answers can be given as: "
-                            + ", ".join([*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS]))
+        raise HTTPException(406, "answers can be given as: " + ", ".join([*RESULT_FORMATS, *GRAPH_FORMATS]))
     protocol = bool(default_graphs or named_graphs)  # either replaces the query's FROM / FROM NAMED
-    job = sparql.Job(text, results, graph,
-                     _graphs(default_graphs, "default-graph-uri") if protocol else None,
-                     _graphs(named_graphs, "named-graph-uri") if protocol else None,
-                     base_iri=_service_iri(request), max_rows=settings.max_result_rows)
+    job = Job(text, results, graph,
+              _graphs(default_graphs, "default-graph-uri") if protocol else None,
+              _graphs(named_graphs, "named-graph-uri") if protocol else None,
+              base_iri=_service_iri(scope), max_rows=settings.max_result_rows)
     try:
-        media, body = await (await get_pool(request)).run(job)  # awaits the worker: the event loop goes on serving
-    except sparql.NotAcceptable as err:
+        media, body = await scope["app"].state.query_pool.run(job)  # awaits the worker: the loop goes on serving
+    except NotAcceptable as err:
         raise HTTPException(406, str(err)) from None
-    charset = "; charset=utf-8" if media.startswith("text/") else ""
-    headers = {"Vary": "Accept"}
-    if sparql.is_volatile(text):  # keeps it out of the response cache too (api.app.CachedAnswers)
-        headers["Cache-Control"] = "no-store"
-    return Response(body, media_type=media + charset, headers=headers)
+    return Answer(body, _CONTENT_TYPES.get(media) or _content_type(media),
+                  _NO_STORE if is_volatile(text) else _VARY)  # no-store: kept out of the answer cache too
 
 
-def _service_iri(request: Request) -> str:
+class Answer(Response):
+    """A computed answer: a ``Response`` with its headers made directly (Starlette's header rendering was a
+    noticeable part of a light query's time on the server)."""
+
+    def __init__(self, body: bytes, content_type: bytes, headers: list[tuple[bytes, bytes]]):
+        self.body, self.status_code, self.background = body, 200, None
+        self.raw_headers = [(b"content-type", content_type), (b"content-length", b"%d" % len(body)), *headers]
+
+
+def _content_type(media: str) -> bytes:
+    return (media + "; charset=utf-8" if media.startswith("text/") else media).encode("latin-1")
+
+
+_CONTENT_TYPES = {media: _content_type(media) for media in [*RESULT_FORMATS, *GRAPH_FORMATS]}
+_VARY = [(b"vary", b"Accept")]
+_NO_STORE = [*_VARY, (b"cache-control", b"no-store")]
+
+
+def _service_iri(scope) -> str:
     """The base IRI of relative IRIs in a request: the endpoint's own URL (built without the query string)."""
-    scope = request.scope
     return _url(scope.get("scheme", "http"), scope.get("server"), scope.get("root_path", ""), scope["path"],
-                request.headers.get("host"))
+                _header(scope, b"host"))
 
 
 @lru_cache(maxsize=64)
 def _url(scheme: str, server: tuple | None, root_path: str, path: str, host: str | None) -> str:
     headers = [(b"host", host.encode("latin-1"))] if host is not None else []
-    return str(URL(scope={"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path,
-                          "query_string": b"", "headers": headers}))
+    return str(URL_(scope={"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": path,
+                           "query_string": b"", "headers": headers}))
+
+
+async def query(scope, receive) -> Response:
+    """``GET`` or ``POST /sparql``: the answer to the query, the service description, or an ``HTTPException``."""
+    settings = scope["app"].state.settings
+    try:
+        params = _pairs(scope["query_string"].decode("latin-1"))
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the query string is not UTF-8 text") from None
+    if scope["method"] == "POST":
+        text, form_default, form_named = await _posted(scope, receive, settings, "query", "application/sparql-query",
+                                                       ("default-graph-uri", "named-graph-uri"))
+        return await _answer(scope, settings, text, _values(params, "default-graph-uri") or form_default,
+                             _values(params, "named-graph-uri") or form_named)
+    texts = _values(params, "query")
+    if not texts:
+        if negotiate(_header(scope, b"accept"), ("text/turtle", "text/html"), {}) == "text/html":
+            return RedirectResponse("/#/sparql", status_code=303)  # a person with a browser: the explorer's editor
+        return Response(service_description(_service_iri(scope), update=settings.enable_update),
+                        media_type="text/turtle")
+    _check_size(texts[0], settings, 400)
+    text = _one(texts, "query")
+    return await _answer(scope, settings, text, _values(params, "default-graph-uri"),
+                         _values(params, "named-graph-uri"))
 
 
 @router.get("/sparql", responses=_RESULTS, summary="SPARQL query by GET (service description without a query)",
             openapi_extra=_parameters(("query", "The SPARQL query.", False), *_GRAPHS))
 async def query_get(request: Request) -> Response:
-    settings = await get_settings(request)
-    params = request.query_params
-    query = params.get("query")
-    if query is None:
-        if negotiate(request.headers.get("accept"), ("text/turtle", "text/html"), {}) == "text/html":
-            return RedirectResponse("/#/sparql", status_code=303)  # a person with a browser: the explorer's editor
-        return Response(sparql.service_description(_service_iri(request), update=settings.enable_update),
-                        media_type="text/turtle")
-    _check_size(query, settings, 400)
-    text = _one(params.getlist("query"), "query")
-    return await _answer(request, settings, text, params.getlist("default-graph-uri"),
-                         params.getlist("named-graph-uri"))
+    return await query(request.scope, request.receive)
 
 
 @router.post("/sparql", responses=_RESULTS, openapi_extra={"requestBody": _QUERY_BODY, **_parameters(*_GRAPHS)},
              summary="SPARQL query by POST (form-encoded or application/sparql-query)")
 async def query_post(request: Request) -> Response:
-    settings = await get_settings(request)
-    text, form_default, form_named = await _posted(request, settings, "query", "application/sparql-query",
-                                                   ("default-graph-uri", "named-graph-uri"))
-    params = request.query_params
-    return await _answer(request, settings, text, params.getlist("default-graph-uri") or form_default,
-                         params.getlist("named-graph-uri") or form_named)
+    return await query(request.scope, request.receive)
 
 
 @router.post("/sparql/update", status_code=204, openapi_extra={"requestBody": _UPDATE_BODY, **_parameters(*_USING)},
@@ -193,78 +244,63 @@ async def query_post(request: Request) -> Response:
 async def update(request: Request, settings: SettingsDep, updates: UpdatesDep) -> Response:
     if updates is None:
         raise HTTPException(403, "SPARQL Update is disabled (setting EVENTKG_ENABLE_UPDATE)")
-    text, form_using, form_named = await _posted(request, settings, "update", "application/sparql-update",
+    scope = request.scope
+    text, form_using, form_named = await _posted(scope, request.receive, settings, "update",
+                                                 "application/sparql-update",
                                                  ("using-graph-uri", "using-named-graph-uri"))
     params = request.query_params
     using_graphs = params.getlist("using-graph-uri") or form_using
     using_named_graphs = params.getlist("using-named-graph-uri") or form_named
     protocol = bool(using_graphs or using_named_graphs)
-    await updates.run(sparql.UpdateJob(text, _service_iri(request),
-                                       _graphs(using_graphs, "using-graph-uri") if protocol else None,
-                                       _graphs(using_named_graphs, "using-named-graph-uri") if protocol else None))
+    await updates.run(UpdateJob(text, _service_iri(scope),
+                                _graphs(using_graphs, "using-graph-uri") if protocol else None,
+                                _graphs(using_named_graphs, "using-named-graph-uri") if protocol else None))
     return Response(status_code=204)
 
 
-async def _posted(request: Request, settings, field: str, body_type: str,
+async def _posted(scope, receive, settings, field: str, body_type: str,
                   graph_params: tuple[str, str]) -> tuple[str, list[str], list[str]]:
     """The text of a POSTed query or update (a ``body_type`` body, or the form's ``field``), and the values of the
     two graph parameters a form may carry."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    content_type = (_header(scope, b"content-type") or "").split(";")[0].strip().lower()
     if content_type == body_type:
-        text = await _text_body(request, settings)
+        body = await read_body(receive)
+        if len(body) > settings.max_query_bytes:
+            raise HTTPException(413, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPException(400, "the body is not UTF-8 text") from None
         if not text.strip():
             raise HTTPException(400, f"the {field} is empty")
         return text, [], []
     if content_type == "application/x-www-form-urlencoded":
-        # parsed by urllib (C-speed splitting) rather than Starlette's form parser, a Python callback per character
         try:
-            pairs = parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True, errors="strict")
+            pairs = _pairs((await read_body(receive)).decode("utf-8"))
         except UnicodeDecodeError:
             raise HTTPException(400, "the form is not UTF-8 text") from None
-        texts = [value for name, value in pairs if name == field]
+        texts = _values(pairs, field)
         for value in texts:
             _check_size(value, settings, 413)
-        first, second = ([value for name, value in pairs if name == wanted] for wanted in graph_params)
-        return _one(texts, field), first, second
+        return _one(texts, field), _values(pairs, graph_params[0]), _values(pairs, graph_params[1])
     raise HTTPException(415, f"send {body_type} or an application/x-www-form-urlencoded form")
 
 
-async def _text_body(request: Request, settings) -> str:
-    body = await request.body()
-    if len(body) > settings.max_query_bytes:
-        raise HTTPException(413, f"the text is over {settings.max_query_bytes} bytes (max_query_bytes)")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise HTTPException(400, "the body is not UTF-8 text") from None
-
-
-class QueryShortcut:
-    """ASGI middleware: ``GET`` and ``POST /sparql`` go straight to their endpoint functions above, past FastAPI's
-    route matching, dependency solving and exception middleware (together more of a light query's time on the server
-    than the endpoint itself). Errors are answered by the app's own exception handlers, as FastAPI would; every other
-    request goes on to the app. Installed innermost by :func:`api.app.create_app`, so the answer cache and the body
-    limit still apply."""
-
-    def __init__(self, app):
-        self.app = app
+class QueryEndpoint:
+    """``GET`` and ``POST /sparql`` as a bare ASGI app: installed by :func:`api.app.create_app` in front of FastAPI
+    (inside the same body limit and answer cache), past FastAPI's and Starlette's middleware, route matching and
+    dependency solving, which together took more of a light query's time on the server than the endpoint itself.
+    Errors are answered by the app's own exception handlers, as FastAPI would."""
 
     async def __call__(self, scope, receive, send):
-        endpoint = _SHORTCUTS.get(scope.get("method")) if scope["type"] == "http" else None
-        if endpoint is None or scope["path"] != scope.get("root_path", "") + "/sparql":
-            return await self.app(scope, receive, send)
-        request = Request(scope, receive)
         try:
-            response = await endpoint(request)
+            response = await query(scope, receive)
         except Exception as exc:
             handler = _handler(scope["app"].exception_handlers, exc)
             if handler is None:
                 raise
-            response = await handler(request, exc)
+            response = await handler(Request(scope, receive), exc)
         await response(scope, receive, send)
-
-
-_SHORTCUTS = {"GET": query_get, "POST": query_post}
 
 
 def _handler(handlers: dict, exc: Exception):

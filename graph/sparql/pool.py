@@ -9,6 +9,15 @@ writing for each update (waiting for another writer's lock, :func:`graph.store.o
 :meth:`WorkerPool.run` is a coroutine: it waits for the worker's answer on the event loop itself (each worker's socket
 is watched for as long as the worker lives, no thread is tied up), so any number of slow queries never block other
 requests.
+
+A query pool starts with one worker and sends it up to ``depth`` jobs at a time: the worker finds the next job waiting
+when it finishes one, instead of sleeping until the server has read the answer and sent another (each of those
+wake-ups cost more than a light query on a busy machine). Jobs go one after the other, so a job is only queued behind
+one that started moments ago (:data:`PIPELINE_WINDOW`); a job queued behind one that turned out slow is taken back and
+given to another worker (:data:`RESCUE_AFTER`). When every worker is busy with a slow query, another worker is started,
+up to ``size``; a worker beyond the first stops after :data:`IDLE_EXIT` seconds without work. Each job's timeout counts
+from when its worker starts it; when it expires the worker is killed, and the jobs queued behind it, which never
+started, go to another worker.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import os
 import socket
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import graph
@@ -28,63 +38,128 @@ from graph.sparql import frames
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
 
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
+PIPELINE_WINDOW = 0.02  # seconds: a job is queued behind one that started less than this long ago
+RESCUE_AFTER = 0.25  # seconds: jobs queued behind one running longer are taken back; more workers start then
+IDLE_EXIT = 60.0  # seconds without work after which a worker beyond the first stops
 
 
 class WorkerPool:
-    """``size`` worker processes of ``kind`` (``"query"`` or ``"update"``, see :mod:`graph.sparql.worker`)."""
+    """Worker processes of ``kind`` (``"query"`` or ``"update"``, see :mod:`graph.sparql.worker`): at most ``size``,
+    each sent up to ``depth`` jobs at a time; ``grow``: one at first, more while slow queries keep them busy (else
+    ``size`` from the start)."""
 
-    def __init__(self, kind: str, settings: dict, *, size: int, timeout: float | None):
-        self.kind, self.timeout = kind, timeout
+    def __init__(self, kind: str, settings: dict, *, size: int, timeout: float | None, depth: int = 1,
+                 grow: bool = False):
+        self.kind, self.timeout, self.size, self.depth = kind, timeout, size, depth
         self.settings = {**settings, "prefixes": {prefix: str(iri) for prefix, iri in PREFIXES.items()}}
-        self._idle = [self._start() for _ in range(size)]
-        self._free = asyncio.Semaphore(size)
-
-    def _start(self) -> _Worker:
-        return _Worker(self.kind, self.settings)
+        self._workers = [_Worker(self) for _ in range(1 if grow else size)]
+        self._waiting: collections.deque[asyncio.Future] = collections.deque()  # jobs waiting for a place
 
     async def run(self, job: object, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
-        try:
-            await asyncio.wait_for(self._free.acquire(), timeout)
-        except TimeoutError:
-            raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again later") from None
-        worker = self._idle.pop()
-        try:
+        data = frames.encode_job(job)
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else loop.time() + timeout
+        while True:
+            worker = self._place(loop.time())
+            if worker is None:
+                if deadline is not None and loop.time() >= deadline:
+                    raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again later")
+                await self._wait(loop, deadline)
+                continue
             try:
-                status, payload = await worker.ask(job, timeout)
-            except _Gone:  # it died while idle (the kernel's OOM killer?), before the job reached it: start afresh
-                worker.kill()
-                worker = await asyncio.to_thread(self._start)
-                status, payload = await worker.ask(job, timeout)
-        except TimeoutError:
-            worker.kill()
-            worker = await asyncio.to_thread(self._start)  # starting a process takes a moment: not on the loop
-            raise QueryTimeout(f"the request ran for more than {timeout:g} s (setting query_timeout) and was "
-                               "stopped") from None
-        except (EOFError, OSError):  # the worker died with the job (out of memory?): replace it
-            worker.kill()
-            code = worker.process.returncode
-            worker = await asyncio.to_thread(self._start)
-            raise StoreUnavailable(f"the worker stopped unexpectedly (exit code {code}) while answering; "
-                                   "try again") from None
-        finally:
-            self._idle.append(worker)
-            self._free.release()
-        if status == "error":
-            raise payload
-        return payload
+                status, payload = await worker.submit(data, timeout)
+            except _Resend:  # the job never started there (its worker is gone, or busy for long): elsewhere
+                continue
+            if status == "error":
+                raise payload
+            return payload
 
     def close(self) -> None:
-        while self._idle:
-            self._idle.pop().kill()
+        while self._workers:
+            self._workers.pop().kill()
+
+    def _place(self, now: float) -> _Worker | None:
+        """The worker to send a job to now: an idle one; else the least busy whose current job started moments ago;
+        else a new one when every worker has been busy for long and there is room; else None (wait)."""
+        best = None
+        for worker in self._workers:
+            if not worker.pending:
+                return worker
+            if (len(worker.pending) < self.depth and worker.started is not None
+                    and now - worker.started < PIPELINE_WINDOW
+                    and (best is None or len(worker.pending) < len(best.pending))):
+                best = worker
+        if best is None and len(self._workers) < self.size and all(
+                w.started is not None and now - w.started >= RESCUE_AFTER for w in self._workers):
+            best = _Worker(self)
+            self._workers.append(best)
+        return best
+
+    async def _wait(self, loop: asyncio.AbstractEventLoop, deadline: float | None) -> None:
+        """Until a worker may take a job: one answered or started, or :data:`RESCUE_AFTER` passed (room for one
+        more worker?), or the deadline."""
+        waiter = loop.create_future()
+        self._waiting.append(waiter)
+        delay = RESCUE_AFTER if deadline is None else max(0.0, min(RESCUE_AFTER, deadline - loop.time()))
+        timer = loop.call_later(delay, _settle, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            if not waiter.done():
+                self._waiting.remove(waiter)
+
+    def _wake(self) -> None:
+        """A worker can take a job: the first waiting job looks again."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+
+    def _lost(self, worker: _Worker, error: Exception | None) -> None:
+        """``worker`` is dead or killed: its running job gets ``error``, the jobs queued behind it go elsewhere, and a
+        fresh worker takes its place."""
+        if worker not in self._workers:
+            return
+        self._workers.remove(worker)
+        worker.kill()
+        pending, worker.pending = list(worker.pending), collections.deque()
+        for n, entry in enumerate(pending):
+            if entry.future is not None and not entry.future.done():
+                entry.future.set_exception(error if n == 0 and error is not None else _Resend())
+        self._workers.append(_Worker(self))
+        for _ in pending or [None]:
+            self._wake()
+
+    def _idle(self, worker: _Worker) -> None:
+        """``worker`` has nothing to do: a worker beyond the first stops if it stays so for :data:`IDLE_EXIT` s (one
+        timer per worker, looked at when it fires)."""
+        loop = asyncio.get_running_loop()
+        worker.idle_since = loop.time()
+        if len(self._workers) > 1 and worker.retire is None:
+            worker.retire = loop.call_later(IDLE_EXIT, self._retire, worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.retire = None
+        if worker not in self._workers or worker.pending or len(self._workers) == 1:
+            return  # busy again: looked at when it is next idle
+        left = worker.idle_since + IDLE_EXIT - asyncio.get_running_loop().time()
+        if left > 0:
+            worker.retire = asyncio.get_running_loop().call_later(left, self._retire, worker)
+            return
+        self._workers.remove(worker)
+        worker.kill()
 
 
 class QueryPool(WorkerPool):
-    """``size`` query workers on the store at ``path``. :meth:`run` takes a :class:`~graph.sparql.running.Job` and
-    gives ``(media type, body)``."""
+    """Up to ``size`` query workers on the store at ``path`` (one at first, more while slow queries keep them busy),
+    each sent up to ``depth`` jobs at a time. :meth:`run` takes a :class:`~graph.sparql.running.Job` and gives
+    ``(media type, body)``."""
 
-    def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0):
-        super().__init__("query", {"path": str(path)}, size=size, timeout=timeout)
+    def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0, depth: int = 4):
+        super().__init__("query", {"path": str(path)}, size=size, timeout=timeout, depth=depth, grow=True)
 
 
 class UpdatePool(WorkerPool):
@@ -98,59 +173,137 @@ class UpdatePool(WorkerPool):
                          timeout=timeout + lock_wait)
 
 
-class _Gone(EOFError):
-    """The worker was dead before it got the job."""
+class _Resend(Exception):
+    """The job never started on the worker it was sent to: send it to another."""
+
+
+@dataclass
+class _Entry:
+    """A job sent to a worker: its future (None once taken back) and timeout."""
+
+    future: asyncio.Future | None
+    timeout: float | None
 
 
 class _Worker:
-    """One worker process and the Unix socket to it, watched by the event loop for as long as the worker lives (no
-    per-job registration). Messages are frames (:mod:`graph.sparql.frames`): a job goes pickled, a query's answer
-    comes back as its media type and the serialised bytes, which the server sends on as they are."""
+    """One worker process and the Unix socket to it, watched by the event loop for as long as the worker lives.
+    Messages are frames (:mod:`graph.sparql.frames`): a job goes pickled, a query's answer comes back as its media type
+    and the serialised bytes, which the server sends on as they are. Answers come in the order of the jobs."""
 
-    def __init__(self, kind: str, settings: dict):
+    def __init__(self, pool: WorkerPool):
+        self.pool = pool
         ours, theirs = socket.socketpair()  # made before the worker turns its network off
         package_root = str(Path(graph.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph.sparql.worker", kind, str(theirs.fileno()), json.dumps(settings)],
+            [sys.executable, "-m", "graph.sparql.worker", pool.kind, str(theirs.fileno()), json.dumps(pool.settings)],
             pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL)
         theirs.close()
         self.socket = ours
         self.channel: _Channel | None = None
-        self.ready = False
+        self.connected: asyncio.Future | None = None
+        self.ready = False  # said so: Python and Oxigraph loaded, sandbox on
+        self.pending: collections.deque[_Entry] = collections.deque()  # sent, not answered; the first runs
+        self.started: float | None = None  # when the first pending job started (loop time)
+        self.idle_since = 0.0
+        self.retire: asyncio.TimerHandle | None = None  # the check whether it has been idle long enough to stop
+        self.timers: list[asyncio.TimerHandle] = []
 
-    async def ask(self, job: object, timeout: float | None) -> tuple[str, object]:
-        """Send ``job`` and wait for the answer (or the worker's death). A new worker is first waited for until it
-        says it is ready (Python and Oxigraph loaded, sandbox on): its start does not count against the query's
-        timeout."""
-        try:
-            if self.channel is None:
-                self.channel = _Channel()
-                await asyncio.get_running_loop().create_unix_connection(lambda: self.channel, sock=self.socket)
-            if not self.ready:
-                frames.decode(await asyncio.wait_for(self.channel.next(), _START_TIMEOUT))
-                self.ready = True
-            if self.process.poll() is not None:  # died while idle; the loop may not have read the socket's end yet
-                raise EOFError
-            self.channel.send(frames.encode_job(job))
-        except (EOFError, OSError) as err:
-            raise _Gone from err
-        return frames.decode(await asyncio.wait_for(self.channel.next(), timeout))
+    async def submit(self, data: bytes, timeout: float | None) -> tuple[str, object]:
+        """Send a job (the pool chose this worker for it) and wait for its answer. A new worker is first waited for
+        until it is ready: its start does not count against the query's timeout."""
+        loop = asyncio.get_running_loop()
+        if self.connected is None:
+            self.connected = loop.create_task(self._connect(loop))
+        if not self.connected.done():
+            await asyncio.shield(self.connected)
+        if self.process.poll() is not None or self.channel.gone:  # died while idle: the loop may not know it yet
+            self.pool._lost(self, None)
+            raise _Resend
+        entry = _Entry(loop.create_future(), timeout)
+        self.pending.append(entry)
+        self.channel.send(data)
+        if self.ready:
+            if len(self.pending) == 1:
+                self._start_next(loop)
+            elif len(self.pending) == 2:  # the first job may turn out slow: take this one back then
+                self.timers.append(loop.call_at(self.started + RESCUE_AFTER, self._rescue))
+        return frames.decode(await entry.future)
+
+    async def _connect(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.channel = _Channel(self)
+        await loop.create_unix_connection(lambda: self.channel, sock=self.socket)
+        self.timers.append(loop.call_later(_START_TIMEOUT, self._never_ready))
+
+    def answer(self, frame: bytes) -> None:
+        """A frame from the worker: first that it is ready, then the answer of the first pending job."""
+        loop = asyncio.get_running_loop()
+        self._cancel_timers()
+        if not self.ready:
+            self.ready = True
+        else:
+            entry = self.pending.popleft()
+            if entry.future is not None and not entry.future.done():
+                entry.future.set_result(frame)
+        if self.pending:
+            self._start_next(loop)
+        else:
+            self.started = None
+            self.pool._idle(self)
+        self.pool._wake()
+
+    def _start_next(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The first pending job starts now: its timeout runs from here."""
+        self.started = loop.time()
+        timeout = self.pending[0].timeout
+        if timeout is not None:
+            self.timers.append(loop.call_later(timeout, self._expired, timeout))
+        if len(self.pending) > 1:
+            self.timers.append(loop.call_later(RESCUE_AFTER, self._rescue))
+
+    def _expired(self, timeout: float) -> None:
+        self.pool._lost(self, QueryTimeout(f"the request ran for more than {timeout:g} s (setting query_timeout) "
+                                           "and was stopped"))
+
+    def _never_ready(self) -> None:
+        self.pool._lost(self, StoreUnavailable("a query worker did not start; try again"))
+
+    def _rescue(self) -> None:
+        """The running job has taken long: the jobs queued behind it go to another worker (their answers here,
+        when they come, are dropped)."""
+        for entry in list(self.pending)[1:]:
+            if entry.future is not None and not entry.future.done():
+                entry.future.set_exception(_Resend())
+            entry.future = None
+        self.pool._wake()
+
+    def gone(self) -> None:
+        """The worker's socket closed: it died (out of memory?)."""
+        self.kill()
+        self.pool._lost(self, StoreUnavailable(f"the worker stopped unexpectedly (exit code {self.process.returncode})"
+                                               " while answering; try again"))
 
     def kill(self) -> None:
+        self._cancel_timers()
+        if self.retire is not None:
+            self.retire.cancel()
         self.process.kill()
         self.process.wait()
         if self.channel is None or not self.channel.close():
             self.socket.close()
 
+    def _cancel_timers(self) -> None:
+        for timer in self.timers:
+            timer.cancel()
+        self.timers.clear()
+
 
 class _Channel(asyncio.Protocol):
-    """The server's end of a worker's socket: whole frames, in order; EOF once the worker is gone."""
+    """The server's end of a worker's socket: each whole frame goes to the worker object as it comes."""
 
-    def __init__(self):
+    def __init__(self, worker: _Worker):
+        self.worker = worker
         self.buffer = bytearray()
-        self.frames: collections.deque[bytes] = collections.deque()
-        self.waiter: asyncio.Future | None = None
         self.transport: asyncio.Transport | None = None
         self.gone = False
 
@@ -159,27 +312,20 @@ class _Channel(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
-        while (frame := frames.take(self.buffer)) is not None:
-            self.frames.append(frame)
-        self._wake()
+        while not self.gone and (frame := frames.take(self.buffer)) is not None:
+            self.worker.answer(frame)
 
     def connection_lost(self, exc) -> None:
-        self.gone = True
-        self._wake()
-
-    def next(self) -> asyncio.Future:
-        """A future of the next frame, which may have come already (EOFError when the worker is gone first)."""
-        self.waiter = asyncio.get_running_loop().create_future()
-        self._wake()
-        return self.waiter
+        if not self.gone:
+            self.gone = True
+            self.worker.gone()
 
     def send(self, data: bytes) -> None:
-        if self.gone or self.transport is None:
-            raise EOFError
         self.transport.write(data)
 
     def close(self) -> bool:
         """Close the transport; False when its event loop is over (the socket is then closed by the caller)."""
+        self.gone = True
         if self.transport is None or self.transport.get_extra_info("socket") is None:
             return False
         try:
@@ -188,11 +334,7 @@ class _Channel(asyncio.Protocol):
             return False
         return True
 
-    def _wake(self) -> None:
-        waiter = self.waiter
-        if waiter is None or waiter.done():
-            return
-        if self.frames:
-            waiter.set_result(self.frames.popleft())
-        elif self.gone:
-            waiter.set_exception(EOFError("the worker is gone"))
+
+def _settle(waiter: asyncio.Future) -> None:
+    if not waiter.done():
+        waiter.set_result(None)

@@ -18,6 +18,7 @@ import json
 import os
 import socket
 import sys
+import time
 
 import pyoxigraph as ox
 
@@ -25,7 +26,9 @@ from graph.errors import GraphError
 from graph.sparql import frames, sandbox
 from graph.sparql.errors import StoreUnavailable
 from graph.sparql.running import execute, update
-from graph.sparql.snapshot import Snapshot
+from graph.sparql.snapshot import Snapshot, release_memory
+
+_LONG = 0.05  # seconds: a job that ran longer may have left much memory in malloc's free lists (a trim takes ~1 ms)
 
 
 def main(kind: str, descriptor: int, settings: dict) -> None:
@@ -63,6 +66,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
             job = frames.read_job(jobs)
         except EOFError:
             return
+        started = time.monotonic()
         try:
             reply = frames.encode_answer("ok", answer(job))
         except GraphError as err:
@@ -70,6 +74,8 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
         except (OSError, RuntimeError):  # opening the store failed (the engine's own errors are GraphErrors)
             reply = frames.encode_answer("error", StoreUnavailable("the store could not be opened, try again"))
         channel.sendall(reply)
+        if time.monotonic() - started > _LONG:  # a scan or a big answer: its memory back to the system
+            release_memory()
 
 
 if __name__ == "__main__":
