@@ -124,7 +124,8 @@ def build_store(path: Path, extractor=None, seed_article=None) -> Path:
 
 
 class LiveServer:
-    """The real app under uvicorn on a free loopback port, in a thread of the test process."""
+    """The real app under uvicorn on a free loopback port, in a thread of the test process, with the HTTP protocol
+    ``eventkg serve`` runs it with."""
 
     def __init__(self, settings):
         import socket
@@ -133,6 +134,7 @@ class LiveServer:
         import uvicorn
 
         from api.app import create_app
+        from api.http_protocol import CorkedHttpToolsProtocol
 
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -140,7 +142,7 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{port}"
         self.store = str(settings.store)
         self.server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port,
-                                                    log_level="warning"))
+                                                    log_level="warning", http=CorkedHttpToolsProtocol))  # as served
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

@@ -35,9 +35,12 @@ def serve(
     # hold for nothing. Two malloc arenas (unless set otherwise): the threads that run sync endpoints each got an
     # arena of their own, and the store's caches filled in several kept 30-55 MiB more resident from run to run.
     sys.stderr.flush()
+    # Our protocol: uvicorn's httptools one, a response's writes sent in one system call (api/http_protocol.py); no
+    # access log (at log level warning it was formatted for every request and thrown away).
     os.execve(sys.executable, [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory",
                                "--host", settings.host, "--port", str(settings.port),
-                               "--workers", str(settings.server_workers), "--log-level", "warning"],
+                               "--workers", str(settings.server_workers), "--log-level", "warning",
+                               "--http", "api.http_protocol:CorkedHttpToolsProtocol", "--no-access-log"],
               {"MALLOC_ARENA_MAX": "2", **os.environ})
 
 

@@ -13,7 +13,8 @@ large answer is neither copied into a pickle nor re-read from one: the server ha
 from __future__ import annotations
 
 import pickle
-from typing import BinaryIO
+import select
+import socket
 
 _LENGTH = 4  # bytes of the big-endian length before each frame
 _BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"  # an answer frame's first byte: what follows
@@ -54,16 +55,23 @@ def take(buffer: bytearray) -> bytes | None:
     return frame
 
 
-def read_job(stream: BinaryIO) -> object:
-    """The next job from a blocking stream; EOFError when the server closed it."""
-    header = stream.read(_LENGTH)
-    if len(header) < _LENGTH:
-        raise EOFError
-    size = int.from_bytes(header, "big")
-    payload = stream.read(size)
-    if len(payload) < size:
-        raise EOFError
-    return pickle.loads(payload)
+class JobReader:
+    """The jobs coming over a blocking socket, one at a time (several may come in one read)."""
+
+    def __init__(self, channel: socket.socket):
+        self.channel, self.buffer = channel, bytearray()
+
+    def next(self, timeout: float | None = None) -> object:
+        """The next job; EOFError when the server closed the socket, TimeoutError when none came within
+        ``timeout`` seconds (the job that comes after is still read by the next call)."""
+        while (frame := take(self.buffer)) is None:
+            if timeout is not None and not select.select([self.channel], [], [], timeout)[0]:
+                raise TimeoutError
+            data = self.channel.recv(1 << 16)
+            if not data:
+                raise EOFError
+            self.buffer += data
+        return pickle.loads(frame)
 
 
 def _frame(*parts: bytes) -> bytes:

@@ -91,8 +91,9 @@ class UpdateJob:
 def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, bytes]:
     """Run ``job`` on ``store`` with ``prefixes`` predeclared: the media type chosen and the serialised answer. More
     than ``job.max_rows`` result rows (or triples) raise :class:`ResultTooLarge`."""
+    run = lambda: store.query(job.text, base_iri=job.base_iri, prefixes=prefixes, **_dataset(job))  # noqa: E731
     try:
-        answer = store.query(job.text, base_iri=job.base_iri, prefixes=prefixes, **_dataset(job))
+        answer = run()
     except SyntaxError as err:
         hint = "; updates go to /sparql/update" if UPDATE_START.match(unescape(job.text)) else ""
         raise QuerySyntaxError(f"SPARQL syntax error: {err}{hint}") from None
@@ -113,7 +114,7 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, b
             raise _too_large(job.max_rows)
         fmt = GRAPH_FORMATS[media]
         return media, ox.serialize(triples, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
-    return media, _solutions_bytes(answer, RESULT_FORMATS[media], job.max_rows)
+    return media, _solutions_bytes(answer, RESULT_FORMATS[media], job.max_rows, run)
 
 
 def update(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> None:
@@ -164,17 +165,21 @@ def _too_large(max_rows: int) -> ResultTooLarge:
 
 
 class _Rows:
-    """A file Oxigraph writes TSV results into, one line per row after the header line (TSV escapes line breaks in
-    terms): past ``max_rows`` rows it raises, which stops the evaluation."""
+    """A file Oxigraph writes results into: past ``max_lines`` line ends, or ``max_bytes`` bytes, it raises, which
+    stops the evaluation."""
 
-    def __init__(self, max_rows: int | None):
-        self.max_lines = None if max_rows is None else max_rows + 1
-        self.lines, self.parts = 0, []
+    def __init__(self, max_lines: int | None = None, max_bytes: int | None = None):
+        self.max_lines, self.max_bytes = max_lines, max_bytes
+        self.lines, self.size, self.parts = 0, 0, []
 
     def write(self, chunk: bytes) -> int:
-        self.lines += chunk.count(b"\n")
-        if self.max_lines is not None and self.lines > self.max_lines:
-            raise _TooManyRows
+        if self.max_lines is not None:
+            self.lines += chunk.count(b"\n")
+            if self.lines > self.max_lines:
+                raise _TooMany
+        self.size += len(chunk)
+        if self.max_bytes is not None and self.size > self.max_bytes:
+            raise _TooMany
         self.parts.append(bytes(chunk))
         return len(chunk)
 
@@ -182,21 +187,41 @@ class _Rows:
         pass
 
 
-class _TooManyRows(Exception):
+class _TooMany(Exception):
     pass
 
 
-def _solutions_bytes(answer, fmt: ox.QueryResultsFormat, max_rows: int | None) -> bytes:
-    """Serialise solutions, computing them as they are written, all in Oxigraph (no Python object per row): first
-    as TSV, whose lines count the rows for the row limit, then, for another format, re-read and written in that one."""
-    rows = _Rows(max_rows)
-    try:
-        answer.serialize(rows, ox.QueryResultsFormat.TSV)
-    except _TooManyRows:
-        raise _too_large(max_rows) from None
-    except (OSError, RuntimeError, ValueError) as err:
-        raise _engine_error(err, "the query could not be evaluated") from None
-    tsv = b"".join(rows.parts)
+# The fewest bytes a solution can take in each format, whatever the writer (JSON "{}," with no binding, XML
+# "<result/>", CSV a line end): an answer no longer than that many times the row limit is within it.
+_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 9, ox.QueryResultsFormat.CSV: 1}
+
+
+def _solutions_bytes(solutions, fmt: ox.QueryResultsFormat, max_rows: int | None, again) -> bytes:
+    """Serialise solutions, computing them as they are written, all in Oxigraph (no Python object per row), with the
+    row limit stopping the evaluation. TSV is written with its lines counted (one line per row after the header:
+    TSV escapes line breaks in terms). Another format is written directly while it stays shorter than its fewest
+    bytes per row times the limit, which bounds its rows; a longer one is evaluated again (``again()``) as TSV to
+    count its rows exactly, then re-read and written in the format asked for."""
+    if max_rows is not None and fmt in _ROW_BYTES:
+        out = _Rows(max_bytes=_ROW_BYTES[fmt] * max_rows)
+        if _serialize(solutions, out, fmt, max_rows):
+            return b"".join(out.parts)
+        solutions = again()
+    out = _Rows(max_lines=None if max_rows is None else max_rows + 1)
+    if not _serialize(solutions, out, ox.QueryResultsFormat.TSV, max_rows):
+        raise _too_large(max_rows)
+    tsv = b"".join(out.parts)
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv
     return ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=fmt)
+
+
+def _serialize(solutions, out: _Rows, fmt: ox.QueryResultsFormat, max_rows: int | None) -> bool:
+    """Whether ``solutions`` were written to ``out`` whole, False when it stopped them."""
+    try:
+        solutions.serialize(out, fmt)
+    except _TooMany:
+        return False
+    except (OSError, RuntimeError, ValueError) as err:
+        raise _engine_error(err, "the query could not be evaluated") from None
+    return True

@@ -33,6 +33,7 @@ class Snapshot:
         """``opener`` opens the store read-only; by default as an :class:`~graph.store.EventStore` minting under
         ``base_iri``."""
         self.path = Path(path)
+        self._folder = str(self.path)  # for os.stat, without a Path conversion on every request
         if opener is None:
             # imported here, so that the workers, which pass their own opener, never load rdflib
             from graph.namespaces import DEFAULT_BASE_IRI
@@ -73,6 +74,11 @@ class Snapshot:
             raise StoreUnavailable("the store could not be opened (another process is rewriting it?); "
                                    "try again") from failure
 
+    def close(self) -> None:
+        """Let the store go, with its caches (the next :meth:`current` opens it again)."""
+        with self._lock:
+            self._store, self._files = None, None
+
     def quads(self) -> int:
         """The number of quads in the store, counted once per version of it, on a store handle of its own that is
         closed right after, its memory handed back to the system. A count reads every quad: done on the snapshot
@@ -101,14 +107,14 @@ class Snapshot:
         three ``stat`` calls, made once per request.
         """
         try:
-            folder = os.stat(self.path)
+            folder = os.stat(self._folder)
         except OSError as err:
             raise StoreUnavailable("the store folder is missing") from err
         listed_at, watched = self._listing
         if folder.st_mtime_ns != listed_at or time.time_ns() - folder.st_mtime_ns < _SETTLED_NS:
-            names = os.listdir(self.path)
+            names = os.listdir(self._folder)
             logs = sorted((n for n in names if n.endswith(".log")), key=lambda n: (len(n), n))
-            watched = [os.path.join(self.path, n) for n in [*logs[-1:], *sorted(n for n in names
+            watched = [os.path.join(self._folder, n) for n in [*logs[-1:], *sorted(n for n in names
                                                                                 if n.startswith("MANIFEST"))]]
             self._listing = (folder.st_mtime_ns, watched)
         state: list = [folder.st_mtime_ns]

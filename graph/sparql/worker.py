@@ -6,7 +6,9 @@ that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it clos
 :class:`~graph.sparql.running.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the
 ``update`` worker opens the store for writing for each :class:`~graph.sparql.running.UpdateJob`, re-resolves entities
 and incidents after it (``EventStore.reresolve``) and recounts the dashboards' counters (:mod:`graph.aggregates`).
-Each answer is ``("ok", result)`` or ``("error", exception)``.
+Each answer is ``("ok", result)`` or ``("error", exception)``. After a job that took more than 50 ms the worker hands
+the memory it freed back to the system, and once it has had nothing to do for 2 s after one, it lets its store go
+with the caches the job filled (the next job opens it again).
 
 A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
 server's state or sockets comes along.
@@ -29,6 +31,9 @@ from graph.sparql.running import execute, update
 from graph.sparql.snapshot import Snapshot, release_memory
 
 _LONG = 0.05  # seconds: a job that ran longer may have left much memory in malloc's free lists (a trim takes ~1 ms)
+# Seconds without a job after a long one before a query worker lets its store go, with the block cache and tables the
+# long job filled (40 MiB at 1M quads that malloc_trim cannot give back); opening the store again takes 40-60 ms.
+_RELEASE_AFTER = 2.0
 
 
 def main(kind: str, descriptor: int, settings: dict) -> None:
@@ -38,8 +43,9 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
     os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     sandbox.deny_network()
     channel = socket.socket(fileno=descriptor)
-    jobs = channel.makefile("rb")
+    jobs = frames.JobReader(channel)
     prefixes = settings["prefixes"]
+    snapshot = None
     if kind == "query":
         snapshot = Snapshot(settings["path"], opener=ox.Store.read_only)
         answer = lambda job: execute(snapshot.current(), job, prefixes)  # noqa: E731
@@ -61,9 +67,15 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
             finally:
                 store.close()
     channel.sendall(frames.encode_answer("ok", "ready"))
+    heavy = False  # a long job ran since the store was opened: its caches are full
     while True:
         try:
-            job = frames.read_job(jobs)
+            job = jobs.next(_RELEASE_AFTER if heavy and snapshot is not None else None)
+        except TimeoutError:  # idle after a long job: the store's caches go (tens of MiB at 1M quads)
+            snapshot.close()
+            release_memory()
+            heavy = False
+            continue
         except EOFError:
             return
         started = time.monotonic()
@@ -76,6 +88,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
         channel.sendall(reply)
         if time.monotonic() - started > _LONG:  # a scan or a big answer: its memory back to the system
             release_memory()
+            heavy = True
 
 
 if __name__ == "__main__":
