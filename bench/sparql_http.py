@@ -36,11 +36,12 @@ Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` sec
 CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON), and the CPU time each process of
 the server spent on them (psutil), per request: for eventkg the server process and its query workers apart.
 
-Memory, after the runs, two ways: the **RSS sum** (the resident set of each process of the server's tree, added up:
-pages the processes share, such as the Python interpreter and the Oxigraph library, count once per process) and the
-**PSS sum** (proportional set size: a shared page counts as its share in each process, so the tree's pages count once
-in all; the kernel's ``smaps_rollup``). The targets of issue 9 are stated in RSS; the PSS sum says what the server
-really takes from the machine.
+Memory, right after the latency runs (whose aggregates fill the store's caches) and at the end, two ways: the
+**RSS sum** (the resident set of each process of the server's tree, added up: pages the processes share, such as the
+Python interpreter and the Oxigraph library, count once per process) and the **PSS sum** (proportional set size: a
+shared page counts as its share in each process, so the tree's pages count once in all; the kernel's
+``smaps_rollup``). The targets of issue 9 are stated in RSS; the PSS sum says what the server really takes from the
+machine.
 """
 
 from __future__ import annotations
@@ -160,24 +161,33 @@ def cpu_per_request(process: subprocess.Popen, run, requests: int) -> dict[str, 
     return {"server": spent[0] * 1000 / requests, "workers": sum(spent[1:]) * 1000 / requests}
 
 
-def throughput(url: str, query: str, *, fresh: bool, duration: int, connections: int, folder: Path) -> dict:
-    """wrk on GET ``url?query=…``; with ``fresh`` a ``# n`` comment (URL-encoded) makes every text new."""
+def throughput(url: str, query: str, process: subprocess.Popen, *, fresh: bool, duration: int, connections: int,
+               folder: Path) -> dict:
+    """wrk on GET ``url?query=…``; with ``fresh`` a ``# n`` comment (URL-encoded) makes every text new. Also the CPU
+    time the server's processes spent per request while wrk ran ("cpu_ms")."""
     path = urlsplit(url).path + "?query=" + quote(query, safe="")
     if fresh:
         path += "%0A%23"  # wrk's script appends the counter: "\n#<n>" ends the text
     wrk(url, [path], duration=duration, connections=connections, folder=folder, cached=True,
         headers={"Accept": "application/sparql-results+json"})  # warm-up
-    return wrk(url, [path], duration=duration, connections=connections, folder=folder, cached=not fresh,
+    processes = tree(process)
+    before = sum(sum(p.cpu_times()[:2]) for p in processes)
+    rate = wrk(url, [path], duration=duration, connections=connections, folder=folder, cached=not fresh,
                headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
+    spent = sum(sum(p.cpu_times()[:2]) for p in tree(process) if p in processes) - before  # workers that stayed
+    return {**rate, "cpu_ms": spent * 1000 / (rate["rps"] * duration)}
 
 
 def serve_checkout(checkout: Path, store: Path) -> tuple[subprocess.Popen, str]:
-    """``eventkg serve`` (uncached) of the code in ``checkout``: its folder first on ``PYTHONPATH``."""
-    saved = os.environ.get("PYTHONPATH")
+    """``eventkg serve`` (uncached) of the code in ``checkout``: started in that folder (``python -m uvicorn`` puts
+    the current folder first on the path), which also goes first on ``PYTHONPATH``."""
+    saved, here = os.environ.get("PYTHONPATH"), Path.cwd()
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(checkout.resolve()), saved) if p)
+    os.chdir(checkout)
     try:
-        return serve(store, 1, response_cache="0")
+        return serve(store.resolve(), 1, response_cache="0")
     finally:
+        os.chdir(here)
         if saved is None:
             del os.environ["PYTHONPATH"]
         else:
@@ -205,7 +215,7 @@ def main() -> None:
     servers = (SERVERS if virtuoso else SERVERS[:3]) + ((BEFORE,) if args.before else ())
 
     with tempfile.TemporaryDirectory(prefix="eventkg-sparql-http-") as tmp, ExitStack() as stack:
-        source, store_dir = Path(tmp) / "virtuoso" / "synthetic.nq", args.store or Path(tmp) / "kg"
+        source, store_dir = Path(tmp) / "virtuoso" / "synthetic.nq", (args.store or Path(tmp) / "kg").resolve()
         if args.store is None:
             source.parent.mkdir()  # Virtuoso's folder: its loader reads only from there (DirsAllowed)
             write_synthetic(source, quads=args.quads)
@@ -240,8 +250,9 @@ def main() -> None:
             latency = {name: measure({server: over_http(urls[server], query, fresh=not server.endswith("cached"))
                                       for server in servers}, args.runs)
                        for name, (_, query) in queries.items()}
+            after_queries = {server: tree_memory(processes[server]) for server in servers}
             lookup = queries["label lookup"][1]
-            rates = {server: throughput(urls[server], lookup, fresh=not server.endswith("cached"),
+            rates = {server: throughput(urls[server], lookup, processes[server], fresh=not server.endswith("cached"),
                                         duration=args.duration, connections=args.connections, folder=Path(tmp))
                      for server in servers}
             cpu = {server: cpu_per_request(processes[server], over_http(urls[server], lookup, fresh=True),
@@ -276,15 +287,21 @@ def main() -> None:
     for name, p in p50.items():
         print(f"| {name} | {queries[name][0]} | " + " | ".join(f"{p[a] / p[b]:.2f}×" for a, b in ratios) + " |")
     print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.duration} s after a warm-up of as long:\n")
-    print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | RSS sum MiB | ÷ oxigraph | PSS sum MiB "
-          "| ÷ oxigraph |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    rss_0, pss_0 = memory["oxigraph"]
+    print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | CPU ms per request (all processes) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for server in servers:
-        r, (rss, pss) = rates[server], memory[server]
+        r = rates[server]
         print(f"| {server} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']:.1%} | "
-              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {rss:.0f} | {rss / rss_0:.2f}× | {pss:.0f} | "
-              f"{pss / pss_0:.2f}× |")
+              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {r['cpu_ms']:.3f} |")
+    print("\nMemory in MiB, right after the latency runs (aggregates included) and at the end (after the lookups):\n")
+    print("| server | RSS sum after queries | ÷ oxigraph | RSS sum at the end | ÷ oxigraph | PSS sum after queries "
+          "| PSS sum at the end | ÷ oxigraph (end) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    (rss_q0, _), (rss_0, pss_0) = after_queries["oxigraph"], memory["oxigraph"]
+    for server in servers:
+        (rss_q, pss_q), (rss, pss) = after_queries[server], memory[server]
+        print(f"| {server} | {rss_q:.0f} | {rss_q / rss_q0:.2f}× | {rss:.0f} | {rss / rss_0:.2f}× | {pss_q:.0f} | "
+              f"{pss:.0f} | {pss / pss_0:.2f}× |")
     print("\nRSS sum: each process's resident set added up over the server's processes (pages they share counted once "
           "per process); PSS sum: shared pages counted once in all.")
     print(f"\nCPU per uncached label lookup ({args.cpu_requests} POSTs one at a time), ms: "
