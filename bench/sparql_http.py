@@ -1,8 +1,8 @@
 """SPARQL over HTTP: eventkg's ``/sparql`` against the Oxigraph server (same engine, Rust, no Python) on the same store,
 and against Virtuoso on the same data (issue 9).
 
-    python -m bench.sparql_http [--quads 100000 | --store FOLDER] [--runs 30] [--duration 10] [--connections 8]
-                                [--no-virtuoso] [--before CHECKOUT]
+    python -m bench.sparql_http [--quads 100000 | --store FOLDER] [--runs 30] [--duration 10] [--rounds 3]
+                                [--connections 8] [--no-virtuoso] [--before CHECKOUT]
 
 The Oxigraph server is the PyPI package ``oxigraph`` (a dev extra: ``pip install -e '.[dev]'``), run as
 ``oxigraph serve-read-only --union-default-graph`` on the very store eventkg serves. Virtuoso is Debian's
@@ -31,10 +31,14 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 (they must agree).
 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
-(uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length.
+(uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length, in
+``--rounds`` rounds in which the servers take turns (medians printed, with each round's figure: the load of the shared
+machine moves from one minute to the next), and the CPU time the server's processes spent per request meanwhile.
 
-CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON), and the CPU time each process of
-the server spent on them (psutil), per request: for eventkg the server process and its query workers apart.
+CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON) after 20 more as a warm-up, and
+the CPU time each process of the server spent on them (psutil), per request: for eventkg the server process and its
+query workers apart. One request at a time, every process sleeps between requests and wakes with cold caches: on a
+busy machine this costs several times the CPU per request of the wrk runs.
 
 Memory, right after the latency runs (whose aggregates fill the store's caches) and at the end, two ways: the
 **RSS sum** (the resident set of each process of the server's tree, added up: pages the processes share, such as the
@@ -153,6 +157,8 @@ def tree_memory(process: subprocess.Popen) -> tuple[float, float]:
 def cpu_per_request(process: subprocess.Popen, run, requests: int) -> dict[str, float]:
     """CPU ms per request of each process of ``process``'s tree over ``requests`` calls of ``run``: the first
     process (the server) as "server", the others summed as "workers"."""
+    for _ in range(20):  # warm-up (a worker that let its store go after the aggregates opens it again)
+        run()
     processes = tree(process)
     before = [sum(p.cpu_times()[:2]) for p in processes]
     for _ in range(requests):
@@ -161,21 +167,31 @@ def cpu_per_request(process: subprocess.Popen, run, requests: int) -> dict[str, 
     return {"server": spent[0] * 1000 / requests, "workers": sum(spent[1:]) * 1000 / requests}
 
 
-def throughput(url: str, query: str, process: subprocess.Popen, *, fresh: bool, duration: int, connections: int,
-               folder: Path) -> dict:
-    """wrk on GET ``url?query=…``; with ``fresh`` a ``# n`` comment (URL-encoded) makes every text new. Also the CPU
-    time the server's processes spent per request while wrk ran ("cpu_ms")."""
-    path = urlsplit(url).path + "?query=" + quote(query, safe="")
-    if fresh:
-        path += "%0A%23"  # wrk's script appends the counter: "\n#<n>" ends the text
-    wrk(url, [path], duration=duration, connections=connections, folder=folder, cached=True,
-        headers={"Accept": "application/sparql-results+json"})  # warm-up
-    processes = tree(process)
-    before = sum(sum(p.cpu_times()[:2]) for p in processes)
-    rate = wrk(url, [path], duration=duration, connections=connections, folder=folder, cached=not fresh,
-               headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
-    spent = sum(sum(p.cpu_times()[:2]) for p in tree(process) if p in processes) - before  # workers that stayed
-    return {**rate, "cpu_ms": spent * 1000 / (rate["rps"] * duration)}
+def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: str, *, rounds: int, duration: int,
+               connections: int, folder: Path) -> dict[str, dict]:
+    """wrk on GET ``url?query=…`` of each server (``name: (url, process, fresh)``; with ``fresh`` a ``# n`` comment,
+    URL-encoded, makes every text new), after a warm-up of each; then ``rounds`` rounds in which the servers take
+    turns, so that a busy moment of the machine falls on all alike. Per server the medians over the rounds, each
+    round's requests/s ("rounds") and the CPU time the server's processes spent per request while wrk ran
+    ("cpu_ms")."""
+    paths = {}
+    for name, (url, _, fresh) in servers.items():
+        paths[name] = urlsplit(url).path + "?query=" + quote(query, safe="") + ("%0A%23" if fresh else "")
+        wrk(url, [paths[name]], duration=duration, connections=connections, folder=folder, cached=True,
+            headers={"Accept": "application/sparql-results+json"})  # warm-up
+    runs: dict[str, list[dict]] = {name: [] for name in servers}
+    for _ in range(rounds):
+        for name, (url, process, fresh) in servers.items():
+            processes = tree(process)
+            before = sum(sum(p.cpu_times()[:2]) for p in processes)
+            rate = wrk(url, [paths[name]], duration=duration, connections=connections, folder=folder,
+                       cached=not fresh, headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
+            spent = sum(sum(p.cpu_times()[:2]) for p in tree(process) if p in processes) - before  # those that stayed
+            runs[name].append({**rate, "cpu_ms": spent * 1000 / max(rate["rps"] * duration, 1)})
+    return {name: {**{key: statistics.median(r[key] for r in measured) for key in ("rps", "p50_ms", "p99_ms",
+                                                                                  "cpu_ms")},
+                   "errors": max(r["errors"] for r in measured), "rounds": [r["rps"] for r in measured]}
+            for name, measured in runs.items()}
 
 
 def serve_checkout(checkout: Path, store: Path) -> tuple[subprocess.Popen, str]:
@@ -201,6 +217,7 @@ def main() -> None:
     parser.add_argument("--cpu-requests", type=int, default=500)
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per server, the servers taking turns")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--no-virtuoso", action="store_true", help="leave Virtuoso out")
     parser.add_argument("--before", type=Path, help="also serve this checkout (the code before a change), uncached")
@@ -252,9 +269,9 @@ def main() -> None:
                        for name, (_, query) in queries.items()}
             after_queries = {server: tree_memory(processes[server]) for server in servers}
             lookup = queries["label lookup"][1]
-            rates = {server: throughput(urls[server], lookup, processes[server], fresh=not server.endswith("cached"),
-                                        duration=args.duration, connections=args.connections, folder=Path(tmp))
-                     for server in servers}
+            rates = throughput({server: (urls[server], processes[server], not server.endswith("cached"))
+                                for server in servers}, lookup, rounds=args.rounds, duration=args.duration,
+                               connections=args.connections, folder=Path(tmp))
             cpu = {server: cpu_per_request(processes[server], over_http(urls[server], lookup, fresh=True),
                                            args.cpu_requests) for server in ("eventkg", "oxigraph", BEFORE)
                    if server in servers}
@@ -286,13 +303,16 @@ def main() -> None:
     print("|---|---|" + "---:|" * len(ratios))
     for name, p in p50.items():
         print(f"| {name} | {queries[name][0]} | " + " | ".join(f"{p[a] / p[b]:.2f}×" for a, b in ratios) + " |")
-    print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.duration} s after a warm-up of as long:\n")
-    print("| server | requests/s | p50 ms | p99 ms | non-2xx | ÷ oxigraph | CPU ms per request (all processes) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.rounds} rounds of {args.duration} s "
+          "(the servers taking turns) after a warm-up of as long; medians over the rounds:\n")
+    print("| server | requests/s | each round | p50 ms | p99 ms | non-2xx | ÷ oxigraph | CPU ms per request (all "
+          "processes) |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     for server in servers:
         r = rates[server]
-        print(f"| {server} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {r['errors']:.1%} | "
-              f"{r['rps'] / rates['oxigraph']['rps']:.2f}× | {r['cpu_ms']:.3f} |")
+        print(f"| {server} | {r['rps']:.0f} | {' / '.join(f'{x:.0f}' for x in r['rounds'])} | {r['p50_ms']:.2f} | "
+              f"{r['p99_ms']:.2f} | {r['errors']:.1%} | {r['rps'] / rates['oxigraph']['rps']:.2f}× | "
+              f"{r['cpu_ms']:.3f} |")
     print("\nMemory in MiB, right after the latency runs (aggregates included) and at the end (after the lookups):\n")
     print("| server | RSS sum after queries | ÷ oxigraph | RSS sum at the end | ÷ oxigraph | PSS sum after queries "
           "| PSS sum at the end | ÷ oxigraph (end) |")

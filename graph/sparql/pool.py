@@ -306,6 +306,7 @@ class _Channel(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.gone = False
+        self.outgoing: list[bytes] = []  # jobs to send once the loop has run the callbacks at hand
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -321,7 +322,16 @@ class _Channel(asyncio.Protocol):
             self.worker.gone()
 
     def send(self, data: bytes) -> None:
-        self.transport.write(data)
+        """Send a job, with the others sent in the same turn of the event loop: one write and one wake-up of the
+        worker for all the requests that came together."""
+        if not self.outgoing:
+            asyncio.get_running_loop().call_soon(self._flush)
+        self.outgoing.append(data)
+
+    def _flush(self) -> None:
+        outgoing, self.outgoing = self.outgoing, []
+        if not self.gone:
+            self.transport.writelines(outgoing)
 
     def close(self) -> bool:
         """Close the transport; False when its event loop is over (the socket is then closed by the caller)."""
