@@ -54,13 +54,10 @@ class Multinomial:
     drop: float  # P(none) at which an argument is dropped (above 1: never)
     relabel: float  # probability at which another role replaces the rule's (above 1: never)
 
-    def role(self, features: dict[str, float], rule_role: str) -> str:
-        """The role to give an argument the rules gave ``rule_role`` (an abstract role), or "none"."""
-        return self.decide(self.probabilities(features), rule_role, self.drop, self.relabel)
-
     @staticmethod
     def decide(probabilities: dict[str, float], rule_role: str, drop: float, relabel: float) -> str:
-        """
+        """The role to give an argument the rules gave ``rule_role`` (an abstract role), or "none".
+
         >>> Multinomial.decide({"none": 0.1, "agent": 0.2, "patient": 0.7}, "agent", 0.9, 0.6)
         'patient'
         >>> Multinomial.decide({"none": 0.95, "agent": 0.05}, "agent", 0.9, 0.6)
