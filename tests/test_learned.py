@@ -9,8 +9,10 @@ import pytest
 
 from extract.evaluation import DATASETS
 from extract.learned import MODEL_PATH, load_model
+from extract.learned.fitting import folds
+from extract.learned.labels import Document, group_of
 from extract.learned.linear import LearnedModel
-from extract.learned.train import Document, folds, group_of, training_documents
+from extract.learned.train import training_documents
 from extract.model import Article
 
 

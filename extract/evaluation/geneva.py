@@ -13,10 +13,11 @@ overlaps an annotated trigger are judged: one of a scored class there is wrong w
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
-from extract.evaluation.mappings import GENEVA_ROLES, GENEVA_TYPES, OUR_CLASSES
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, Score, predicted_events, score_events
+from extract.evaluation.mappings import GENEVA_ROLES, GENEVA_TYPES
+from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, score_extractions
 from extract.evaluation.textmap import detokenize, token_range
 from extract.model import Article
 
@@ -31,10 +32,7 @@ def read(data_dir: Path, split: str = "dev") -> list[GoldDocument]:
         return [_document(json.loads(line)) for line in handle if line.strip()]
 
 
-def score(pairs) -> Score:
-    """Trigger and argument scores at the annotated triggers of each sentence."""
-    pairs = ((gold, predicted_events(extraction, OUR_CLASSES)) for gold, extraction in pairs)
-    return score_events(pairs, near_gold_only=True)
+score = partial(score_extractions, near_gold_only=True)  # judged at the annotated triggers only (above)
 
 
 def _document(sentence: dict) -> GoldDocument:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 
-from extract.evaluation.mappings import EVENT_ROLES, OUR_CLASSES, RAMS_TYPES, event_class
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, Score, predicted_events, score_events
+from extract.evaluation.mappings import EVENT_ROLES, RAMS_TYPES, event_class
+from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, score_extractions
 from extract.evaluation.textmap import join_sentences, token_range
 from extract.model import Article
 
@@ -32,10 +33,7 @@ def read(data_dir: Path, split: str = "dev") -> list[GoldDocument]:
         return [_document(json.loads(line)) for line in handle if line.strip()]
 
 
-def score(pairs) -> Score:
-    """Trigger and argument scores at the annotated trigger of each window."""
-    pairs = ((gold, predicted_events(extraction, OUR_CLASSES)) for gold, extraction in pairs)
-    return score_events(pairs, near_gold_only=True)
+score = partial(score_extractions, near_gold_only=True)  # judged at the annotated triggers only (above)
 
 
 def _document(window: dict) -> GoldDocument:

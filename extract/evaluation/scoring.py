@@ -30,6 +30,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from extract.evaluation.mappings import OUR_CLASSES
 from extract.model import Article, Event, Extraction, Span
 
 Offsets = tuple[int, int]
@@ -268,6 +269,13 @@ def _time_argument(event: Event, sentence: Span) -> PredictedArgument | None:
         return None
     start = sentence.start + at
     return PredictedArgument("time", (start, start + len(event.time.text)), event.time.text)
+
+
+def score_extractions(pairs: Iterable[tuple[GoldDocument, Extraction]], near_gold_only: bool = False) -> Score:
+    """:func:`score_events` over ``(gold document, extraction)`` pairs, the extraction's events of a scored class
+    (:data:`~extract.evaluation.mappings.OUR_CLASSES`) as the predictions."""
+    return score_events(((gold, predicted_events(extraction, OUR_CLASSES)) for gold, extraction in pairs),
+                        near_gold_only)
 
 
 def score_events(

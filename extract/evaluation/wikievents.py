@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extract.evaluation.mappings import EVENT_ROLES, OUR_CLASSES, WIKIEVENTS_TYPES, event_class
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, Score, predicted_events, score_events
+from extract.evaluation.mappings import EVENT_ROLES, WIKIEVENTS_TYPES, event_class
+from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, score_extractions
 from extract.evaluation.textmap import join_texts, token_range
 from extract.model import Article
 
@@ -28,9 +28,7 @@ def read(data_dir: Path, split: str = "dev") -> list[GoldDocument]:
     return [_document(doc, clusters.get(doc["doc_id"], {})) for doc in docs]
 
 
-def score(pairs) -> Score:
-    """Trigger and argument scores over ``(gold document, extraction)`` pairs."""
-    return score_events((gold, predicted_events(extraction, OUR_CLASSES)) for gold, extraction in pairs)
+score = score_extractions  # every event of the document is annotated
 
 
 def _document(doc: dict, cluster_of: dict[str, list[str]]) -> GoldDocument:

@@ -82,7 +82,7 @@ def _most_probable(arguments: list[Decided], key) -> list[Decided]:
 
 class LearnedLayer:
     """Applies :attr:`model` (None: candidates pass unchanged); with :attr:`record` keeps every feature row in
-    ``doc.user_data[ROWS]``, which is how the training data is made (:mod:`extract.learned.train`)."""
+    ``doc.user_data[ROWS]``, which is how the training data is made (:mod:`extract.learned.labels`)."""
 
     def __init__(self, model: LearnedModel | None, record: bool = False):
         self.model = model
