@@ -8,7 +8,7 @@ Threat, CallForAction):
 - sets ``confidence`` to the calibrated probability that it is a real event of its type, and drops it below the
   threshold chosen by cross-validation;
 - gives each argument the role the argument model finds most likely, or drops it when that is "none"; then keeps
-  one role per referent and at most one place per event, the most probable (:func:`one_each`).
+  one role per referent of the event, the most probable (:func:`one_role_each`).
 
 Other types (Statement, Declaration, MilitaryOperation, Proclamation) have no gold to learn from and keep the rules'
 confidence. The model is ``extract/models/learned.json`` (built by ``make train``, see ``docs/evaluation.md``),
@@ -54,28 +54,18 @@ class Decided(NamedTuple):
     probability: float
 
 
-def one_each(arguments: list[Decided]) -> list[Decided]:
-    """Joint decisions over one event's kept arguments: one role per referent (a bomber who "blew himself up" is
-    not also his own target) and at most one place (gold events rarely name two: 5 of the 35 WikiEvents dev events
-    with a place; not "Calle del Correo", "Madrid" and "Spain" for one attack). The most probable wins, ties go to
-    the earlier argument. Measured in docs/evaluation.md (Arg-C ≥ 48: what was tried).
+def one_role_each(arguments: list[Decided]) -> list[Decided]:
+    """One role per referent of an event, the most probable (ties: the earlier argument): a bomber who "blew himself
+    up" is not also his own target. Measured in docs/evaluation.md (Arg-C ≥ 48: session 5).
 
-    >>> a = [Decided("agent", 1, "x", 0.6), Decided("target", 2, "x", 0.7), Decided("place", 3, "p", 0.5),
-    ...      Decided("place", 4, "q", 0.5)]
-    >>> [(d.role, d.token) for d in one_each(a)]
+    >>> a = [Decided("agent", 1, "x", 0.6), Decided("target", 2, "x", 0.7), Decided("place", 3, "p", 0.5)]
+    >>> [(d.role, d.token) for d in one_role_each(a)]
     [('target', 2), ('place', 3)]
     """
-    arguments = _most_probable(arguments, lambda n, a: a.referent)
-    return _most_probable(arguments, lambda n, a: "place" if a.role == "place" else n)
-
-
-def _most_probable(arguments: list[Decided], key) -> list[Decided]:
-    """The most probable argument of each ``key(position, argument)``, in their order."""
-    best: dict[object, int] = {}
+    best: dict[str, int] = {}
     for n, argument in enumerate(arguments):
-        k = key(n, argument)
-        if k not in best or argument.probability > arguments[best[k]].probability:
-            best[k] = n
+        if argument.referent not in best or argument.probability > arguments[best[argument.referent]].probability:
+            best[argument.referent] = n
     keep = set(best.values())
     return [a for n, a in enumerate(arguments) if n in keep]
 
@@ -138,7 +128,7 @@ class LearnedLayer:
                 if decided != abstract_role(role):
                     role = PATIENT_ROLE[candidate.type] if decided == "patient" else decided
                 args.append(Decided(role, token, argument["entity"] or f"token {token.i}", probabilities[decided]))
-            candidate.args = [(a.role, a.token) for a in one_each(args)]
+            candidate.args = [(a.role, a.token) for a in one_role_each(args)]
         kept = [c for c in candidates if id(c) not in dropped]
         for candidate in kept:
             if candidate.cause is not None and id(candidate.cause) in dropped:
