@@ -95,11 +95,12 @@ def in_process(store_path: Path, keys: list[str]) -> list[tuple[str, float, floa
     return rows
 
 
-def serve(store: Path, workers: int | None = None, *, wait: float = 60.0,
+def serve(store: Path, workers: int | None = None, *, wait: float = 60.0, probe: str = "/health",
           **settings: str) -> tuple[subprocess.Popen, str]:
-    """``eventkg serve`` on a free loopback port, waiting up to ``wait`` seconds for its ``/health`` (a 1M-quad store
-    on a loaded machine takes longer than the default); ``workers``: uvicorn's (None: the server's default);
-    ``settings`` become ``EVENTKG_*`` variables."""
+    """``eventkg serve`` on a free loopback port, waiting up to ``wait`` seconds for its ``probe`` path to answer
+    (a 1M-quad store on a loaded machine takes longer than the default; ``/health`` counts a server store's quads,
+    which can take longer than the probe's 2 s); ``workers``: uvicorn's (None: the server's default); ``settings``
+    become ``EVENTKG_*`` variables."""
     port = free_port()
     eventkg = Path(sys.executable).with_name("eventkg")
     env = {**os.environ, **{f"EVENTKG_{name.upper()}": value for name, value in settings.items()}}
@@ -111,7 +112,7 @@ def serve(store: Path, workers: int | None = None, *, wait: float = 60.0,
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
+            if httpx.get(url + probe, timeout=2).status_code == 200:
                 return process, url
         except httpx.HTTPError:
             time.sleep(0.2)
