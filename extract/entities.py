@@ -68,6 +68,15 @@ class EntityIndex:
             return self.actor(token)
         return None
 
+    def add_mention(self, entity: Entity, span: SpacySpan, tokens: SpacySpan | None = None) -> None:
+        """A name mention: ``entity`` joins the index, ``span`` its mentions, and every token of ``tokens`` (the
+        mention itself unless given) refers to it, named by ``span``."""
+        self.entities[entity.id] = entity
+        entity.mentions.append(Span(span.text, span.start_char, span.end_char))
+        for t in span if tokens is None else tokens:
+            self.token_entity[t.i] = entity.id
+            self.mention_spans[t.i] = span
+
     def referent_entity(self, referent: Referent) -> str:
         """The entity key of a coreference referent; an unnamed one ("a man ... the man ... he") becomes an unnamed
         actor now, its other mentions references."""
@@ -125,13 +134,9 @@ def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
         else:
             key = person_keys.get(ent.start) if etype == "Person" else f"{etype.lower()}/{slug(span.text)}"
             entity = index.entities.get(key) or Entity(id=key, label=_label(span.text), type=etype)
-        index.entities[entity.id] = entity
-        entity.mentions.append(Span(span.text, span.start_char, span.end_char))
+        index.add_mention(entity, span, ent)
         if span.text not in entity.aliases and span.text != entity.label:
             entity.aliases.append(span.text)
-        for t in ent:
-            index.token_entity[t.i] = entity.id
-            index.mention_spans[t.i] = span
     for entity in index.entities.values():
         if entity.type == "Person":  # canonical name: the longest form used
             longest = max((m.text for m in entity.mentions), key=lambda s: (len(s.split()), len(s)))

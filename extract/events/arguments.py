@@ -460,11 +460,7 @@ def _unrecognised_name(token: Token, index: EntityIndex) -> None:
         return
     key = next((k for k, e in index.entities.items() if e.type == "Person" and e.label.split()[-1] == name.text),
                f"person/{slug(name.text)}")
-    entity = index.entities.setdefault(key, Entity(id=key, label=name.text, type="Person"))
-    entity.mentions.append(Span(name.text, name.start_char, name.end_char))
-    for t in name:
-        index.token_entity[t.i] = key
-        index.mention_spans[t.i] = name
+    index.add_mention(index.entities.get(key) or Entity(id=key, label=name.text, type="Person"), name)
 
 
 def demonym_entity(token: Token, index: EntityIndex) -> str | None:
