@@ -26,6 +26,7 @@ from extract.events.syntax import (
     is_place_noun,
     misparsed_conjuncts,
     nominal_gerund,
+    of_object,
     stray_by_agent,
 )
 from extract.model import Entity, Span
@@ -60,8 +61,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             agent = clause_subject(trigger)
             patient = dep_child(trigger, "dobj") or _shared_object(trigger)
             if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
-                of = next((c for c in patient.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-                patient = dep_child(of, "pobj") if of is not None else None
+                patient = of_object(patient)
             if agent is not None and patient is None and trigger.lemma_.lower() in ("explode", "detonate") \
                     and agent.pos_ != "PROPN" and agent.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
                 event.instruments.append(agent)  # "then they exploded": what explodes is the device
@@ -261,8 +261,7 @@ def _commanders_and_accomplices(event: EventCandidate) -> None:
         command = dep_child(prep, "pobj")
         if command is None or command.lemma_.lower() not in lexicon.COMMAND_NOUNS:
             continue
-        of = next((c for c in command.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        add_with_conj(add, "agent", dep_child(of, "pobj") if of is not None else dep_child(command, "poss"))
+        add_with_conj(add, "agent", of_object(command) or dep_child(command, "poss"))  # "the orders of X", "X's orders"
     verb = trigger.head
     if trigger.dep_ == "pobj" and verb.lower_ in ("in", "to"):
         verb = verb.head  # "conspiring with X in the assassination"

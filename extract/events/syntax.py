@@ -148,6 +148,12 @@ def dep_child(token: Token, dep: str) -> Token | None:
     return next((c for c in token.children if c.dep_ == dep), None)
 
 
+def of_object(token: Token) -> Token | None:
+    """The object of a word's (first) "of" phrase: "hundreds of hostages" -> hostages."""
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    return dep_child(of, "pobj") if of is not None else None
+
+
 def add_with_conj(add, role: str, token: Token | None) -> None:
     """The argument, the words conjoined with it and the ones it includes ("leftists, including Eva Forest")."""
     if token is None:
@@ -195,9 +201,10 @@ def _related_by_of(name: Token, item: Token) -> bool:
 def misparsed_conjuncts(noun: Token) -> list[Token]:
     """"the bombings of the embassy and the hotel": the parser often conjoins the second object with the event noun
     itself; a conjunct of an event noun that follows its "of" phrase and names no event is another object."""
-    of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-    if of is None or dep_child(of, "pobj") is None:
+    obj = of_object(noun)
+    if obj is None:
         return []
+    of = obj.head
     found = [c for c in noun.children if c.dep_ == "conj" and c.i > of.i]
     cc = next((c for c in noun.children if c.dep_ == "cc" and c.i > of.i), None)
     if cc is not None and not found:  # or makes it a second subject of the verb: "the bombings of X and Y were ..."
@@ -211,13 +218,11 @@ def content_head(token: Token) -> Token:
     if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
         return _name_in_apposition(token.head.head)
     if token.lemma_.lower() in lexicon.QUANTITY_NOUNS | lexicon.BODY_NOUNS or token.like_num:
-        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        member = dep_child(of, "pobj") if of is not None else None
+        member = of_object(token)
         if member is not None and member.pos_ in ("NOUN", "PROPN"):
             return member
     if token.lemma_.lower() in lexicon.SETTLEMENT_NOUNS:  # "the towns of Marjah and Nad Ali" -> Marjah (and Nad Ali)
-        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        name = dep_child(of, "pobj") if of is not None else None
+        name = of_object(token)
         if name is not None and name.pos_ == "PROPN":
             return name
     return _name_in_apposition(token)
