@@ -36,6 +36,7 @@ NAMED_WEIGHT = 20.0  # a name is a firmer anchor than a description
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 OBJECT_DEPS = {"dobj", "dative", "iobj"}
 DEFINITE = {"the", "this", "that", "these", "those"}
+OWN_DETERMINERS = frozenset(DEFINITE | {"its", "their"})  # "the group", "its fighters": one mentioned before
 
 # Pronoun -> (types it may refer to, plural, gender). "they" refers to armed groups too ("ISIS ... they"), not to
 # other organisations (a newspaper named in passing is rarely "they"); "its" to countries ("Russia ... its invasion"),
@@ -172,7 +173,7 @@ def _nominal(state: _State, token: Token) -> None:
         referent = state.named(named)
         referent.nouns.add(lemma)
         return _link(state, token, referent)
-    definite = any(c.dep_ in ("det", "poss") and c.lower_ in DEFINITE | {"its", "their"} for c in token.children)
+    definite = any(c.dep_ in ("det", "poss") and c.lower_ in OWN_DETERMINERS for c in token.children)
     # "the UDA leaders" names whose leaders they are: not the leaders mentioned before
     own_name = any(c.i in index.token_entity for c in token.children if c.dep_ in ("compound", "amod", "nmod"))
     antecedent = None

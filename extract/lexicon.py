@@ -183,3 +183,14 @@ PERSONAL_PRONOUNS = {"he", "him", "his", "she", "her", "hers", "himself", "herse
 GROUP_PRONOUNS = {"its", "it", "itself"}
 VAGUE_PRONOUNS = {"it", "someone", "somebody", "anyone", "anybody", "something", "this", "that", "one", "nobody",
                   "everyone", "everybody", "whoever"}
+
+# Unions the rules test per token, built once.
+FIRED = frozenset(WEAPONS | {"shot", "round"})  # "fired a rocket / two shots / rounds"
+WEAPON_SUBJECTS = FIRED | {"blast"}  # "the shots that killed X": a subject that is the instrument, not the agent
+DEVICE_OBJECTS = frozenset(WEAPONS | {"explosion", "blast"})  # "set off a bomb / an explosion"
+DEVICE_VERBS = frozenset(WEAPON_VERBS | {"detonate", "explode", "blow", "fire"})  # their weapon object: an instrument
+ACCUSING_WORDS = frozenset(SUSPICION_WORDS | BLAME_VERBS)  # "accused / blamed X of/for the killing": X did it
+NAMING_VERBS = frozenset(LIGHT_VERBS | OCCURRENCE_VERBS)  # verbs that only say who did an event or that it happened
+WHERE_VERBS = NAMING_VERBS | IMPACT_VERBS  # their place phrase is where the event in their subject or object was
+MEMBER_NOUNS = frozenset(QUANTITY_NOUNS | BODY_NOUNS)  # "hundreds of hostages", "the body of a trader"
+PERSON_HEADS = frozenset(PEOPLE_NOUNS | KILLER_NOUNS)  # "murder suspect", "assassination victim": the head is a person

@@ -144,8 +144,7 @@ def _title_relations(title: Token, index: EntityIndex) -> list[Relation]:
     holders.extend(c for c in title.children if c.dep_ == "appos" and _typed(index, c, "Person"))
     if title.dep_ == "attr":
         holders.extend(c for c in title.head.children if c.dep_ == "nsubj" and _typed(index, c, "Person"))
-    people_noun = not holders and title.lemma_.lower() in lexicon.PEOPLE_NOUNS | {"sympathiser", "sympathizer",
-                                                                                 "supporter", "follower"}
+    people_noun = not holders and title.lemma_.lower() in lexicon.PEOPLE_NOUNS
     organisations = []
     for child in title.children:
         if child.dep_ == "prep" and child.lower_ in ("of", "for", "at", "with", "in", "to"):

@@ -31,6 +31,9 @@ from extract.events.syntax import (
 )
 from extract.model import Entity, Span
 
+# Types whose "of" phrase always names the patient ("the arrest of X", "the death of X", "the invasion of X").
+OF_PATIENT_TYPES = POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}
+
 
 def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     trigger = event.trigger
@@ -66,7 +69,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                     and agent.pos_ != "PROPN" and agent.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
                 event.instruments.append(agent)  # "then they exploded": what explodes is the device
                 agent = None
-            if agent is not None and agent.lemma_.lower() in lexicon.WEAPONS | {"shot", "round", "blast"}:
+            if agent is not None and agent.lemma_.lower() in lexicon.WEAPON_SUBJECTS:
                 # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
                 event.instruments.append(agent)
                 agent = clause_subject(agent.head) if agent.dep_ in ("dobj", "pobj") else None
@@ -80,7 +83,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                                 and not (c.lower_ == "at" and is_place_noun(g))
                                 and not is_date(g)), None)  # "at a bar": where
         if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
-                and trigger.lemma_.lower() in lexicon.WEAPON_VERBS | {"detonate", "explode", "blow", "fire"}:
+                and trigger.lemma_.lower() in lexicon.DEVICE_VERBS:
             event.instruments.append(patient)
             patient = None
         for role, token in (("agent", agent), (patient_role, patient)):
@@ -141,7 +144,7 @@ def _nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             for obj in (g for g in child.children if g.dep_ == "pobj" and not is_date(g)):  # "the attack on Monday"
                 if word in ("by", "from"):
                     role = "agent"
-                elif word == "of" and event.type not in POSSESSOR_IS_PATIENT | {"Invasion", "Arrest"}:
+                elif word == "of" and event.type not in OF_PATIENT_TYPES:
                     entity = index.entity_at(obj)
                     if event.type == "Attack" and (obj.lemma_.lower() in lexicon.SETTLEMENT_NOUNS or entity is not None
                                                    and index.entities[entity].type == "Place"):
@@ -364,7 +367,7 @@ def _convicted_agent(event: EventCandidate) -> None:
     if judged.lemma_.lower() not in lexicon.VERDICT_WORDS:
         return
     person = dep_child(judged, "nsubjpass")
-    if person is None and judged.lemma_.lower() in lexicon.SUSPICION_WORDS | lexicon.BLAME_VERBS:
+    if person is None and judged.lemma_.lower() in lexicon.ACCUSING_WORDS:
         person = dep_child(judged, "dobj")  # "police accused X of the killing"
     person = person or dep_child(judged, "nsubj")
     if person is None and judged.pos_ in ("NOUN", "ADJ") and judged.dep_ not in ("acl", "appos", "amod", "relcl"):
@@ -423,7 +426,7 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
 def _tells_where(verb: Token) -> bool:
     """Verbs whose place phrase is where the event named as their subject or object happened."""
     lemma = verb.lemma_.lower()
-    return verb.pos_ == "VERB" and (lemma in lexicon.LIGHT_VERBS | lexicon.OCCURRENCE_VERBS | lexicon.IMPACT_VERBS
+    return verb.pos_ == "VERB" and (lemma in lexicon.WHERE_VERBS
                                     or VERB_INDEX.get(lemma) in ("Killing", "Injury"))
 
 

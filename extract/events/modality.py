@@ -46,7 +46,7 @@ def set_modality(event: EventCandidate) -> None:
             return _set_operator(event, node, "dobj")
         # "the toll does not include deaths", "unless the army ends the offensive": the negation or condition of a
         # verb is about the verb, not about an event named in its object
-        situation = situation or lemma not in lexicon.LIGHT_VERBS | lexicon.OCCURRENCE_VERBS
+        situation = situation or lemma not in lexicon.NAMING_VERBS
     for _ in range(8):
         own = _own_modality(node)
         if own is not None and own[0] == "hypothetical" and not situation:

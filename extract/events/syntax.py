@@ -217,7 +217,7 @@ def content_head(token: Token) -> Token:
     is about ("the men who were arrested" -> men)."""
     if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl" and token.dep_ != "poss":
         return _name_in_apposition(token.head.head)
-    if token.lemma_.lower() in lexicon.QUANTITY_NOUNS | lexicon.BODY_NOUNS or token.like_num:
+    if token.lemma_.lower() in lexicon.MEMBER_NOUNS or token.like_num:
         member = of_object(token)
         if member is not None and member.pos_ in ("NOUN", "PROPN"):
             return member

@@ -68,8 +68,8 @@ def candidate_at(token: Token) -> EventCandidate | None:
                 or _sentence_to(token):
             return None
         head = token.head.lemma_.lower()
-        if token.dep_ in ("compound", "amod", "nmod") and (head in NOUN_INDEX or head in lexicon.PEOPLE_NOUNS | lexicon.KILLER_NOUNS
-                                         or head in lexicon.KIND_HEADS):
+        if token.dep_ in ("compound", "amod", "nmod") and (
+                head in NOUN_INDEX or head in lexicon.PERSON_HEADS or head in lexicon.KIND_HEADS):
             # "suicide bombing", "murder suspect", "assassination attempt": the head is the event; "killing field",
             # "attack helicopter": the head is a kind of thing
             return None
@@ -136,7 +136,7 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
         return False  # "the commanding general", "a killing field"
     if lemma in lexicon.WEAPON_VERBS:  # "set off a bomb", "threw a grenade", "a bomb went off"
         thing = obj if lemma != "go" else dep_child(verb, "nsubj")
-        return thing is not None and thing.lemma_.lower() in lexicon.WEAPONS | {"explosion", "blast"}
+        return thing is not None and thing.lemma_.lower() in lexicon.DEVICE_OBJECTS
     if lemma == "lose":  # "lost a leg"
         return obj is not None and obj.lemma_.lower() in lexicon.BODY_PARTS
     subject = dep_child(verb, "nsubj")
@@ -176,7 +176,7 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
                                                        for c in verb.children)
     if lemma == "fire":
         return any(c.dep_ == "prep" and c.lower_ in ("at", "on", "upon", "into") for c in verb.children) or any(
-            c.dep_ == "dobj" and c.lemma_.lower() in lexicon.WEAPONS | {"shot", "round"} for c in verb.children)
+            c.dep_ == "dobj" and c.lemma_.lower() in lexicon.FIRED for c in verb.children)
     if lemma in lexicon.NEEDS_OBJECT:
         return bool(deps & {"dobj", "nsubjpass", "xcomp", "ccomp", "dative"}) or verb.dep_ in NOUN_CLAUSE_DEPS
     return True
