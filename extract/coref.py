@@ -120,13 +120,16 @@ def resolve(index: EntityIndex) -> None:
     state = _State(index)
     for number, sentence in enumerate(index.sentences):
         state.sentence = number
+        speech_subjects = None  # found once per sentence, when a first-person pronoun asks
         for token in sentence:
             if token.i in index.token_entity:
                 _named(state, token)
             elif token.pos_ == "PRON" and token.lower_ in PRONOUNS:
                 _link(state, token, _pronoun_antecedent(state, token))
             elif token.pos_ == "PRON" and token.lower_ in SPEAKER_PRONOUNS:
-                _link(state, token, _speaker(state, token, sentence), announce=False)
+                if speech_subjects is None:
+                    speech_subjects = _speech_subjects(sentence)
+                _link(state, token, _speaker(state, token, speech_subjects), announce=False)
             elif token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ == "relcl":
                 _link(state, token, _relative_antecedent(state, token), announce=False)
             elif token.ent_type_ == "NORP":
@@ -251,13 +254,17 @@ def _pronoun_antecedent(state: _State, pronoun: Token) -> Referent | None:
     return best
 
 
-def _speaker(state: _State, pronoun: Token, sentence: SpacySpan) -> Referent | None:
+def _speech_subjects(sentence: SpacySpan) -> list[Token]:
+    """The subjects of a sentence's speech verbs, in order."""
+    return [c for verb in sentence if verb.pos_ == "VERB" and verb.lemma_.lower() in SPEECH_VERBS
+            for c in verb.children if c.dep_ in SUBJECT_DEPS]
+
+
+def _speaker(state: _State, pronoun: Token, speech_subjects: list[Token]) -> Referent | None:
     """"I was there," said Eva: "I" in a sentence with a speech verb is its subject, when that is a person named or
     resolved (not "I told him", whose subject is the pronoun itself)."""
-    for verb in sentence:
-        if verb.lemma_.lower() not in SPEECH_VERBS or verb.pos_ != "VERB":
-            continue
-        for subject in (c for c in verb.children if c.dep_ in SUBJECT_DEPS and c.i != pronoun.i):
+    for subject in speech_subjects:
+        if subject.i != pronoun.i:
             referent = state.at(subject)
             if referent is not None and referent.etype == "Person" and not referent.plural:
                 return referent
