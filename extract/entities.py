@@ -27,6 +27,8 @@ _NAMED = {"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP"}
 _ALIAS_GLUE = re.compile(r"^\s*,?\s*(?:\(\s*)?(?:also\s+|better\s+)?(?:known\s+as|a\.?k\.?a\.?|alias|nicknamed|dubbed)\s+$",
                          re.IGNORECASE)
 _NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "abd", "the", "de", "van", "von", "da"}
+# NER labels the small model gives unfamiliar names ("Lennon" a facility, "Atahualpa" a work of art) that make no entity.
+UNSURE_LABELS = frozenset({"", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 
 
 @dataclass
@@ -76,6 +78,35 @@ class EntityIndex:
         for t in span if tokens is None else tokens:
             self.token_entity[t.i] = entity.id
             self.mention_spans[t.i] = span
+
+    def person_named_by(self, token: Token) -> None:
+        """"Ruby fatally shot Oswald": a capitalised proper noun the NER left unlabelled, who kills, is killed or is
+        shot, is a person; a known place or organisation name, or one word of an existing person's name, is not new."""
+        if token.pos_ != "PROPN" or token.ent_type_ not in UNSURE_LABELS or self.entity_at(token) is not None:
+            return
+        words = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i] + [token]
+        start = min(t.i for t in words)
+        name = token.doc[start:token.i + 1]
+        before = token.doc[start - 1] if start > 0 else None
+        if not all(t.is_title for t in name) or token.lower_ in lexicon.DAY_WORDS \
+                or any(c.dep_ in ("det", "poss") for c in token.children) or (before is not None and before.is_quote) \
+                or self.gazetteer.place(name.text) or self.gazetteer.organization(name.text):
+            return
+        key = next((k for k, e in self.entities.items() if e.type == "Person" and e.label.split()[-1] == name.text),
+                   f"person/{slug(name.text)}")
+        self.add_mention(self.entities.get(key) or Entity(id=key, label=name.text, type="Person"), name)
+
+    def demonym_entity(self, token: Token) -> str | None:
+        """The country a nationality adjective names ("Russian" -> Russia), added to the index with this mention."""
+        entry = self.gazetteer.country_of_demonym(token.text)
+        if entry is None:
+            return None
+        entity = self.entities.setdefault(entry.id, entity_from_entry(entry))
+        if self.token_entity.setdefault(token.i, entity.id) == entity.id:
+            mention = Span(token.text, token.idx, token.idx + len(token.text))
+            if mention not in entity.mentions:
+                entity.mentions.append(mention)
+        return entity.id
 
     def referent_entity(self, referent: Referent) -> str:
         """The entity key of a coreference referent; an unnamed one ("a man ... the man ... he") becomes an unnamed

@@ -10,7 +10,6 @@ from spacy.vocab import Vocab
 from extract import lexicon
 from extract.entities import EntityIndex
 from extract.event_types import EVENT_EDGES  # type -> (predicate, role of its object); the subject is the agent
-from extract.events import demonym_entity
 from extract.gazetteer import fold
 from extract.model import Argument, Event, Relation, Span
 
@@ -159,7 +158,7 @@ def _title_relations(title: Token, index: EntityIndex) -> list[Relation]:
     for holder in holders:
         subject = index.entity_at(holder)
         for org_token in organisations:
-            obj = index.entity_at(org_token) or demonym_entity(org_token, index)
+            obj = index.entity_at(org_token) or index.demonym_entity(org_token)
             if subject is None or obj is None or obj == subject:
                 continue
             obj_type = index.entities[obj].type

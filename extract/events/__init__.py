@@ -1,5 +1,6 @@
 """Event rules: triggers from the event types' lexicons (:mod:`.triggers`), their arguments from the dependency parse
-(:mod:`.arguments`), modality from the words that govern them (:mod:`.modality`).
+(:mod:`.arguments` for verbs, places and instruments, :mod:`.nominal` for nouns, :mod:`.frames` for participants named
+elsewhere in the sentence), modality from the words that govern them (:mod:`.modality`).
 
 One pass per document, token based; an :class:`EventCandidate` holds tokens while the rules run and becomes an
 :class:`~extract.model.Event` at the end.
@@ -12,13 +13,13 @@ from spacy.tokens import Doc
 
 from extract import lexicon
 from extract.entities import EntityIndex
-from extract.events.arguments import demonym_entity, find_arguments
+from extract.events.arguments import find_arguments
 from extract.events.candidate import EventCandidate
 from extract.events.modality import set_modality
 from extract.events.syntax import clause_subject, is_place_noun
 from extract.events.triggers import candidate_at, trigger_words
 
-__all__ = ["EventCandidate", "clause_subject", "demonym_entity", "find_events", "is_place_noun", "trigger_words"]
+__all__ = ["EventCandidate", "clause_subject", "find_events", "is_place_noun", "trigger_words"]
 CAUSE_TYPES = ("MilitaryOperation", "Attack", "Battle")
 
 
