@@ -212,8 +212,9 @@ def _classify(ent: SpacySpan, gazetteer: Gazetteer) -> tuple[str, GazetteerEntry
         # words say place ("in Hadera") or it is a country. Many people share a town's name ("Lincoln", "Kennedy").
         return ("Place", place) if place is not None and (_after_locative(ent) or place.country is None) \
             else ("Person", None)
-    if ent.label_ == "ORG":
-        return ("Place", place) if place is not None and place.country is None else ("Organization", None)
+    if ent.label_ == "ORG":  # "in Quetta", "in Homs and Hama": a known place where the words say place
+        return ("Place", place) if place is not None and (place.country is None or _after_locative(ent)) \
+            else ("Organization", None)
     return None  # nationality adjectives are not entities of their own
 
 
@@ -251,7 +252,11 @@ def _one_type_per_name(named: list[tuple[SpacySpan, tuple[str, GazetteerEntry | 
 
 
 def _after_locative(ent: SpacySpan) -> bool:
-    return ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("in", "at", "near", "across", "outside")
+    """"in X", "near X", or "in Homs and X": a locative preposition, or a conjunction after a place name."""
+    doc, start = ent.doc, ent.start
+    if start > 0 and doc[start - 1].lower_ in ("in", "at", "near", "across", "outside"):
+        return True
+    return start > 1 and doc[start - 1].lower_ in ("and", "or", ",") and doc[start - 2].ent_type_ in ("GPE", "LOC")
 
 
 def _person_keys(ents: list[SpacySpan]) -> dict[int, str]:

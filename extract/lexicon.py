@@ -140,6 +140,9 @@ WEAPONS = {
     "aircraft", "plane", "jet", "axe", "sword", "chemical", "gas", "poison", "acid", "fire", "arson",
     "munition", "launcher", "rpg", "bazooka", "revolver", "carbine",
 }
+# Weapons one runs into: "the patrol hit a roadside bomb" is no attack by the patrol.
+TRAP_WEAPONS = frozenset({"bomb", "ied", "mine", "landmine", "explosive", "device"})
+REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself", "themself"})
 # Quantities whose "of" phrase names the people: "hundreds of hostages", "a number of people", "dozens of soldiers".
 QUANTITY_NOUNS = {"hundred", "thousand", "dozen", "score", "number", "group", "couple", "handful", "million", "lot",
                   "majority", "total", "crowd", "team", "band"}

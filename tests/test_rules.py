@@ -289,3 +289,19 @@ def test_every_name_of_an_including_list_is_a_member(extractor):
                        "his brother, the singer Maria Holm, and the writer Peter Sand.")
     targets = args(event(x, "arrested"), "target")
     assert {"Anna Berg", "Tomas Lind", "Maria Holm", "Peter Sand"} <= targets and "Karl Berg" not in targets
+
+
+def test_a_known_city_the_ner_calls_an_organisation_is_a_place_after_in(extractor):
+    x = run(extractor, "A car bomb exploded outside a police station in Quetta on Monday.")
+    assert "Quetta" in args(event(x, "exploded"), "place")
+    y = run(extractor, "Rebels attacked villages in Homs and Hama.")
+    assert args(event(y, "attacked"), "place") == {"Homs", "Hama"}
+
+
+def test_a_bomber_who_blew_himself_up_is_no_target_and_a_patrol_that_hit_a_mine_is_no_attacker(extractor):
+    x = run(extractor, "A suicide bomber blew himself up at a checkpoint in Kirkuk.")
+    assert not args(event(x, "blew"), "target") and args(event(x, "blew"), "agent") == {"A suicide bomber"}
+    y = run(extractor, "Their truck struck a landmine on the road to the port.")
+    struck = event(y, "struck")
+    assert (args(struck, "agent"), args(struck, "target"), args(struck, "instrument")) == (
+        set(), {"Their truck"}, {"a landmine"})

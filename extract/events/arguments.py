@@ -59,6 +59,10 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             patient = dep_child(trigger, "dobj") or _shared_object(trigger)
             if patient is not None and patient.lemma_.lower() == "life":  # "claimed the lives of two soldiers"
                 patient = of_object(patient)
+            if patient is not None and patient.lemma_.lower() in lexicon.TRAP_WEAPONS \
+                    and trigger.lemma_.lower() in ("hit", "strike"):
+                event.instruments.append(patient)  # "their truck struck a roadside bomb": it ran into the weapon
+                agent, patient = None, agent
             if agent is not None and patient is None and trigger.lemma_.lower() in ("explode", "detonate") \
                     and agent.pos_ != "PROPN" and agent.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
                 event.instruments.append(agent)  # "then they exploded": what explodes is the device
@@ -80,6 +84,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 and trigger.lemma_.lower() in lexicon.DEVICE_VERBS:
             event.instruments.append(patient)
             patient = None
+        if event.type == "Attack" and patient is not None and patient.lower_ in lexicon.REFLEXIVES:
+            patient = None  # "blew himself up": the bomber is the attacker, not a target
         for role, token in (("agent", agent), (patient_role, patient)):
             if token is not None and token.i == trigger.head.i and trigger.dep_ in NOUN_CLAUSE_DEPS \
                     and _participle_list(trigger) is None:
@@ -201,5 +207,6 @@ def _instruments(event: EventCandidate) -> None:
                                      and g.lemma_.lower() in lexicon.WEAPONS)
         elif child.dep_ == "compound" and child.lemma_.lower() in lexicon.WEAPONS:
             event.instruments.append(child)
-        elif child.dep_ == "nsubj" and child.lemma_.lower() in lexicon.WEAPONS and event.trigger.pos_ == "VERB":
+        elif child.dep_ == "nsubj" and child.lemma_.lower() in lexicon.WEAPONS and event.trigger.pos_ == "VERB" \
+                and not any(t.i == child.i for _, t in event.args):  # "the truck struck a mine": the truck was hit
             event.instruments.append(child)
