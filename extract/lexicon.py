@@ -51,8 +51,12 @@ SURVIVED = re.compile(r"\b(?:(?<!mortally )(?<!fatally )wound(?:ed|ing|s)?\b|inj
 KILLER_NOUNS = {"assassin", "killer", "murderer", "slayer"}
 # "murdered on the orders of X", "killed at X's behest": X is the agent.
 COMMAND_NOUNS = {"order", "instruction", "command", "behest", "direction", "bidding"}
-# "conspired with X in the assassination of Y", "helped X to kill Y": X (and the subject) took part.
-ACCOMPLICE_VERBS = {"conspire", "collude", "plot", "collaborate", "participate", "help", "assist", "join", "work"}
+# "conspired with X in the assassination of Y", "helped X to kill Y", "X was involved in the attack": X took part.
+ACCOMPLICE_VERBS = {"conspire", "collude", "plot", "collaborate", "participate", "help", "assist", "join", "work",
+                    "involve", "implicate"}
+# "launched a wave of attacks", "a spate of bombings carried out by X": the event nouns stand where these do.
+SERIES_NOUNS = frozenset({"series", "wave", "spate", "string", "spree", "round", "flurry", "rash", "succession", "volley",
+                          "salvo", "number"})
 # Verbs whose subject suffers the event: "the soldier lost a leg".
 VICTIM_SUBJECT_VERBS = {"lose"}
 # "the bombing was blamed on X", "blamed X for the bombing": X did it.

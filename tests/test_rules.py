@@ -305,3 +305,33 @@ def test_a_bomber_who_blew_himself_up_is_no_target_and_a_patrol_that_hit_a_mine_
     struck = event(y, "struck")
     assert (args(struck, "agent"), args(struck, "target"), args(struck, "instrument")) == (
         set(), {"Their truck"}, {"a landmine"})
+
+
+def test_dead_as_the_result_of_a_verb_takes_its_object_and_its_doer(extractor):
+    x = run(extractor, "Police shot him dead outside the bank.")
+    assert (args(event(x, "dead"), "victim"), args(event(x, "dead"), "agent")) == ({"him"}, {"Police"})
+    y = run(extractor, "The alleged gunman, Omar Reza – shot dead by police – had fled the scene.")
+    assert (args(event(y, "dead"), "victim"), args(event(y, "dead"), "agent")) == ({"Omar Reza"}, {"police"})
+    z = run(extractor, "The farmer was found dead in his barn.")
+    assert args(event(z, "dead"), "victim") == {"The farmer"} and not args(event(z, "dead"), "agent")
+
+
+def test_participles_the_tagger_calls_past_tense_and_absolute_with_phrases(extractor):
+    x = run(extractor, "We mourn the four soldiers killed in the ambush.")
+    assert args(event(x, "killed"), "victim") == {"the four soldiers"}
+    y = run(extractor, "Six soldiers were killed, with two other guards and a driver injured.")
+    assert args(event(y, "injured"), "victim") == {"two other guards", "a driver"}
+
+
+def test_a_wave_of_attacks_and_those_involved_in_one(extractor):
+    x = run(extractor, "The militia launched a wave of attacks across the province.")
+    assert args(event(x, "attacks"), "agent") == {"The militia"}
+    y = run(extractor, "A series of bombings was carried out by the rebels.")
+    assert args(event(y, "bombings"), "agent") == {"the rebels"}
+    z = run(extractor, "Twelve men were involved in the assassination attempt.")
+    assert args(event(z, "attempt"), "agent") == {"Twelve men"}
+
+
+def test_an_event_noun_conjoined_with_a_target_is_another_event(extractor):
+    x = run(extractor, "The region sees frequent attacks on police stations and kidnappings.")
+    assert args(event(x, "attacks"), "target") == {"police stations"}

@@ -20,6 +20,7 @@ from extract.events.syntax import (
     by_agent,
     clause_subject,
     dep_child,
+    event_slot,
     is_date,
     is_passive,
     is_place_noun,
@@ -41,7 +42,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     elif trigger.pos_ == "VERB" and trigger.dep_ == "amod":  # "the detained student", "the attacking troops"
         add(("agent" if trigger.tag_ == "VBG" else patient_role, trigger.head))
     elif trigger.pos_ == "VERB":
-        bare_participle = trigger.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in trigger.children)
+        bare_participle = (trigger.tag_ == "VBN" or trigger.tag_ == "VBD" and trigger.dep_ == "acl") and not any(
+            c.dep_.startswith("nsubj") for c in trigger.children)  # "the six soldiers killed" (tagged VBD)
         passive = any(c.dep_ in PASSIVE_DEPS for c in trigger.children) or (
             trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
             trigger.dep_ in ("conj", "xcomp", "oprd", "ccomp") and bare_participle and is_passive(trigger.head))
@@ -50,6 +52,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 (_participle_list(trigger) or trigger.head) if trigger.dep_ in NOUN_CLAUSE_DEPS else None)
             if patient is None and trigger.dep_ != "advcl":
                 patient = dep_child(trigger.head, "nsubjpass")
+            if patient is None and trigger.dep_ == "advcl":  # "killed, with two others injured"
+                patient = _absolute_subject(trigger)
             if patient is None and trigger.dep_ == "advcl":  # "Wounded in the attack, the soldier ..."
                 patient = clause_subject(trigger.head)
             agent = by_agent(trigger) or stray_by_agent(trigger) or next(
@@ -100,15 +104,18 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             pass  # "the dead": the adjective is its own referent
         elif trigger.dep_ == "amod":
             add_with_conj(add, patient_role, trigger.head)
+        elif trigger.dep_ == "oprd" and trigger.head.pos_ == "VERB":
+            _result_arguments(event, trigger.head)  # "police shot him dead", "X, shot dead by police", "found dead"
         else:
             add_with_conj(add, patient_role, dep_child(trigger.head, "nsubj") or dep_child(trigger.head, "nsubjpass"))
     else:
         nominal.nominal_arguments(event, index)
     for place in _places(trigger, index):
         add(("place", place))
-    if trigger.pos_ == "NOUN" and trigger.dep_ in ("dobj", "nsubj", "nsubjpass") and _tells_where(trigger.head) \
+    slot = event_slot(trigger)  # "a wave of shootings broke out in the city"
+    if trigger.pos_ == "NOUN" and slot.dep_ in ("dobj", "nsubj", "nsubjpass") and _tells_where(slot.head) \
             and not any(r == "place" for r, _ in event.args):
-        for place in _places(trigger.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
+        for place in _places(slot.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
             add(("place", place))
     _instruments(event)
     if event.type in ("Attack", "Killing", "Injury", "Battle"):
@@ -130,6 +137,26 @@ def _reduced_passive(verb: Token) -> bool:
     subject but no auxiliary and no object is passive; its subject is the patient."""
     return verb.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in verb.children) and not any(
         c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+
+
+def _absolute_subject(participle: Token) -> Token | None:
+    """"Six soldiers were killed, with two others injured": the parser hangs the participle on the main verb beside the
+    "with" phrase whose object, right before it, is its subject."""
+    return next((g for c in participle.head.children if c.dep_ == "prep" and c.lower_ == "with"
+                 for g in c.children if g.dep_ == "pobj" and g.right_edge.i == participle.i - 1), None)
+
+
+def _result_arguments(event: EventCandidate, verb: Token) -> None:
+    """"dead" as the result of a verb: who ends up dead is the verb's object or passive subject, or the noun its
+    participle modifies ("X, shot dead by police"), else its subject ("fell dead"); a harm verb also names who did it."""
+    add = event.args.append
+    bare = verb.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in verb.children)
+    patient = dep_child(verb, "dobj") or dep_child(verb, "nsubjpass") or (
+        verb.head if bare and verb.dep_ in NOUN_CLAUSE_DEPS else None) or dep_child(verb, "nsubj")
+    add_with_conj(add, PATIENT_ROLE[event.type], patient)
+    if VERB_INDEX.get(verb.lemma_.lower()) in HARM_TYPES:
+        agent = by_agent(verb) or (clause_subject(verb) if patient is not None and patient.dep_ == "dobj" else None)
+        add_with_conj(add, "agent", agent)
 
 
 def _participle_list(participle: Token) -> Token | None:

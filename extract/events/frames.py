@@ -32,7 +32,7 @@ def commanders_and_accomplices(event: EventCandidate) -> None:
     with_phrase = next((c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"), None)
     add_with_conj(add, "agent", dep_child(with_phrase, "pobj") if with_phrase is not None else dep_child(verb, "dobj"))
     if trigger.pos_ != "VERB":  # a verb already has its controller as subject
-        add_with_conj(add, "agent", clause_subject(verb))
+        add_with_conj(add, "agent", clause_subject(verb) or dep_child(verb, "nsubjpass"))  # "X was involved in"
 
 
 def injury_bearer(event: EventCandidate) -> None:

@@ -16,6 +16,7 @@ from extract.events.syntax import (
     by_agent,
     clause_subject,
     dep_child,
+    event_slot,
     is_date,
     is_place_noun,
     misparsed_conjuncts,
@@ -105,10 +106,11 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         frames.delivery_arguments(event, trigger.head)
     if event.type == "Injury" and not any(r == patient_role for r, _ in event.args):
         frames.injury_bearer(event)
-    light = trigger.head if trigger.dep_ in ("dobj", "nsubjpass") else None
+    slot = event_slot(trigger)  # "launched a wave of attacks"
+    light = slot.head if slot.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
             and not any(r == "agent" for r, _ in event.args):
-        subject = clause_subject(light) if trigger.dep_ == "dobj" else by_agent(light)
+        subject = clause_subject(light) if slot.dep_ == "dobj" else by_agent(light)
         add_with_conj(add, patient_role if event.type == "Death" else "agent", subject)  # "committed suicide"
     # "claimed responsibility for the attack"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "for" and trigger.head.head.lemma_.lower() == "responsibility":

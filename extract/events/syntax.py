@@ -31,6 +31,13 @@ def nominal_gerund(token: Token) -> bool:
         c.dep_ in ("det", "poss", "compound", "amod") or c.dep_ == "prep" and c.lower_ == "of" for c in token.children)
 
 
+def event_slot(noun: Token) -> Token:
+    """Where a nominal trigger stands in its clause: "launched a wave of attacks" -> wave."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.lemma_.lower() in lexicon.SERIES_NOUNS:
+        return noun.head.head
+    return noun
+
+
 def governing_verb(token: Token) -> Token:
     """The verb of the clause a noun or adjective sits in ("carried out attacks" -> carried)."""
     node = token
@@ -163,7 +170,8 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
     stray = {c.i for c in misparsed_conjuncts(token)}
     # the description's conjuncts too: "the minister, Lord Moyne, and the mediator, Count Bernadotte"
     for conj in dict.fromkeys((*token.conjuncts, *original.conjuncts)):
-        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and conj.i not in stray:
+        if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and conj.i not in stray \
+                and conj.lemma_.lower() not in NOUN_INDEX:  # "attacks on the police and assassinations": two events
             add((role, content_head(conj)))
     for item in (c for c in token.children if c.dep_ == "appos" and c.pos_ == token.pos_ == "NOUN"
                  and any(g.dep_ == "conj" for g in c.children)):
