@@ -58,7 +58,9 @@ class EntityIndex:
         referent = self.coref.get(token.i)
         if referent is not None:
             return self.referent_entity(referent)
-        if token.dep_ == "appos" and token.head.i in self.token_entity:  # "Oswald, the man who ..." is Oswald
+        # "Oswald, the man who ..." is Oswald; "a guard, two cooks and a driver" is a list read as an apposition
+        if token.dep_ == "appos" and token.head.i in self.token_entity \
+                and not any(c.dep_ == "conj" for c in token.children):
             return self.token_entity[token.head.i]
         if token.lower_ in lexicon.RELATIVE_PRONOUNS and token.head.dep_ in ("relcl", "acl") \
                 and token.head.head.i != token.i:

@@ -178,6 +178,8 @@ PLACE_NOUNS = {
     "territory", "zone", "front", "post", "outpost", "barracks", "farm", "field", "forest", "mountain", "valley",
     "beach", "concert", "venue", "arena", "theater", "theatre", "bus", "train", "subway", "metro", "parking",
     "consulate", "factory", "plant", "refinery", "pipeline", "warehouse", "depot", "garrison", "convoy", "tower",
+    "place", "site", "scene", "spot", "location", "premises", "centre", "center", "terminal", "junction", "crossing",
+    "intersection", "entrance", "gate", "shrine", "pub", "nightclub", "cinema", "hall", "supermarket", "kindergarten",
 }
 # Last words of a name that make it a place, whatever label the NER gave it ("Oxford Street", "Bagram Airfield").
 TOPONYM_HEADS = frozenset({"street", "st", "road", "rd", "avenue", "ave", "boulevard", "lane", "square", "highway",

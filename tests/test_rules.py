@@ -335,3 +335,20 @@ def test_a_wave_of_attacks_and_those_involved_in_one(extractor):
 def test_an_event_noun_conjoined_with_a_target_is_another_event(extractor):
     x = run(extractor, "The region sees frequent attacks on police stations and kidnappings.")
     assert args(event(x, "attacks"), "target") == {"police stations"}
+
+
+def test_the_copula_tells_where_a_blast_was(extractor):
+    x = run(extractor, "The deadliest blast was at a crowded bus station.")
+    assert args(event(x, "blast"), "place") == {"a crowded bus station"}
+
+
+@pytest.mark.parametrize("text, trigger, role, items", [
+    ("The gunmen killed a guard, two cooks, a driver and three pupils.", "killed", "victim",
+     {"a guard", "two cooks", "a driver", "three pupils"}),
+    ("The rebels attacked the barracks, the police station, the courthouse and the market.", "attacked", "target",
+     {"the barracks", "the police station", "the courthouse", "the market"}),
+    ("Warnings were sent to the mayor, the police and the fire brigade before the blast.", "Warnings", "target",
+     {"the mayor", "the police", "the fire brigade"}),
+])
+def test_every_item_of_a_list_the_parser_breaks_up_is_an_argument(extractor, text, trigger, role, items):
+    assert args(event(run(extractor, text), trigger), role) == items

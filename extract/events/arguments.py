@@ -221,6 +221,8 @@ def _places(trigger: Token, index: EntityIndex) -> list[Token]:
 def _tells_where(verb: Token) -> bool:
     """Verbs whose place phrase is where the event named as their subject or object happened."""
     lemma = verb.lemma_.lower()
+    if verb.pos_ == "AUX":  # "the blast was at a bus station": the copula tells where, as "took place" does
+        return lemma == "be" and verb.dep_ == "ROOT"
     return verb.pos_ == "VERB" and (lemma in lexicon.WHERE_VERBS
                                     or VERB_INDEX.get(lemma) in ("Killing", "Injury"))
 

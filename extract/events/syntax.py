@@ -173,6 +173,8 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
         if conj.i > token.i and conj.pos_ in ("NOUN", "PROPN", "PRON", "NUM") and conj.i not in stray \
                 and conj.lemma_.lower() not in NOUN_INDEX:  # "attacks on the police and assassinations": two events
             add((role, content_head(conj)))
+    for item in stray_list_items(original):
+        add_with_conj(add, role, item)
     for item in (c for c in token.children if c.dep_ == "appos" and c.pos_ == token.pos_ == "NOUN"
                  and any(g.dep_ == "conj" for g in c.children)):
         add_with_conj(add, role, item)  # "a policeman, a driver and two children": a list the parser read as apposition
@@ -181,6 +183,29 @@ def add_with_conj(add, role: str, token: Token | None) -> None:
     for clause in (c for c in {*original.children, *token.children} if c.dep_ == "relcl"
                    and c.lemma_.lower() == "include"):
         add_with_conj(add, role, dep_child(clause, "dobj"))  # "a group of nobles that included Brutus and Cassius"
+
+
+def stray_list_items(obj: Token) -> list[Token]:
+    """"attacked the barracks, the police station, the courthouse and the market", "warnings were given to the mayor,
+    the police, ...": the parser hangs the rest of a list on the verb (a conjunct or a loose noun phrase); noun phrases
+    that follow an object with only commas and "and" between continue its list."""
+    if obj.dep_ == "dobj":
+        verb = obj.head
+    elif obj.dep_ == "pobj" and obj.head.dep_ in ("prep", "dative"):
+        verb = obj.head.head
+    else:
+        return []
+    if verb.pos_ not in ("VERB", "AUX"):
+        return []
+    doc, end, items = obj.doc, obj.right_edge.i, []
+    for child in (c for c in verb.children if c.i > end and c.dep_ not in ("punct", "cc")):
+        gap = doc[end + 1:child.left_edge.i]
+        if child.dep_ not in ("conj", "npadvmod", "appos") or child.pos_ not in ("NOUN", "PROPN") or is_date(child) \
+                or not len(gap) or not all(t.text == "," or t.dep_ == "cc" for t in gap):
+            break
+        items.append(child)
+        end = child.right_edge.i
+    return items
 
 
 def add_members(add, role: str, prep: Token) -> None:
