@@ -19,6 +19,7 @@ ABSTRACT_OBJECTS = {
     "problem", "issue", "question", "belief", "response", "failure", "tax", "spending", "agenda", "administration's",
     "investment", "investor", "tourism", "trade", "export", "import", "earnings", "revenue", "stock", "share",
     "motion", "amendment", "legislation", "order", "search", "warrant", "contract", "merger", "momentum", "story",
+    "sanction", "tariff", "fine", "lawsuit", "indictment", "subpoena", "embargo", "ban", "restriction", "levy",
 }
 # Subjects and objects that make "hit", "strike", "shoot" no attack: "the storm hit the coast", "shot a video".
 NATURAL_FORCES = {"hurricane", "storm", "earthquake", "quake", "flood", "typhoon", "cyclone", "tornado", "tsunami",

@@ -38,6 +38,7 @@ def args(ev, role: str) -> set[str]:
     "During the televised debate the two candidates kept attacking each other over their records.",
     "Economists warn that the new tariffs will hurt the steel industry.",
     "The senator attacked the governor over his handling of the budget.",
+    "Washington hit six generals with sanctions on Friday.",
 ])
 def test_figurative_attacks_and_injuries_are_no_events(extractor, text):
     x = run(extractor, text)

@@ -144,9 +144,9 @@ def _verb_fits(verb: Token, lemma: str, etype: str) -> bool:
                               or obj is not None and obj.lemma_.lower() in lexicon.FILMED):
         return False  # "the hurricane hit Florida", "shot a video"
     if etype in ("Attack", "Injury", "Killing") and obj is not None and (obj.lemma_.lower() in lexicon.ABSTRACT_OBJECTS or any(
-            c.dep_ == "prep" and c.lower_ in ("for", "over") and _child_lemma(c) in lexicon.ABSTRACT_OBJECTS
-            for c in verb.children)):
-        return False  # "attacked the proposal", "hurt the industry", "killed the bill", "attacked X over his record"
+            c.dep_ == "prep" and c.lower_ in ("for", "over", "with") and _child_lemma(c) in lexicon.ABSTRACT_OBJECTS
+            for c in (*verb.children, *obj.children))):
+        return False  # "attacked the proposal", "killed the bill", "attacked X over his record", "hit X with sanctions"
     if etype == "Attack" and obj is not None and obj.lower_ in ("other", "another") and any(
             t.lemma_.lower() in lexicon.DEBATE_WORDS for t in verb.sent):
         return False  # candidates "attacking each other" in a debate
