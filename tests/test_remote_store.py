@@ -61,6 +61,27 @@ def test_remote_store_holds_what_the_embedded_store_holds(server, embedded, seed
         store.close()
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same change log on either server
+def test_the_answer_cache_version_follows_this_process_at_once_and_others_after_its_ttl(server, hand_extractions):
+    from graph.rdf import article_rdf
+    from graph.sparql.remote import RemoteSnapshot
+
+    emptied(server)
+    (article, extraction), _ = hand_extractions
+    reader, other = server_store(server), server_store(server)
+    try:
+        snapshot = RemoteSnapshot(reader, ttl=3600)
+        before = snapshot.version()
+        other.put(article_rdf(article, extraction, other.iris))  # another writer: not seen within the TTL
+        assert snapshot.version() == before
+        assert RemoteSnapshot(reader, ttl=0).version() != before  # what a read after the TTL finds
+        snapshot.changed()  # a write by this process: read again at once
+        assert snapshot.version() != before
+    finally:
+        reader.close()
+        other.close()
+
+
 @pytest.mark.parametrize("server", ["virtuoso"], indirect=True)  # the Oxigraph server has no authentication
 def test_wrong_credentials_are_a_clear_error(server):
     from graph.errors import Unavailable
