@@ -15,9 +15,10 @@ when it finishes one, instead of sleeping until the server has read the answer a
 wake-ups cost more than a light query on a busy machine). Jobs go one after the other, so a job is only queued behind
 one that started moments ago (:data:`PIPELINE_WINDOW`); a job queued behind one that turned out slow is taken back and
 given to another worker (:data:`RESCUE_AFTER`). When every worker is busy with a slow query, another worker is started,
-up to ``size``; a worker beyond the first stops after :data:`IDLE_EXIT` seconds without work. Each job's timeout counts
-from when its worker starts it; when it expires the worker is killed, and the jobs queued behind it, which never
-started, go to another worker.
+up to ``size``, and so when jobs keep waiting for a place (:data:`BACKLOG`: the workers cannot keep up, e.g. on a
+machine where they get a small share of the CPU); a worker beyond the first stops after :data:`IDLE_EXIT` seconds
+without work. Each job's timeout counts from when its worker starts it; when it expires the worker is killed, and the
+jobs queued behind it, which never started, go to another worker.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from graph.sparql.errors import QueryTimeout, StoreUnavailable
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
 PIPELINE_WINDOW = 0.02  # seconds: a job is queued behind one that started less than this long ago
 RESCUE_AFTER = 0.25  # seconds: jobs queued behind one running longer are taken back; more workers start then
+BACKLOG = 0.01  # seconds a job waits for a place before another worker starts (when there is room for one)
 IDLE_EXIT = 60.0  # seconds without work after which a worker beyond the first stops
 
 
@@ -60,11 +62,14 @@ class WorkerPool:
         data = frames.encode_job(job)
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
+        waiting_since = None
         while True:
-            worker = self._place(loop.time())
+            now = loop.time()
+            worker = self._place(now, waiting_since is not None and now - waiting_since >= BACKLOG)
             if worker is None:
-                if deadline is not None and loop.time() >= deadline:
+                if deadline is not None and now >= deadline:
                     raise QueryTimeout(f"every worker stayed busy for {timeout:g} s; try again later")
+                waiting_since = now if waiting_since is None else waiting_since
                 await self._wait(loop, deadline)
                 continue
             try:
@@ -79,9 +84,10 @@ class WorkerPool:
         while self._workers:
             self._workers.pop().kill()
 
-    def _place(self, now: float) -> _Worker | None:
+    def _place(self, now: float, backlog: bool = False) -> _Worker | None:
         """The worker to send a job to now: an idle one; else the least busy whose current job started moments ago;
-        else a new one when every worker has been busy for long and there is room; else None (wait)."""
+        else, when there is room, a new one if every worker has been busy with one job for long or (``backlog``) the
+        job has waited for a place for a while; else None (wait)."""
         best = None
         for worker in self._workers:
             if not worker.pending:
@@ -90,18 +96,18 @@ class WorkerPool:
                     and now - worker.started < PIPELINE_WINDOW
                     and (best is None or len(worker.pending) < len(best.pending))):
                 best = worker
-        if best is None and len(self._workers) < self.size and all(
-                w.started is not None and now - w.started >= RESCUE_AFTER for w in self._workers):
+        if best is None and len(self._workers) < self.size and (backlog or all(
+                w.started is not None and now - w.started >= RESCUE_AFTER for w in self._workers)):
             best = _Worker(self)
             self._workers.append(best)
         return best
 
     async def _wait(self, loop: asyncio.AbstractEventLoop, deadline: float | None) -> None:
-        """Until a worker may take a job: one answered or started, or :data:`RESCUE_AFTER` passed (room for one
-        more worker?), or the deadline."""
+        """Until a worker may take a job: one answered or started, or :data:`BACKLOG` passed (room for one more
+        worker?), or the deadline."""
         waiter = loop.create_future()
         self._waiting.append(waiter)
-        delay = RESCUE_AFTER if deadline is None else max(0.0, min(RESCUE_AFTER, deadline - loop.time()))
+        delay = BACKLOG if deadline is None else max(0.0, min(BACKLOG, deadline - loop.time()))
         timer = loop.call_later(delay, _settle, waiter)
         try:
             await waiter
