@@ -3,9 +3,9 @@ graph, each graph replacing what the server held under its name, in one transact
 
 The quads are read as they are parsed; what is held is one graph's triples up to the size of a request and the
 request being filled. Each graph of the file is stored by **one SPARQL Update that drops it and inserts it** (small
-graphs share a request up to ``request_bytes`` of update text): a reader sees the old graph or the new one, a failed
-request leaves the old one, and loading the same file again replaces each graph with the same content instead of
-adding its blank nodes a second time.
+graphs share a request up to ``request_bytes`` of update text): a failed request leaves the old graph, a reader sees
+the old graph or the new one (on Virtuoso but for rare reads of a large graph: docs/scale-out.md), and loading the same
+file again replaces each graph with the same content instead of adding its blank nodes a second time.
 
 A graph whose text is larger than one request (Virtuoso refuses an update text over 10 MB) is **staged**: its triples
 go, request by request, into a staging graph ``urn:eventkg:load:…`` outside the store's graphs, as statements
@@ -27,6 +27,9 @@ from graph.errors import GraphError, Unavailable
 STAGE = "urn:eventkg:load:"  # staging graphs, their statement nodes and predicates: outside every store's graphs
 GENID = "urn:eventkg:genid:"  # a staged graph's blank nodes
 _S, _P, _O = (f"<{STAGE}{v}>" for v in "spo")
+# Virtuoso's SPARQL compiler runs out of parser stack ("SP030 … memory exhausted") past about 5,000 triples in one
+# block; a request may hold many blocks (40,000 triples in blocks of 1,000 were taken)
+BLOCK_TRIPLES = 1000
 
 
 def load(service, quads: Iterable[ox.Quad], *, replace: bool = True) -> int:
@@ -87,9 +90,8 @@ class _Loader:
             staging.switch(replace)
             self.stored += first
             return
-        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in run)
         blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in run)
-        block = body if isinstance(graph, ox.DefaultGraph) else f"GRAPH {graph} {{ {body} }}"
+        block = " ".join(_blocks(graph, [f"{q.subject} {q.predicate} {q.object} ." for q in run]))
         if self.blocks and self.length + len(block) > self.size:
             self.flush()
         if replace:
@@ -140,7 +142,7 @@ class _Staging:
             self._insert(statements)
 
     def _insert(self, statements: list[str]) -> None:
-        self.loader.send(f"INSERT DATA {{ GRAPH {self.stage} {{ {' '.join(statements)} }} }}", self._where())
+        self.loader.send(f"INSERT DATA {{ {' '.join(_blocks(self.stage, statements))} }}", self._where())
 
     def switch(self, replace: bool) -> None:
         drop = f"DROP SILENT GRAPH {self.graph} ;\n" if replace else ""
@@ -149,6 +151,12 @@ class _Staging:
 
     def _where(self) -> tuple[str, str]:
         return self.graph.value, self.stage[1:-1]
+
+
+def _blocks(graph, triples: list[str]) -> list[str]:
+    """``triples`` as ``GRAPH`` blocks of at most :data:`BLOCK_TRIPLES` each (bare for the default graph)."""
+    parts = [" ".join(triples[n:n + BLOCK_TRIPLES]) for n in range(0, len(triples), BLOCK_TRIPLES)]
+    return parts if isinstance(graph, ox.DefaultGraph) else [f"GRAPH {graph} {{ {part} }}" for part in parts]
 
 
 def _skolemised(quad: ox.Quad) -> ox.Quad:

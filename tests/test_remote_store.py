@@ -287,6 +287,20 @@ def test_a_graph_larger_than_a_request_is_staged_and_switched_in_one_update(serv
         store.close()
 
 
+def test_a_graph_of_many_short_triples_loads_in_one_request(server, tmp_path):
+    # Virtuoso's SPARQL compiler refuses a block of more than about 5,000 triples ("SP030 … memory exhausted")
+    emptied(server)
+    store = server_store(server)
+    graph = f"{store.iris.base}graph/loaded/many"
+    path = tmp_path / "many.nq"
+    path.write_text("".join(f'<https://example.org/s{i}> <https://example.org/p> "v" <{graph}> .\n' for i in range(6000)))
+    try:
+        assert store.load(path) == 6000
+        assert _held(store, [graph]) == {graph: 6000}
+    finally:
+        store.close()
+
+
 def _graphs_file(tmp_path: Path, graphs: list[str], last: str, bad_graph: int = 3) -> Path:
     """N-Quads: in each graph 40 integer literals (the last of graph ``bad_graph`` is ``last``) and a blank node."""
     path = tmp_path / "graphs.nq"
