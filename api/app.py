@@ -15,7 +15,6 @@ import json
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 
-import networkx as nx
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
@@ -106,9 +105,8 @@ class EventkgAPI(FastAPI):
 
 # -- errors: every failure is a JSON {"detail": ...} with a 4xx/503 status, never a 500 -------------------------------
 
-_STATUS = [  # graph/'s one hierarchy (graph/errors.py), and networkx's "no path"
+_STATUS = [  # graph/'s one hierarchy (graph/errors.py)
     (NotFound, 404),
-    (nx.NetworkXNoPath, 404),
     (InvalidInput, 400),
     (Unavailable, 503),
 ]

@@ -32,15 +32,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from datetime import date
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
-
-import networkx as nx
 
 from graph.filters import Filter, InvalidFilter
 from graph.namespaces import EKG, local_name
 from graph.store import EventStore
 from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 # One query for every edge, whatever the filter: each block is a subquery of its own so that Oxigraph evaluates it
 # once and hash-joins it, instead of probing the indexes once per statement (about 1.7x faster at 1M quads,
@@ -90,6 +92,7 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
     ``project(store, predicates=["killed"])``); ``places`` is for events and timelines, not for edges. ``roll_up``
     (a :class:`Filter` field): article-local actors replaced by what they belong to (module doc).
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     filter = filter if filter is not None else Filter.parse(**criteria)
     if filter.places is not None:
         raise InvalidFilter("the entity network is not filtered by place; filter events or the timeline instead")
@@ -172,6 +175,7 @@ def shared_projection(store: EventStore, filter: Filter | None = None, **criteri
     >>> shared_projection(kg) is shared_projection(kg)
     False
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     filter = filter if filter is not None else Filter.parse(**criteria)
     if not store.read_only:
         return project(store, filter)

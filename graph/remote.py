@@ -24,15 +24,16 @@ import asyncio
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote_plus, urlencode
 
-import aiohttp
-import httpx
 import pyoxigraph as ox
 
 from graph import remote_load
 from graph.errors import InvalidInput, Unavailable
+
+if TYPE_CHECKING:  # imported where used: only a server whose store is a SPARQL service needs them
+    import aiohttp
 
 _JSON = "application/sparql-results+json"
 _NQUADS = "application/n-quads"
@@ -69,7 +70,10 @@ class SparqlService:
                  user: str | None = None, password: str | None = None, timeout: float = 60.0):
         self.query_url, self.update_url = query_url, update_url or query_url
         self.graphs_prefix = graphs_prefix
-        auth = _Credentials(user, password or "") if user is not None else None
+        import httpx  # here, not at the top: only a store at a SPARQL service needs it (and its memory)
+
+        from graph.remote_auth import Credentials
+        auth = Credentials(user, password or "") if user is not None else None
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=False)
         # for eventkg serve's /sparql, on its event loop (made on first use, inside the loop): no thread per request
         self._async_session: tuple[asyncio.AbstractEventLoop, aiohttp.ClientSession] | None = None
@@ -186,6 +190,8 @@ class SparqlService:
         form = f"query={_quoted(prologue)}{quote_plus(query)}"
         if params:
             form += "&" + urlencode(params)
+        import aiohttp  # the session is made by _session(); this is for its errors
+
         try:
             async with self._session().post(self.query_url, data=form.encode(),
                                             headers={"Accept": media, "Content-Type": _FORM}) as response:
@@ -203,6 +209,8 @@ class SparqlService:
 
     def _session(self) -> aiohttp.ClientSession:
         """The running event loop's session (one per loop: a session serves the loop it began in)."""
+        import aiohttp  # here, not at the top: only a server whose store is a SPARQL service needs it
+
         loop = asyncio.get_running_loop()
         if self._async_session is None or self._async_session[0] is not loop:
             self._async_session = (loop, aiohttp.ClientSession(
@@ -217,6 +225,8 @@ class SparqlService:
         self._async_session = None
 
     def _post(self, url: str, params: list[tuple[str, str]], accept: str) -> bytes:
+        import httpx  # imported by __init__ already; the name is for the errors
+
         try:
             response = self._client.post(url, content=_form_body(params), headers={"Accept": accept,
                                                                                    "Content-Type": _FORM})
@@ -237,25 +247,6 @@ class SparqlService:
         if 400 <= status < 500 or text.startswith("Virtuoso 37000"):
             raise InvalidInput(f"the SPARQL service refused the request (HTTP {status}): {_first_line(text)}")
         raise Unavailable(f"the SPARQL service failed (HTTP {status}); see its log")
-
-
-class _Credentials(httpx.Auth):
-    """HTTP basic or digest authentication, whichever the server's challenge asks for (Virtuoso's ``/sparql-auth``
-    asks for digest); the digest challenge is remembered, so later requests are sent authenticated at once."""
-
-    def __init__(self, user: str, password: str):
-        self.digest, self.basic = httpx.DigestAuth(user, password), httpx.BasicAuth(user, password)
-        self.scheme: httpx.Auth | None = None
-
-    def auth_flow(self, request):
-        if self.scheme is not None:
-            yield from self.scheme.auth_flow(request)
-            return
-        response = yield request
-        if response.status_code == 401:
-            challenge = response.headers.get("www-authenticate", "").lower()
-            self.scheme = self.digest if challenge.startswith("digest") else self.basic
-            yield from self.scheme.auth_flow(request)
 
 
 def _repaired(product: str | None, media: str, body: bytes) -> bytes:

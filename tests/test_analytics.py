@@ -8,6 +8,7 @@ import pytest
 
 from graph.analytics import (
     AmbiguousEntity,
+    NoConnection,
     UnknownEntity,
     aggregate_edges,
     centrality,
@@ -221,7 +222,7 @@ def test_shortest_connection_reports_each_hop_with_its_real_direction_and_eviden
 
 
 def test_no_connection_and_unknown_entities_are_clear_errors(G):
-    with pytest.raises(nx.NetworkXNoPath, match="no connection between ISIS and Vladimir Putin"):
+    with pytest.raises(NoConnection, match="no connection between ISIS and Vladimir Putin"):
         shortest_connection(G, "ISIS", "Putin")
     with pytest.raises(UnknownEntity):
         shortest_connection(G, "ISIS", "Atlantis")

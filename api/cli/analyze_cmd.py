@@ -143,7 +143,7 @@ def analyze(
             else:
                 G = project(kg, filter)
                 columns, result = _analyse(analysis, G, given, measure, top, radius, samples)
-        except (GraphError, nx.NetworkXNoPath) as err:
+        except GraphError as err:
             _fail(str(err))
     if format == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))

@@ -13,7 +13,7 @@ from graph.analytics.cooccurrence import cooccurrence_network, event_participant
 from graph.analytics.ego import ego_network
 from graph.analytics.entities import AmbiguousEntity, UnknownEntity, node_label, resolve_entity
 from graph.analytics.network import Network, top_network
-from graph.analytics.paths import Hop, shortest_connection
+from graph.analytics.paths import Hop, NoConnection, shortest_connection
 from graph.analytics.timeline import GRANULARITIES, Timeline, TimelineRow, timeline
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "AggregatedEdge",
     "AmbiguousEntity",
     "Hop",
+    "NoConnection",
     "RankedEntity",
     "Timeline",
     "TimelineRow",

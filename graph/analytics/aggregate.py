@@ -18,10 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.times import time_bounds
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ def undirected_weighted(G: nx.MultiDiGraph) -> nx.Graph:
     Nodes and edges are inserted in sorted order so that algorithms whose result depends on iteration order (Louvain,
     BFS tie-breaks) give the same answer however the projection was built.
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     H = nx.Graph()
     H.add_nodes_from(sorted(G.nodes(data=True)))
     for u, v in sorted((min(u, v), max(u, v)) for u, v in G.edges()):

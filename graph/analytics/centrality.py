@@ -14,11 +14,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analytics.aggregate import undirected_weighted
 from graph.analytics.entities import node_label
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 MEASURES = ("degree", "betweenness", "pagerank")
 EXACT_BETWEENNESS_NODES = 1000
@@ -49,6 +51,7 @@ def centrality(
     - ``pagerank``: PageRank of the directed multigraph, each statement one unit of weight, so rank flows from actors
       to what they act on and repeated evidence counts.
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     if measure == "degree":
         scores = nx.degree_centrality(undirected_weighted(G))
     elif measure == "betweenness":

@@ -1,8 +1,6 @@
 """Communities of entities that are linked more among themselves than to the rest (Louvain).
 
->>> from dataclasses import dataclass
-
-import networkx as nx
+>>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_edges_from([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"), ("z", "x"), ("c", "x")])
 [0, 0, 0, 0, 0, 0, 0]
@@ -13,11 +11,13 @@ import networkx as nx
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analytics.aggregate import undirected_weighted
 from graph.analytics.entities import node_label
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 def communities(G: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 0) -> list[list[str]]:
@@ -26,6 +26,7 @@ def communities(G: nx.MultiDiGraph, *, resolution: float = 1.0, seed: int = 0) -
     A fixed ``seed`` and a graph built in sorted order make the result deterministic. Communities come largest first
     (then by their first member), members in label order (then IRI).
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     H = undirected_weighted(G)
     found = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
     members = [sorted(c, key=lambda n: (node_label(G, n).casefold(), n)) for c in found]

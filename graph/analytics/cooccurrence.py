@@ -20,8 +20,10 @@ projection it is built from. Participants named only in an event's roles, with n
 from __future__ import annotations
 
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 def event_participants(G: nx.MultiDiGraph) -> dict[str, set[str]]:
@@ -38,6 +40,7 @@ def cooccurrence_network(G: nx.MultiDiGraph) -> nx.Graph:
 
     Nodes keep the projection's attributes; entities in no event are left out. Built in sorted order (deterministic).
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     pairs: dict[tuple[str, str], list[str]] = {}
     for event, entities in sorted(event_participants(G).items()):
         for pair in combinations(sorted(entities), 2):

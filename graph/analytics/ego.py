@@ -11,9 +11,12 @@
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analytics.entities import resolve_entity
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 def ego_network(G: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx.MultiDiGraph:
@@ -21,4 +24,5 @@ def ego_network(G: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx.Multi
 
     It keeps every statement among those entities, with all attributes, so any export or analytics function takes it.
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     return nx.ego_graph(G, resolve_entity(G, center), radius=radius, undirected=True)

@@ -17,9 +17,12 @@ as well as with IRIs.
 
 from __future__ import annotations
 
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.errors import InvalidInput, NotFound
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 class UnknownEntity(NotFound):

@@ -27,12 +27,14 @@ have some 8,800 edges among them), so the edges are capped too, keeping those wi
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
 from graph.analytics.entities import node_label
 from graph.errors import NotFound
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ def network(G: nx.MultiDiGraph, view: View) -> Network:
 def shown(G: nx.MultiDiGraph, view: View) -> nx.MultiDiGraph:
     """The statements behind :func:`network`: its entities, and the statements of its edges (a read-only view of
     ``G``, with every attribute, for the graph exports)."""
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     net = network(G, view)
     nodes = {n.iri for n in net.nodes}
     edges = {(e.source, e.target, e.predicate) for e in net.edges}

@@ -14,11 +14,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graph.analytics.aggregate import undirected_weighted
 from graph.analytics.entities import node_label, resolve_entity
+from graph.errors import NotFound
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
+
+
+class NoConnection(NotFound):
+    """The two entities are not connected (with the filters given)."""
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,15 @@ def shortest_connection(G: nx.MultiDiGraph, a: str, b: str) -> list[Hop]:
     """The fewest hops from ``a`` to ``b`` (IRIs, labels or aliases), ignoring edge direction for reachability.
 
     Each hop reports the most confident statement between its two entities (ties: the smallest statement IRI).
-    Raises :class:`~graph.analytics.entities.UnknownEntity` for a name not in ``G`` and ``networkx.NetworkXNoPath``
+    Raises :class:`~graph.analytics.entities.UnknownEntity` for a name not in ``G`` and :class:`NoConnection`
     when the two are not connected.
     """
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     source, target = resolve_entity(G, a), resolve_entity(G, b)
     try:
         nodes = nx.shortest_path(undirected_weighted(G), source, target)
     except nx.NetworkXNoPath:
-        raise nx.NetworkXNoPath(
+        raise NoConnection(
             f"no connection between {node_label(G, source)} and {node_label(G, target)} (with the filters given)"
         ) from None
     return [_best_hop(G, u, v) for u, v in zip(nodes, nodes[1:])]

@@ -17,9 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import fields
-from typing import BinaryIO
-
-import networkx as nx
+from typing import TYPE_CHECKING, BinaryIO
 
 from graph.export.csv import csv_paths, write_csv_edges, write_csv_nodes
 from graph.export.gexf import write_gexf
@@ -29,6 +27,9 @@ from graph.analytics.network import View, shown
 from graph.filters import Filter, InvalidFilter
 from graph.projection import shared_projection
 from graph.store import EventStore
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 __all__ = [
     "FORMATS",

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import BinaryIO
-
-import networkx as nx
+from typing import TYPE_CHECKING, BinaryIO
 
 from graph.analytics.aggregate import aggregate_edges
 from graph.export.flat import flat_attributes, text_writer
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 NODE_COLUMNS = ("Id", "Label", "Type", "Aliases", "Country", "Lat", "Lon")
 EDGE_COLUMNS = ("Source", "Target", "Type", "Id", "Label", "Weight", "Start", "End", "Statements", "Confidence")

@@ -13,9 +13,10 @@ import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import BinaryIO, TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
-import networkx as nx
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 ALIAS_SEPARATOR = " | "
 # Characters XML 1.0 forbids (C0 controls other than tab, newline and carriage return; U+FFFE, U+FFFF); a stray form
@@ -48,6 +49,7 @@ def flat_attributes(data: dict) -> dict[str, str | int | float]:
 
 def sorted_graph(G: nx.MultiDiGraph, *, flat: bool = False) -> nx.MultiDiGraph:
     """A copy of ``G`` with nodes and edges inserted in sorted order (so writers are deterministic), optionally flat."""
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     attributes = flat_attributes if flat else dict
     H = nx.MultiDiGraph()
     H.add_nodes_from((n, attributes(G.nodes[n])) for n in sorted(G))

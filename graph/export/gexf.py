@@ -27,13 +27,14 @@ True
 from __future__ import annotations
 
 from datetime import date
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from xml.sax.saxutils import quoteattr
-
-import networkx as nx
 
 from graph.analytics.aggregate import AggregatedEdge, aggregate_edges
 from graph.export.flat import flat_attributes, text_writer, xml_safe
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 GEXF = "http://gexf.net/1.3"
 VIZ = "http://gexf.net/1.3/viz"

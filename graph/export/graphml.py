@@ -14,13 +14,15 @@ lists or nulls. Key ids are the attribute names.
 
 from __future__ import annotations
 
-from typing import BinaryIO
-
-import networkx as nx
+from typing import TYPE_CHECKING, BinaryIO
 
 from graph.export.flat import sorted_graph
+
+if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
+    import networkx as nx
 
 
 def write_graphml(G: nx.MultiDiGraph, fileobj: BinaryIO) -> None:
     """Write the projection ``G`` as GraphML (UTF-8) to a binary file object, nodes and edges in sorted order."""
+    import networkx as nx  # on first use: the server loads it only for analytics and exports
     nx.write_graphml(sorted_graph(G, flat=True), fileobj, named_key_ids=True)
