@@ -353,3 +353,23 @@ def test_the_copula_tells_where_a_blast_was(extractor):
 ])
 def test_every_item_of_a_list_the_parser_breaks_up_is_an_argument(extractor, text, trigger, role, items):
     assert args(event(run(extractor, text), trigger), role) == items
+
+
+@pytest.mark.parametrize("text, trigger, victims", [
+    ("The dead included two children and a policeman.", "dead", {"two children", "a policeman"}),
+    ("A teacher was among the dead.", "dead", {"A teacher"}),
+    ("Among the dead were two children.", "dead", {"two children"}),
+    ("Eleven of the injured were pupils.", "injured", {"Eleven"}),
+    ("The death toll rose to 15 on Sunday.", "death", {"15"}),
+])
+def test_who_the_dead_and_injured_are(extractor, text, trigger, victims):
+    assert args(event(run(extractor, text), trigger), "victim") == victims
+
+
+def test_a_blast_that_damaged_a_hotel_and_a_bomb_that_was_hidden_and_exploded(extractor):
+    x = run(extractor, "The hotel was badly damaged by an explosion in the morning.")
+    assert args(event(x, "explosion"), "target") == {"The hotel"}
+    y = run(extractor, "The bomb was hidden in a rubbish bin and exploded at noon.")
+    assert args(event(y, "exploded"), "instrument") == {"The bomb"}
+    z = run(extractor, "Three soldiers were killed, with two other guards injured.")
+    assert args(event(z, "injured"), "victim") == {"two other guards"}

@@ -37,13 +37,15 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     if event.type in ("Death", "Injury", "Killing") and trigger.head.lemma_.lower() == "leave" \
             and trigger.dep_ in ("oprd", "ccomp", "xcomp", "conj") and (trigger.pos_ == "ADJ" or trigger.tag_ == "VBN"):
         frames.left_dead(event, trigger.head)  # "left four people dead and nine injured"
+    elif trigger.dep_ in ("pobj", "nsubj", "dobj") and (trigger.pos_ == "ADJ" or trigger.tag_ == "VBN" and any(
+            c.dep_ == "det" for c in trigger.children)):
+        _the_dead(event)  # "the dead", "the injured": the adjective is its own referent
     elif nominal_gerund(trigger):  # "the police shooting of a teenager"
         nominal.nominal_arguments(event, index)
     elif trigger.pos_ == "VERB" and trigger.dep_ == "amod":  # "the detained student", "the attacking troops"
         add(("agent" if trigger.tag_ == "VBG" else patient_role, trigger.head))
     elif trigger.pos_ == "VERB":
-        bare_participle = (trigger.tag_ == "VBN" or trigger.tag_ == "VBD" and trigger.dep_ == "acl") and not any(
-            c.dep_.startswith("nsubj") for c in trigger.children)  # "the six soldiers killed" (tagged VBD)
+        bare_participle = _bare_participle(trigger)
         passive = any(c.dep_ in PASSIVE_DEPS for c in trigger.children) or (
             trigger.dep_ in ("acl", "relcl", "advcl") and bare_participle) or (
             trigger.dep_ in ("conj", "xcomp", "oprd", "ccomp") and bare_participle and is_passive(trigger.head))
@@ -67,10 +69,12 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                     and trigger.lemma_.lower() in ("hit", "strike"):
                 event.instruments.append(patient)  # "their truck struck a roadside bomb": it ran into the weapon
                 agent, patient = None, agent
-            if agent is not None and patient is None and trigger.lemma_.lower() in ("explode", "detonate") \
-                    and agent.pos_ != "PROPN" and agent.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
-                event.instruments.append(agent)  # "then they exploded": what explodes is the device
-                agent = None
+            if patient is None and trigger.lemma_.lower() in ("explode", "detonate"):
+                # "then they exploded", "the bomb was hidden in a bin and exploded": what explodes is the device
+                device = agent or (dep_child(trigger.head, "nsubjpass") if trigger.dep_ == "conj" else None)
+                if device is not None and device.pos_ != "PROPN" and device.lemma_.lower() not in lexicon.PEOPLE_NOUNS:
+                    event.instruments.append(device)
+                    agent = None
             if agent is not None and agent.lemma_.lower() in lexicon.WEAPON_SUBJECTS:
                 # "Oswald fired the shots that killed Kennedy": the weapon is the instrument, its user the agent
                 event.instruments.append(agent)
@@ -100,9 +104,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ == "including"):
                 add_members(add, patient_role, prep)
     elif trigger.pos_ == "ADJ":
-        if trigger.dep_ in ("pobj", "nsubj", "dobj"):
-            pass  # "the dead": the adjective is its own referent
-        elif trigger.dep_ == "amod":
+        if trigger.dep_ == "amod":
             add_with_conj(add, patient_role, trigger.head)
         elif trigger.dep_ == "oprd" and trigger.head.pos_ == "VERB":
             _result_arguments(event, trigger.head)  # "police shot him dead", "X, shot dead by police", "found dead"
@@ -113,7 +115,9 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     for place in _places(trigger, index):
         add(("place", place))
     slot = event_slot(trigger)  # "a wave of shootings broke out in the city"
-    if trigger.pos_ == "NOUN" and slot.dep_ in ("dobj", "nsubj", "nsubjpass") and _tells_where(slot.head) \
+    if slot.dep_ == "pobj" and slot.head.dep_ == "agent":
+        slot = slot.head  # "the hotel in X was hit by a blast"
+    if trigger.pos_ == "NOUN" and slot.dep_ in ("dobj", "nsubj", "nsubjpass", "agent") and _tells_where(slot.head) \
             and not any(r == "place" for r, _ in event.args):
         for place in _places(slot.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
             add(("place", place))
@@ -132,11 +136,33 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
 HARM_TYPES = ("Attack", "Killing", "Injury")
 
 
+def _bare_participle(verb: Token) -> bool:
+    """A past participle without a subject; the tagger calls some past tense ("the six soldiers killed", "with two
+    others injured")."""
+    if any(c.dep_.startswith("nsubj") for c in verb.children):
+        return False
+    return verb.tag_ == "VBN" or verb.tag_ == "VBD" and verb.dep_ in ("acl", "advcl") and not any(
+        c.dep_ == "dobj" for c in verb.children)
+
+
 def _reduced_passive(verb: Token) -> bool:
     """"Seven militants killed in blasts" (a headline), "died, with two civilians injured": a past participle with a
     subject but no auxiliary and no object is passive; its subject is the patient."""
     return verb.tag_ == "VBN" and any(c.dep_ == "nsubj" for c in verb.children) and not any(
         c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+
+
+def _the_dead(event: EventCandidate) -> None:
+    """Who "the dead" or "the injured" are: "the dead included two children", "a teacher was among the dead",
+    "among the dead were two children", "eleven of the injured"."""
+    group, add, role = event.trigger, event.args.append, PATIENT_ROLE[event.type]
+    if group.dep_ == "nsubj" and group.head.lemma_.lower() in ("include", "be"):
+        add_with_conj(add, role, dep_child(group.head, "dobj") or dep_child(group.head, "attr"))
+    elif group.dep_ == "pobj" and group.head.lower_ == "among" and group.head.head.lemma_.lower() == "be":
+        verb = group.head.head
+        add_with_conj(add, role, dep_child(verb, "nsubj") or dep_child(verb, "attr"))
+    elif group.dep_ == "pobj" and group.head.lower_ == "of" and group.head.head.like_num:
+        add((role, group.head.head))
 
 
 def _absolute_subject(participle: Token) -> Token | None:

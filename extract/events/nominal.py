@@ -20,6 +20,7 @@ from extract.events.syntax import (
     is_date,
     is_place_noun,
     misparsed_conjuncts,
+    of_object,
 )
 
 # Types whose "of" phrase always names the patient ("the arrest of X", "the death of X", "the invasion of X").
@@ -93,6 +94,8 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         victim = next((c for c in trigger.head.children if c.i < trigger.i and c.dep_ == "compound"
                        and c.ent_type_ == "PERSON" and index.entity_at(c) != holder_entity), None)
         add_with_conj(add, patient_role, victim)
+    if trigger.dep_ == "compound" and trigger.head.lemma_.lower() == "toll":
+        add_with_conj(add, patient_role, toll_figure(trigger.head))  # "the death toll rose to 15"
     if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not any(r == patient_role for r, _ in event.args):
         holder = next((t for r, t in event.args if r == "agent"), None)
         possessor = dep_child(holder, "poss") if holder is not None else None
@@ -100,6 +103,8 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     frames.convicted_agent(event)
     if trigger.dep_ == "nsubj" and trigger.head.lemma_.lower() in lexicon.IMPACT_VERBS:
         add_with_conj(add, patient_role, dep_child(trigger.head, "dobj"))  # "the explosion targeted a bakery"
+    if trigger.dep_ == "pobj" and trigger.head.dep_ == "agent" and trigger.head.head.lemma_.lower() in lexicon.IMPACT_VERBS:
+        add_with_conj(add, patient_role, dep_child(trigger.head.head, "nsubjpass"))  # "the hotel was hit by a blast"
     if trigger.dep_ == "pobj" and trigger.head.lower_ == "under" and trigger.head.head.pos_ in ("VERB", "AUX"):
         add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
     if event.type in ("Threat", "CallForAction", "Statement") and trigger.head.lemma_.lower() in lexicon.DELIVERY_VERBS:
@@ -117,6 +122,15 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             add_with_conj(add, "agent", clause_subject(verb))
+
+
+def toll_figure(toll: Token) -> Token | None:
+    """The number a toll is given as: "a death toll of 11", "the toll rose to 15", "raised the toll to 40"."""
+    figure = of_object(toll)
+    if figure is None and toll.dep_ in ("nsubj", "dobj"):
+        figure = next((g for c in toll.head.children if c.dep_ == "prep" and c.lower_ in ("to", "at")
+                       for g in c.children if g.dep_ == "pobj"), None)
+    return figure if figure is not None and figure.like_num else None
 
 
 def _noun_dependents(noun: Token) -> list[Token]:
