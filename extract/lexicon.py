@@ -102,6 +102,11 @@ REPORTING_VERBS = {"say", "tell", "report", "claim", "state", "add", "allege", "
                    "reportedly", "announce", "confirm", "write", "according"}
 INTENT_NOUNS = {"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme", "capability",
                 "threat", "call", "order", "appeal", "demand", "readiness", "willingness", "desire", "risk", "possibility"}
+# Nouns of one's own intent or attempt: "the group's decision / plan / attempt to attack" -> the group attacks (not a
+# call or order, which others carry out).
+OWN_INTENT_NOUNS = frozenset({"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme",
+                              "capability", "readiness", "willingness", "desire", "decision", "vow", "promise", "pledge",
+                              "failure", "refusal", "determination", "threat"})
 MODAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "shall", "ought"}
 CONDITIONAL_MARKS = {"if", "unless", "whether"}
 # An explosion or shot nobody meant is no attack ("two accidental explosions", "the device detonated prematurely").

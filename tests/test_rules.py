@@ -373,3 +373,10 @@ def test_a_blast_that_damaged_a_hotel_and_a_bomb_that_was_hidden_and_exploded(ex
     assert args(event(y, "exploded"), "instrument") == {"The bomb"}
     z = run(extractor, "Three soldiers were killed, with two other guards injured.")
     assert args(event(z, "injured"), "victim") == {"two other guards"}
+
+
+def test_whose_decision_to_attack_and_at_whom_the_bombings_were_aimed(extractor):
+    x = run(extractor, "The militia's decision to carry out the bombings proved a disaster.")
+    assert [a.lower() for a in args(event(x, "bombings"), "agent")] in (["the militia's"], ["the militia"])
+    y = run(extractor, "The rebels claimed the bombings, which appeared to be aimed at tourists.")
+    assert args(event(y, "bombings"), "target") == {"tourists"}

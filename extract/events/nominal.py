@@ -42,9 +42,10 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 add(("agent", side))
                 for n, other in enumerate(side.conjuncts):
                     add(("target" if n == 0 else "agent", other))
-        elif dep == "acl" and child.lemma_.lower() in ("target", "aim", "direct"):
-            for prep in (c for c in child.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
-                add_with_conj(add, patient_role, dep_child(prep, "pobj"))  # "bombings targeted at the military"
+        elif dep in ("acl", "relcl") and _aimed(child) is not None:  # "bombings targeted at the military",
+            aimed = _aimed(child)  # "the bombings, which seemed to be aimed at civilians"
+            for prep in (c for c in aimed.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
+                add_with_conj(add, patient_role, dep_child(prep, "pobj"))
         elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
             for obj in (g for g in child.children if g.dep_ == "pobj" and not is_date(g)):  # "the attack on Monday"
                 if word in ("by", "from"):
@@ -122,6 +123,17 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         verb = trigger.head.head.head
         if verb.pos_ == "VERB":
             add_with_conj(add, "agent", clause_subject(verb))
+
+
+def _aimed(clause: Token) -> Token | None:
+    """The verb of aiming in a clause about an event noun ("targeted at", "which seemed to be aimed at"), or None."""
+    for _ in range(3):
+        if clause.lemma_.lower() in ("target", "aim", "direct"):
+            return clause
+        clause = dep_child(clause, "xcomp")
+        if clause is None:
+            return None
+    return None
 
 
 def toll_figure(toll: Token) -> Token | None:

@@ -61,6 +61,9 @@ def clause_subject(verb: Token) -> Token | None:
             return None  # "the soldiers, who were killed": the noun is the patient
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             return _named(verb.head)
+        if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.OWN_INTENT_NOUNS \
+                and dep_child(verb.head, "poss") is not None:
+            return dep_child(verb.head, "poss")  # "the group's decision to carry out attacks": the group does
         if verb.dep_ == "acl" and verb.head.lemma_.lower() in lexicon.INTENT_NOUNS and verb.head.dep_ == "dobj":
             verb = verb.head.head  # "ISIS has the capacity to carry out attacks": whoever has the capacity
             continue
