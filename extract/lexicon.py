@@ -166,6 +166,8 @@ IMPACT_VERBS = {"target", "hit", "strike", "rock", "destroy", "damage", "tear", 
 # Time words that are never participants, also where lower-case text leaves them without an entity label.
 DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
              "tonight", "weekend", "night", "morning", "evening", "afternoon", "dawn", "midnight", "noon"}
+# Nouns of a time phrase set off by a comma ("attacked the convoy, the second time this week"): no list item.
+TIME_NOUNS = frozenset({"time", "day", "week", "month", "year", "hour", "minute", "period", "occasion", "moment"})
 # Prepositions that set an event in time against another ("after the shooting", "following the raid").
 TIME_PREPS = {"after", "before", "since", "following", "during", "amid", "until"}
 # "the towns of X and Y", "the province of X": the named places are what is meant.

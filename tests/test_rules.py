@@ -355,6 +355,11 @@ def test_every_item_of_a_list_the_parser_breaks_up_is_an_argument(extractor, tex
     assert args(event(run(extractor, text), trigger), role) == items
 
 
+def test_a_time_phrase_after_an_object_is_no_list_item(extractor):
+    x = run(extractor, "Gunmen attacked the convoy, the second time this week.")
+    assert args(event(x, "attacked"), "target") == {"the convoy"}
+
+
 @pytest.mark.parametrize("text, trigger, victims", [
     ("The dead included two children and a policeman.", "dead", {"two children", "a policeman"}),
     ("A teacher was among the dead.", "dead", {"A teacher"}),

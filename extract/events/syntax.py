@@ -204,6 +204,7 @@ def stray_list_items(obj: Token) -> list[Token]:
     for child in (c for c in verb.children if c.i > end and c.dep_ not in ("punct", "cc")):
         gap = doc[end + 1:child.left_edge.i]
         if child.dep_ not in ("conj", "npadvmod", "appos") or child.pos_ not in ("NOUN", "PROPN") or is_date(child) \
+                or child.lemma_.lower() in lexicon.TIME_NOUNS \
                 or not len(gap) or not all(t.text == "," or t.dep_ == "cc" for t in gap):
             break
         items.append(child)
