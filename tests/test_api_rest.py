@@ -178,6 +178,8 @@ def test_analytics(http):
     hops = http.get("/analytics/path", params={"source": "person/abu-omar-al-muhajir", "target": "Kabul"}).json()
     assert [h["predicate"] for h in hops] == ["spokespersonOf", "attacked"]
     assert http.get("/analytics/path", params={"source": "ISIS", "target": "Nobody"}).status_code == 404
+    apart = http.get("/analytics/path", params={"source": "ISIS", "target": "Russia"})  # in the graph, not linked
+    assert apart.status_code == 404 and apart.json()["detail"].startswith("no connection between"), apart.text
     rows = http.get("/analytics/timeline", params={"granularity": "month", "type": ["Attack"]}).json()["rows"]
     assert {"period": "2022-03", "event_type": "Attack", "events": 1} in rows
 
