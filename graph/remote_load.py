@@ -23,13 +23,11 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from graph.errors import GraphError, Unavailable
+from graph.terms import BLOCK_TRIPLES
 
 STAGE = "urn:eventkg:load:"  # staging graphs, their statement nodes and predicates: outside every store's graphs
 GENID = "urn:eventkg:genid:"  # a staged graph's blank nodes
 _S, _P, _O = (f"<{STAGE}{v}>" for v in "spo")
-# Virtuoso's SPARQL compiler runs out of parser stack ("SP030 … memory exhausted") past about 5,000 triples in one
-# block; a request may hold many blocks (40,000 triples in blocks of 1,000 were taken)
-BLOCK_TRIPLES = 1000
 
 
 def load(service, quads: Iterable[ox.Quad], *, replace: bool = True) -> int:

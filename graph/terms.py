@@ -14,6 +14,10 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
+# Virtuoso's SPARQL compiler runs out of parser stack ("SP030 … memory exhausted") past about 5,000 triples in one
+# block; a request may hold many blocks (40,000 triples in blocks of 1,000 were taken)
+BLOCK_TRIPLES = 1000
+
 
 def to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph:
     """An rdflib term as the equivalent Oxigraph term (an Oxigraph term as it is)."""
@@ -38,6 +42,8 @@ def sparql_term(term: Node) -> str:
 
 
 def graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
-    """``GRAPH <graph> { s p o . … }`` for the body of an INSERT DATA or DELETE DATA; empty without triples."""
-    body = " .\n".join(f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples)
-    return f"GRAPH {sparql_term(graph)} {{\n{body}\n}}\n" if body else ""
+    """``GRAPH <graph> { s p o . … }`` for the body of an INSERT DATA or DELETE DATA, as one block per
+    :data:`BLOCK_TRIPLES` triples (one body, one operation); empty without triples."""
+    name, lines = sparql_term(graph), [f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples]
+    bodies = (" .\n".join(lines[n:n + BLOCK_TRIPLES]) for n in range(0, len(lines), BLOCK_TRIPLES))
+    return "".join(f"GRAPH {name} {{\n{body}\n}}\n" for body in bodies)

@@ -301,6 +301,30 @@ def test_a_graph_of_many_short_triples_loads_in_one_request(server, tmp_path):
         store.close()
 
 
+def test_an_article_of_more_triples_than_a_virtuoso_block_is_stored_whole(server, hand_extractions, tmp_path):
+    # its write goes in blocks of BLOCK_TRIPLES (Virtuoso refuses a block of more than about 5,000), in one request
+    import dataclasses
+
+    from graph.rdf import article_rdf
+    from graph.terms import BLOCK_TRIPLES
+
+    emptied(server)
+    (article, extraction), _ = hand_extractions
+    killing = extraction.events[2]
+    many = dataclasses.replace(extraction, events=extraction.events + [
+        dataclasses.replace(killing, id=f"ev-{n}", confidence=0.5 + n / 1000) for n in range(400)])
+    remote, local = server_store(server), EventStore(tmp_path / "kg")
+    try:
+        for store in (remote, local):
+            store.put(article_rdf(article, many, store.iris))
+        graph = str(article_rdf(article, many, remote.iris).graph)
+        assert _held(remote, [graph])[graph] > 5 * BLOCK_TRIPLES
+        assert comparable_quads(remote) == comparable_quads(local)
+    finally:
+        remote.close()
+        local.close()
+
+
 def _graphs_file(tmp_path: Path, graphs: list[str], last: str, bad_graph: int = 3) -> Path:
     """N-Quads: in each graph 40 integer literals (the last of graph ``bad_graph`` is ``last``) and a blank node."""
     path = tmp_path / "graphs.nq"
