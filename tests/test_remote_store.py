@@ -239,6 +239,39 @@ def test_serve_on_a_server_store_answers_as_on_the_embedded_one(dask_ingested, p
     assert not differing, (differing, answers[0][differing[0]], answers[1][differing[0]])
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same forwarding on either server
+def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delete(server, hand_extractions):
+    import httpx
+
+    from api.settings import Settings
+    from graph.rdf import article_rdf
+    from tests.api_fixtures import LiveServer
+
+    emptied(server)
+    store = server_store(server)
+    try:
+        for article, extraction in hand_extractions:
+            store.put(article_rdf(article, extraction, store.iris))
+        call, entities = store.iris.article_graph("call"), store.iris.entities_graph
+    finally:
+        store.close()
+    settings = Settings(store=server.query_url, store_update=server.update_url, store_user=server.user,
+                        store_password=server.password, api_token="secret", enable_update=True)
+    with LiveServer(settings) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+        def held(label: str) -> bool:  # an entity of that name in the entity graph
+            r = client.get("/sparql", params={"query": f'ASK {{ GRAPH <{entities}> {{ ?e ?p "{label}" }} }}'},
+                           headers={"Accept": "application/sparql-results+json"})
+            return r.json()["boolean"]
+
+        assert held("Europe") and held("ISIS")
+        r = client.post("/sparql/update", content=f"DROP GRAPH <{call}>",
+                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+        assert r.status_code == 204, r.text
+        assert not held("Europe") and held("ISIS")  # Europe was only in "call"; ISIS is in "attack" too
+        last = client.get("/changes", params={"limit": 1000}).json()["items"][-1]
+        assert (last["article"], last["change"]) == ("call", "deleted")
+
+
 # -- eventkg load into a server store ------------------------------------------------------------------------------
 
 

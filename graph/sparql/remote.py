@@ -4,7 +4,9 @@ The server does the work: :class:`ForwardingPool` hands each query or update to 
 timeout as the HTTP timeout. A query whose answer the server writes correctly in the format the client asked for is
 sent from the event loop and its answer handed on unparsed (:meth:`graph.remote.SparqlService.forward`), the row limit
 checked on the bytes; any other is answered as the local workers answer (:func:`graph.sparql.running.execute`: parsed
-and written again), so the endpoint's answers, row limit and errors are the same on either store.
+and written again), so the endpoint's answers, row limit and errors are the same on either store. An update is
+followed by :meth:`EventStore.reresolve`, as in the embedded store's update worker, but not by its recount of the
+dashboard counters (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the change log's size and
 newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds (in a thread of its own once
@@ -110,13 +112,19 @@ class ForwardingPool:
                     return answer if answer is not None else await asyncio.to_thread(
                         execute, self.store.native, job, _PREFIXES)
                 try:
-                    return await asyncio.to_thread(update, self.store.native, job, _PREFIXES)
+                    return await asyncio.to_thread(self._update, job)
                 finally:
                     if self.on_write is not None:
                         self.on_write()
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {timeout:g} s (setting query_timeout)") \
                 from None
+
+    def _update(self, job: UpdateJob) -> None:
+        """The update on the server, then the derived graphs after it, as the embedded store's update worker does
+        (:meth:`EventStore.reresolve`); the dashboard counters are not recounted (docs/scale-out.md)."""
+        update(self.store.native, job, _PREFIXES)
+        self.store.reresolve()
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
         """The media type and the server's own answer, when it can be handed on unparsed; else None."""
