@@ -42,8 +42,8 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 add(("agent", side))
                 for n, other in enumerate(side.conjuncts):
                     add(("target" if n == 0 else "agent", other))
-        elif dep in ("acl", "relcl") and _aimed(child) is not None:  # "bombings targeted at the military",
-            aimed = _aimed(child)  # "the bombings, which seemed to be aimed at civilians"
+        # "bombings targeted at the military", "the bombings, which seemed to be aimed at civilians"
+        elif dep in ("acl", "relcl") and (aimed := _aimed(child)) is not None:
             for prep in (c for c in aimed.children if c.dep_ == "prep" and c.lower_ in ("at", "against", "on")):
                 add_with_conj(add, patient_role, dep_child(prep, "pobj"))
         elif dep == "prep" and word in ("of", "on", "against", "targeting", "upon", "by", "from"):
@@ -67,7 +67,7 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
                 if word == "of":
                     for other in misparsed_conjuncts(trigger):  # "the bombings of the embassy and the hotel"
                         add_with_conj(add, role, other)
-                if word == "of":  # "the assassination of X by Y": the parser often hangs "by Y" on X
+                    # "the assassination of X by Y": the parser often hangs "by Y" on X
                     for by in (c for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"):
                         add_with_conj(add, "agent", dep_child(by, "pobj"))
         elif dep == "compound" and child.lemma_.lower() in lexicon.FORCE_NOUNS and not child.ent_type_ \
