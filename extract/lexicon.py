@@ -162,7 +162,6 @@ BODY_NOUNS = {"body", "remains", "corpse"}
 DELIVERY_VERBS = {"give", "issue", "send", "deliver", "make", "receive", "relay", "transmit", "phone", "telephone"}
 # Verbs whose subject can be an attack and whose object is then its target ("the blast hit a bus").
 IMPACT_VERBS = {"target", "hit", "strike", "rock", "destroy", "damage", "tear", "rip", "devastate", "level", "wreck"}
-# Common nouns that name where something happened ("at the bus station", "in the market").
 # Time words that are never participants, also where lower-case text leaves them without an entity label.
 DAY_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
              "tonight", "weekend", "night", "morning", "evening", "afternoon", "dawn", "midnight", "noon"}
@@ -176,6 +175,7 @@ SETTLEMENT_NOUNS = {"town", "city", "village", "province", "region", "district",
 # Forces whose name before an attack or arrest noun is the agent: "a police shooting", "army raids".
 FORCE_NOUNS = {"police", "army", "military", "troop", "soldier", "militant", "rebel", "insurgent", "officer",
                "security", "militia", "guerrilla", "navy", "gunman", "jihadist", "terrorist"}
+# Common nouns that name where something happened ("at the bus station", "in the market").
 PLACE_NOUNS = {
     "station", "area", "district", "city", "town", "village", "market", "marketplace", "mosque", "church", "synagogue",
     "temple", "school", "university", "street", "road", "highway", "neighborhood", "neighbourhood", "base", "camp",
