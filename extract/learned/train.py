@@ -31,8 +31,9 @@ def cross_validate(dataset: str, k: int, data_root: Path, parser: Parser, docume
     it (nor any document of its group)."""
     module = DATASETS[dataset]
     golds = module.read(data_root / folder(dataset), split)
-    assignment = folds((f"{dataset}:{group_of(g)}" for g in golds), k, seed)
-    held_out = [assignment[f"{dataset}:{group_of(g)}"] for g in golds]
+    groups = [f"{dataset}:{group_of(g)}" for g in golds]
+    assignment = folds(groups, k, seed)
+    held_out = [assignment[group] for group in groups]
     models = [fit(training_documents(documents, (dataset, split), assignment, fold), seed=seed, **fit_options)
               for fold in range(k)]
     extractions = []
