@@ -127,10 +127,10 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         for role, token in event.args:
             if role in ("agent", "victim", "target"):
                 index.person_named_by(token)
-    if event.type in ("Attack", "Killing", "Injury", "Battle") and not any(r == "agent" for r, _ in event.args):
-        outer = frames.enclosing_event_verb(trigger)
-        if outer is not None:
-            add_with_conj(add, "agent", clause_subject(outer))
+        if not any(r == "agent" for r, _ in event.args):
+            outer = frames.enclosing_event_verb(trigger)
+            if outer is not None:
+                add_with_conj(add, "agent", clause_subject(outer))
 
 
 HARM_TYPES = ("Attack", "Killing", "Injury")
