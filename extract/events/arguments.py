@@ -88,7 +88,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
                                 ("at", "on", "upon", "against") for g in c.children if g.dep_ == "pobj"
                                 and not (c.lower_ == "at" and is_place_noun(g))
                                 and not is_date(g)), None)  # "at a bar": where
-        if event.type in ("Attack",) and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
+        if event.type == "Attack" and patient is not None and patient.lemma_.lower() in lexicon.WEAPONS \
                 and trigger.lemma_.lower() in lexicon.DEVICE_VERBS:
             event.instruments.append(patient)
             patient = None
