@@ -30,8 +30,8 @@ import pyoxigraph as ox
 from graph import changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
-from graph.sparql.errors import QueryTimeout, ResultTooLarge, SparqlError
-from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, execute, update
+from graph.sparql.errors import QueryTimeout, SparqlError
+from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, _too_large, execute, update
 from graph.store import EventStore
 
 _PREFIXES = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
@@ -145,8 +145,7 @@ class ForwardingPool:
         except InvalidInput as err:  # as execute words the server's refusal
             raise SparqlError(f"the query could not be evaluated: {err}") from None
         if body is not None and job.max_rows is not None and _rows(body, media, job.max_rows) > job.max_rows:
-            raise ResultTooLarge(f"the result has more than {job.max_rows} rows; narrow the query or page it with "
-                                 "LIMIT/OFFSET")
+            raise _too_large(job.max_rows)
         return None if body is None else (media, body)
 
     def close(self) -> None:
