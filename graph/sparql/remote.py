@@ -165,8 +165,8 @@ _ROW_MARK = {"application/sparql-results+json": b"{", "application/sparql-result
 def _rows(body: bytes, media: str, limit: int) -> int:
     """The number of rows or triples in ``body``, or a bound on it when that is at most ``limit``."""
     mark = _ROW_MARK.get(media)
-    if mark is not None and body.count(mark) + 1 <= limit:
-        return body.count(mark) + 1
+    if mark is not None and (bound := body.count(mark) + 1) <= limit:
+        return bound
     if media in RESULT_FORMATS:
         answer = ox.parse_query_results(body, RESULT_FORMATS[media])
         return 1 if isinstance(answer, ox.QueryBoolean) else sum(1 for _ in answer)
