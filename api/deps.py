@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.settings import Settings
-from graph.sparql import QueryPool, Snapshot, UpdatePool
+from graph.sparql import Snapshot, UpdatePool
 from graph.store import EventStore, StoreBusy, open_for_writing
 
 T = TypeVar("T")
@@ -80,10 +80,6 @@ def current_store(request: Request) -> EventStore:
 
 async def get_store(request: Request) -> EventStore:
     return current_store(request)
-
-
-async def get_pool(request: Request) -> QueryPool:
-    return request.app.state.query_pool
 
 
 async def get_updates(request: Request) -> UpdatePool | None:
