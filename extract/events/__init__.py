@@ -41,13 +41,13 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
     """"the assassination of President Kennedy ... Oswald was the lone assassin": an agent noun without a victim names
     the agent of the agentless killing in its sentence."""
     for killer in events:
-        if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or any(r == "victim" for r, _ in killer.args):
+        if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or killer.has("victim"):
             continue
         agent = next((t for r, t in killer.args if r == "agent"), None)
         sentence = index.sentence(killer.trigger)
         for event in events:
             if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == sentence \
-                    and agent is not None and not any(r == "agent" for r, _ in event.args):
+                    and agent is not None and not event.has("agent"):
                 event.args.append(("agent", agent))
 
 
@@ -84,5 +84,5 @@ def _caused_by(event: EventCandidate, cause: EventCandidate) -> None:
         event.type = "Killing"
     event.cause = cause
     event.args.extend((r, t) for r, t in cause.args if r == "agent")
-    if not any(r == "place" for r, _ in event.args):
+    if not event.has("place"):
         event.args.extend(a for a in cause.args if a[0] == "place")

@@ -118,7 +118,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     if slot.dep_ == "pobj" and slot.head.dep_ == "agent":
         slot = slot.head  # "the hotel in X was hit by a blast"
     if trigger.pos_ == "NOUN" and slot.dep_ in ("dobj", "nsubj", "nsubjpass", "agent") and _tells_where(slot.head) \
-            and not any(r == "place" for r, _ in event.args):
+            and not event.has("place"):
         for place in _places(slot.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
             add(("place", place))
     _instruments(event)
@@ -127,7 +127,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         for role, token in event.args:
             if role in ("agent", "victim", "target"):
                 index.person_named_by(token)
-        if not any(r == "agent" for r, _ in event.args):
+        if not event.has("agent"):
             outer = frames.enclosing_event_verb(trigger)
             if outer is not None:
                 add_with_conj(add, "agent", clause_subject(outer))

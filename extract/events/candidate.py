@@ -22,3 +22,7 @@ class EventCandidate:
     confidence: float = 0.7
     cause: EventCandidate | None = None  # "the death of X during a US operation": the operation
     mentions: list[EventCandidate] = field(default_factory=list)  # later mentions of this event (extract/event_coref.py)
+
+    def has(self, role: str) -> bool:
+        """Whether some argument already plays ``role``."""
+        return any(r == role for r, _ in self.args)

@@ -59,10 +59,10 @@ def delivery_arguments(event: EventCandidate, verb: Token) -> None:
     if any(c.dep_ == "auxpass" for c in verb.children):
         if event.trigger.dep_ == "dobj":
             add_with_conj(add, "target", dep_child(verb, "nsubjpass"))
-        if not any(r == "agent" for r, _ in event.args):
+        if not event.has("agent"):
             agent = by_agent(verb)
             add_with_conj(add, "agent", agent)
-    elif not any(r == "agent" for r, _ in event.args):
+    elif not event.has("agent"):
         add_with_conj(add, "agent" if verb.lemma_.lower() != "receive" else "target", clause_subject(verb))
 
 
@@ -84,7 +84,7 @@ def convicted_agent(event: EventCandidate) -> None:
     """"X was convicted of (the) killing (of) Y", "X, suspected of the assassination of Y", "charged in", "went on
     trial for", "pleaded guilty to", "serving a sentence for the killing of Y": the person the verdict or suspicion is
     about did the deed; "the bombing was blamed on X", "blamed X for the bombing": so did X."""
-    if any(r == "agent" for r, _ in event.args):
+    if event.has("agent"):
         return
     node = event.trigger
     if node.dep_ == "nsubjpass" and node.head.lemma_.lower() in lexicon.BLAME_VERBS:

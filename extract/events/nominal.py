@@ -89,7 +89,7 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
             else:
                 add(("agent" if event.type not in POSSESSOR_IS_PATIENT else patient_role, child))
     if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and trigger.dep_ == "compound" and \
-            not any(r == patient_role for r, _ in event.args):
+            not event.has(patient_role):
         # "John F. Kennedy assassin Lee Harvey Oswald": the parser hangs both names on the last one
         holder_entity = index.entity_at(trigger.head)
         victim = next((c for c in trigger.head.children if c.i < trigger.i and c.dep_ == "compound"
@@ -97,7 +97,7 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         add_with_conj(add, patient_role, victim)
     if trigger.dep_ == "compound" and trigger.head.lemma_.lower() == "toll":
         add_with_conj(add, patient_role, toll_figure(trigger.head))  # "the death toll rose to 15"
-    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not any(r == patient_role for r, _ in event.args):
+    if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not event.has(patient_role):
         holder = next((t for r, t in event.args if r == "agent"), None)
         possessor = dep_child(holder, "poss") if holder is not None else None
         add_with_conj(add, patient_role, possessor)  # "William McKinley's assassin Leon Czolgosz"
@@ -110,12 +110,12 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
         add_with_conj(add, patient_role, clause_subject(trigger.head.head))  # "their posts came under gunfire"
     if event.type in ("Threat", "CallForAction", "Statement") and trigger.head.lemma_.lower() in lexicon.DELIVERY_VERBS:
         frames.delivery_arguments(event, trigger.head)
-    if event.type == "Injury" and not any(r == patient_role for r, _ in event.args):
+    if event.type == "Injury" and not event.has(patient_role):
         frames.injury_bearer(event)
     slot = event_slot(trigger)  # "launched a wave of attacks"
     light = slot.head if slot.dep_ in ("dobj", "nsubjpass") else None
     if light is not None and light.lemma_.lower() in lexicon.LIGHT_VERBS \
-            and not any(r == "agent" for r, _ in event.args):
+            and not event.has("agent"):
         subject = clause_subject(light) if slot.dep_ == "dobj" else by_agent(light)
         add_with_conj(add, patient_role if event.type == "Death" else "agent", subject)  # "committed suicide"
     # "claimed responsibility for the attack"
