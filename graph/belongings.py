@@ -55,7 +55,6 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if r.subject in local and r.subject not in out and r.predicate in _MEMBERSHIP and r.object in named:
             out[r.subject] = r.object
     groups = {e.id: e for e in extraction.entities if e.id in named and refs[e.id].type in ("Organization", "Group")}
-    events = {e.id: e for e in extraction.events}
     # plain "police" or "soldiers" whose events have no place serve the one country the article's places lie in
     countries = {f"place/geonames-{n}" for n in country_geonames_ids().values()}
     article_countries = sorted({c for e in extraction.entities if e.id in refs for c in [_country(refs[e.id])]
@@ -88,7 +87,7 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
                 agents = {a.entity for a in other.args("agent") if a.entity in groups}
                 same = other.type == e.type and other.id != e.id and (
                     other.sentence == e.sentence or violent and _places(other, refs) <= _places(e, refs))
-                claimed = any(t.entity == e.id for t in other.args("topic")) and other.id in events
+                claimed = any(t.entity == e.id for t in other.args("topic"))
                 if same or claimed or (violent and other in claims):
                     claimants |= agents
         if len(claimants) == 1:
