@@ -48,6 +48,7 @@ from rdflib import URIRef
 
 from extract.model import EVENT_TYPES
 from graph.namespaces import EKG, RDF, XSD, IRIs
+from graph.terms import to_ox
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
     from graph.store import EventStore
@@ -101,7 +102,7 @@ def recount(store: EventStore) -> None:
     for graph in store.native.named_graphs():
         if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
             counts.update(stored(store, URIRef(graph.value)))
-    graphs = [ox_iri(graph_of(store.iris, kind)) for kind in KINDS]
+    graphs = [to_ox(graph_of(store.iris, kind)) for kind in KINDS]
     reset = [f"DROP SILENT GRAPH {g}" for g in graphs] + [f"CREATE SILENT GRAPH {g}" for g in graphs]
     if not store.remote:
         store.native.update(" ;\n".join(reset + counter_changes(store, +counts, fresh=True)))
@@ -142,15 +143,15 @@ def maintained(store: EventStore) -> bool:
 def _maintained(store: EventStore, kind: str) -> bool:
     if read_digests(store, kind):
         return True
-    graph = ox_iri(graph_of(store.iris, kind))  # counted, and no events; or tables from before their digests
+    graph = to_ox(graph_of(store.iris, kind))  # counted, and no events; or tables from before their digests
     return (store.native.contains_named_graph(graph)
             and next(store.native.quads_for_pattern(None, COUNTS, None, graph), None) is None)
 
 
 def read_digests(store: EventStore, kind: str) -> dict[tuple[str, str], str]:
     """(event type, modality) -> the digest of its count table's text, for every table of ``kind``, read now."""
-    quad = next(store.native.quads_for_pattern(ox_iri(digests_iri(store.iris, kind)), _DIGESTS, None,
-                                               ox_iri(graph_of(store.iris, kind))), None)
+    quad = next(store.native.quads_for_pattern(to_ox(digests_iri(store.iris, kind)), _DIGESTS, None,
+                                               to_ox(graph_of(store.iris, kind))), None)
     if quad is None:
         return {}
     return {tuple(table.split("/", 1)): digest for table, digest in json.loads(quad.object.value).items()}
@@ -166,8 +167,8 @@ def table_digest(text: str) -> str:
 
 def _table(store: EventStore, kind: str, event_type: str, modality: str) -> dict[str, int]:
     """The count table of ``kind``, ``event_type`` and ``modality`` (empty if none), for the writer to change."""
-    quad = next(store.native.quads_for_pattern(ox_iri(table_iri(store.iris, kind, event_type, modality)), COUNTS, None,
-                                               ox_iri(graph_of(store.iris, kind))), None)
+    quad = next(store.native.quads_for_pattern(to_ox(table_iri(store.iris, kind, event_type, modality)), COUNTS, None,
+                                               to_ox(graph_of(store.iris, kind))), None)
     return json.loads(quad.object.value) if quad is not None else {}
 
 
@@ -180,7 +181,7 @@ def table_iri(iris: IRIs, kind: str, event_type: str, modality: str) -> URIRef:
 
 def stored(store: EventStore, graph: URIRef) -> Counter[Key]:
     """The contribution of the article graph as stored."""
-    node = ox_iri(graph)
+    node = to_ox(graph)
     return contribution((q.subject, q.predicate, q.object) for predicate in _READ
                         for q in store.native.quads_for_pattern(None, predicate, None, node))
 
@@ -214,12 +215,12 @@ def _table_changes(store: EventStore, delta: Counter[Key], *, fresh: bool) -> tu
             else:  # the counter goes: its description too
                 table.pop(dimension, None)
                 deleted.append(_counter_quads(store.iris, key, None))
-        graph, node = ox_iri(graph_of(store.iris, kind)), ox_iri(table_iri(store.iris, kind, event_type, modality))
+        graph, node = to_ox(graph_of(store.iris, kind)), to_ox(table_iri(store.iris, kind, event_type, modality))
         dropped.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")  # the old table, if any
         text = json.dumps(table, sort_keys=True, separators=(",", ":")) if table else None
         digests.setdefault(kind, {})[(event_type, modality)] = table_digest(text) if text else None
         if text:
-            facts = f"{node} {ox_iri(RDF.type)} {ox_iri(EKG.CountTable)} . {node} {COUNTS} {ox.Literal(text)}"
+            facts = f"{node} {to_ox(RDF.type)} {to_ox(EKG.CountTable)} . {node} {COUNTS} {ox.Literal(text)}"
             inserted.append(f"GRAPH {graph} {{ {facts} }}\n")
     operations = [] if fresh else dropped
     operations += [f"DELETE DATA {{ {''.join(deleted)} }}"] if deleted else []
@@ -236,12 +237,12 @@ def _digest_changes(store: EventStore, changed: dict, *, fresh: bool) -> list[st
                 digests.pop(table, None)
             else:
                 digests[table] = digest
-        graph, node = ox_iri(graph_of(store.iris, kind)), ox_iri(digests_iri(store.iris, kind))
+        graph, node = to_ox(graph_of(store.iris, kind)), to_ox(digests_iri(store.iris, kind))
         if not fresh:
             operations.append(f"DELETE WHERE {{ GRAPH {graph} {{ {node} ?p ?o }} }}")
         if digests:
             text = json.dumps({f"{t}/{m}": d for (t, m), d in digests.items()}, sort_keys=True, separators=(",", ":"))
-            facts = f"{node} {ox_iri(RDF.type)} {ox_iri(EKG.CountTableDigests)} . {node} {_DIGESTS} {ox.Literal(text)}"
+            facts = f"{node} {to_ox(RDF.type)} {to_ox(EKG.CountTableDigests)} . {node} {_DIGESTS} {ox.Literal(text)}"
             operations.append(f"INSERT DATA {{ GRAPH {graph} {{ {facts} }} }}")
     return operations
 
@@ -272,17 +273,17 @@ def _counter_quads(iris: IRIs, key: Key, count: int | None, *, describe: bool = 
     """The counter's quads in SPARQL syntax: its description (unless not ``describe``) and count (unless None)."""
     kind, event_type, modality, dimension = key
     cls, predicate = KINDS[kind]
-    node = ox_iri(counter_iri(iris, key))
+    node = to_ox(counter_iri(iris, key))
     facts = []
     if describe:
-        facts += [f"{node} {ox_iri(RDF.type)} {ox_iri(cls)}", f"{node} {ox_iri(EKG.ofType)} {ox_iri(EKG[event_type])}",
-                  f"{node} {ox_iri(EKG.ofModality)} {ox.Literal(modality)}"]
+        facts += [f"{node} {to_ox(RDF.type)} {to_ox(cls)}", f"{node} {to_ox(EKG.ofType)} {to_ox(EKG[event_type])}",
+                  f"{node} {to_ox(EKG.ofModality)} {ox.Literal(modality)}"]
         if dimension is not None:
             value = ox.Literal(dimension) if kind == "period" else ox.NamedNode(dimension)
-            facts.append(f"{node} {ox_iri(predicate)} {value}")
+            facts.append(f"{node} {to_ox(predicate)} {value}")
     if count is not None:
         facts.append(f"{node} {_COUNT} {ox.Literal(str(count), datatype=ox.NamedNode(str(XSD.integer)))}")
-    return f"GRAPH {ox_iri(graph_of(iris, kind))} {{ {' . '.join(facts)} }}\n"
+    return f"GRAPH {to_ox(graph_of(iris, kind))} {{ {' . '.join(facts)} }}\n"
 
 
 def _order(item: tuple[Key, int]) -> tuple:
@@ -293,8 +294,4 @@ def _order(item: tuple[Key, int]) -> tuple:
 def _text(term) -> str:
     """The IRI or lexical form of an rdflib or Oxigraph term."""
     return term.value if isinstance(term, (ox.NamedNode, ox.Literal, ox.BlankNode)) else str(term)
-
-
-def ox_iri(term: URIRef) -> ox.NamedNode:
-    return ox.NamedNode(str(term))
 

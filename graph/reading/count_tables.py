@@ -22,10 +22,11 @@ from bisect import bisect_left, insort
 from collections import Counter
 
 from extract.model import EVENT_TYPES, MODALITIES
-from graph.aggregates import COUNTS, UNDATED, dimension, graph_of, ox_iri, read_digests, table_digest, table_iri
+from graph.aggregates import COUNTS, UNDATED, dimension, graph_of, read_digests, table_digest, table_iri
 from graph.namespaces import IRIs
 from graph.reading.cache import memo
 from graph.store import EventStore
+from graph.terms import to_ox
 
 _PARSED: dict[str, dict[str, int]] = {}  # digest -> parsed count table (shared: never modified)
 _PARSED_MAX = 4096  # tables kept (a store has 3 kinds x types x modalities: 234 at most today)
@@ -135,10 +136,10 @@ def _tables(store: EventStore, kind: str, wanted: list[tuple[str, str]]) -> dict
         else:
             found[table] = (digest, parsed)
     if missing:
-        graph = ox_iri(graph_of(store.iris, kind))
+        graph = to_ox(graph_of(store.iris, kind))
         if len(missing) <= _FEW:
             quads = [q for table in missing for q in store.native.quads_for_pattern(
-                ox_iri(table_iri(store.iris, kind, *table)), COUNTS, None, graph)]
+                to_ox(table_iri(store.iris, kind, *table)), COUNTS, None, graph)]
         else:
             quads = store.native.quads_for_pattern(None, COUNTS, None, graph)
         wanted_iris = {str(table_iri(store.iris, kind, *table)): table for table in missing}
