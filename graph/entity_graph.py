@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 
 from extract.gazetteer import Gazetteer
 from graph.belongings import FORCE_KINDS, force_claims, state_forces
