@@ -94,7 +94,7 @@ class SparqlService:
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions: dict | None = None, base_iri: str | None = None):
-        text = (f"BASE <{base_iri}>\n" if base_iri else "") + _prologue(prefixes) + _bound(query, substitutions)
+        text = (f"BASE <{base_iri}>\n" if base_iri else "") + prologue(prefixes) + _bound(query, substitutions)
         params: list[tuple[str, str]] = [("query", text)]
         # Without default-graph-uri the server's default graph is the union of all graphs: Virtuoso's default, and
         # ``oxigraph serve --union-default-graph`` (docs/scale-out.md), so use_default_graph_as_union needs nothing.
@@ -113,7 +113,7 @@ class SparqlService:
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
         base = f"BASE <{base_iri}>\n" if base_iri else ""
-        self._post(self.update_url, [("update", base + _prologue(prefixes) + update)], "*/*")
+        self._post(self.update_url, [("update", base + prologue(prefixes) + update)], "*/*")
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": object}
@@ -270,7 +270,8 @@ def _form(query: str) -> str:
     return match.group(1).upper() if match else "SELECT"
 
 
-def _prologue(prefixes: dict[str, str] | None) -> str:
+def prologue(prefixes: dict[str, str] | None) -> str:
+    """The ``PREFIX`` lines of ``prefixes`` (prefix → namespace IRI) to put before a query or update."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
 
 

@@ -53,7 +53,7 @@ class WorkerPool:
     def __init__(self, kind: str, settings: dict, *, size: int, timeout: float | None, depth: int = 1,
                  grow: bool = False):
         self.kind, self.timeout, self.size, self.depth = kind, timeout, size, depth
-        self.settings = {**settings, "prefixes": {prefix: str(iri) for prefix, iri in PREFIXES.items()}}
+        self.settings = {**settings, "prefixes": dict(PREFIXES)}
         self._workers = [_Worker(self) for _ in range(1 if grow else size)]
         self._waiting: collections.deque[asyncio.Future] = collections.deque()  # jobs waiting for a place
 

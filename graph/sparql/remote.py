@@ -30,12 +30,12 @@ import pyoxigraph as ox
 from graph import changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
+from graph.remote import prologue
 from graph.sparql.errors import QueryTimeout, SparqlError
 from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, _too_large, execute, update
 from graph.store import EventStore
 
-_PREFIXES = {prefix: str(iri) for prefix, iri in PREFIXES.items()}
-_PROLOGUE = "".join(f"PREFIX {prefix}: <{iri}>\n" for prefix, iri in _PREFIXES.items())
+_PROLOGUE = prologue(PREFIXES)
 VERSION_TTL = 1.0  # seconds a change-log version is trusted for (writes of this process: seen at once)
 # The query form, when nothing but prologue, comments and spaces comes before it (else the answer is parsed and
 # written again, as on the embedded store: never a wrong guess of the form)
@@ -110,7 +110,7 @@ class ForwardingPool:
                 if isinstance(job, Job):
                     answer = await self._forwarded(job)
                     return answer if answer is not None else await asyncio.to_thread(
-                        execute, self.store.native, job, _PREFIXES)
+                        execute, self.store.native, job, PREFIXES)
                 try:
                     return await asyncio.to_thread(self._update, job)
                 finally:
@@ -123,7 +123,7 @@ class ForwardingPool:
     def _update(self, job: UpdateJob) -> None:
         """The update on the server, then the derived graphs after it, as the embedded store's update worker does
         (:meth:`EventStore.reresolve`); the dashboard counters are not recounted (docs/scale-out.md)."""
-        update(self.store.native, job, _PREFIXES)
+        update(self.store.native, job, PREFIXES)
         self.store.reresolve()
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
