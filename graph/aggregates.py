@@ -24,7 +24,8 @@ An article's contribution is computed from its triples (:func:`contribution`, :f
 (:func:`counter_changes`), reading the counters' current values first: RocksDB admits one writing process and the
 store holds its write lock, so nothing changes them in between. Counts are sums, so any order of puts and deletes
 gives the counters that :func:`recount` gives from scratch (``tests/test_aggregates.py``). A bulk load recounts, and
-so does a SPARQL Update sent to the server (``graph.sparql.worker``); the first writable opening of a store without
+so does a SPARQL Update sent to the server (``graph.sparql.worker``; on a server store :func:`settle`, which writes
+only the counters that differ from a count made by the server); the first writable opening of a store without
 counters (or with tables from before their digests) counts them (:func:`ensure`).
 
 Dashboards read them through :mod:`graph.reading.count_tables`.
@@ -94,14 +95,29 @@ def contribution(triples: Iterable[tuple]) -> Counter[Key]:
     return counts
 
 
-def recount(store: EventStore) -> None:
-    """Count every counter afresh from the article graphs: in one transaction on the embedded store, one request per
-    count table (and one for their digests) on a server store."""
+def counted(store: EventStore) -> Counter[Key]:
+    """Every counter's count from the article graphs, as :func:`contribution` counts, computed by the store's SPARQL
+    engine: one grouped query per kind, so that on a server store the server counts and only the counts travel."""
     counts: Counter[Key] = Counter()
-    prefix = store.iris.article_graph_prefix
-    for graph in store.native.named_graphs():
-        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix):
-            counts.update(stored(store, URIRef(graph.value)))
+    articles = f"FILTER STRSTARTS(STR(?g), {ox.Literal(store.iris.article_graph_prefix)})"
+    for kind, role in (("period", None), *((kind, role) for role, kind in _ROLES.items())):
+        # a period is the first 7 characters of the time (the month, or the year of a time given by year only)
+        facts = (f"OPTIONAL {{ ?e <{_TIME}> ?t }} }} BIND(SUBSTR(STR(?t), 1, 7) AS ?d)" if role is None
+                 else f"?e <{role}> ?d }}")
+        rows = store.native.query(f"SELECT ?type ?m ?d (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?e <{_TYPE}> ?type ; "
+                                  f"<{_MODALITY}> ?m . {facts} {articles} }} GROUP BY ?type ?m ?d")
+        for row in rows:
+            event_type = _EVENT_TYPES.get(row["type"].value)
+            if event_type is not None:
+                dimension = row["d"].value if row["d"] is not None else None
+                counts[(kind, event_type, row["m"].value, dimension or None)] += int(row["n"].value)
+    return counts
+
+
+def recount(store: EventStore) -> None:
+    """Count every counter afresh (:func:`counted`) and write them all anew: in one transaction on the embedded store,
+    one request per count table (and one for their digests) on a server store."""
+    counts = counted(store)
     graphs = [to_ox(graph_of(store.iris, kind)) for kind in KINDS]
     reset = [f"DROP SILENT GRAPH {g}" for g in graphs] + [f"CREATE SILENT GRAPH {g}" for g in graphs]
     if not store.remote:
@@ -120,6 +136,39 @@ def recount(store: EventStore) -> None:
         for kind, tables_written in written.items():
             digests.setdefault(kind, {}).update(tables_written)
     store.native.update(" ;\n".join(_digest_changes(store, digests, fresh=True)))
+
+
+def settle(store: EventStore) -> None:
+    """After a write the counters did not follow (a user's SPARQL Update): count afresh (:func:`counted`) and move
+    each counter that differs, with its table and the digests, in one update (a store without counters gets them all,
+    :func:`ensure`). Only what changed is written; more than one request of text (a server store) is recounted whole
+    (:func:`recount`). As :func:`counter_changes`, to be called by the store's only writer."""
+    if not maintained(store):
+        ensure(store)
+        return
+    delta = counted(store)
+    delta.subtract(_current(store))
+    operations = counter_changes(store, delta)  # counters with no change left out
+    if not operations:
+        return
+    text = " ;\n".join(operations)
+    if store.remote and len(text) > store.native.request_bytes:
+        recount(store)
+    else:
+        store.native.update(text)
+
+
+def _current(store: EventStore) -> Counter[Key]:
+    """The counts the count tables hold now."""
+    counts: Counter[Key] = Counter()
+    for kind in KINDS:
+        start = len(f"{store.iris.base}aggregate/{kind}/")
+        for row in store.native.query(f"SELECT ?table ?counts WHERE {{ ?table {COUNTS} ?counts }}",
+                                      default_graph=to_ox(graph_of(store.iris, kind))):
+            event_type, modality = row["table"].value[start:].split("/", 1)
+            for text, count in json.loads(row["counts"].value).items():
+                counts[(kind, event_type, unquote(modality), dimension(store.iris, kind, text))] += count
+    return counts
 
 
 def ensure(store: EventStore) -> None:

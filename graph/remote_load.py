@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from graph.errors import GraphError, Unavailable
-from graph.terms import BLOCK_TRIPLES
+from graph.terms import blocks
 
 STAGE = "urn:eventkg:load:"  # staging graphs, their statement nodes and predicates: outside every store's graphs
 GENID = "urn:eventkg:genid:"  # a staged graph's blank nodes
@@ -89,7 +89,8 @@ class _Loader:
             self.stored += first
             return
         blank = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in run)
-        block = " ".join(_blocks(graph, [f"{q.subject} {q.predicate} {q.object} ." for q in run]))
+        name = None if isinstance(graph, ox.DefaultGraph) else str(graph)
+        block = " ".join(blocks(name, [f"{q.subject} {q.predicate} {q.object} ." for q in run]))
         if self.blocks and self.length + len(block) > self.size:
             self.flush()
         if replace:
@@ -140,7 +141,7 @@ class _Staging:
             self._insert(statements)
 
     def _insert(self, statements: list[str]) -> None:
-        self.loader.send(f"INSERT DATA {{ {' '.join(_blocks(self.stage, statements))} }}", self._where())
+        self.loader.send(f"INSERT DATA {{ {' '.join(blocks(self.stage, statements))} }}", self._where())
 
     def switch(self, replace: bool) -> None:
         drop = f"DROP SILENT GRAPH {self.graph} ;\n" if replace else ""
@@ -149,12 +150,6 @@ class _Staging:
 
     def _where(self) -> tuple[str, str]:
         return self.graph.value, self.stage[1:-1]
-
-
-def _blocks(graph, triples: list[str]) -> list[str]:
-    """``triples`` as ``GRAPH`` blocks of at most :data:`BLOCK_TRIPLES` each (bare for the default graph)."""
-    parts = [" ".join(triples[n:n + BLOCK_TRIPLES]) for n in range(0, len(triples), BLOCK_TRIPLES)]
-    return parts if isinstance(graph, ox.DefaultGraph) else [f"GRAPH {graph} {{ {part} }}" for part in parts]
 
 
 def _skolemised(quad: ox.Quad) -> ox.Quad:

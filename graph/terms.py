@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
@@ -44,6 +44,16 @@ def sparql_term(term: Node) -> str:
 def graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """``GRAPH <graph> { s p o . … }`` for the body of an INSERT DATA or DELETE DATA, as one block per
     :data:`BLOCK_TRIPLES` triples (one body, one operation); empty without triples."""
-    name, lines = sparql_term(graph), [f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)}" for s, p, o in triples]
-    bodies = (" .\n".join(lines[n:n + BLOCK_TRIPLES]) for n in range(0, len(lines), BLOCK_TRIPLES))
-    return "".join(f"GRAPH {name} {{\n{body}\n}}\n" for body in bodies)
+    lines = [f"{sparql_term(s)} {sparql_term(p)} {sparql_term(o)} ." for s, p, o in triples]
+    return "".join(blocks(sparql_term(graph), lines))
+
+
+def blocks(graph: str | None, lines: Sequence[str]) -> list[str]:
+    """Triples in SPARQL syntax (``s p o .`` each) as ``GRAPH graph { … }`` blocks (``graph`` in SPARQL syntax; bare
+    blocks for None, the default graph) of at most :data:`BLOCK_TRIPLES` triples each.
+
+    >>> [len(b) for b in blocks(None, ["<http://s> <http://p> 1 ."] * (BLOCK_TRIPLES + 1))]
+    [25999, 25]
+    """
+    parts = ["\n".join(lines[n:n + BLOCK_TRIPLES]) for n in range(0, len(lines), BLOCK_TRIPLES)]
+    return parts if graph is None else [f"GRAPH {graph} {{\n{part}\n}}\n" for part in parts]

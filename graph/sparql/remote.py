@@ -5,8 +5,8 @@ timeout as the HTTP timeout. A query whose answer the server writes correctly in
 sent from the event loop and its answer handed on unparsed (:meth:`graph.remote.SparqlService.forward`), the row limit
 checked on the bytes; any other is answered as the local workers answer (:func:`graph.sparql.running.execute`: parsed
 and written again), so the endpoint's answers, row limit and errors are the same on either store. An update is
-followed by :meth:`EventStore.reresolve`, as in the embedded store's update worker, but not by its recount of the
-dashboard counters (docs/scale-out.md).
+followed by :meth:`EventStore.reresolve` and the dashboard counters' recount, as in the embedded store's update
+worker (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the change log's size and
 newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds (in a thread of its own once
@@ -27,7 +27,7 @@ import time
 
 import pyoxigraph as ox
 
-from graph import changes
+from graph import aggregates, changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
 from graph.remote import prologue
@@ -121,10 +121,11 @@ class ForwardingPool:
                 from None
 
     def _update(self, job: UpdateJob) -> None:
-        """The update on the server, then the derived graphs after it, as the embedded store's update worker does
-        (:meth:`EventStore.reresolve`); the dashboard counters are not recounted (docs/scale-out.md)."""
+        """The update on the server, then the derived graphs and the dashboard counters after it, as the embedded
+        store's update worker does (:meth:`EventStore.reresolve`, :func:`graph.aggregates.settle`)."""
         update(self.store.native, job, PREFIXES)
         self.store.reresolve()
+        aggregates.settle(self.store)
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
         """The media type and the server's own answer, when it can be handed on unparsed; else None."""
