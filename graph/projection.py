@@ -99,7 +99,7 @@ def project(store: EventStore, filter: Filter | None = None, **criteria) -> nx.M
     tables = _tables(store)
     edges = list(_edges(tables, filter))
     if filter.roll_up:
-        owner = tables.owners
+        owner = tables.owners(store)
         edges = [(k, owner.get(s, s), owner.get(o, o), a) for k, s, o, a in edges if owner.get(s, s) != owner.get(o, o)]
     edges.sort(key=lambda e: (_natural(e[0]), e[1], e[2]))
 
@@ -131,14 +131,22 @@ def _edges(tables: _Tables, filter: Filter):
 
 class _Tables:
     """What the projection reads from one version of the store, as plain Python: every edge whatever the filter
-    (the rows of :data:`_EDGES`), the entities' attributes, and what each unnamed actor belongs to (``roll_up``)."""
+    (the rows of :data:`_EDGES`), the entities' attributes, and what each unnamed actor belongs to (``roll_up`` only,
+    read when first asked for)."""
 
     def __init__(self, store: EventStore):
         self.edges = [(r["st"].value, r["s"].value, r["o"].value, r["p"].value, _value(r["ev"]),
                        local_name(_value(r["type"])), _value(r["modality"]), _value(r["time"]), r["article"].value,
                        float(r["conf"].value), _value(r["sentence"])) for r in store.select(_EDGES)]
         self.nodes, self.aliases = _nodes(store)
-        self.owners = {r["a"].value: r["b"].value for r in store.select(_OWNERS)}
+        self._owners: dict[str, str] | None = None
+
+    def owners(self, store: EventStore) -> dict[str, str]:
+        """What each unnamed actor of ``store`` (the version these tables were read from) belongs to. The store is
+        passed, not kept: the tables are the value of a weak mapping keyed by the store, and would keep it alive."""
+        if self._owners is None:  # two first readers at once read the same rows twice; both get the same dict contents
+            self._owners = {r["a"].value: r["b"].value for r in store.select(_OWNERS)}
+        return self._owners
 
     def node(self, iri: str) -> dict:
         """The attributes of an entity (a copy): label, type, aliases and, for places, lat, lon and country."""
