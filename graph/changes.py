@@ -26,6 +26,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from graph.namespaces import EKG, XSD, IRIs
+from graph.terms import sparql_term, to_ox
 
 if TYPE_CHECKING:  # graph.store imports this module
     from graph.store import EventStore
@@ -39,7 +40,7 @@ def is_change_log(graph_name: object, iris: IRIs) -> bool:
 def now() -> ox.Literal:
     """The current UTC time as an ``xsd:dateTime`` literal, to the microsecond."""
     stamp = datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
-    return ox.Literal(stamp, datatype=ox.NamedNode(str(XSD.dateTime)))
+    return ox.Literal(stamp, datatype=to_ox(XSD.dateTime))
 
 
 def on_put(iris: IRIs, article_id: str) -> list[str]:
@@ -56,11 +57,11 @@ def log_version(store: EventStore) -> tuple[str, str | None]:
     """The change log's size and newest time: they change whenever an eventkg process writes or deletes an article
     (a write by another tool leaves no entry). Reads an index entry per article, not the articles."""
     (row,) = store.select(f"SELECT (COUNT(*) AS ?n) (MAX(STR(?t)) AS ?last) WHERE {{ GRAPH "
-                          f"{ox.NamedNode(str(store.iris.changes_graph))} {{ ?article ?change ?t }} }}")
+                          f"{sparql_term(store.iris.changes_graph)} {{ ?article ?change ?t }} }}")
     return row["n"].value, row["last"].value if row["last"] is not None else None
 
 
 def _record(iris: IRIs, article_id: str, predicate: URIRef) -> list[str]:
-    graph, article = ox.NamedNode(str(iris.changes_graph)), ox.NamedNode(str(iris.article(article_id)))
+    graph, article = sparql_term(iris.changes_graph), sparql_term(iris.article(article_id))
     return [f"DELETE WHERE {{ GRAPH {graph} {{ {article} ?p ?o }} }}",
-            f"INSERT DATA {{ GRAPH {graph} {{ {article} {ox.NamedNode(str(predicate))} {now()} }} }}"]
+            f"INSERT DATA {{ GRAPH {graph} {{ {article} {sparql_term(predicate)} {now()} }} }}"]

@@ -19,6 +19,7 @@ from graph.reading.query import (OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYP
 from graph.reading.records import EntityDetail, EntitySummary, NeighborEdge, Neighborhood, Page
 from graph.reading.relations import relations
 from graph.store import EventStore
+from graph.terms import to_ox
 
 
 def search_entities(
@@ -59,7 +60,7 @@ def names(store: EventStore) -> list[Named]:
 
 def _read_names(store: EventStore, _: str) -> list[Named]:
     # Read from the indexes: three scans of one predicate each (a query joining them took 3x as long at 1M quads).
-    graph = ox.NamedNode(str(store.iris.entities_graph))
+    graph = to_ox(store.iris.entities_graph)
     aliases: dict[str, set[str]] = defaultdict(set)
     for quad in store.native.quads_for_pattern(None, OX_ALT_LABEL, None, None):
         aliases[quad.subject.value].add(quad.object.value)
@@ -84,11 +85,11 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
     """Everything about one entity: its description, aliases, the articles that mention it, its relations out and in
     and the events it takes part in (the first ``limit`` of each; totals for relations and events)."""
     iri = entity_iri(store, key)
-    node = ox.NamedNode(str(iri))
+    node = to_ox(iri)
     # The description is in the entity graph; aliases and mentions also in article graphs. Mentions are read only as
     # far as listed: a hub is mentioned in thousands of articles.
     facts: dict[str, list] = defaultdict(list)
-    for quad in store.native.quads_for_pattern(node, None, None, ox.NamedNode(str(store.iris.entities_graph))):
+    for quad in store.native.quads_for_pattern(node, None, None, to_ox(store.iris.entities_graph)):
         facts[quad.predicate.value].append(quad.object)
     if str(RDFS.label) not in facts:
         return None
@@ -171,7 +172,7 @@ def neighbors(store: EventStore, key: str, depth: int = 1, *, limit: int = 200,
 
 def _described(store: EventStore, iri: str) -> tuple[str, str] | None:
     """An entity's label and type (local name) from the entity graph; None if it has none."""
-    node, graph = ox.NamedNode(iri), ox.NamedNode(str(store.iris.entities_graph))
+    node, graph = ox.NamedNode(iri), to_ox(store.iris.entities_graph)
     label = next(store.native.quads_for_pattern(node, OX_LABEL, None, graph), None)
     types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, graph)]
     if label is None or not types:

@@ -20,7 +20,7 @@ from graph.reading.query import (OX_ROLES, all_facts, check_name, entity_iri, ev
 from graph.reading.records import EventDetail, EventSummary, Page, Ref, Role
 from graph.reading.relations import relations
 from graph.store import EventStore
-from graph.terms import sparql_term
+from graph.terms import sparql_term, to_ox
 
 ALL_EVENTS = Filter(modalities=None)  # what /events lists unless told otherwise: every modality
 
@@ -135,7 +135,7 @@ def event_summary(store: EventStore, event: ox.NamedNode) -> EventSummary:
     )
 
 
-_OX_AGENT, _OX_PLACE = ox.NamedNode(str(EKG.agent)), ox.NamedNode(str(EKG.place))
+_OX_AGENT, _OX_PLACE = to_ox(EKG.agent), to_ox(EKG.place)
 
 
 def event(store: EventStore, event_id: str) -> EventDetail | None:

@@ -17,13 +17,13 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from graph.errors import InvalidInput, NotFound
-from graph.namespaces import EKG, RDFS, SKOS, local_name
+from graph.namespaces import EKG, local_name
 from graph.reading.entities import names
-from graph.reading.query import OX_MENTIONED_IN, OX_TYPE, ref
+from graph.reading.query import OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, ref
 from graph.reading.records import Candidate
 from graph.store import EventStore
+from graph.terms import to_ox
 
-_OX_LABEL, _OX_ALIAS = ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.altLabel))
 SHOWN = 10  # candidates named in the message (all are in AmbiguousName.candidates)
 
 
@@ -46,7 +46,7 @@ class AmbiguousName(InvalidInput):
 def resolve(store: EventStore, name: str, *, entity_type: str | None = None, what: str = "entity") -> str:
     """The key of the entity ``name`` means (of ``entity_type`` if given, e.g. ``"Place"``)."""
     text = name.strip()
-    entities = ox.NamedNode(str(store.iris.entities_graph))
+    entities = to_ox(store.iris.entities_graph)
     wanted = str(EKG[entity_type]) if entity_type else None
 
     def typed(nodes) -> list[ox.NamedNode]:
@@ -60,8 +60,8 @@ def resolve(store: EventStore, name: str, *, entity_type: str | None = None, wha
     for iri in (str(store.iris.entity(text)), text):  # a key, or an IRI
         if iri.startswith(store.iris.base + "entity/") and typed([ox.NamedNode(iri)]):
             return ref(store, iri).id
-    candidates = (typed(q.subject for q in store.native.quads_for_pattern(None, _OX_LABEL, ox.Literal(text), entities))
-                  or typed(q.subject for q in store.native.quads_for_pattern(None, _OX_ALIAS, ox.Literal(text), None))
+    candidates = (typed(q.subject for q in store.native.quads_for_pattern(None, OX_LABEL, ox.Literal(text), entities))
+                  or typed(q.subject for q in store.native.quads_for_pattern(None, OX_ALT_LABEL, ox.Literal(text), None))
                   or _by_any_case(store, text, wanted))
     if not candidates:
         raise UnknownName(f"no {what} named {text!r}")
@@ -92,8 +92,8 @@ def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.Na
 
 
 def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
-    entities = ox.NamedNode(str(store.iris.entities_graph))
-    label = next(store.native.quads_for_pattern(node, _OX_LABEL, None, entities), None)
+    entities = to_ox(store.iris.entities_graph)
+    label = next(store.native.quads_for_pattern(node, OX_LABEL, None, entities), None)
     types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, entities)]
     mentions = sum(1 for _ in store.native.quads_for_pattern(node, OX_MENTIONED_IN, None, None))
     return Candidate(ref(store, node.value).id, node.value, label.object.value if label else node.value,

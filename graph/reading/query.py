@@ -131,7 +131,7 @@ def all_facts(store: EventStore, node) -> dict[str, object]:
 
 def first_object(store: EventStore, node, predicate: URIRef):
     """One object of ``node predicate ?o`` (in any graph), or None."""
-    quad = next(store.native.quads_for_pattern(node, ox.NamedNode(str(predicate)), None, None), None)
+    quad = next(store.native.quads_for_pattern(node, to_ox(predicate), None, None), None)
     return quad.object if quad is not None else None
 
 
@@ -147,9 +147,8 @@ def node_type(store: EventStore, node) -> Ref:
     return ref(store, node.value, None, next((t for t in types if t.startswith(str(EKG))), None))
 
 
-OX_TYPE, OX_MENTIONED_IN, OX_LABEL, OX_ALT_LABEL = (ox.NamedNode(str(p))
-                                                   for p in (RDF.type, EKG.mentionedIn, RDFS.label, SKOS.altLabel))
-OX_ROLES = [ox.NamedNode(str(EKG[role])) for role in ROLES]
+OX_TYPE, OX_MENTIONED_IN, OX_LABEL, OX_ALT_LABEL = map(to_ox, (RDF.type, EKG.mentionedIn, RDFS.label, SKOS.altLabel))
+OX_ROLES = [to_ox(EKG[role]) for role in ROLES]
 
 
 def unique(items: Iterable[T]) -> Iterator[T]:

@@ -73,7 +73,7 @@ def relations(
 
 
 _STATEMENT_PARTS = {"s": "rdf:subject", "o": "rdf:object", "article": "prov:wasDerivedFrom"}
-_OX_ENDS = {"s": ox.NamedNode(str(RDF.subject)), "o": ox.NamedNode(str(RDF.object))}
+_OX_ENDS = {"s": to_ox(RDF.subject), "o": to_ox(RDF.object)}
 
 
 def relation(store: EventStore, statement: ox.NamedNode) -> Relation:
