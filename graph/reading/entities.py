@@ -5,7 +5,7 @@ An entity is named by its key (``organization/isis``), as in docs/data-model.md.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 import pyoxigraph as ox
@@ -32,22 +32,19 @@ def search_entities(
     check_name(type, ENTITY_TYPES, "entity type")
     wanted = q.casefold() if q else None
     found = [entity for entity in names(store)
-             if (type is None or entity.type == type)
+             if (type is None or entity.summary.type == type)
              and (wanted is None or wanted in entity.folded)]
-    items = [EntitySummary(e.key, e.iri, e.label, e.type, list(e.aliases)) for e in found[offset:offset + limit]]
+    items = [replace(e.summary, aliases=list(e.summary.aliases)) for e in found[offset:offset + limit]]
     return Page(items, len(found), limit, offset)
 
 
 @dataclass(frozen=True)
 class Named:
-    """An entity as name searches see it: its label, type, other names, and all its names case-folded in one text
-    (joined by a character no name has, so a search looks once per entity and never across two names)."""
+    """An entity as name searches see it: its summary (kept with the snapshot and shared: hand out copies), and all
+    its names case-folded in one text (joined by a character no name has, so a search looks once per entity and never
+    across two names)."""
 
-    key: str
-    iri: str
-    label: str
-    type: str
-    aliases: tuple[str, ...]
+    summary: EntitySummary
     folded: str
 
 
@@ -72,9 +69,9 @@ def _read_names(store: EventStore, _: str) -> list[Named]:
         iri, label = quad.subject.value, quad.object.value
         others = aliases.get(iri, set())
         everything = "\x1f".join(name.casefold() for name in sorted({label, *others}))
-        found += [Named(ref(store, iri).id, iri, label, local_name(type_iri), tuple(sorted(others - {label})), everything)
-                  for type_iri in types.get(iri, ())]
-    return sorted(found, key=lambda e: (e.label.lower(), e.iri))
+        found += [Named(EntitySummary(ref(store, iri).id, iri, label, local_name(type_iri), sorted(others - {label})),
+                        everything) for type_iri in types.get(iri, ())]
+    return sorted(found, key=lambda e: (e.summary.label.lower(), e.summary.iri))
 
 
 def entity_summary(store: EventStore, iri: str, label: str, type_iri: str) -> EntitySummary:

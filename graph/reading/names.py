@@ -80,7 +80,7 @@ def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.Na
     q = text.casefold()
     kind = local_name(wanted) if wanted else None
     best: dict[int, list[str]] = {}
-    for entity in names(store):
+    for entity in (named.summary for named in names(store)):
         if kind is not None and entity.type != kind:
             continue
         label = entity.label.lower()
