@@ -56,9 +56,9 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
             out[r.subject] = r.object
     groups = {e.id: e for e in extraction.entities if e.id in named and refs[e.id].type in ("Organization", "Group")}
     # plain "police" or "soldiers" whose events have no place serve the one country the article's places lie in
-    countries = {f"place/geonames-{n}" for n in country_geonames_ids().values()}
+    country_keys = {f"place/geonames-{n}" for n in country_geonames_ids().values()}
     article_countries = sorted({c for e in extraction.entities if e.id in refs for c in [_country(refs[e.id])]
-                                if c in countries})
+                                if c in country_keys})
     claims = [e for e in extraction.events if e.trigger.text.lower().startswith("claim")
               and e.modality in ("asserted", "reported")]  # "no one has claimed responsibility" is no claim
     for key, entity in local.items():
@@ -66,13 +66,13 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
             continue
         own = [e for e in extraction.events if any(a.entity == key for a in e.arguments if a.role in _PARTICIPANTS)]
         if (entity.description or "") in FORCE_KINDS:
-            countries = _demonym_country(entity.label) or sorted({c for e in own for a in e.args("place")
-                                                                  if a.entity in refs
-                                                                  for c in [_country(refs[a.entity])] if c})
-            if not countries and set(name_key(entity.label).split()) <= _GENERIC_FORCES:
-                countries = article_countries
-            if len(countries) == 1:
-                out[key] = countries[0]
+            theirs = _demonym_country(entity.label) or sorted({c for e in own for a in e.args("place")
+                                                               if a.entity in refs
+                                                               for c in [_country(refs[a.entity])] if c})
+            if not theirs and set(name_key(entity.label).split()) <= _GENERIC_FORCES:
+                theirs = article_countries
+            if len(theirs) == 1:
+                out[key] = theirs[0]
                 continue
         stated = _stated_group(entity, groups, refs)
         if stated is not None:
