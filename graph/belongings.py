@@ -22,9 +22,9 @@ if TYPE_CHECKING:  # graph.rdf imports this module
 
 # Unnamed actors that are a state's armed or police forces (by the description of their name): they belong to the
 # force of that kind of the country where they act.
-FORCE_KINDS = {"police": "police", "policeman": "police", "policemen": "police", "officer": "police",
-                "soldier": "army", "troop": "army", "trooper": "army", "army": "army", "military": "army",
-                "force": "security forces", "guard": "security forces", "security": "security forces"}
+_FORCE_KINDS = {"police": "police", "policeman": "police", "policemen": "police", "officer": "police",
+                 "soldier": "army", "troop": "army", "trooper": "army", "army": "army", "military": "army",
+                 "force": "security forces", "guard": "security forces", "security": "security forces"}
 _MEMBERSHIP = ("memberOf", "affiliatedWith", "worksFor", "spokespersonOf", "leaderOf")
 _PARTICIPANTS = ("agent", "target", "victim")
 _GENERIC_FORCES = {"police", "policeman", "policemen", "officer", "officers", "soldier", "soldiers", "troop", "troops",
@@ -65,7 +65,8 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if key in out:
             continue
         own = [e for e in extraction.events if any(a.entity == key for a in e.arguments if a.role in _PARTICIPANTS)]
-        if (entity.description or "") in FORCE_KINDS:
+        force = force_kind(key, entity.description) is not None
+        if force:
             theirs = _demonym_country(entity.label) or sorted({c for e in own for a in e.args("place")
                                                                if a.entity in refs
                                                                for c in [_country(refs[a.entity])] if c})
@@ -78,7 +79,7 @@ def belongings(extraction: Extraction, refs: Mapping[str, EntityRef]) -> dict[st
         if stated is not None:
             out[key] = stated
             continue
-        if (entity.description or "") in FORCE_KINDS:
+        if force:
             continue
         claimants = set()
         for e in (e for e in own if any(a.entity == key for a in e.args("agent"))):
@@ -101,7 +102,7 @@ def state_forces(extraction: Extraction) -> dict[str, Claim]:
     alone (each entity as the article describes it), so an article's claims never depend on other articles."""
     from graph.rdf import own_ref  # graph.rdf imports this module
 
-    kinds = {e.id: FORCE_KINDS.get(e.description or "") for e in extraction.entities if "@" in e.id}
+    kinds = {e.id: force_kind(e.id, e.description) for e in extraction.entities}
     out: dict[str, Claim] = {}
     if not any(kinds.values()):
         return out
@@ -112,6 +113,12 @@ def state_forces(extraction: Extraction) -> dict[str, Claim]:
             label = f"{kinds[key]} of {country.label}"
             out[key] = Claim(extraction.id, f"organization/{slug(label)}", "Organization", label, country=country.label)
     return out
+
+
+def force_kind(entity_id: str, description: str | None) -> str | None:
+    """The kind of state force ("police", "army", "security forces") an actor of the article's own ("@" in its key)
+    is by its description, or None: only such actors belong to a country's force (:func:`state_forces`)."""
+    return _FORCE_KINDS.get(description or "") if "@" in entity_id else None
 
 
 def force_claims(article_id: str, forces: Mapping[str, Claim]) -> list[Claim]:

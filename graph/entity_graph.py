@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal
 
 from extract.gazetteer import Gazetteer
-from graph.belongings import FORCE_KINDS, force_claims, state_forces
+from graph.belongings import force_claims, force_kind, state_forces
 from graph.claims import Claim, ClaimIndex, entity_claim
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.rdf import EntityRef, Triple
@@ -222,7 +222,7 @@ def claims_from_json(article: str, stored: str, text: str) -> list[Claim]:
     data = json.loads(stored)
     claims = [entity_claim(article, e, (span_text(m, text) for m in e.get("mentions", [])))
               for e in data.get("entities", [])]
-    if any("@" in e["id"] and e.get("description") in FORCE_KINDS for e in data.get("entities", [])):
+    if any(force_kind(e["id"], e.get("description")) for e in data.get("entities", [])):
         _, extraction = article_from_json(article, text, stored)
         claims += force_claims(article, state_forces(extraction))
     return claims
