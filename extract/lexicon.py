@@ -100,13 +100,14 @@ INTENT_VERBS = {"want", "plan", "intend", "need", "aim", "seek", "hope", "plot",
 NEGATING_VERBS = {"deny", "refute", "fail", "prevent", "thwart", "foil", "avert", "stop"}
 REPORTING_VERBS = {"say", "tell", "report", "claim", "state", "add", "allege", "believe", "think", "suspect", "accuse",
                    "reportedly", "announce", "confirm", "write", "according"}
-INTENT_NOUNS = {"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme", "capability",
-                "threat", "call", "order", "appeal", "demand", "readiness", "willingness", "desire", "risk", "possibility"}
-# Nouns of one's own intent or attempt: "the group's decision / plan / attempt to attack" -> the group attacks (not a
-# call or order, which others carry out).
-OWN_INTENT_NOUNS = frozenset({"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme",
-                              "capability", "readiness", "willingness", "desire", "decision", "vow", "promise", "pledge",
-                              "failure", "refusal", "determination", "threat"})
+INTENT_NOUNS = frozenset({"capacity", "ability", "plan", "plot", "intention", "attempt", "bid", "effort", "scheme",
+                          "capability", "threat", "call", "order", "appeal", "demand", "readiness", "willingness",
+                          "desire", "risk", "possibility"})
+# Nouns of one's own intent or attempt: "the group's decision / plan / attempt to attack" -> the group attacks. The
+# intents above but a call, order, appeal or demand (which others carry out) and a risk or possibility (nobody's), and
+# decisions and promises.
+OWN_INTENT_NOUNS = ((INTENT_NOUNS - {"call", "order", "appeal", "demand", "risk", "possibility"})
+                    | {"decision", "vow", "promise", "pledge", "failure", "refusal", "determination"})
 MODAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "shall", "ought"}
 CONDITIONAL_MARKS = {"if", "unless", "whether"}
 # An explosion or shot nobody meant is no attack ("two accidental explosions", "the device detonated prematurely").
