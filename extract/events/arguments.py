@@ -8,7 +8,7 @@ from spacy.tokens import Token
 
 from extract import lexicon
 from extract.entities import EntityIndex
-from extract.event_types import PATIENT_ROLE, VERB_INDEX
+from extract.event_types import HARM_TYPES, PATIENT_ROLE, VERB_INDEX
 from extract.events import frames, nominal
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import (
@@ -122,7 +122,7 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         for place in _places(slot.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
             add(("place", place))
     _instruments(event)
-    if event.type in ("Attack", "Killing", "Injury", "Battle"):
+    if event.type in HARM_TYPES or event.type == "Battle":
         frames.commanders_and_accomplices(event)
         for role, token in event.args:
             if role in ("agent", "victim", "target"):
@@ -131,9 +131,6 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
             outer = frames.enclosing_event_verb(trigger)
             if outer is not None:
                 add_with_conj(add, "agent", clause_subject(outer))
-
-
-HARM_TYPES = ("Attack", "Killing", "Injury")
 
 
 def _bare_participle(verb: Token) -> bool:
@@ -254,7 +251,7 @@ def _tells_where(verb: Token) -> bool:
 
 
 def _instruments(event: EventCandidate) -> None:
-    if event.type not in ("Attack", "Killing", "Injury", "Death", "Battle"):
+    if event.type not in (*HARM_TYPES, "Death", "Battle"):
         return
     for child in event.trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from extract import lexicon
-from extract.event_types import PATIENT_ROLE, VERB_INDEX
+from extract.event_types import HARM_TYPES, PATIENT_ROLE, VERB_INDEX
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import add_with_conj, by_agent, clause_subject, dep_child, governing_verb, of_object
 
@@ -122,7 +122,7 @@ def enclosing_event_verb(trigger: Token) -> Token | None:
             node = node.head.head
             if node.dep_ in ("dobj", "nsubjpass") and node.head.pos_ == "VERB":
                 node = node.head
-            if node.pos_ == "VERB" and (VERB_INDEX.get(node.lemma_.lower()) in ("Killing", "Injury", "Attack")) \
+            if node.pos_ == "VERB" and VERB_INDEX.get(node.lemma_.lower()) in HARM_TYPES \
                     and node.lemma_.lower() not in lexicon.VICTIM_SUBJECT_VERBS:
                 return node
             continue
