@@ -52,21 +52,21 @@ class Parser:
 
     def rows(self, doc) -> list[dict]:
         """The learned layer's feature rows of a parsed document (the rules run, nothing is dropped)."""
-        for name in RULE_STAGE:
-            doc = self.nlp.get_pipe(name)(doc)
-        LearnedLayer(None, record=True)(doc)
+        doc = LearnedLayer(None, record=True)(self._run(doc, RULE_STAGE))
         return doc.user_data.get(ROWS, [])
 
     def extract(self, doc, layer: LearnedLayer) -> Extraction:
         """The extraction of a parsed document with ``layer`` between the rules and the relations."""
-        for name in RULE_STAGE:
-            doc = self.nlp.get_pipe(name)(doc)
-        doc = layer(doc)
-        for name in AFTER_LAYER:
-            doc = self.nlp.get_pipe(name)(doc)
+        doc = self._run(layer(self._run(doc, RULE_STAGE)), AFTER_LAYER)
         extraction = doc.user_data[components.RESULT]
         extraction.id = doc.user_data[components.ARTICLE]
         return extraction
+
+    def _run(self, doc, names: tuple[str, ...]):
+        """``doc`` through the named components of the pipeline, in order."""
+        for name in names:
+            doc = self.nlp.get_pipe(name)(doc)
+        return doc
 
     def _doc(self, article):
         doc = self.nlp.make_doc(article.text)
