@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span as SpacySpan, Token
 
 from extract import lexicon
 from extract.gazetteer import Gazetteer, GazetteerEntry, fold, slug
-from extract.model import Entity, Span
+from extract.model import Entity, Span, name_text
 
 if TYPE_CHECKING:
     from extract.coref import Referent
@@ -96,7 +96,7 @@ class EntityIndex:
             return
         key = next((k for k, e in self.entities.items() if e.type == "Person" and e.label.split()[-1] == name.text),
                    f"person/{slug(name.text)}")
-        self.add_mention(self.entities.get(key) or Entity(id=key, label=name.text, type="Person"), name)
+        self.add_mention(self.entities.get(key) or Entity(id=key, label=name_text(name.text), type="Person"), name)
 
     def demonym_entity(self, token: Token) -> str | None:
         """The country a nationality adjective names ("Russian" -> Russia), added to the index with this mention."""
@@ -166,15 +166,16 @@ def build_index(doc: Doc, article: str, gazetteer: Gazetteer) -> EntityIndex:
             entity = index.entities.get(entry.id) or entity_from_entry(entry)
         else:
             key = person_keys.get(ent.start) if etype == "Person" else f"{etype.lower()}/{slug(span.text)}"
-            entity = index.entities.get(key) or Entity(id=key, label=_label(span.text), type=etype)
+            entity = index.entities.get(key) or Entity(id=key, label=name_text(span.text), type=etype)
         index.add_mention(entity, span, ent)
-        if span.text not in entity.aliases and span.text != entity.label:
-            entity.aliases.append(span.text)
+        alias = name_text(span.text)
+        if alias not in entity.aliases and alias != entity.label:
+            entity.aliases.append(alias)
     for entity in index.entities.values():
         if entity.type == "Person":  # canonical name: the longest form used
             longest = max((m.text for m in entity.mentions), key=lambda s: (len(s.split()), len(s)))
-            entity.label = _label(longest)
-            entity.aliases = sorted({m.text for m in entity.mentions} - {entity.label})
+            entity.label = name_text(longest)
+            entity.aliases = sorted({name_text(m.text) for m in entity.mentions} - {entity.label})
     index.main_group = _main_group(index)
     return index
 
@@ -276,7 +277,7 @@ def _person_keys(ents: list[SpacySpan]) -> dict[int, str]:
             old, new = canonical[b.start], canonical[a.start]
             canonical = {k: (new if v == old else v) for k, v in canonical.items()}
     first = {ent.start: ent for ent in ents}
-    return {start: f"person/{slug(_label(_trim(first[c]).text))}" for start, c in canonical.items()}
+    return {start: f"person/{slug(name_text(_trim(first[c]).text))}" for start, c in canonical.items()}
 
 
 def _between(a: SpacySpan, b: SpacySpan) -> str:
@@ -320,10 +321,6 @@ def _trim(ent: SpacySpan) -> SpacySpan:
     if end - start > 1 and ent.doc[end - 1].lower_ in ("'s", "’s", "'"):
         end -= 1
     return ent.doc[start:end]
-
-
-def _label(text: str) -> str:
-    return " ".join(text.split())
 
 
 def entity_from_entry(entry: GazetteerEntry) -> Entity:

@@ -87,6 +87,12 @@ class Article:
         return h.hexdigest()
 
 
+def name_text(text: str) -> str:
+    """A surface form as an entity's label or alias: each run of whitespace one space (a name broken across a line,
+    "Abu Bakr\\nal-Baghdadi", is one name; its mention keeps the text as written)."""
+    return " ".join(text.split())
+
+
 @dataclass
 class Entity:
     id: str

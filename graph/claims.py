@@ -20,7 +20,7 @@ from itertools import combinations
 from typing import Any
 
 from extract.gazetteer import Gazetteer
-from extract.model import Extraction
+from extract.model import Extraction, name_text
 from graph.names import acronym, is_acronym, is_given_name, name_key
 
 
@@ -53,7 +53,7 @@ def entity_claim(article: str, entity: Mapping[str, Any], mention_texts: Iterabl
     entity in the stored extraction, graph/stored_extraction.py) and its mentions' texts: every surface form but
     the label is an alias."""
     label = entity["label"]
-    surfaces = set(mention_texts) | set(entity.get("aliases", ()))
+    surfaces = {name_text(text) for text in (*mention_texts, *entity.get("aliases", ()))}
     return Claim(article, entity["id"], entity["type"], label, tuple(sorted(surfaces - {label})),
                  *(entity.get(name) for name in _CLAIMED))
 

@@ -30,7 +30,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 import ontology
-from extract.model import Article, Entity, Event, Extraction, Relation
+from extract.model import Article, Entity, Event, Extraction, Relation, name_text
 from graph.belongings import belongings, force_claims, state_forces
 from graph.namespaces import EKG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SEM, SKOS, XSD, IRIs
 from graph.claims import Claim, claims_of
@@ -225,7 +225,7 @@ class _Builder:
         """The mention, the surface forms this article used, and its claim: what this article says the entity is."""
         iri = self.node(entity.id)
         self.add(iri, EKG.mentionedIn, self.article_iri)
-        for surface in _unique(m.text for m in entity.mentions):
+        for surface in _unique(name_text(m.text) for m in entity.mentions):
             if surface != entity.label:
                 self.add(iri, SKOS.altLabel, Literal(surface))
         claim = self.iris.claim(self.article.id, entity.id)

@@ -125,6 +125,23 @@ def test_surface_forms_other_than_the_label_are_alt_labels_in_the_article_graph(
     assert (isis, SKOS.altLabel, Literal("Islamic State")) in rdf.triples
 
 
+def test_a_name_broken_across_a_line_is_one_name_in_its_alt_labels_and_claims(extractor):
+    from extract.model import Article
+
+    article = Article("broken", "The Islamic State leader Abu Bakr\nal-Baghdadi was killed in a raid in Syria, officials "
+                                "said. John\nSmith, a witness, saw it. Abu Bakr al-Baghdadi had led the group since 2010.",
+                      published="2022-04-20")
+    extraction = extractor.extract(article)
+    rdf = article_rdf(article, extraction, IRIs())
+    # the mentions keep the text as written (offsets, evidence); the names made of them do not
+    assert any("\n" in m.text for e in extraction.entities for m in e.mentions)
+    names = [str(o) for _, p, o in rdf.triples if p in (RDFS.label, SKOS.altLabel)]
+    names += [n for c in rdf.claims for n in (c.label, *c.aliases)]
+    names += [n for e in extraction.entities for n in (e.label, *e.aliases)]
+    assert "Abu Bakr al-Baghdadi" in names
+    assert [n for n in names if n != " ".join(n.split())] == []
+
+
 def test_time_literals_keep_their_granularity():
     assert time_literal("2022-02-03").datatype == XSD.date
     assert time_literal("2022-02").datatype == XSD.gYearMonth
