@@ -4,7 +4,7 @@ parameters are in :mod:`api.params`, how answers are made in :mod:`api.responses
 The resources' schemas are the records :mod:`graph.reading` returns (plain dataclasses, each field's description in
 its metadata), named here: a field lives in one place, and the answers are those records serialised as they are. The
 analytics answers (``RankedEntity``, ``RankedCount``, ``Hop``, ``Timeline``, ``Community``) are the dataclasses of
-:mod:`graph.analytics` in the same way. What only the API says (errors, ingest results, stats, incidents) is below.
+:mod:`graph.analytics` in the same way. What only the API says (errors, ingest results, stats) is below.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from graph.reading.records import (ArticleDetail, ArticleSummary, Candidate, Change, EntityDetail, EntitySummary,
-                                   EventDetail, EventSummary, NeighborEdge, Neighborhood, Page, Ref, Relation, Role)
+                                   EventDetail, EventSummary, IncidentDetail, IncidentReport, IncidentSummary,
+                                   NeighborEdge, Neighborhood, Page, Ref, Relation, Role)
 
 __all__ = [
     "Ambiguous", "ArticleDetail", "ArticleSummary", "Candidate", "Change", "EntityDetail", "EntitySummary",
@@ -59,28 +60,3 @@ class Health(Model):
     quads: int
 
 
-class IncidentSummary(Model):
-    """One real-world incident: the events of several articles that report it (docs/data-model.md, "Incidents")."""
-
-    id: str = Field(description="The id in /incidents/{id}.")
-    incident: str = Field(description="The incident's IRI (an ekg:Incident in the incidents graph).")
-    type: str = Field(description="The event type of its reports: Attack, Killing, …")
-    sources: int = Field(description="Independent sources: distinct publishers of the reporting articles.")
-    articles: list[str] = Field(description="IRIs of the articles that report it.")
-    victim_counts: list[int] = Field(description="Every victim figure its reports give; two or more: they disagree.")
-
-
-class IncidentReport(Model):
-    event: Ref = Field(description="The reporting event (/events/{id}).")
-    time: str | None = Field(description="The event's own time, ISO, if it has one.")
-    article: Ref = Field(description="The article it comes from (/articles/{id}), labelled with its title.")
-    publisher: str | None
-
-
-class IncidentDetail(Model):
-    id: str
-    incident: str
-    type: str
-    sources: int
-    victim_counts: list[int]
-    reports: list[IncidentReport] = Field(description="Every event that reports the incident, by article.")

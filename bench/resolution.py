@@ -170,7 +170,7 @@ def _all_incidents(kg: EventStore) -> list[dict]:
             reader = importlib.import_module(module).incidents
         except (ImportError, AttributeError):
             continue
-        return reader(kg, limit=100000)
+        return [i if isinstance(i, dict) else vars(i) for i in reader(kg, limit=100000)]  # records since 2eb076e
     return []  # a checkout without incidents
 
 

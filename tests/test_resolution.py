@@ -230,18 +230,18 @@ def test_three_reports_of_one_attack_are_one_incident_with_three_sources(reports
     from graph.reading.incidents import incidents
 
     kg = build(reports, [2, 0, 1])
-    attacks = [i for i in incidents(kg, incident_type="Attack") if i["sources"] > 1]
+    attacks = [i for i in incidents(kg, incident_type="Attack") if i.sources > 1]
     assert len(attacks) == 1
     (homs,) = attacks
-    assert homs["sources"] == 3
-    assert homs["articles"] == sorted(str(kg.iris.article(a)) for a in ("wire-1", "wire-2", "wire-3"))
+    assert homs.sources == 3
+    assert homs.articles == sorted(str(kg.iris.article(a)) for a in ("wire-1", "wire-2", "wire-3"))
     reports_of = {r["e"].value for r in kg.select(
-        f"SELECT ?e WHERE {{ {sparql_term(URIRef(homs['incident']))} ekg:report ?e }}")}
+        f"SELECT ?e WHERE {{ {sparql_term(URIRef(homs.incident))} ekg:report ?e }}")}
     assert len(reports_of) == 3 and all("/event/wire-" in e for e in reports_of)
     # the question "which incidents does only one source support?" is one call (or one query, docs/queries.md)
     single = incidents(kg, single_source=True)
-    assert single and all(i["sources"] == 1 for i in single)
-    assert homs["incident"] not in {i["incident"] for i in single}
+    assert single and all(i.sources == 1 for i in single)
+    assert homs.incident not in {i.incident for i in single}
     # and the incident goes with its last report
     for article in ("wire-1", "wire-2", "wire-3"):
         kg.delete_article(article)

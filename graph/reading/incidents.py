@@ -12,25 +12,26 @@ from __future__ import annotations
 
 from graph.namespaces import EKG, local_name
 from graph.reading.query import ref, value_of
+from graph.reading.records import IncidentDetail, IncidentReport, IncidentSummary
 from graph.terms import sparql_term
 
 
 def incidents(store, *, single_source: bool | None = None, conflicting: bool | None = None,
-              incident_type: str | None = None, limit: int = 100, offset: int = 0) -> list[dict]:
+              incident_type: str | None = None, limit: int = 100, offset: int = 0) -> list[IncidentSummary]:
     """Incidents with their id, type, source count, reporting articles and victim figures, most sources first.
 
     ``single_source=True``: only incidents one source reports; ``conflicting=True``: only those whose reports give
     different victim figures; ``incident_type``: a local name such as ``"Attack"``.
     """
     query = _summaries(store, single_source, conflicting, incident_type)
-    return [{
-        "id": row["i"].value.rsplit("/", 1)[-1],
-        "incident": row["i"].value,
-        "type": local_name(row["type"].value),
-        "sources": int(row["sources"].value),
-        "articles": sorted(row["articles"].value.split()),
-        "victim_counts": sorted(int(n) for n in (row["counts"].value.split() if row["counts"] is not None else ())),
-    } for row in store.select(f"{query} ORDER BY DESC(?sources) ?i LIMIT {int(limit)} OFFSET {int(offset)}")]
+    return [IncidentSummary(
+        id=row["i"].value.rsplit("/", 1)[-1],
+        incident=row["i"].value,
+        type=local_name(row["type"].value),
+        sources=int(row["sources"].value),
+        articles=sorted(row["articles"].value.split()),
+        victim_counts=sorted(int(n) for n in (row["counts"].value.split() if row["counts"] is not None else ())),
+    ) for row in store.select(f"{query} ORDER BY DESC(?sources) ?i LIMIT {int(limit)} OFFSET {int(offset)}")]
 
 
 def incident_count(store, *, single_source: bool | None = None, conflicting: bool | None = None,
@@ -41,7 +42,7 @@ def incident_count(store, *, single_source: bool | None = None, conflicting: boo
     return int(next(iter(store.select(query)))["n"].value)
 
 
-def incident(store, incident_id: str) -> dict | None:
+def incident(store, incident_id: str) -> IncidentDetail | None:
     """One incident (its id is the last segment of its IRI): type, source count, victim figures, and its reports,
     each event (type, label, time) with the article (title, publisher) that reports it."""
     iri = store.iris.incident(incident_id)
@@ -53,12 +54,12 @@ def incident(store, incident_id: str) -> dict | None:
         return None
     figures = sorted(int(r["n"].value) for r in store.select(
         f"SELECT ?n WHERE {{ GRAPH {graph} {{ {sparql_term(iri)} ekg:victimCount ?n }} }}"))
-    reports = [{
-        "event": ref(store, row["e"].value, value_of(row["label"]), row["etype"].value),
-        "time": value_of(row["time"]),
-        "article": ref(store, row["a"].value, value_of(row["title"])),
-        "publisher": value_of(row["publisher"]),
-    } for row in store.select(f"""
+    reports = [IncidentReport(
+        event=ref(store, row["e"].value, value_of(row["label"]), row["etype"].value),
+        time=value_of(row["time"]),
+        article=ref(store, row["a"].value, value_of(row["title"])),
+        publisher=value_of(row["publisher"]),
+    ) for row in store.select(f"""
     SELECT ?e ?etype ?label ?time ?a ?title ?publisher WHERE {{
       GRAPH {graph} {{ {sparql_term(iri)} ekg:report ?e }}
       ?e a ?etype ; prov:wasDerivedFrom ?a .
@@ -68,8 +69,8 @@ def incident(store, incident_id: str) -> dict | None:
       OPTIONAL {{ ?a schema:headline ?title }}
       OPTIONAL {{ ?a schema:publisher ?publisher }}
     }} ORDER BY ?a ?e""")]
-    return {"id": incident_id, "incident": str(iri), "type": local_name(head[0]["type"].value),
-            "sources": int(head[0]["sources"].value), "victim_counts": figures, "reports": reports}
+    return IncidentDetail(incident_id, str(iri), local_name(head[0]["type"].value), int(head[0]["sources"].value),
+                          figures, reports)
 
 
 def _summaries(store, single_source: bool | None, conflicting: bool | None, incident_type: str | None) -> str:

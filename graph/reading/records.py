@@ -179,3 +179,37 @@ class Change:
     article: str = doc("The article's id: fetch /articles/{id} and /events?article=… again, or drop them when deleted.")
     change: str = doc("ingested (new or replaced, with all its events) or deleted")
     at: str = doc("When (UTC, ISO 8601, microseconds): the `since` of the next request.")
+
+
+@dataclass
+class IncidentSummary:
+    """One real-world incident: the events of several articles that report it (docs/data-model.md, "Incidents")."""
+
+    id: str = doc("The id in /incidents/{id}.")
+    incident: str = doc("The incident's IRI (an ekg:Incident in the incidents graph).")
+    type: str = doc("The event type of its reports: Attack, Killing, …")
+    sources: int = doc("Independent sources: distinct publishers of the reporting articles.")
+    articles: list[str] = doc("IRIs of the articles that report it.")
+    victim_counts: list[int] = doc("Every victim figure its reports give; two or more: they disagree.")
+
+
+@dataclass
+class IncidentReport:
+    """One report of an incident: an event and the article it comes from."""
+
+    event: Ref = doc("The reporting event (/events/{id}).")
+    time: str | None = doc("The event's own time, ISO, if it has one.")
+    article: Ref = doc("The article it comes from (/articles/{id}), labelled with its title.")
+    publisher: str | None
+
+
+@dataclass
+class IncidentDetail:
+    """One incident with every report of it."""
+
+    id: str
+    incident: str
+    type: str
+    sources: int
+    victim_counts: list[int]
+    reports: list[IncidentReport] = doc("Every event that reports the incident, by article.")
