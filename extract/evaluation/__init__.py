@@ -3,8 +3,9 @@
 One module per dataset reads its gold at run time from the dataset folder and knows how to score it
 (:mod:`~extract.evaluation.wikievents`, :mod:`~extract.evaluation.wikievents_coref`, :mod:`~extract.evaluation.conll04`, :mod:`~extract.evaluation.rams`,
 :mod:`~extract.evaluation.gvdb`, :mod:`~extract.evaluation.muc4`); :mod:`~extract.evaluation.mappings` maps the
-datasets' types and roles onto ours; :mod:`~extract.evaluation.scoring` does the matching. This module runs the real
-extractor over the gold documents, turns a score into a report, and keeps the recorded headline scores
+datasets' types and roles onto ours; :mod:`~extract.evaluation.forms` holds gold and predictions in one form and
+:mod:`~extract.evaluation.scoring` does the matching. This module runs the real extractor over the gold documents,
+turns a score into a report, and keeps the recorded headline scores
 (``recorded.json``) that the regression test holds the extractor to.
 
 >>> sorted(DATASETS)
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from extract.evaluation import conll04, geneva, gvdb, muc4, rams, wikievents, wikievents_coref
-from extract.evaluation.scoring import Score
+from extract.evaluation.forms import Score
 from extract.model import Extraction
 
 DATASETS = {"wikievents": wikievents, "conll04": conll04, "rams": rams, "gvdb": gvdb, "muc4": muc4, "geneva": geneva,

@@ -11,14 +11,8 @@ import json
 from pathlib import Path
 
 from extract.evaluation.mappings import CONLL04_RELATIONS
-from extract.evaluation.scoring import (
-    GoldDocument,
-    GoldRelation,
-    Score,
-    predicted_relations,
-    relation_weight,
-    score_items,
-)
+from extract.evaluation.forms import GoldDocument, GoldRelation, Score
+from extract.evaluation.scoring import predicted_relations, relation_weight, score_items
 from extract.evaluation.textmap import detokenize, token_range
 from extract.model import Article
 

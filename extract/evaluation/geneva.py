@@ -17,7 +17,8 @@ from functools import partial
 from pathlib import Path
 
 from extract.evaluation.mappings import GENEVA_ROLES, GENEVA_TYPES
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, score_extractions
+from extract.evaluation.forms import GoldArgument, GoldDocument, GoldEvent
+from extract.evaluation.scoring import score_extractions
 from extract.evaluation.textmap import detokenize, token_range
 from extract.model import Article
 

@@ -22,15 +22,8 @@ import sys
 from pathlib import Path
 
 from extract.evaluation.mappings import GVDB_SLOTS, GVDB_VICTIM_OUTCOMES, SLOT_CLASSES, slots_of
-from extract.evaluation.scoring import (
-    GoldDocument,
-    GoldFiller,
-    Score,
-    filler_weight,
-    merge_fillers,
-    predicted_fillers,
-    score_items,
-)
+from extract.evaluation.forms import GoldDocument, GoldFiller, Score, merge_fillers
+from extract.evaluation.scoring import filler_weight, predicted_fillers, score_items
 from extract.model import Article
 
 SPLITS = ("dev",)

@@ -20,17 +20,8 @@ import re
 from pathlib import Path
 
 from extract.evaluation.mappings import MUC4_SLOTS, SLOT_CLASSES, slots_of
-from extract.evaluation.scoring import (
-    GoldDocument,
-    GoldFiller,
-    PredictedItem,
-    Score,
-    filler_weight,
-    merge_fillers,
-    predicted_events,
-    predicted_fillers,
-    score_items,
-)
+from extract.evaluation.forms import GoldDocument, GoldFiller, PredictedItem, Score, merge_fillers
+from extract.evaluation.scoring import filler_weight, predicted_events, predicted_fillers, score_items
 from extract.model import Article
 
 SPLITS = ("dev", "train")

@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 
 from extract.evaluation.mappings import EVENT_ROLES, WIKIEVENTS_TYPES, event_class
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, score_extractions
+from extract.evaluation.forms import GoldArgument, GoldDocument, GoldEvent
+from extract.evaluation.scoring import score_extractions
 from extract.evaluation.textmap import join_texts, token_range
 from extract.model import Article
 

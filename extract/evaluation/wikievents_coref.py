@@ -37,7 +37,8 @@ from pathlib import Path
 
 from scorch.scores import b_cubed, ceaf_e, muc
 
-from extract.evaluation.scoring import Counts, GoldDocument, Offsets, Score, match
+from extract.evaluation.forms import Counts, GoldDocument, Offsets, Score
+from extract.evaluation.scoring import match
 from extract.evaluation.textmap import join_texts, token_range
 from extract.evaluation.wikievents import _clusters, _sentence_builder
 from extract.model import Article, Extraction
