@@ -46,8 +46,10 @@ def test_every_result_format_and_the_row_limit(store_path):
     assert run(store, job(query))[1].count(b"\r\n") == 3
     assert run(store, job(query, "text/tab-separated-values"))[1].startswith(b"?e\n<https://")
     assert b"<result>" in run(store, job(query, "application/sparql-results+xml"))[1]
-    with pytest.raises(sparql.ResultTooLarge):
-        run(store, job(query, max_rows=1))
+    for media in sparql.RESULT_FORMATS:  # the limit exactly: within it, and one row over
+        assert run(store, job(query, media, max_rows=2))[1] == run(store, job(query, media))[1]
+        with pytest.raises(sparql.ResultTooLarge):
+            run(store, job(query, media, max_rows=1))
     construct = "CONSTRUCT WHERE { ?e a ekg:Attack }"
     for media, fmt in sparql.GRAPH_FORMATS.items():
         assert len(list(ox.parse(run(store, job(construct, media))[1], fmt))) == 2

@@ -21,7 +21,6 @@ update's ``LOAD`` runs on the SPARQL server, under its own policy (docs/scale-ou
 from __future__ import annotations
 
 import asyncio
-import re
 import threading
 import time
 
@@ -30,17 +29,22 @@ import pyoxigraph as ox
 from graph import aggregates, changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
-from graph.remote import prologue
+from graph.remote import prologue, query_form
 from graph.sparql.errors import QueryTimeout, SparqlError
-from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob, _too_large, execute, update
+from graph.sparql.running import (
+    GRAPH_FORMATS,
+    RESULT_FORMATS,
+    ROW_MARKS,
+    Job,
+    UpdateJob,
+    _too_large,
+    execute,
+    update,
+)
 from graph.store import EventStore
 
 _PROLOGUE = prologue(PREFIXES)
 VERSION_TTL = 1.0  # seconds a change-log version is trusted for (writes of this process: seen at once)
-# The query form, when nothing but prologue, comments and spaces comes before it (else the answer is parsed and
-# written again, as on the embedded store: never a wrong guess of the form)
-_FORM = re.compile(r"(?:\s|#[^\n]*(?:\n|$)|PREFIX\s*[\w.-]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>)*"
-                   r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
 class RemoteSnapshot:
@@ -129,10 +133,10 @@ class ForwardingPool:
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
         """The media type and the server's own answer, when it can be handed on unparsed; else None."""
-        form = _FORM.match(job.text)
-        if form is None:
+        form = query_form(job.text)
+        if form is None:  # parsed and written again, as on the embedded store: never a wrong guess of the form
             return None
-        graph = form.group(1).upper() in ("CONSTRUCT", "DESCRIBE")
+        graph = form in ("CONSTRUCT", "DESCRIBE")
         media = job.graph_media if graph else job.results_media
         if media is None:  # nothing the client accepts: execute says so
             return None
@@ -157,15 +161,10 @@ class ForwardingPool:
         await self.store.native.aclose()
 
 
-# A cheap upper bound on the rows (or triples) of an answer, by format: each row needs at least one of these bytes
-# (a JSON object; an XML <result>; a line), and a string inside cannot fake one beyond making the bound larger.
-_ROW_MARK = {"application/sparql-results+json": b"{", "application/sparql-results+xml": b"<result",
-             "text/csv": b"\n", "text/tab-separated-values": b"\n", "application/n-triples": b"\n"}
-
-
 def _rows(body: bytes, media: str, limit: int) -> int:
-    """The number of rows or triples in ``body``, or a bound on it when that is at most ``limit``."""
-    mark = _ROW_MARK.get(media)
+    """The number of rows or triples in ``body``, or a bound on it when that is at most ``limit``: its row marks
+    (:data:`graph.sparql.running.ROW_MARKS`), and one more for a last line another server may leave without its end."""
+    mark = ROW_MARKS.get(media)
     if mark is not None and (bound := body.count(mark) + 1) <= limit:
         return bound
     if media in RESULT_FORMATS:

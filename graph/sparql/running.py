@@ -114,7 +114,7 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, b
             raise _too_large(job.max_rows)
         fmt = GRAPH_FORMATS[media]
         return media, ox.serialize(triples, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
-    return media, _solutions_bytes(answer, RESULT_FORMATS[media], job.max_rows, run)
+    return media, _solutions_bytes(answer, media, job.max_rows, run)
 
 
 def update(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> None:
@@ -164,23 +164,32 @@ def _too_large(max_rows: int) -> ResultTooLarge:
     return ResultTooLarge(f"the result has more than {max_rows} rows; narrow the query or page it with LIMIT/OFFSET")
 
 
-class _Rows:
-    """A file Oxigraph writes results into: past ``max_lines`` line ends, or ``max_bytes`` bytes, it raises, which
-    stops the evaluation."""
+# What every row (or triple) of an answer holds at least once, whatever wrote it: a JSON object, an XML <result>
+# (text escapes "<"), a line end. Their count in the answer's bytes bounds its rows from above (a string can only add
+# to it); the header (JSON's outer objects, XML's <results>, a CSV/TSV header line) counts too. The workers stop
+# writing on it; eventkg's /sparql over a server store checks the server's answer with it (graph.sparql.remote).
+ROW_MARKS = {"application/sparql-results+json": b"{", "application/sparql-results+xml": b"<result",
+             "text/csv": b"\n", "text/tab-separated-values": b"\n", "application/n-triples": b"\n"}
+_TSV = "text/tab-separated-values"
 
-    def __init__(self, max_lines: int | None = None, max_bytes: int | None = None):
-        self.max_lines, self.max_bytes = max_lines, max_bytes
-        self.lines, self.size, self.parts = 0, 0, []
+
+class _Rows:
+    """A file Oxigraph writes results into, counting the row marks ``mark`` in what it writes (a mark may straddle
+    two writes): past ``max_marks`` it raises, which stops the evaluation."""
+
+    def __init__(self, mark: bytes, max_marks: int | None):
+        self.mark, self.max_marks = mark, max_marks
+        self.marks, self.tail, self.parts = 0, b"", []
 
     def write(self, chunk: bytes) -> int:
-        if self.max_lines is not None:
-            self.lines += chunk.count(b"\n")
-            if self.lines > self.max_lines:
+        chunk = bytes(chunk)
+        if self.max_marks is not None:
+            seen = self.tail + chunk
+            self.marks += seen.count(self.mark)  # a mark that ends in this chunk: the tail is too short to hold one
+            if self.marks > self.max_marks:
                 raise _TooMany
-        self.size += len(chunk)
-        if self.max_bytes is not None and self.size > self.max_bytes:
-            raise _TooMany
-        self.parts.append(bytes(chunk))
+            self.tail = seen[len(seen) - len(self.mark) + 1:]
+        self.parts.append(chunk)
         return len(chunk)
 
     def flush(self) -> None:
@@ -191,23 +200,19 @@ class _TooMany(Exception):
     pass
 
 
-# The fewest bytes a solution can take in each format, whatever the writer (JSON "{}," with no binding, XML
-# "<result/>", CSV a line end): an answer no longer than that many times the row limit is within it.
-_ROW_BYTES = {ox.QueryResultsFormat.JSON: 3, ox.QueryResultsFormat.XML: 9, ox.QueryResultsFormat.CSV: 1}
-
-
-def _solutions_bytes(solutions, fmt: ox.QueryResultsFormat, max_rows: int | None, again) -> bytes:
+def _solutions_bytes(solutions, media: str, max_rows: int | None, again) -> bytes:
     """Serialise solutions, computing them as they are written, all in Oxigraph (no Python object per row), with the
     row limit stopping the evaluation. TSV is written with its lines counted (one line per row after the header:
-    TSV escapes line breaks in terms). Another format is written directly while it stays shorter than its fewest
-    bytes per row times the limit, which bounds its rows; a longer one is evaluated again (``again()``) as TSV to
-    count its rows exactly, then re-read and written in the format asked for."""
-    if max_rows is not None and fmt in _ROW_BYTES:
-        out = _Rows(max_bytes=_ROW_BYTES[fmt] * max_rows)
+    TSV escapes line breaks in terms). Another format is written directly while its row marks (:data:`ROW_MARKS`)
+    stay within the limit, which bounds its rows; a longer one is evaluated again (``again()``) as TSV to count its
+    rows exactly, then re-read and written in the format asked for."""
+    fmt = RESULT_FORMATS[media]
+    if max_rows is not None and media != _TSV:
+        out = _Rows(ROW_MARKS[media], max_rows)
         if _serialize(solutions, out, fmt, max_rows):
             return b"".join(out.parts)
         solutions = again()
-    out = _Rows(max_lines=None if max_rows is None else max_rows + 1)
+    out = _Rows(ROW_MARKS[_TSV], None if max_rows is None else max_rows + 1)
     if not _serialize(solutions, out, ox.QueryResultsFormat.TSV, max_rows):
         raise _too_large(max_rows)
     tsv = b"".join(out.parts)
