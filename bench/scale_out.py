@@ -11,8 +11,9 @@ and after the queries, and the p50/p95 of the queries of ``bench.sparql_http`` (
 over every event of a type, the dashboard's kind of query) sent straight to Virtuoso's ``/sparql`` and to eventkg's
 ``/sparql`` (``eventkg serve --store <virtuoso /sparql>``, updates at ``/sparql-auth`` as dba), the two taking turns
 run by run after three warm-ups, one request at a time, a new query text per request (a ``# n`` comment), so no cache
-of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (target ≤ 1.2×). ``--also CHECKOUT`` times a
-second ``eventkg serve`` run from another checkout (e.g. a worktree of an earlier commit) in the same turns, as
+of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (target ≤ 1.2×); beside it the CPU time
+the ``eventkg serve`` process spent per request (psutil), steadier than latency on a busy machine. ``--also CHECKOUT``
+times a second ``eventkg serve`` run from another checkout (e.g. a worktree of an earlier commit) in the same turns, as
 "eventkg@other", so that a change is measured side by side with what it replaces.
 
 The projection to 1B quads is a straight line through the largest measured size: labelled as such, not a measurement.
@@ -32,6 +33,8 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+
+import psutil
 
 from bench.api_load import serve, stop
 from bench.servers import ACTOR_QUERY, virtuoso_available, virtuoso_server
@@ -84,6 +87,7 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
         entity, label = pick_actor(server.query_url)
         queries = {name: (kind, PROLOGUE + q.replace("{entity}", entity).replace("{label}", label))
                    for name, (kind, q) in QUERIES.items()}
+        cpu_ms = {}
         if quads > compare_max:  # Virtuoso alone
             first_open_s = None
             latency = {name: measure({"virtuoso": over_http(server.query_url, query, fresh=True)}, runs)
@@ -96,7 +100,7 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                        password=server.password).close()
             first_open_s = time.perf_counter() - started
             access = {"store_update": server.update_url, "store_user": server.user, "store_password": server.password}
-            processes, urls = [], {}
+            processes, urls, servers = [], {}, {}
             try:
                 for name, checkout in (("eventkg", None), ("eventkg@other", also)):
                     if name != "eventkg" and checkout is None:
@@ -107,15 +111,21 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                         process, url = serve(server.query_url, 1, wait=300, probe="/openapi.json", **access)
                     processes.append(process)
                     urls[name] = url + "/sparql"
+                    servers[name] = psutil.Process(process.pid)  # eventkg serve runs as uvicorn in its own pid
                 urls["virtuoso"] = server.query_url
-                latency = {name: measure({s: over_http(url, query, fresh=True) for s, url in urls.items()}, runs)
-                           for name, (_, query) in queries.items()}
+                latency, cpu_ms = {}, {}
+                for name, (_, query) in queries.items():
+                    before = {s: sum(p.cpu_times()[:2]) for s, p in servers.items()}
+                    latency[name] = measure({s: over_http(url, query, fresh=True) for s, url in urls.items()}, runs)
+                    cpu_ms[name] = {s: (sum(p.cpu_times()[:2]) - before[s]) * 1000 / (runs + 3)
+                                    for s, p in servers.items()}
             finally:
                 for process in processes:
                     stop(process)
         return {"written": written, "quads": int(count["n"]["value"]), "load_s": load_s, "first_open_s": first_open_s,
                 "rss_loaded": rss_loaded,
-                "rss_after": server.rss_mib(), "latency": latency, "kinds": {n: k for n, (k, _) in queries.items()}}
+                "rss_after": server.rss_mib(), "latency": latency, "cpu_ms": cpu_ms,
+                "kinds": {n: k for n, (k, _) in queries.items()}}
 
 
 @contextmanager
@@ -168,13 +178,16 @@ def main() -> None:
         ours = [s for s in next(iter(r["latency"].values())) if s != "virtuoso"]
         print(f"\n{r['quads']:,} quads:\n")
         print("| query | kind | " + "".join(f"{s} p50 / p95 ms | " for s in ours) + "virtuoso p50 / p95 ms | "
-              + "".join(f"{s} ÷ virtuoso (p50) | " for s in ours) + "rows |")
-        print("|---|---|" + "---:|" * (2 * len(ours) + 1) + "---|")
+              + "".join(f"{s} ÷ virtuoso (p50) | " for s in ours)
+              + "".join(f"{s} CPU ms / request | " for s in ours) + "rows |")
+        print("|---|---|" + "---:|" * (3 * len(ours) + 1) + "---|")
         for name, measured in r["latency"].items():
             p = {s: (statistics.median(t), statistics.quantiles(t, n=20)[18]) for s, (t, _) in measured.items()}
+            cpu = r["cpu_ms"].get(name, {})
             print(f"| {name} | {r['kinds'][name]} | " + "".join(f"{p[s][0]:.1f} / {p[s][1]:.1f} | " for s in ours)
                   + f"{p['virtuoso'][0]:.1f} / {p['virtuoso'][1]:.1f} | "
                   + "".join(f"{p[s][0] / p['virtuoso'][0]:.2f}× | " for s in ours)
+                  + "".join(f"{cpu[s]:.2f} | " if s in cpu else "– | " for s in ours)
                   + "/".join(str(rows) for _, rows in measured.values()) + " |")
     largest = results[max(results)]
     factor = BILLION / largest["quads"]
