@@ -182,6 +182,20 @@ def test_pool_stops_a_slow_query_and_keeps_answering(store_path):
     in_pool(store_path, scenario, size=1, timeout=1.0)
 
 
+def test_a_job_queued_behind_a_slow_one_is_taken_back_and_answered(store_path):
+    """Sent in the same moment, a quick query is queued behind a slow one on the same worker; a quarter of a second
+    into the slow one it is taken back and answered by a second worker while the slow one still runs."""
+    async def scenario(pool: sparql.QueryPool) -> None:
+        assert await answers(pool)
+        slow = asyncio.create_task(pool.run(job(SLOW)))
+        quick = asyncio.create_task(answers(pool))  # placed in the same turn: behind the slow one
+        assert await asyncio.wait_for(quick, 60)
+        assert not slow.done() and len(pool._workers) == 2
+        slow.cancel()
+
+    in_pool(store_path, scenario, size=2, timeout=120.0)
+
+
 def test_a_dead_worker_is_replaced_without_keeping_anyone_waiting(store_path):
     """Workers killed from outside (as the kernel's OOM killer would) while idle: the queries that come next are
     answered by fresh workers; one killed with a job fails that job at once with 503 (not at the timeout)."""

@@ -17,7 +17,7 @@ import yarl
 from starlette.datastructures import URL
 
 from api.asgi import read_body
-from api.deps import SettingsDep, TokenDep, UpdatesDep
+from api.deps import STORE_VERSION, SettingsDep, TokenDep, UpdatesDep
 from graph.sparql.description import service_description
 from graph.sparql.errors import NotAcceptable
 from graph.sparql.running import GRAPH_FORMATS, RESULT_FORMATS, Job, UpdateJob
@@ -163,7 +163,7 @@ async def _answer(scope, settings, text: str, default_graphs: list[str], named_g
     job = Job(text, results, graph,
               _graphs(default_graphs, "default-graph-uri") if protocol else None,
               _graphs(named_graphs, "named-graph-uri") if protocol else None,
-              base_iri=_service_iri(scope), max_rows=settings.max_result_rows)
+              _service_iri(scope), settings.max_result_rows, scope.get("state", _NO_STATE).get(STORE_VERSION))
     try:
         media, body = await scope["app"].state.query_pool.run(job)  # awaits the worker: the loop goes on serving
     except NotAcceptable as err:
@@ -187,6 +187,7 @@ def _content_type(media: str) -> bytes:
 
 _CONTENT_TYPES = {media: _content_type(media) for media in [*RESULT_FORMATS, *GRAPH_FORMATS]}
 _VARY = [(b"vary", b"Accept")]
+_NO_STATE: dict = {}
 _NO_STORE = [*_VARY, (b"cache-control", b"no-store")]
 
 

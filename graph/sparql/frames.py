@@ -1,9 +1,11 @@
 """The messages between the server and a SPARQL worker (:mod:`graph.sparql.pool`, :mod:`graph.sparql.worker`) over
 their Unix socket: length-prefixed frames.
 
-A job goes pickled (a few hundred bytes). An answer is ``("ok", result)`` or ``("error", exception)``; a query's
-result, ``(media type, body)``, travels as the media type and the body's bytes as they are, not pickled, so that a
-large answer is neither copied into a pickle nor re-read from one: the server hands the bytes to the HTTP response.
+A query job (:class:`~graph.sparql.running.Job`) goes as a pickled plain tuple (pickling the named tuple itself
+calls back into Python: 6 against 1.6 µs, for every request); another job goes pickled as it is. An answer is
+``("ok", result)`` or ``("error", exception)``; a query's result, ``(media type, body)``, travels as the media type
+and the body's bytes as they are, not pickled, so that a large answer is neither copied into a pickle nor re-read
+from one: the server hands the bytes to the HTTP response.
 
 >>> buffer = bytearray(encode_answer("ok", ("text/csv", b"x\\r\\n")))
 >>> decode(take(buffer)), buffer
@@ -16,12 +18,22 @@ import pickle
 import select
 import socket
 
+from graph.sparql.running import Job
+
 _LENGTH = 4  # bytes of the big-endian length before each frame
 _BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"  # an answer frame's first byte: what follows
+_QUERY = b"Q"  # a job frame's first byte: a query job's fields follow (else _PICKLED: any job)
 
 
 def encode_job(job: object) -> bytes:
-    return _frame(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+    if type(job) is Job:
+        return _frame(_QUERY, pickle.dumps(tuple(job), protocol=pickle.HIGHEST_PROTOCOL))
+    return _frame(_PICKLED, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def decode_job(frame: bytes) -> object:
+    job = pickle.loads(memoryview(frame)[1:])
+    return Job(*job) if frame[:1] == _QUERY else job
 
 
 def encode_answer(status: str, payload: object) -> bytes:
@@ -71,7 +83,7 @@ class JobReader:
             if not data:
                 raise EOFError
             self.buffer += data
-        return pickle.loads(frame)
+        return decode_job(frame)
 
 
 def _frame(*parts: bytes) -> bytes:

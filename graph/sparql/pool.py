@@ -142,18 +142,17 @@ class WorkerPool:
     def _idle(self, worker: _Worker) -> None:
         """``worker`` has nothing to do: a worker beyond the first stops if it stays so for :data:`IDLE_EXIT` s (one
         timer per worker, looked at when it fires)."""
-        loop = asyncio.get_running_loop()
-        worker.idle_since = loop.time()
+        worker.idle_since = worker.loop.time()
         if len(self._workers) > 1 and worker.retire is None:
-            worker.retire = loop.call_later(IDLE_EXIT, self._retire, worker)
+            worker.retire = worker.loop.call_later(IDLE_EXIT, self._retire, worker)
 
     def _retire(self, worker: _Worker) -> None:
         worker.retire = None
         if worker not in self._workers or worker.pending or len(self._workers) == 1:
             return  # busy again: looked at when it is next idle
-        left = worker.idle_since + IDLE_EXIT - asyncio.get_running_loop().time()
+        left = worker.idle_since + IDLE_EXIT - worker.loop.time()
         if left > 0:
-            worker.retire = asyncio.get_running_loop().call_later(left, self._retire, worker)
+            worker.retire = worker.loop.call_later(left, self._retire, worker)
             return
         self._workers.remove(worker)
         worker.kill()
@@ -164,7 +163,7 @@ class QueryPool(WorkerPool):
     each sent up to ``depth`` jobs at a time. :meth:`run` takes a :class:`~graph.sparql.running.Job` and gives
     ``(media type, body)``."""
 
-    def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0, depth: int = 4):
+    def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0, depth: int = 8):
         super().__init__("query", {"path": str(path)}, size=size, timeout=timeout, depth=depth, grow=True)
 
 
@@ -213,63 +212,96 @@ class _Worker:
         self.started: float | None = None  # when the first pending job started (loop time)
         self.idle_since = 0.0
         self.retire: asyncio.TimerHandle | None = None  # the check whether it has been idle long enough to stop
-        self.timers: list[asyncio.TimerHandle] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.starting: asyncio.TimerHandle | None = None  # the limit on the worker's start
+        # One timer for the running job's timeout and for taking back the jobs queued behind it, moved only forward
+        # as jobs follow each other (a timer made and cancelled per job was a noticeable part of a light query's
+        # time in the server): it fires at ``watch_at`` at the latest and looks at what is due then.
+        self.watchdog: asyncio.TimerHandle | None = None
+        self.watch_at = 0.0
+        self.deadline: float | None = None  # when the running job's timeout expires (loop time)
 
     async def submit(self, data: bytes, timeout: float | None) -> tuple[str, object]:
         """Send a job (the pool chose this worker for it) and wait for its answer. A new worker is first waited for
         until it is ready: its start does not count against the query's timeout."""
-        loop = asyncio.get_running_loop()
         if self.connected is None:
-            self.connected = loop.create_task(self._connect(loop))
+            self.loop = asyncio.get_running_loop()
+            self.connected = self.loop.create_task(self._connect())
         if not self.connected.done():
             await asyncio.shield(self.connected)
-        if self.process.poll() is not None or self.channel.gone:  # died while idle: the loop may not know it yet
+        # Died while idle, and the loop may not know it yet? (With jobs pending, their answers tell: the running
+        # one gets the error, the others, this one included, go elsewhere.)
+        if self.channel.gone or (not self.pending and self.process.poll() is not None):
             self.pool._lost(self, None)
             raise _Resend
-        entry = _Entry(loop.create_future(), timeout)
+        entry = _Entry(self.loop.create_future(), timeout)
         self.pending.append(entry)
         self.channel.send(data)
         if self.ready:
             if len(self.pending) == 1:
-                self._start_next(loop)
+                self._start_next()
             elif len(self.pending) == 2:  # the first job may turn out slow: take this one back then
-                self.timers.append(loop.call_at(self.started + RESCUE_AFTER, self._rescue))
+                self._watch_until(self.started + RESCUE_AFTER)
         return frames.decode(await entry.future)
 
-    async def _connect(self, loop: asyncio.AbstractEventLoop) -> None:
+    async def _connect(self) -> None:
         self.channel = _Channel(self)
-        await loop.create_unix_connection(lambda: self.channel, sock=self.socket)
-        self.timers.append(loop.call_later(_START_TIMEOUT, self._never_ready))
+        await self.loop.create_unix_connection(lambda: self.channel, sock=self.socket)
+        self.starting = self.loop.call_later(_START_TIMEOUT, self._never_ready)
 
     def answer(self, frame: bytes) -> None:
         """A frame from the worker: first that it is ready, then the answer of the first pending job."""
-        loop = asyncio.get_running_loop()
-        self._cancel_timers()
         if not self.ready:
             self.ready = True
+            self.starting.cancel()
         else:
             entry = self.pending.popleft()
             if entry.future is not None and not entry.future.done():
                 entry.future.set_result(frame)
         if self.pending:
-            self._start_next(loop)
+            self._start_next()
         else:
-            self.started = None
+            self.started = self.deadline = None
             self.pool._idle(self)
         self.pool._wake()
 
-    def _start_next(self, loop: asyncio.AbstractEventLoop) -> None:
+    def _start_next(self) -> None:
         """The first pending job starts now: its timeout runs from here."""
-        self.started = loop.time()
+        self.started = now = self.loop.time()
         timeout = self.pending[0].timeout
-        if timeout is not None:
-            self.timers.append(loop.call_later(timeout, self._expired, timeout))
+        self.deadline = None if timeout is None else now + timeout
+        if self.deadline is not None:
+            self._watch_until(self.deadline)
         if len(self.pending) > 1:
-            self.timers.append(loop.call_later(RESCUE_AFTER, self._rescue))
+            self._watch_until(now + RESCUE_AFTER)
 
-    def _expired(self, timeout: float) -> None:
-        self.pool._lost(self, QueryTimeout(f"the request ran for more than {timeout:g} s (setting query_timeout) "
-                                           "and was stopped"))
+    def _watch_until(self, when: float) -> None:
+        """Have the watchdog look at the worker at ``when`` at the latest."""
+        if self.watchdog is None or when < self.watch_at:
+            if self.watchdog is not None:
+                self.watchdog.cancel()
+            self.watch_at, self.watchdog = when, self.loop.call_at(when, self._watch)
+
+    def _watch(self) -> None:
+        """The running job's timeout or the time to take back the jobs behind it may be due: act, and look again
+        when the next is."""
+        self.watchdog = None
+        if self.started is None:
+            return
+        now = self.loop.time()
+        if self.deadline is not None and now >= self.deadline:
+            timeout = self.pending[0].timeout
+            self.pool._lost(self, QueryTimeout(f"the request ran for more than {timeout:g} s (setting "
+                                               "query_timeout) and was stopped"))
+            return
+        if self.deadline is not None:
+            self._watch_until(self.deadline)
+        if len(self.pending) > 1:
+            rescue_at = self.started + RESCUE_AFTER
+            if now >= rescue_at:
+                self._rescue()
+            else:
+                self._watch_until(rescue_at)
 
     def _never_ready(self) -> None:
         self.pool._lost(self, StoreUnavailable("a query worker did not start; try again"))
@@ -290,18 +322,13 @@ class _Worker:
                                                " while answering; try again"))
 
     def kill(self) -> None:
-        self._cancel_timers()
-        if self.retire is not None:
-            self.retire.cancel()
+        for timer in (self.starting, self.watchdog, self.retire):
+            if timer is not None:
+                timer.cancel()
         self.process.kill()
         self.process.wait()
         if self.channel is None or not self.channel.close():
             self.socket.close()
-
-    def _cancel_timers(self) -> None:
-        for timer in self.timers:
-            timer.cancel()
-        self.timers.clear()
 
 
 class _Channel(asyncio.Protocol):
@@ -331,7 +358,7 @@ class _Channel(asyncio.Protocol):
         """Send a job, with the others sent in the same turn of the event loop: one write and one wake-up of the
         worker for all the requests that came together."""
         if not self.outgoing:
-            asyncio.get_running_loop().call_soon(self._flush)
+            self.worker.loop.call_soon(self._flush)
         self.outgoing.append(data)
 
     def _flush(self) -> None:

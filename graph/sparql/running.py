@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -59,13 +60,16 @@ FORMAT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(NamedTuple):
     """A query as the protocol hands it over. The answer's media type is chosen once its kind is known:
     ``results_media`` for SELECT and ASK, ``graph_media`` for CONSTRUCT and DESCRIBE (None: nothing acceptable).
     ``default_graphs``/``named_graphs`` are the protocol's dataset (``default-graph-uri``, ``named-graph-uri``,
     absolute IRIs already checked): when either is given, both replace the query's ``FROM``/``FROM NAMED``; without
-    them the query's own dataset applies or, if it names none, the union of all graphs."""
+    them the query's own dataset applies or, if it names none, the union of all graphs. ``version``: the store
+    version (:meth:`graph.sparql.Snapshot.version`) the server read for this request, which a query worker reads the
+    store at instead of looking at the files again (None: it looks).
+
+    A named tuple, not a dataclass: one is made and pickled for every request (0.5 against 8 µs)."""
 
     text: str
     results_media: str | None
@@ -74,6 +78,7 @@ class Job:
     named_graphs: tuple[str, ...] | None = None
     base_iri: str | None = None
     max_rows: int | None = None
+    version: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
     snapshot = None
     if kind == "query":
         snapshot = Snapshot(settings["path"], opener=ox.Store.read_only)
-        answer = lambda job: execute(snapshot.current(), job, prefixes)  # noqa: E731
+        # at the store version the server read for the request, if it says (no stat calls here then)
+        answer = lambda job: execute(snapshot.current(job.version), job, prefixes)  # noqa: E731
     else:
         from graph import aggregates
         from graph.store import open_for_writing
