@@ -96,18 +96,18 @@ def in_process(store_path: Path, keys: list[str]) -> list[tuple[str, float, floa
 
 
 def serve(store: Path, workers: int | None = None, *, wait: float = 60.0, probe: str = "/health",
-          **settings: str) -> tuple[subprocess.Popen, str]:
+          cwd: Path | None = None, env: dict[str, str] | None = None, **settings: str) -> tuple[subprocess.Popen, str]:
     """``eventkg serve`` on a free loopback port, waiting up to ``wait`` seconds for its ``probe`` path to answer
     (a 1M-quad store on a loaded machine takes longer than the default; ``/health`` counts a server store's quads,
-    which can take longer than the probe's 2 s); ``workers``: uvicorn's (None: the server's default); ``settings``
-    become ``EVENTKG_*`` variables."""
+    which can take longer than the probe's 2 s); ``workers``: uvicorn's (None: the server's default); started in
+    ``cwd`` with ``env`` over this process's environment; ``settings`` become ``EVENTKG_*`` variables."""
     port = free_port()
     eventkg = Path(sys.executable).with_name("eventkg")
-    env = {**os.environ, **{f"EVENTKG_{name.upper()}": value for name, value in settings.items()}}
+    env = {**os.environ, **(env or {}), **{f"EVENTKG_{name.upper()}": value for name, value in settings.items()}}
     command = [str(eventkg), "serve", "--store", str(store), "--port", str(port)]
     if workers is not None:
         command += ["--workers", str(workers)]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True, env=env)
+    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True, env=env, cwd=cwd)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:

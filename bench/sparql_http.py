@@ -195,19 +195,11 @@ def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: st
 
 
 def serve_checkout(checkout: Path, store: Path) -> tuple[subprocess.Popen, str]:
-    """``eventkg serve`` (uncached) of the code in ``checkout``: started in that folder (``python -m uvicorn`` puts
-    the current folder first on the path), which also goes first on ``PYTHONPATH``."""
-    saved, here = os.environ.get("PYTHONPATH"), Path.cwd()
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(checkout.resolve()), saved) if p)
-    os.chdir(checkout)
-    try:
-        return serve(store.resolve(), 1, response_cache="0")
-    finally:
-        os.chdir(here)
-        if saved is None:
-            del os.environ["PYTHONPATH"]
-        else:
-            os.environ["PYTHONPATH"] = saved
+    """``eventkg serve`` (uncached) of the code in ``checkout``: started in that folder (``python -m uvicorn`` and
+    ``python -m graph.sparql.worker`` put the current folder first on the path), which also goes first on
+    ``PYTHONPATH``."""
+    path = os.pathsep.join(p for p in (str(checkout.resolve()), os.environ.get("PYTHONPATH")) if p)
+    return serve(store.resolve(), 1, cwd=checkout, env={"PYTHONPATH": path}, response_cache="0")
 
 
 def main() -> None:
