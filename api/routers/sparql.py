@@ -143,6 +143,13 @@ def _pairs(encoded: str) -> list[tuple[str, str]]:
     return parse_qsl(encoded, keep_blank_values=True, errors="strict")
 
 
+def _query_params(scope) -> list[tuple[str, str]]:
+    try:
+        return _pairs(scope["query_string"].decode("latin-1"))
+    except UnicodeDecodeError:
+        raise HTTPException(400, "the query string is not UTF-8 text") from None
+
+
 def _header(scope, name: bytes) -> str | None:
     """The first value of a request header (names come lower-cased from the server)."""
     for key, value in scope["headers"]:
@@ -207,10 +214,7 @@ def _url(scheme: str, server: tuple | None, root_path: str, path: str, host: str
 async def query(scope, receive) -> Response:
     """``GET`` or ``POST /sparql``: the answer to the query, the service description, or an ``HTTPException``."""
     settings = scope["app"].state.settings
-    try:
-        params = _pairs(scope["query_string"].decode("latin-1"))
-    except UnicodeDecodeError:
-        raise HTTPException(400, "the query string is not UTF-8 text") from None
+    params = _query_params(scope)
     if scope["method"] == "POST":
         text, form_default, form_named = await _posted(scope, receive, settings, "query", "application/sparql-query",
                                                        ("default-graph-uri", "named-graph-uri"))
@@ -246,16 +250,21 @@ async def update(request: Request, settings: SettingsDep, updates: UpdatesDep) -
     if updates is None:
         raise HTTPException(403, "SPARQL Update is disabled (setting EVENTKG_ENABLE_UPDATE)")
     scope = request.scope
+    params = _query_params(scope)
     text, form_using, form_named = await _posted(scope, request.receive, settings, "update",
                                                  "application/sparql-update",
                                                  ("using-graph-uri", "using-named-graph-uri"))
-    params = request.query_params
-    using_graphs = params.getlist("using-graph-uri") or form_using
-    using_named_graphs = params.getlist("using-named-graph-uri") or form_named
+    using_graphs = _values(params, "using-graph-uri") or form_using
+    using_named_graphs = _values(params, "using-named-graph-uri") or form_named
     protocol = bool(using_graphs or using_named_graphs)
-    await updates.run(UpdateJob(text, _service_iri(scope),
-                                _graphs(using_graphs, "using-graph-uri") if protocol else None,
-                                _graphs(using_named_graphs, "using-named-graph-uri") if protocol else None))
+    try:
+        await updates.run(UpdateJob(text, _service_iri(scope),
+                                    _graphs(using_graphs, "using-graph-uri") if protocol else None,
+                                    _graphs(using_named_graphs, "using-named-graph-uri") if protocol else None))
+    finally:  # even a failed update may have written: the writes' one hook (a server store's answer cache)
+        on_write = request.app.state.writer.on_write
+        if on_write is not None:
+            on_write()
     return Response(status_code=204)
 
 

@@ -19,8 +19,8 @@ from graph.store import EventStore
 @dataclass
 class Endpoint:
     """The readers' snapshot, the query pool, the update pool (None: updates off) and, for a server store, what to
-    call after a write by this process elsewhere (``on_write``) and the store the pools forward to, which
-    :meth:`aclose` closes with them."""
+    call after each write by this process (``on_write``: REST writes and SPARQL updates alike; a store folder's
+    readers see writes in its files) and the store the pools forward to, which :meth:`aclose` closes with them."""
 
     snapshot: Snapshot | RemoteSnapshot
     queries: QueryPool | ForwardingPool
@@ -45,8 +45,8 @@ def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = Non
     if SparqlService.is_url(str(store)):  # the server runs the queries (docs/scale-out.md)
         remote = EventStore(str(store), base_iri=base_iri, **(access or {}))
         snapshot = RemoteSnapshot(remote)
+        queries = ForwardingPool(remote, timeout=timeout)
         # the answer cache learns this process's writes at once (others' within a second)
-        queries = ForwardingPool(remote, timeout=timeout, on_write=snapshot.changed)
         return Endpoint(snapshot, queries, queries if updates else None, snapshot.changed, remote)
     return Endpoint(Snapshot(store, base_iri), QueryPool(store, size=workers, timeout=timeout),
                     UpdatePool(store, base_iri=base_iri, timeout=timeout, lock_wait=lock_wait) if updates else None)

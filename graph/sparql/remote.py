@@ -101,11 +101,10 @@ class RemoteSnapshot:
 
 
 class ForwardingPool:
-    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store. ``on_write`` is called
-    after each update."""
+    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store."""
 
-    def __init__(self, store: EventStore, *, timeout: float | None = 30.0, on_write=None):
-        self.store, self.timeout, self.on_write = store, timeout, on_write
+    def __init__(self, store: EventStore, *, timeout: float | None = 30.0):
+        self.store, self.timeout = store, timeout
 
     async def run(self, job: Job | UpdateJob, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
@@ -115,11 +114,7 @@ class ForwardingPool:
                     answer = await self._forwarded(job)
                     return answer if answer is not None else await asyncio.to_thread(
                         execute, self.store.native, job, PREFIXES)
-                try:
-                    return await asyncio.to_thread(self._update, job)
-                finally:
-                    if self.on_write is not None:
-                        self.on_write()
+                return await asyncio.to_thread(self._update, job)
         except TimeoutError:
             raise QueryTimeout(f"the SPARQL server did not answer within {timeout:g} s (setting query_timeout)") \
                 from None
