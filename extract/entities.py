@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -81,11 +82,30 @@ class EntityIndex:
             self.token_entity[t.i] = entity.id
             self.mention_spans[t.i] = span
 
-    def person_named_by(self, token: Token) -> None:
+    def name_persons(self, tokens: Iterable[Token]) -> None:
         """"Ruby fatally shot Oswald": a capitalised proper noun the NER left unlabelled, who kills, is killed or is
-        shot, is a person; a known place or organisation name, or one word of an existing person's name, is not new."""
+        shot (``tokens``: the agents, victims and targets of the article's violent events), is a person; a known place
+        or organisation name, or one word of an existing person's name, is not new. One pass after the events."""
+        by_last_word: dict[str, str] = {}
+        known = -1
+        for token in tokens:
+            name = self._unlabelled_name(token)
+            if name is None:
+                continue
+            if len(self.entities) != known:  # a person added, or an actor by entity_at: read the persons again
+                by_last_word.clear()
+                for key, entity in self.entities.items():
+                    if entity.type == "Person":
+                        by_last_word.setdefault(entity.label.split()[-1], key)
+                known = len(self.entities)
+            key = by_last_word.get(name.text, f"person/{slug(name.text)}")
+            self.add_mention(self.entities.get(key) or Entity(id=key, label=name_text(name.text), type="Person"), name)
+
+    def _unlabelled_name(self, token: Token) -> SpacySpan | None:
+        """The capitalised name a proper noun the NER left unlabelled ends (with its compounds), unless it is an
+        entity already, a day, a quoted word or a known place or organisation name."""
         if token.pos_ != "PROPN" or token.ent_type_ not in UNSURE_LABELS or self.entity_at(token) is not None:
-            return
+            return None
         words = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i] + [token]
         start = min(t.i for t in words)
         name = token.doc[start:token.i + 1]
@@ -93,10 +113,8 @@ class EntityIndex:
         if not all(t.is_title for t in name) or token.lower_ in lexicon.DAY_WORDS \
                 or any(c.dep_ in ("det", "poss") for c in token.children) or (before is not None and before.is_quote) \
                 or self.gazetteer.place(name.text) or self.gazetteer.organization(name.text):
-            return
-        key = next((k for k, e in self.entities.items() if e.type == "Person" and e.label.split()[-1] == name.text),
-                   f"person/{slug(name.text)}")
-        self.add_mention(self.entities.get(key) or Entity(id=key, label=name_text(name.text), type="Person"), name)
+            return None
+        return name
 
     def demonym_entity(self, token: Token) -> str | None:
         """The country a nationality adjective names ("Russian" -> Russia), added to the index with this mention."""

@@ -121,9 +121,10 @@ PATIENT_ROLE = {t.name: t.patient for t in EVENT_TYPES}
 POSSESSOR_IS_PATIENT = frozenset(t.name for t in EVENT_TYPES if t.possessor_is_patient)
 EVENT_EDGES = {t.name: t.edge for t in EVENT_TYPES if t.edge}
 SCORED_AS = {t.name: t.scored_as for t in EVENT_TYPES if t.scored_as}
-# The types of events that harm someone: their verbs share arguments ("shot and killed", "wounded by shooting"), and
-# with Battle they are the violence whose commanders, accomplices and named persons the rules look for.
+# The types of events that harm someone: their verbs share arguments ("shot and killed", "wounded by shooting").
 HARM_TYPES = ("Attack", "Killing", "Injury")
+# With fights, the violence whose commanders, accomplices and named persons the rules look for.
+VIOLENT_TYPES = (*HARM_TYPES, "Battle")
 
 
 def _index(words: str) -> dict[str, str]:

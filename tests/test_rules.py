@@ -367,3 +367,16 @@ def test_whose_decision_to_attack_and_at_whom_the_bombings_were_aimed(extractor)
     assert [a.lower() for a in args(event(x, "bombings"), "agent")] in (["the militia's"], ["the militia"])
     y = run(extractor, "The rebels claimed the bombings, which appeared to be aimed at tourists.")
     assert args(event(y, "bombings"), "target") == {"tourists"}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Ruby fatally shot Oswald in the basement of the Dallas police headquarters.", "person/ruby"),
+    # one word of a person's name already known is that person
+    ("Jack Ruby owned a nightclub in Dallas. Two days later Ruby fatally shot Oswald in the basement of the police "
+     "headquarters.", "person/jack-ruby"),
+])
+def test_a_name_the_ner_left_unlabelled_that_kills_is_a_person(extractor, text, key):
+    x = run(extractor, text)
+    (killing,) = events(x, "Killing")
+    assert [(a.text, a.entity) for a in killing.args("agent")] == [("Ruby", key)]
+    assert next(e for e in x.entities if e.id == key).type == "Person"

@@ -12,6 +12,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from extract import lexicon
+from extract.event_types import VIOLENT_TYPES
 from extract.entities import EntityIndex
 from extract.events.arguments import find_arguments
 from extract.events.candidate import EventCandidate
@@ -31,6 +32,8 @@ def find_events(doc: Doc, index: EntityIndex, matcher: Matcher) -> list[EventCan
         find_arguments(event, index)
         if event.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS:  # "the assassin" names a deed that was done
             set_modality(event)
+    index.name_persons(token for event in events if event.type in VIOLENT_TYPES
+                       for role, token in event.args if role in ("agent", "victim", "target"))
     for event in events:
         _causes(event, by_trigger, index)
     _name_the_killer(events, index)

@@ -8,7 +8,7 @@ from spacy.tokens import Token
 
 from extract import lexicon
 from extract.entities import EntityIndex
-from extract.event_types import HARM_TYPES, PATIENT_ROLE, VERB_INDEX
+from extract.event_types import HARM_TYPES, PATIENT_ROLE, VERB_INDEX, VIOLENT_TYPES
 from extract.events import frames, nominal
 from extract.events.candidate import EventCandidate
 from extract.events.syntax import (
@@ -122,11 +122,8 @@ def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
         for place in _places(slot.head, index):  # "carried out an attack in Kabul", "the blast killed 5 in Kabul"
             add(("place", place))
     _instruments(event)
-    if event.type in HARM_TYPES or event.type == "Battle":
+    if event.type in VIOLENT_TYPES:
         frames.commanders_and_accomplices(event)
-        for role, token in event.args:
-            if role in ("agent", "victim", "target"):
-                index.person_named_by(token)
         if not event.has("agent"):
             outer = frames.enclosing_event_verb(trigger)
             if outer is not None:
