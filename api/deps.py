@@ -1,5 +1,6 @@
-"""What endpoints get injected: settings, the store (a read-only snapshot), the SPARQL worker pool, the writer, the
-token check and the extractor. Everything lives on ``app.state``, set up by :func:`api.app.create_app`.
+"""What the REST endpoints get injected: settings, the store (a read-only snapshot), the update worker pool, the
+writer, the token check and the extractor. Everything lives on ``app.state``, set up by :class:`api.app.Server`
+(:mod:`api.state`).
 
 Every dependency is ``async def``: FastAPI runs a sync dependency in its thread pool, a trip that costs more than
 the dependency itself (each took 0.2–0.5 ms under load)."""
@@ -7,68 +8,19 @@ the dependency itself (each took 0.2–0.5 ms under load)."""
 from __future__ import annotations
 
 import secrets
-import threading
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.settings import Settings
+from api.state import STORE_VERSION, Extractors, Writer
 from graph.sparql import Snapshot, UpdatePool
-from graph.store import EventStore, StoreBusy, open_for_writing
-
-T = TypeVar("T")
-
-
-class Writer:
-    """Opens the store read-write only for the time of one write, so that ``eventkg ingest`` in another process can
-    write between the server's writes, and readers (read-only snapshots) never block anyone.
-
-    RocksDB allows one writing process: while another holds the lock, :meth:`write` waits (the setting
-    ``store_lock_wait``, at most 10 s: a request should not hang longer) and then raises :class:`StoreBusy`.
-    """
-
-    def __init__(self, settings: Settings):
-        self.settings, self.wait = settings, min(settings.store_lock_wait, 10.0)
-        self._lock = threading.Lock()  # one write at a time inside this process
-        self.on_write: Callable[[], None] | None = None  # told after each write (a server store's answer cache)
-
-    def write(self, change: Callable[[EventStore], T]) -> T:
-        with self._lock:
-            store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait,
-                                     **self.settings.store_access)
-            try:
-                return change(store)
-            finally:
-                store.close()
-                if self.on_write is not None:
-                    self.on_write()
-
-
-class Extractors:
-    """The spaCy extractor, loaded on the first ingest (seconds) and then shared."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._extractor = None
-
-    def get(self):
-        with self._lock:
-            if self._extractor is None:
-                from extract.pipeline import Extractor
-
-                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
-                                            piece_chars=self.settings.piece_chars)
-            return self._extractor
+from graph.store import EventStore
 
 
 async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
-
-
-STORE_VERSION = "store_version"  # request state: the store version the response cache read for this request
 
 
 def current_store(request: Request) -> EventStore:

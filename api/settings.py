@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.remote import SparqlService
+from graph.locations import is_service_url
 
 
 class Settings(BaseSettings):
@@ -54,7 +54,7 @@ class Settings(BaseSettings):
 
     @property
     def store_is_remote(self) -> bool:
-        return SparqlService.is_url(self.store)
+        return is_service_url(self.store)
 
     @property
     def store_path(self) -> Path:

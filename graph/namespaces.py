@@ -10,6 +10,12 @@ rdflib.term.URIRef('https://w3id.org/eventkg/ontology#Attack')
 rdflib.term.URIRef('https://example.org/kg/entity/organization/isis')
 >>> iris.event("a 1", "ev2")
 rdflib.term.URIRef('https://example.org/kg/event/a%201/ev2')
+
+The prefixes' IRIs are written once, as strings (:mod:`graph.prefixes`); rdflib's W3C namespaces agree with them:
+
+>>> all(PREFIXES[p] == str(ns) for p, ns in [("prov", PROV), ("skos", SKOS), ("rdf", RDF), ("rdfs", RDFS),
+...                                          ("owl", OWL), ("xsd", XSD)])
+True
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
 from extract.model import EVENT_TYPES, PREDICATES
+from graph.prefixes import DEFAULT_BASE_IRI, PREFIXES
 
 __all__ = [
     "CAMEO",
@@ -41,13 +48,10 @@ __all__ = [
     "local_name",
 ]
 
-DEFAULT_BASE_IRI = "https://w3id.org/eventkg/id/"
-
-
 class EKG(DefinedNamespace):
     """The eventkg ontology (``ontology/eventkg.ttl`` defines every term listed here)."""
 
-    _NS = Namespace("https://w3id.org/eventkg/ontology#")
+    _NS = Namespace(PREFIXES["ekg"])
     _fail = True
     _extras = [*EVENT_TYPES, *PREDICATES]  # event classes and direct-edge predicates, listed once in extract/model.py
 
@@ -128,28 +132,13 @@ class EKG(DefinedNamespace):
     victimCount: URIRef
 
 
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-SCHEMA = Namespace("https://schema.org/")
-GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+SEM = Namespace(PREFIXES["sem"])
+SCHEMA = Namespace(PREFIXES["schema"])
+GEO = Namespace(PREFIXES["geo"])
 GEONAMES = Namespace("https://sws.geonames.org/")
 # SKOS concept schemes for the event codebooks the ontology maps its event classes to.
-CAMEO = Namespace("https://w3id.org/eventkg/ontology/cameo/")
-PLOVER = Namespace("https://w3id.org/eventkg/ontology/plover/")
-
-PREFIXES = {
-    "ekg": str(EKG),
-    "sem": str(SEM),
-    "prov": str(PROV),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "geo": str(GEO),
-    "cameo": str(CAMEO),
-    "plover": str(PLOVER),
-}
+CAMEO = Namespace(PREFIXES["cameo"])
+PLOVER = Namespace(PREFIXES["plover"])
 
 
 def compact(iri: str, base: str = DEFAULT_BASE_IRI) -> str:

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from graph import remote_load
 from graph.errors import InvalidInput, Unavailable
+from graph.locations import is_service_url
 
 if TYPE_CHECKING:  # imported where used: only a server whose store is a SPARQL service needs it
     from graph.remote_http import Connections
@@ -85,9 +86,7 @@ class SparqlService:
         self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
         self.request_bytes = REQUEST_BYTES
 
-    @staticmethod
-    def is_url(location: str) -> bool:
-        return str(location).startswith(("http://", "https://"))
+    is_url = staticmethod(is_service_url)
 
     def close(self) -> None:
         """Close the connections of the synchronous calls (:meth:`aclose` closes :meth:`forward`'s)."""

@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from api.app import create_app
 from api.settings import Settings
 
-schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
+schema = schemathesis.openapi.from_dict(create_app(Settings()).rest().openapi())
 
 
 @schemathesis.serializer("application/sparql-query", "application/sparql-update")

@@ -1,6 +1,7 @@
 """SPARQL from users, on Oxigraph's native engine, in sandboxed worker processes; shared by the ``/sparql`` endpoint
 and ``eventkg query``. One module per job:
 
+- :mod:`graph.sparql.jobs`: what the server hands a worker (a query, an update) and the media types of answers;
 - :mod:`graph.sparql.running`: run a query or an update as Oxigraph parses it (the only parser), serialise the
   answer, and say what the engine's errors mean (:mod:`graph.sparql.errors`);
 - :mod:`graph.sparql.text`: lexical looks at a text (may its answer be cached? does it name its dataset?);
@@ -26,8 +27,8 @@ _WHERE = {
     "NotAcceptable": "errors", "OutboundRefused": "errors", "QuerySyntaxError": "errors", "QueryTimeout": "errors",
     "ResultTooLarge": "errors", "SparqlError": "errors", "StoreUnavailable": "errors",
     "QueryPool": "pool", "UpdatePool": "pool",
-    "FORMAT_NAMES": "running", "GRAPH_FORMATS": "running", "RESULT_FORMATS": "running", "Job": "running",
-    "UpdateJob": "running", "execute": "running",
+    "FORMAT_NAMES": "running", "GRAPH_FORMATS": "running", "RESULT_FORMATS": "running", "Job": "jobs",
+    "UpdateJob": "jobs", "execute": "running",
     "Snapshot": "snapshot",
     "is_volatile": "text",
 }

@@ -8,7 +8,7 @@ from graph.namespaces import RDF, RDFS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-# The W3C IRI of each format of graph.sparql.running.RESULT_FORMATS and GRAPH_FORMATS.
+# The W3C IRI of each format of graph.sparql.jobs.RESULT_MEDIA and GRAPH_MEDIA.
 FORMAT_IRIS = {
     "application/sparql-results+json": FORMATS_NS.SPARQL_Results_JSON,
     "application/sparql-results+xml": FORMATS_NS.SPARQL_Results_XML,

@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from graph.remote import SparqlService
+from graph.locations import is_service_url
 from graph.sparql.pool import QueryPool, UpdatePool
-from graph.sparql.remote import ForwardingPool, RemoteSnapshot
 from graph.sparql.snapshot import Snapshot
-from graph.store import EventStore
+
+if TYPE_CHECKING:  # a server store's modules (rdflib, httpx) are loaded only for one
+    from graph.sparql.remote import ForwardingPool, RemoteSnapshot
+    from graph.store import EventStore
 
 
 @dataclass
@@ -42,7 +45,10 @@ def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = Non
                   timeout: float | None = 30.0, updates: bool = False, lock_wait: float = 10.0) -> Endpoint:
     """The endpoint of ``store`` (a folder, or a server's query URL reached with ``access``: update URL and
     credentials); ``workers`` query workers and ``lock_wait`` for a folder; ``updates`` whether updates are run."""
-    if SparqlService.is_url(str(store)):  # the server runs the queries (docs/scale-out.md)
+    if is_service_url(store):  # the server runs the queries (docs/scale-out.md)
+        from graph.sparql.remote import ForwardingPool, RemoteSnapshot
+        from graph.store import EventStore
+
         remote = EventStore(str(store), base_iri=base_iri, **(access or {}))
         snapshot = RemoteSnapshot(remote)
         queries = ForwardingPool(remote, timeout=timeout)

@@ -1,7 +1,7 @@
 """The messages between the server and a SPARQL worker (:mod:`graph.sparql.pool`, :mod:`graph.sparql.worker`) over
 their Unix socket: length-prefixed frames.
 
-A query job (:class:`~graph.sparql.running.Job`) goes as a pickled plain tuple (pickling the named tuple itself
+A query job (:class:`~graph.sparql.jobs.Job`) goes as a pickled plain tuple (pickling the named tuple itself
 calls back into Python: 6 against 1.6 µs, for every request); another job goes pickled as it is. An answer is
 ``("ok", result)`` or ``("error", exception)``; a query's result, ``(media type, body)``, travels as the media type
 and the body's bytes as they are, not pickled, so that a large answer is neither copied into a pickle nor re-read
@@ -18,7 +18,7 @@ import pickle
 import select
 import socket
 
-from graph.sparql.running import Job
+from graph.sparql.jobs import Job
 
 _LENGTH = 4  # bytes of the big-endian length before each frame
 _BYTES, _PICKLED, _ERROR = b"B", b"P", b"E"  # an answer frame's first byte: what follows

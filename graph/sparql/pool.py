@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import graph
-from graph.namespaces import DEFAULT_BASE_IRI, PREFIXES
+from graph.prefixes import DEFAULT_BASE_IRI, PREFIXES  # not graph.namespaces: no rdflib in the server
 from graph.sparql import frames
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
 
@@ -160,7 +160,7 @@ class WorkerPool:
 
 class QueryPool(WorkerPool):
     """Up to ``size`` query workers on the store at ``path`` (one at first, more while slow queries keep them busy),
-    each sent up to ``depth`` jobs at a time. :meth:`run` takes a :class:`~graph.sparql.running.Job` and gives
+    each sent up to ``depth`` jobs at a time. :meth:`run` takes a :class:`~graph.sparql.jobs.Job` and gives
     ``(media type, body)``."""
 
     def __init__(self, path: str | Path, *, size: int = 2, timeout: float | None = 30.0, depth: int = 8):
@@ -170,7 +170,7 @@ class QueryPool(WorkerPool):
 class UpdatePool(WorkerPool):
     """One update worker for the store at ``path``: updates run one at a time, each in its own transaction; another
     process's write lock is waited for up to ``lock_wait`` seconds. :meth:`run` takes an
-    :class:`~graph.sparql.running.UpdateJob`."""
+    :class:`~graph.sparql.jobs.UpdateJob`."""
 
     def __init__(self, path: str | Path, *, base_iri: str = DEFAULT_BASE_IRI, timeout: float = 30.0,
                  lock_wait: float = 10.0):
@@ -201,7 +201,8 @@ class _Worker:
         package_root = str(Path(graph.__file__).resolve().parent.parent)
         path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "graph.sparql.worker", pool.kind, str(theirs.fileno()), json.dumps(pool.settings)],
+            [sys.executable, "-m", "graph.sparql.sandbox", "graph.sparql.worker", pool.kind, str(theirs.fileno()),
+             json.dumps(pool.settings)],
             pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL)
         theirs.close()
         self.socket = ours

@@ -16,9 +16,7 @@ fetch that failed for that reason becomes :class:`OutboundRefused`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import islice
-from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -32,21 +30,12 @@ from graph.sparql.errors import (
     SparqlError,
     StoreUnavailable,
 )
+from graph.sparql.jobs import GRAPH_MEDIA, RESULT_MEDIA, Job, UpdateJob
 from graph.sparql.text import UPDATE_START, names_dataset, unescape, with_using
 
 # Media type -> Oxigraph format (the service description names them: graph.sparql.description).
-RESULT_FORMATS = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+RESULT_FORMATS = {media: getattr(ox.QueryResultsFormat, name) for media, name in RESULT_MEDIA.items()}
+GRAPH_FORMATS = {media: getattr(ox.RdfFormat, name) for media, name in GRAPH_MEDIA.items()}
 # Short names for the command line.
 FORMAT_NAMES = {
     "json": "application/sparql-results+json",
@@ -58,39 +47,6 @@ FORMAT_NAMES = {
     "jsonld": "application/ld+json",
     "rdf": "application/rdf+xml",
 }
-
-
-class Job(NamedTuple):
-    """A query as the protocol hands it over. The answer's media type is chosen once its kind is known:
-    ``results_media`` for SELECT and ASK, ``graph_media`` for CONSTRUCT and DESCRIBE (None: nothing acceptable).
-    ``default_graphs``/``named_graphs`` are the protocol's dataset (``default-graph-uri``, ``named-graph-uri``,
-    absolute IRIs already checked): when either is given, both replace the query's ``FROM``/``FROM NAMED``; without
-    them the query's own dataset applies or, if it names none, the union of all graphs. ``version``: the store
-    version (:meth:`graph.sparql.Snapshot.version`) the server read for this request, which a query worker reads the
-    store at instead of looking at the files again (None: it looks).
-
-    A named tuple, not a dataclass: one is made and pickled for every request (0.5 against 8 µs)."""
-
-    text: str
-    results_media: str | None
-    graph_media: str | None
-    default_graphs: tuple[str, ...] | None = None
-    named_graphs: tuple[str, ...] | None = None
-    base_iri: str | None = None
-    max_rows: int | None = None
-    version: tuple | None = None
-
-
-@dataclass(frozen=True)
-class UpdateJob:
-    """An update as the protocol hands it over; ``using_graphs``/``using_named_graphs`` are the protocol's
-    ``using-graph-uri``/``using-named-graph-uri`` (checked absolute IRIs): when either is given, they are the dataset
-    of every ``DELETE``/``INSERT … WHERE``, as ``USING``/``USING NAMED`` would be."""
-
-    text: str
-    base_iri: str | None = None
-    using_graphs: tuple[str, ...] | None = None
-    using_named_graphs: tuple[str, ...] | None = None
 
 
 def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, bytes]:

@@ -1,18 +1,19 @@
 """Reading a store another process writes: a read-only :class:`Snapshot` that reopens after a write.
 
-Imports nothing of rdflib: the query workers use it with their own opener (a bare ``pyoxigraph.Store``)."""
+Imports nothing of rdflib nor Oxigraph: the query workers use it with their own opener (a bare ``pyoxigraph.Store``),
+the server for the store's version alone until a request reads the store."""
 
 from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
-
-import pyoxigraph as ox
 
 from graph.errors import GraphError
 from graph.sparql.errors import StoreUnavailable
@@ -34,14 +35,7 @@ class Snapshot:
         ``base_iri``."""
         self.path = Path(path)
         self._folder = str(self.path)  # for os.stat, without a Path conversion on every request
-        if opener is None:
-            # imported here, so that the workers, which pass their own opener, never load rdflib
-            from graph.namespaces import DEFAULT_BASE_IRI
-            from graph.store import EventStore
-
-            def opener(folder: str) -> EventStore:
-                return EventStore(folder, base_iri=base_iri or DEFAULT_BASE_IRI, read_only=True)
-        self._open = opener
+        self._open = opener or partial(_event_store, base_iri=base_iri)
         self._lock = threading.Lock()
         self._files: tuple | None = None
         self._listing: tuple[int, list[str]] = (-1, [])  # folder mtime, paths of the files worth a stat
@@ -59,20 +53,26 @@ class Snapshot:
         with self._lock:
             if self._store is not None and files == self._files:
                 return self._store
-            for attempt in range(_OPEN_ATTEMPTS):
-                try:
-                    self._store = self._open(str(self.path))
-                    self._files = files
-                    return self._store
-                except (GraphError, OSError, RuntimeError) as err:
-                    # A writer compacted and deleted files between our listing and our opening: look again.
-                    failure = err
-                    time.sleep(0.01 * (attempt + 1))
-                    files = self._files_state()
-            if self._store is not None:  # the previous snapshot is still whole; use it until the writer settles
-                return self._store
-            raise StoreUnavailable("the store could not be opened (another process is rewriting it?); "
-                                   "try again") from failure
+            try:
+                self._store, self._files = self._opened(self._open, files)
+            except StoreUnavailable:
+                if self._store is None:
+                    raise
+                # the previous snapshot is still whole; use it until the writer settles
+            return self._store
+
+    def _opened(self, opener: Callable[[str], Any], files: tuple) -> tuple[Any, tuple]:
+        """The store opened by ``opener``, and the state of its files then; tried again a few times while a writer
+        compacts (it deletes files between our listing and our opening)."""
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                return opener(self._folder), files
+            except (GraphError, OSError, RuntimeError) as err:
+                failure = err
+                time.sleep(0.01 * (attempt + 1))
+                files = self._files_state()
+        raise StoreUnavailable("the store could not be opened (another process is rewriting it?); "
+                               "try again") from failure
 
     def close(self) -> None:
         """Let the store go, with its caches (the next :meth:`current` opens it again)."""
@@ -80,20 +80,14 @@ class Snapshot:
             self._store, self._files = None, None
 
     def quads(self) -> int:
-        """The number of quads in the store, counted once per version of it, on a store handle of its own that is
-        closed right after, its memory handed back to the system. A count reads every quad: done on the snapshot
-        that serves requests, it left that process about 40 MiB of caches for good (1M quads)."""
-        version = self._files_state()
+        """The number of quads in the store, counted once per version of it, by a process of its own
+        (``python -m graph.sparql.snapshot FOLDER``). A count reads every quad: done on the snapshot that serves
+        requests, it left that process about 40 MiB of caches for good (1M quads); and a server whose queries all run
+        in the workers would load Oxigraph (10 MiB resident) for the count alone."""
         with self._count_lock:
+            version = self._files_state()
             if self._count is None or self._count[0] != version:
-                try:
-                    counted = ox.Store.read_only(str(self.path))
-                except (OSError, RuntimeError):  # a writer is rewriting the files: count on the snapshot instead
-                    return len(self.current(version))
-                quads = len(counted)
-                del counted  # closed here, with its caches
-                release_memory()
-                self._count = (version, quads)
+                self._count = (version, _count_apart(self._folder))
             return self._count[1]
 
     def _files_state(self) -> tuple:
@@ -127,6 +121,36 @@ class Snapshot:
         return tuple(state)
 
 
+def _event_store(folder: str, base_iri: str | None):
+    """The store at ``folder`` as a read-only :class:`~graph.store.EventStore` (imported here: the workers, which open
+    a bare ``pyoxigraph.Store``, never load rdflib, and the server only for its first REST request)."""
+    from graph.prefixes import DEFAULT_BASE_IRI
+    from graph.store import EventStore
+
+    return EventStore(folder, base_iri=base_iri or DEFAULT_BASE_IRI, read_only=True)
+
+
+def _count_apart(folder: str) -> int:
+    """The quads in the store at ``folder``, counted by a child process (this module run as a program), which opens
+    the store read-only as the query workers do and exits."""
+    import subprocess  # here: the query workers, which import this module, never start a process
+
+    package_root = str(Path(__file__).resolve().parents[2])  # this code, wherever it runs from
+    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
+    done = subprocess.run([sys.executable, "-m", "graph.sparql.snapshot", folder], capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+    if done.returncode != 0:
+        raise StoreUnavailable("the store could not be read (another process is rewriting it?); try again")
+    return int(done.stdout)
+
+
+def _count(folder: str) -> int:
+    import pyoxigraph as ox
+
+    snapshot = Snapshot(folder, opener=ox.Store.read_only)
+    return len(snapshot.current())
+
+
 def release_memory() -> None:
     """Hand the memory freed in this process back to the system (glibc's ``malloc_trim``; elsewhere nothing): what
     a large count or query used stays resident otherwise, in free lists, for the life of the process."""
@@ -136,3 +160,7 @@ def release_memory() -> None:
 
 
 _LIBC = ctypes.CDLL(None)
+
+
+if __name__ == "__main__":  # the count of Snapshot.quads
+    print(_count(sys.argv[1]))

@@ -1,14 +1,14 @@
 """A worker process that runs user SPARQL: ``python -m graph.sparql.worker KIND FD SETTINGS`` (started by
-:mod:`graph.sparql.pool`, never by hand).
+:mod:`graph.sparql.pool` through :mod:`graph.sparql.sandbox`, never by hand).
 
-It turns its network off first (:func:`graph.sparql.sandbox.deny_network`), says it is ready, then answers the jobs
-that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it closes: ``query`` workers run
-:class:`~graph.sparql.running.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of the store; the
-``update`` worker opens the store for writing for each :class:`~graph.sparql.running.UpdateJob`, re-resolves entities
-and incidents after it (``EventStore.reresolve``) and recounts the dashboards' counters (:mod:`graph.aggregates`).
-Each answer is ``("ok", result)`` or ``("error", exception)``. After a job that took more than 50 ms the worker hands
-the memory it freed back to the system, and once it has had nothing to do for 2 s after one, it lets its store go
-with the caches the job filled (the next job opens it again).
+It runs with no network from its start (the sandbox's filter; it checks, :func:`graph.sparql.sandbox.ensure`), says it
+is ready, then answers the jobs that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it closes:
+``query`` workers run :class:`~graph.sparql.jobs.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of
+the store; the ``update`` worker opens the store for writing for each :class:`~graph.sparql.jobs.UpdateJob`,
+re-resolves entities and incidents after it (``EventStore.reresolve``) and recounts the dashboards' counters
+(:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``. After a job that took more
+than 50 ms the worker hands the memory it freed back to the system, and once it has had nothing to do for 2 s after
+one, it lets its store go with the caches the job filled (the next job opens it again).
 
 A process of its own, started with only what it needs (no FastAPI, no rdflib for queries): light, and nothing of the
 server's state or sockets comes along.
@@ -41,7 +41,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
     # of the CPU): the server finishes what it was doing (other requests, other answers) before the worker takes
     # over. Measured with wrk at 8 connections on the loaded 2-core machine: 1.28-1.92x the uncached lookups/s.
     os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
-    sandbox.deny_network()
+    sandbox.ensure()
     channel = socket.socket(fileno=descriptor)
     jobs = frames.JobReader(channel)
     prefixes = settings["prefixes"]

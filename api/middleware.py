@@ -1,0 +1,147 @@
+"""The app's own middleware, around every request (:class:`api.app.Server` stacks them once, outermost first): the
+request body limit (413) and the answer cache with ETags. Bare ASGI, no FastAPI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+
+from api.asgi import read_body, replay
+from api.state import STORE_VERSION
+from graph.errors import GraphError
+
+
+# -- answers: a cache valid for one version of the store; ETag and 304 for GETs ----------------------------------------
+
+
+class CachedAnswers:
+    """The response cache, and ETags.
+
+    Successful answers to GETs and to SPARQL queries sent by POST (a query is safe whichever method carries it) are
+    kept, keyed by method, path, query string, ``Accept``, ``Content-Type`` and body, while the store is unchanged: any
+    write, by this server or by another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in
+    effect. An answer marked ``Cache-Control: no-store`` (a query using ``NOW()`` or ``RAND()``) is not kept.
+
+    The version it reads is left in the request state for the endpoint's store (:func:`api.deps.current_store`), so
+    the store is looked at once per request. GET answers get an ETag (a hash of the body), and ``If-None-Match`` gets
+    304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    """
+
+    def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):
+        self.app, self.version, self.max_entries, self.max_body = app, version, max_entries, max_body
+        self.max_key_body = max_key_body  # longer POSTed queries are answered, not kept
+        self.cache: OrderedDict[tuple, tuple] = OrderedDict()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/export"):
+            return await self.app(scope, receive, send)
+        method = scope["method"]
+        if method == "POST" and scope["path"] == "/sparql":
+            request_body = await read_body(receive)
+            receive = replay(request_body, receive)
+        elif method == "GET":
+            request_body = b""
+        else:
+            return await self.app(scope, receive, send)
+        try:
+            version = self.version(scope)
+        except GraphError:  # no store folder any more: the app answers that (503), the cache stays out of it
+            return await self.app(scope, receive, send)
+        scope.setdefault("state", {})[STORE_VERSION] = version  # the endpoint's store is read at this version
+        request_headers = dict(scope["headers"])
+        key = (method, scope["path"], scope["query_string"], request_headers.get(b"accept", b""),
+               request_headers.get(b"content-type", b""), request_body,
+               request_headers.get(b"host", b""))  # relative IRIs in a query resolve against the endpoint's URL
+        cached = self.cache.get(key)
+        if cached is not None and cached[0] == version:
+            self.cache.move_to_end(key)
+            _, status, headers, body = cached
+        else:
+            status, headers, body = await _collect(self.app, scope, receive)
+            if status == 200 and method == "GET":
+                headers.append((b"etag", b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'))
+            if (status == 200 and self.max_entries and len(body) <= self.max_body
+                    and len(request_body) <= self.max_key_body and (b"cache-control", b"no-store") not in headers):
+                self.cache[key] = (version, status, headers, body)
+                if len(self.cache) > self.max_entries:
+                    self.cache.popitem(last=False)
+        if status == 200 and method == "GET":
+            tag = next(v for k, v in headers if k == b"etag")
+            wanted = [t.strip() for t in request_headers.get(b"if-none-match", b"").split(b",")]
+            if tag in wanted:
+                await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag)]})
+                await send({"type": "http.response.body", "body": b""})
+                return
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _collect(app, scope, receive) -> tuple[int, list, bytes]:
+    """Run ``app`` and gather its whole answer."""
+    start: dict = {}
+    chunks: list[bytes] = []
+
+    async def collect(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    await app(scope, receive, collect)
+    body = b"".join(chunks)
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    return start["status"], headers, body
+
+
+# -- request bodies over the limit: 413 ----------------------------------------------------------------------------
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, by Content-Length or while a chunked body streams in."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
+            status = 413 if length.isdigit() else 400
+            return await _send_problem(send, status, f"request body over {self.max_bytes} bytes (max_body_bytes)"
+                                       if status == 413 else "invalid Content-Length")
+        received = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _send_problem(send, 413, f"request body over {self.max_bytes} bytes (max_body_bytes)")
+
+
+async def _send_problem(send, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

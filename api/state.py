@@ -1,0 +1,76 @@
+"""What the server keeps for its requests (on ``app.state``, set up by :class:`api.app.Server` at startup): the writer,
+the spaCy extractor, and the store version a request is read at. No FastAPI here: the server loads the REST app
+(:mod:`api.rest`) only when a request needs it."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+from api.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.store import EventStore
+
+T = TypeVar("T")
+
+STORE_VERSION = "store_version"  # request state: the store version the response cache read for this request
+
+
+async def health(state) -> dict:
+    """``/health``: the store readable, and its number of quads. A store folder is counted once per version of it on
+    a store handle of its own, closed after (:meth:`graph.sparql.Snapshot.quads`); a server store is asked. Either
+    way in a thread: a count at 1M quads takes about half a second. The folder's name only: HTTP answers never show
+    where files are."""
+    settings = state.settings
+    if settings.store_is_remote:
+        return {"status": "ok", "store": "server", "quads": await asyncio.to_thread(len, state.snapshot.current())}
+    return {"status": "ok", "store": settings.store_path.name, "quads": await asyncio.to_thread(state.snapshot.quads)}
+
+
+class Writer:
+    """Opens the store read-write only for the time of one write, so that ``eventkg ingest`` in another process can
+    write between the server's writes, and readers (read-only snapshots) never block anyone.
+
+    RocksDB allows one writing process: while another holds the lock, :meth:`write` waits (the setting
+    ``store_lock_wait``, at most 10 s: a request should not hang longer) and then raises
+    :class:`graph.errors.StoreBusy`.
+    """
+
+    def __init__(self, settings: Settings):
+        self.settings, self.wait = settings, min(settings.store_lock_wait, 10.0)
+        self._lock = threading.Lock()  # one write at a time inside this process
+        self.on_write: Callable[[], None] | None = None  # told after each write (a server store's answer cache)
+
+    def write(self, change: Callable[[EventStore], T]) -> T:
+        from graph.store import open_for_writing  # rdflib and the writer's modules: loaded by the first write
+
+        with self._lock:
+            store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait,
+                                     **self.settings.store_access)
+            try:
+                return change(store)
+            finally:
+                store.close()
+                if self.on_write is not None:
+                    self.on_write()
+
+
+class Extractors:
+    """The spaCy extractor, loaded on the first ingest (seconds) and then shared."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._extractor = None
+
+    def get(self):
+        with self._lock:
+            if self._extractor is None:
+                from extract.pipeline import Extractor
+
+                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
+                                            piece_chars=self.settings.piece_chars)
+            return self._extractor
