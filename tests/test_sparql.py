@@ -110,22 +110,25 @@ def test_the_service_description_names_every_format():
     assert set(FORMAT_IRIS) == {*sparql.RESULT_FORMATS, *sparql.GRAPH_FORMATS}
 
 
-def test_a_sandboxed_process_has_no_network_but_its_pipes():
+@pytest.mark.parametrize("sandbox", ["deny_network", "ensure"])
+def test_a_sandboxed_process_has_no_network_but_its_pipes(sandbox):
+    """``deny_network`` installs the filter; ``ensure``, in a process started without it, does too (a worker started
+    by hand is sandboxed all the same)."""
     context = multiprocessing.get_context("spawn")
     parent, child = context.Pipe()
-    process = context.Process(target=_try_sockets, args=(child,))
+    process = context.Process(target=_try_sockets, args=(child, sandbox))
     process.start()
     assert parent.recv() == {"inet": "EACCES", "inet6": "EACCES", "unix": "ok"}
     process.join()
 
 
-def _try_sockets(conn) -> None:
+def _try_sockets(conn, sandbox: str) -> None:
     import errno
     import socket
 
-    from graph.sparql.sandbox import deny_network
+    from graph.sparql import sandbox as module
 
-    deny_network()
+    getattr(module, sandbox)()
     seen = {}
     for name, family in (("inet", socket.AF_INET), ("inet6", socket.AF_INET6)):
         try:

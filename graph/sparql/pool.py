@@ -247,8 +247,9 @@ class _Worker:
 
     async def _connect(self) -> None:
         self.channel = _Channel(self)
-        await self.loop.create_unix_connection(lambda: self.channel, sock=self.socket)
+        # before the connection: a worker that is already ready says so as soon as it is made
         self.starting = self.loop.call_later(_START_TIMEOUT, self._never_ready)
+        await self.loop.create_unix_connection(lambda: self.channel, sock=self.socket)
 
     def answer(self, frame: bytes) -> None:
         """A frame from the worker: first that it is ready, then the answer of the first pending job."""
