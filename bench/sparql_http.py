@@ -33,7 +33,8 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
 (uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length, in
 ``--rounds`` rounds in which the servers take turns (medians printed, with each round's figure: the load of the shared
-machine moves from one minute to the next), and the CPU time the server's processes spent per request meanwhile.
+machine moves from one minute to the next), and the CPU time the server's processes spent per request meanwhile, in
+all and split into the server process and its query workers.
 
 CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON) after 20 more as a warm-up, and
 the CPU time each process of the server spent on them (psutil), per request: for eventkg the server process and its
@@ -154,17 +155,34 @@ def tree_memory(process: subprocess.Popen) -> tuple[float, float]:
     return sum(i.rss for i in infos) / 2**20, sum(i.pss for i in infos) / 2**20
 
 
+def cpu_seconds(process: subprocess.Popen) -> dict[int, float]:
+    """CPU seconds (user and system) so far of ``process`` and each of its descendants, by pid."""
+    seconds = {}
+    for p in tree(process):
+        try:
+            seconds[p.pid] = sum(p.cpu_times()[:2])
+        except psutil.NoSuchProcess:  # a worker that stopped meanwhile
+            pass
+    return seconds
+
+
+def cpu_spent(process: subprocess.Popen, before: dict[int, float], requests: float) -> dict[str, float]:
+    """CPU ms per request since ``before`` (:func:`cpu_seconds`): the server process as "server", the others summed
+    as "workers" (one started meanwhile counts whole; one that stopped meanwhile is left out)."""
+    spent = {pid: t - before.get(pid, 0.0) for pid, t in cpu_seconds(process).items()}
+    server = spent.pop(process.pid, 0.0)
+    return {"server": server * 1000 / max(requests, 1), "workers": sum(spent.values()) * 1000 / max(requests, 1)}
+
+
 def cpu_per_request(process: subprocess.Popen, run, requests: int) -> dict[str, float]:
-    """CPU ms per request of each process of ``process``'s tree over ``requests`` calls of ``run``: the first
-    process (the server) as "server", the others summed as "workers"."""
+    """CPU ms per request of the server process ("server") and its query workers ("workers") over ``requests``
+    calls of ``run``."""
     for _ in range(20):  # warm-up (a worker that let its store go after the aggregates opens it again)
         run()
-    processes = tree(process)
-    before = [sum(p.cpu_times()[:2]) for p in processes]
+    before = cpu_seconds(process)
     for _ in range(requests):
         run()
-    spent = [sum(p.cpu_times()[:2]) - b for p, b in zip(processes, before)]
-    return {"server": spent[0] * 1000 / requests, "workers": sum(spent[1:]) * 1000 / requests}
+    return cpu_spent(process, before, requests)
 
 
 def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: str, *, rounds: int, duration: int,
@@ -172,8 +190,8 @@ def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: st
     """wrk on GET ``url?query=…`` of each server (``name: (url, process, fresh)``; with ``fresh`` a ``# n`` comment,
     URL-encoded, makes every text new), after a warm-up of each; then ``rounds`` rounds in which the servers take
     turns, so that a busy moment of the machine falls on all alike. Per server the medians over the rounds, each
-    round's requests/s ("rounds") and the CPU time the server's processes spent per request while wrk ran
-    ("cpu_ms")."""
+    round's requests/s ("rounds") and the CPU time the server's processes spent per request while wrk ran ("cpu_ms";
+    of it the server process's, "server_ms", and the query workers', "workers_ms")."""
     paths = {}
     for name, (url, _, fresh) in servers.items():
         paths[name] = urlsplit(url).path + "?query=" + quote(query, safe="") + ("%0A%23" if fresh else "")
@@ -182,14 +200,14 @@ def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: st
     runs: dict[str, list[dict]] = {name: [] for name in servers}
     for _ in range(rounds):
         for name, (url, process, fresh) in servers.items():
-            processes = tree(process)
-            before = sum(sum(p.cpu_times()[:2]) for p in processes)
+            before = cpu_seconds(process)
             rate = wrk(url, [paths[name]], duration=duration, connections=connections, folder=folder,
                        cached=not fresh, headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
-            spent = sum(sum(p.cpu_times()[:2]) for p in tree(process) if p in processes) - before  # those that stayed
-            runs[name].append({**rate, "cpu_ms": spent * 1000 / max(rate["rps"] * duration, 1)})
-    return {name: {**{key: statistics.median(r[key] for r in measured) for key in ("rps", "p50_ms", "p99_ms",
-                                                                                  "cpu_ms")},
+            spent = cpu_spent(process, before, rate["rps"] * duration)
+            runs[name].append({**rate, "server_ms": spent["server"], "workers_ms": spent["workers"],
+                               "cpu_ms": spent["server"] + spent["workers"]})
+    return {name: {**{key: statistics.median(r[key] for r in measured)
+                      for key in ("rps", "p50_ms", "p99_ms", "cpu_ms", "server_ms", "workers_ms")},
                    "errors": max(r["errors"] for r in measured), "rounds": [r["rps"] for r in measured]}
             for name, measured in runs.items()}
 
@@ -298,13 +316,13 @@ def main() -> None:
     print(f"\nLabel lookup by GET, wrk, {args.connections} connections, {args.rounds} rounds of {args.duration} s "
           "(the servers taking turns) after a warm-up of as long; medians over the rounds:\n")
     print("| server | requests/s | each round | p50 ms | p99 ms | non-2xx | ÷ oxigraph | CPU ms per request (all "
-          "processes) |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|")
+          "processes) | of it the server process; query workers |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     for server in servers:
         r = rates[server]
         print(f"| {server} | {r['rps']:.0f} | {' / '.join(f'{x:.0f}' for x in r['rounds'])} | {r['p50_ms']:.2f} | "
               f"{r['p99_ms']:.2f} | {r['errors']:.1%} | {r['rps'] / rates['oxigraph']['rps']:.2f}× | "
-              f"{r['cpu_ms']:.3f} |")
+              f"{r['cpu_ms']:.3f} | {r['server_ms']:.3f}; {r['workers_ms']:.3f} |")
     print("\nMemory in MiB, right after the latency runs (aggregates included) and at the end (after the lookups):\n")
     print("| server | RSS sum after queries | ÷ oxigraph | RSS sum at the end | ÷ oxigraph | PSS sum after queries "
           "| PSS sum at the end | ÷ oxigraph (end) |")
