@@ -28,15 +28,16 @@ class Answer(NamedTuple):
 
 
 class Connections:
-    """Kept-alive connections to the server of ``url``, made and used on the running event loop; at most ``keep``
-    wait idle (the rest close after their answer). The caller bounds the time a request may take (``asyncio.timeout``
-    around :meth:`post`, as :class:`graph.sparql.remote.ForwardingPool` does): a cancelled request's connection is
-    closed, not reused."""
+    """Kept-alive connections to the server of ``url``, made and used on the running event loop: as many as requests
+    are under way, at most ``limit`` (more requests wait for one, as aiohttp's default of 100 had them wait), of which
+    at most ``keep`` wait idle (the rest close after their answer). The caller bounds the time a request may take
+    (``asyncio.timeout`` around :meth:`post`, as :class:`graph.sparql.remote.ForwardingPool` does): a cancelled
+    request's connection is closed, not reused."""
 
-    def __init__(self, url: str, *, keep: int = 32):
+    def __init__(self, url: str, *, limit: int = 100, keep: int = 32):
         parts = urlsplit(url)
         self._loop = asyncio.get_running_loop()
-        self._host, self._keep = parts.hostname, keep
+        self._host, self._keep, self._slots = parts.hostname, keep, asyncio.Semaphore(limit)
         self._ssl = ssl.create_default_context() if parts.scheme == "https" else None
         self._port = parts.port or (443 if self._ssl else 80)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
@@ -50,16 +51,17 @@ class Connections:
         server cannot be reached, closes the connection or answers what is not HTTP."""
         request = b"%sAccept: %s\r\nContent-Length: %d\r\n\r\n%s" % (self._head, accept.encode("latin-1"), len(form),
                                                                     form)
-        while self._idle:  # the most recently used first: the likeliest to be still open
-            connection = self._idle.pop()
-            if connection.is_open():
-                try:
-                    return await self._exchange(connection, request)
-                except _Stale:  # the server closed it while it waited: a query can be sent again
-                    continue
-        _, connection = await self._loop.create_connection(lambda: _Connection(self._loop), self._host, self._port,
-                                                           ssl=self._ssl)
-        return await self._exchange(connection, request)
+        async with self._slots:
+            while self._idle:  # the most recently used first: the likeliest to be still open
+                connection = self._idle.pop()
+                if connection.is_open():
+                    try:
+                        return await self._exchange(connection, request)
+                    except _Stale:  # the server closed it while it waited: a query can be sent again
+                        continue
+            _, connection = await self._loop.create_connection(lambda: _Connection(self._loop), self._host,
+                                                               self._port, ssl=self._ssl)
+            return await self._exchange(connection, request)
 
     async def _exchange(self, connection: _Connection, request: bytes) -> Answer:
         try:

@@ -116,3 +116,35 @@ def test_a_request_cancelled_by_its_time_limit_leaves_no_connection_to_reuse():
         return idle
 
     assert _run(main()) == 0
+
+
+def test_requests_beyond_the_limit_wait_for_a_connection():
+    async def main():
+        open_now, most = 0, 0
+
+        async def slow(reader, writer):
+            nonlocal open_now, most
+            open_now += 1
+            most = max(most, open_now)
+            try:
+                while True:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    await reader.readexactly(int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0]))
+                    await asyncio.sleep(0.05)
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    await writer.drain()
+            except asyncio.IncompleteReadError:
+                pass
+            finally:
+                open_now -= 1
+                writer.close()
+
+        server = await asyncio.start_server(slow, "127.0.0.1", 0)
+        connections = Connections(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/sparql", limit=2)
+        answers = await asyncio.gather(*(connections.post(b"query=a", "text/csv") for _ in range(6)))
+        connections.close()
+        server.close()
+        return [a.body for a in answers], most
+
+    bodies, most = _run(main())
+    assert bodies == [b"ok"] * 6 and most == 2
