@@ -28,7 +28,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +40,7 @@ import ontology
 from graph import aggregates, changes
 from graph.entity_graph import Plan
 from graph.errors import StoreBusy, StoreError
+from graph.lease import Lease
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF
 from graph.rdf_formats import rdf_format
@@ -52,10 +54,16 @@ class EventStore:
     """The event knowledge graph in an Oxigraph store at ``path`` (``None``: in memory).
 
     ``read_only=True`` opens a static snapshot for readers and never writes (not even the ontology).
+
+    A writable store on a server holds the store's writer lease from its opening to :meth:`close`, as RocksDB's lock
+    does for a folder (:mod:`graph.lease`), waiting up to ``wait`` seconds for another writer (``on_wait`` called
+    when the waiting starts) before :class:`StoreBusy`; with ``lease=False`` (``eventkg serve``'s store, open for the
+    server's life) it holds it only inside :meth:`writing`.
     """
 
     def __init__(self, path: str | Path | None, *, base_iri: str = DEFAULT_BASE_IRI, read_only: bool = False,
-                 update_url: str | None = None, user: str | None = None, password: str | None = None):
+                 update_url: str | None = None, user: str | None = None, password: str | None = None,
+                 lease: bool = True, wait: float = 0.0, on_wait: Callable[[], None] | None = None):
         self.iris = IRIs(base_iri)
         self.read_only = read_only
         self._write_lock = threading.Lock()
@@ -81,9 +89,22 @@ class EventStore:
                 raise StoreBusy("another process is writing the store (eventkg ingest, load or delete, or a "
                                 "server's write)") from err
             raise StoreError(f"cannot open the store: {os_reason(err)}") from err
+        self._lease = Lease(self.native, self.iris.base) if self.remote and not read_only else None
+        self._lease_lock = threading.RLock()  # one holder of the lease at a time in this process
         if not read_only:
-            self._install_ontology(new)
-            aggregates.ensure(self)
+            try:
+                if self._lease is not None and lease:
+                    self._lease.take(wait, on_wait)
+                with self.writing():
+                    self._install_ontology(new)
+                    aggregates.ensure(self)
+            except BaseException as err:
+                # eventkg serve's store while another process writes goes on: that writer installed and counted both
+                if lease or not isinstance(err, StoreBusy):
+                    if self._lease is not None:
+                        self._lease.release()
+                        self.native.close()
+                    raise
             self._writer = WriterState(self)
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
@@ -95,6 +116,8 @@ class EventStore:
         if not self.read_only:
             self.native.flush()
             self._writer.keep()
+        if self._lease is not None:
+            self._lease.release()
         if self.remote:
             self.native.close()
         self._dataset = None
@@ -342,11 +365,28 @@ class EventStore:
         with self._write_lock:
             self.native.optimize()
 
+    @contextmanager
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the writer lease of a server store opened with ``lease=False`` for the time of the block (waiting up to
+        ``wait`` seconds, then :class:`StoreBusy`); blocks of other threads wait. Nothing more for any other store."""
+        with self._lease_lock:
+            if self._lease is None or self._lease.claim is not None:  # held from the opening (or lost: see below)
+                yield
+                return
+            self._lease.take(wait)
+            try:
+                yield
+            finally:
+                self._lease.release()
+
     # -- internals --------------------------------------------------------------------------------------------------
 
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
+        if self._lease is not None and not self._lease.held:
+            raise StoreBusy("this process does not hold the store's writer lease (it could not renew it in time): "
+                            "its writes stop; open the store again")  # or a write outside writing()
 
     def _install_ontology(self, new: bool) -> None:
         """Load ontology/eventkg.ttl into the ontology graph of a new store, or of a store whose ontology graph holds
@@ -380,8 +420,9 @@ def open_store(
     """
     deadline = time.monotonic() + wait
     while True:
-        try:
-            return EventStore(path, base_iri=base_iri, read_only=read_only, **access)
+        try:  # a server store waits for its writer lease itself
+            return EventStore(path, base_iri=base_iri, read_only=read_only, wait=max(0.0, deadline - time.monotonic()),
+                              on_wait=on_wait, **access)
         except StoreBusy:
             if time.monotonic() >= deadline:
                 raise

@@ -68,7 +68,7 @@ def test_the_answer_cache_version_follows_this_process_at_once_and_others_after_
 
     emptied(server)
     (article, extraction), _ = hand_extractions
-    reader, other = server_store(server), server_store(server)
+    reader, other = server_store(server, lease=False), server_store(server)  # eventkg serve's store, a writer
     try:
         snapshot = RemoteSnapshot(reader, ttl=3600)
         before = snapshot.version()
@@ -92,6 +92,65 @@ def test_wrong_credentials_are_a_clear_error(server):
                    base_iri="https://example.org/not-yet/")
 
 
+# A writer process: opens the server store for writing, says so, and holds it until its stdin closes
+HOLDER = """import sys
+from graph.store import EventStore
+store = EventStore(sys.argv[1], update_url=sys.argv[2] or None, user=sys.argv[3] or None, password=sys.argv[4] or None)
+print("held", flush=True)
+sys.stdin.read()
+store.close()
+"""
+
+
+def test_one_writer_at_a_time_on_a_server_store(server):
+    import sys
+    import time
+
+    from graph.lease import TTL, Lease
+    from graph.store import StoreBusy
+
+    emptied(server)
+    access = [server.update_url, server.user or "", server.password or ""]
+    env = server_env(server)
+
+    def holder() -> subprocess.Popen:
+        process = subprocess.Popen([sys.executable, "-c", HOLDER, server.query_url, *access], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, text=True, env=env)
+        assert process.stdout.readline() == "held\n"
+        return process
+
+    def delete(wait: float) -> subprocess.Popen:
+        return subprocess.Popen([EVENTKG, "delete", "nothing", "--store", server.query_url], stderr=subprocess.PIPE,
+                                text=True, env={**env, "EVENTKG_STORE_LOCK_WAIT": str(wait)})
+
+    first = holder()
+    try:
+        busy = delete(1)  # another writer waits, then fails with the busy error naming the holder
+        err = busy.communicate(timeout=120)[1]
+        assert busy.returncode == 2, err
+        assert "waiting for the store lock" in err and f"pid {first.pid} on" in err and "gave up after waiting" in err
+        waiting = delete(120)  # this one gets the lease when the holder closes
+        assert waiting.stderr.readline().startswith("store: ") and "waiting" in waiting.stderr.readline()
+    finally:
+        first.stdin.close()
+        first.wait(timeout=60)
+    assert "no article 'nothing' in the store" in waiting.communicate(timeout=120)[1]  # it ran: the lease was free
+
+    crashed = holder()  # a writer that dies holding the lease: its claim lives until its time
+    crashed.kill()
+    crashed.wait()
+    with pytest.raises(StoreBusy, match=f"pid {crashed.pid} on"):
+        server_store(server)
+    store = server_store(server, lease=False)
+    try:  # a writer whose clock is past the claim's time drops it and takes the lease
+        late = Lease(store.native, store.iris.base, clock=lambda: time.time() + TTL + 1)
+        late.take()
+        late.release()
+    finally:
+        store.close()
+    server_store(server).close()
+
+
 # -- eventkg ingest --dask into the server, then eventkg serve on it -------------------------------------------------
 
 
@@ -109,7 +168,7 @@ def test_dask_ingest_into_a_server_equals_the_plain_ingest_and_a_rerun_changes_n
     server = dask_ingested
     with open_store(plain_store, read_only=True) as plain:
         expected = comparable_quads(plain)
-    store = server_store(server)
+    store = server_store(server, read_only=True)  # a reader: the re-run below is the writer
     try:
         assert comparable_quads(store) == expected  # nothing lost or doubled by the killed worker
         again = subprocess.run([EVENTKG, "ingest", str(corpus), "--store", server.query_url, "--dask", "local:1"],

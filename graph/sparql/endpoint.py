@@ -44,14 +44,16 @@ class Endpoint:
 def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = None, workers: int = 1,
                   timeout: float | None = 30.0, updates: bool = False, lock_wait: float = 10.0) -> Endpoint:
     """The endpoint of ``store`` (a folder, or a server's query URL reached with ``access``: update URL and
-    credentials); ``workers`` query workers and ``lock_wait`` for a folder; ``updates`` whether updates are run."""
+    credentials); ``workers`` query workers for a folder; ``lock_wait`` the seconds an update waits for another
+    writer; ``updates`` whether updates are run."""
     if is_service_url(store):  # the server runs the queries (docs/scale-out.md)
         from graph.sparql.remote import ForwardingPool, RemoteSnapshot
         from graph.store import EventStore
 
-        remote = EventStore(str(store), base_iri=base_iri, **(access or {}))
+        # open for the server's life: it holds the writer lease only while it writes (graph/lease.py)
+        remote = EventStore(str(store), base_iri=base_iri, lease=False, **(access or {}))
         snapshot = RemoteSnapshot(remote)
-        queries = ForwardingPool(remote, timeout=timeout)
+        queries = ForwardingPool(remote, timeout=timeout, lock_wait=lock_wait)
         # the answer cache learns this process's writes at once (others' within a second)
         return Endpoint(snapshot, queries, queries if updates else None, snapshot.changed, remote)
     return Endpoint(Snapshot(store, base_iri), QueryPool(store, size=workers, timeout=timeout),

@@ -101,10 +101,11 @@ class RemoteSnapshot:
 
 
 class ForwardingPool:
-    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store."""
+    """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store; an update waits up to
+    ``lock_wait`` seconds for the store's writer lease."""
 
-    def __init__(self, store: EventStore, *, timeout: float | None = 30.0):
-        self.store, self.timeout = store, timeout
+    def __init__(self, store: EventStore, *, timeout: float | None = 30.0, lock_wait: float = 10.0):
+        self.store, self.timeout, self.lock_wait = store, timeout, lock_wait
 
     async def run(self, job: Job | UpdateJob, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
@@ -121,10 +122,12 @@ class ForwardingPool:
 
     def _update(self, job: UpdateJob) -> None:
         """The update on the server, then the derived graphs and the dashboard counters after it, as the embedded
-        store's update worker does (:meth:`EventStore.reresolve`, :func:`graph.aggregates.settle`)."""
-        update(self.store.native, job, PREFIXES)
-        self.store.reresolve()
-        aggregates.settle(self.store)
+        store's update worker does (:meth:`EventStore.reresolve`, :func:`graph.aggregates.settle`), holding the
+        store's writer lease (:mod:`graph.lease`) as the worker holds the store's lock."""
+        with self.store.writing(self.lock_wait):
+            update(self.store.native, job, PREFIXES)
+            self.store.reresolve()
+            aggregates.settle(self.store)
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
         """The media type and the server's own answer, when it can be handed on unparsed; else None."""
