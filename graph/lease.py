@@ -46,9 +46,10 @@ _TICKET, _CHOOSING, _UNTIL, _OWNER = (ox.NamedNode(_NS + p) for p in ("ticket", 
 
 
 def _owner() -> str:
-    """Who writes, for the message of a writer that waits: host, pid and command."""
-    command = " ".join(os.path.basename(a) if n == 0 else a for n, a in enumerate(sys.argv[:3]))
-    return f"{command or 'python'} (pid {os.getpid()} on {socket.gethostname()})"
+    """Who writes, for the message of a writer that waits: the program and its command (``eventkg ingest``; no
+    arguments, which may be paths), pid and host."""
+    words = [os.path.basename(sys.argv[0]) or "python", *(a for a in sys.argv[1:2] if a.isidentifier())]
+    return f"{' '.join(words)} (pid {os.getpid()} on {socket.gethostname()})"
 
 
 class Lease:
@@ -77,11 +78,12 @@ class Lease:
         try:
             now = self.clock()
             self.until = now + TTL
-            self.service.update(f"{self._drop_dead(now)} ;\nINSERT DATA {{ GRAPH {self.graph} {{ {self.claim} {_CHOOSING} true ; "
-                         f"{_UNTIL} {_number(self.until)} ; {_OWNER} {ox.Literal(_owner())} }} }}")
+            facts = f"{_CHOOSING} true ; {_UNTIL} {_number(self.until)} ; {_OWNER} {ox.Literal(_owner())}"
+            self.service.update(f"{self._drop_dead(now)} ;\n"
+                                f"INSERT DATA {{ GRAPH {self.graph} {{ {self.claim} {facts} }} }}")
             ticket = 1 + max((c["ticket"] for c in self._live() if c["ticket"] is not None), default=0)
             self.service.update(f"DELETE WHERE {{ GRAPH {self.graph} {{ {self.claim} {_CHOOSING} ?c }} }} ;\n"
-                         f"INSERT DATA {{ GRAPH {self.graph} {{ {self.claim} {_TICKET} {ticket} }} }}")
+                                f"INSERT DATA {{ GRAPH {self.graph} {{ {self.claim} {_TICKET} {ticket} }} }}")
             renewed = time.monotonic()
             while (ahead := self._ahead(ticket)) is not None:
                 if time.monotonic() >= deadline:
@@ -128,9 +130,10 @@ class Lease:
 
     def _live(self) -> list[dict]:
         now = self.clock()
-        rows = self.service.query(f"SELECT ?node ?until ?ticket ?choosing ?owner WHERE {{ GRAPH {self.graph} {{ "
-                                  f"?node {_UNTIL} ?until . OPTIONAL {{ ?node {_TICKET} ?ticket }} "
-                                  f"OPTIONAL {{ ?node {_CHOOSING} ?choosing }} OPTIONAL {{ ?node {_OWNER} ?owner }} }} }}")
+        rows = self.service.query(
+            f"SELECT ?node ?until ?ticket ?choosing ?owner WHERE {{ GRAPH {self.graph} {{ ?node {_UNTIL} ?until . "
+            f"OPTIONAL {{ ?node {_TICKET} ?ticket }} OPTIONAL {{ ?node {_CHOOSING} ?choosing }} "
+            f"OPTIONAL {{ ?node {_OWNER} ?owner }} }} }}")
         return [{"node": row["node"], "ticket": int(row["ticket"].value) if row["ticket"] is not None else None,
                  "choosing": row["choosing"] is not None, "owner": row["owner"].value if row["owner"] else "unknown"}
                 for row in rows if float(row["until"].value) >= now or row["node"] == self.claim]
@@ -157,8 +160,8 @@ class Lease:
         return there
 
     def _drop_dead(self, now: float) -> str:
-        return (f"DELETE {{ GRAPH {self.graph} {{ ?c ?p ?o }} }} WHERE {{ GRAPH {self.graph} {{ ?c {_UNTIL} ?u ; ?p ?o }} "
-                f"FILTER (?u < {_number(now)}) }}")
+        return (f"DELETE {{ GRAPH {self.graph} {{ ?c ?p ?o }} }} "
+                f"WHERE {{ GRAPH {self.graph} {{ ?c {_UNTIL} ?u ; ?p ?o }} FILTER (?u < {_number(now)}) }}")
 
     def _drop_claim(self) -> None:
         claim, self.claim = self.claim, None
