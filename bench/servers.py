@@ -78,13 +78,15 @@ def oxigraph_server(location: Path, *, read_only: bool = False, union_default_gr
 
 
 @contextmanager
-def virtuoso_server(folder: Path):
-    """A fresh Virtuoso database in ``folder`` (the project's short ini, on free loopback ports): query URL
-    ``/sparql``, updates at ``/sparql-auth`` with HTTP digest authentication as the database administrator."""
+def virtuoso_server(folder: Path, *, parameters: str = ""):
+    """A fresh Virtuoso database in ``folder`` (the project's short ini, on free loopback ports; ``parameters``: lines
+    added to its ``[Parameters]``): query URL ``/sparql``, updates at ``/sparql-auth`` with HTTP digest authentication
+    as the database administrator."""
     folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.read_text().format(folder=folder, sql_port=sql_port, http_port=http_port))
+    text = VIRTUOSO_INI.read_text().format(folder=folder, sql_port=sql_port, http_port=http_port)
+    ini.write_text(text.replace("[Parameters]\n", f"[Parameters]\n{parameters}", 1))
     base = f"http://127.0.0.1:{http_port}"
     with _running([VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                   cwd=folder, timeout=90) as process:
