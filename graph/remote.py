@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import quote_plus
 
 import pyoxigraph as ox
 
@@ -221,8 +221,8 @@ class SparqlService:
         import httpx  # imported by __init__ already; the name is for the errors
 
         try:
-            response = self._client.post(url, content=_form_body(params), headers={"Accept": accept,
-                                                                                   "Content-Type": _FORM})
+            response = self._client.post(url, content=_encoded(params).encode("ascii"),
+                                         headers={"Accept": accept, "Content-Type": _FORM})
         except httpx.HTTPError as err:
             raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
         return self._checked(response.status_code, response.headers.get("server", ""), response.content)
@@ -247,18 +247,14 @@ def _repaired(product: str | None, media: str, body: bytes) -> bytes:
     return body if repair is None else repair(body)
 
 
-def _form_body(params: list[tuple[str, str]]) -> bytes:
-    return urlencode(params).encode()
-
-
 @lru_cache(maxsize=16)
 def _quoted(text: str) -> str:
     return quote_plus(text)
 
 
 def _encoded(params: list[tuple[str, str]]) -> str:
-    """``params`` form-encoded by yarl, in C: a third of ``urlencode``'s time for a query with the usual prefixes."""
-    import yarl  # here, not at the top: only forwarding needs it
+    """``params`` form-encoded by yarl, in C: a third of ``quote_plus``'s time for a query with the usual prefixes."""
+    import yarl  # here, not at the top: only a store at a SPARQL service needs it
 
     return yarl.URL.build(query=params).raw_query_string
 
