@@ -215,9 +215,10 @@ class _Worker:
         self.retire: asyncio.TimerHandle | None = None  # the check whether it has been idle long enough to stop
         self.loop: asyncio.AbstractEventLoop | None = None
         self.starting: asyncio.TimerHandle | None = None  # the limit on the worker's start
-        # One timer for the running job's timeout and for taking back the jobs queued behind it, moved only forward
-        # as jobs follow each other (a timer made and cancelled per job was a noticeable part of a light query's
-        # time in the server): it fires at ``watch_at`` at the latest and looks at what is due then.
+        # One timer for the running job's timeout and for taking back the jobs queued behind it (a timer made and
+        # cancelled per job was a noticeable part of a light query's time in the server): it fires at ``watch_at``,
+        # looks at what is due then and sets itself for what comes next; it is made again before it fires only when
+        # something falls due sooner (_watch_until).
         self.watchdog: asyncio.TimerHandle | None = None
         self.watch_at = 0.0
         self.deadline: float | None = None  # when the running job's timeout expires (loop time)
