@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from extract.evaluation import DATASETS, TOLERANCE, evaluate, folder, load_recorded, regressions
 from extract.evaluation.mappings import GVDB_VICTIM_OUTCOMES, OUR_CLASSES
-from extract.evaluation.scoring import GoldArgument, GoldDocument, GoldEvent, GoldRelation
+from extract.evaluation.forms import GoldArgument, GoldDocument, GoldEvent, GoldRelation
 from extract.evaluation.textmap import QUOTE_TOKENS, detokenize
 from extract.model import Argument, Article, Entity, Event, Extraction, Relation, Span, TimeValue
 
