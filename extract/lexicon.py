@@ -105,7 +105,7 @@ INTENT_NOUNS = frozenset({"capacity", "ability", "plan", "plot", "intention", "a
                           "desire", "risk", "possibility"})
 # Nouns of one's own intent or attempt: "the group's decision / plan / attempt to attack" -> the group attacks. The
 # intents above but a call, order, appeal or demand (which others carry out) and a risk or possibility (nobody's), and
-# decisions and promises.
+# decisions, promises, failures and refusals.
 OWN_INTENT_NOUNS = ((INTENT_NOUNS - {"call", "order", "appeal", "demand", "risk", "possibility"})
                     | {"decision", "vow", "promise", "pledge", "failure", "refusal", "determination"})
 MODAL_AUX = {"could", "might", "may", "would", "should", "can", "must", "shall", "ought"}
