@@ -2,9 +2,9 @@
 a time").
 
 An embedded store has RocksDB's lock; a SPARQL server has no lock an update can take, and a conditional update is
-not one: of two ``INSERT … WHERE { no live lease }`` sent together, both inserted in 2 (``FILTER NOT EXISTS``) and 13
+not one: of two ``INSERT … WHERE { no live lease }`` sent together, both inserted in 32 (``FILTER NOT EXISTS``) and 8
 (a ``COUNT`` subquery) of 200 rounds on the Oxigraph server, whose transactions read a snapshot; Virtuoso 7.2 does
-not apply the ``FILTER NOT EXISTS`` form at all. So the lease is Lamport's bakery algorithm, which needs no more than
+not apply the ``FILTER NOT EXISTS`` form at all (``python -m bench.lease_race``). So the lease is Lamport's bakery algorithm, which needs no more than
 what every server gives: each update is applied whole, and a query sees every update answered before it was sent.
 A writer
 
