@@ -93,7 +93,7 @@ class Lease:
                     on_wait()
                     on_wait = None
                 if time.monotonic() - renewed > RENEW:  # a long wait: this claim keeps its place in the queue
-                    self._renew()
+                    self.renew()
                     renewed = time.monotonic()
                 time.sleep(POLL)
         except BaseException:
@@ -142,14 +142,15 @@ class Lease:
         """Renew the claim every :data:`RENEW` seconds until released; a claim found gone is a lost lease."""
         while not self._stop.wait(RENEW):
             try:
-                if not self._renew():
+                if not self.renew():
                     self.lost = True
                     return
             except GraphError:  # the server did not answer: try again at the next turn (the claim lives TTL)
                 continue
 
-    def _renew(self) -> bool:
-        """Push the claim's time on; whether the claim was still there."""
+    def renew(self) -> bool:
+        """Push the claim's time on (the renewing thread does it every :data:`RENEW` seconds); whether the claim was
+        still there."""
         until = self.clock() + TTL
         self.service.update(f"DELETE {{ GRAPH {self.graph} {{ {self.claim} {_UNTIL} ?u }} }} "
                             f"INSERT {{ GRAPH {self.graph} {{ {self.claim} {_UNTIL} {_number(until)} }} }} "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import subprocess
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -104,7 +105,6 @@ store.close()
 
 def test_one_writer_at_a_time_on_a_server_store(server):
     import sys
-    import time
 
     from graph.lease import TTL, Lease
     from graph.store import StoreBusy
@@ -149,6 +149,33 @@ def test_one_writer_at_a_time_on_a_server_store(server):
     finally:
         store.close()
     server_store(server).close()
+
+
+def test_a_holder_that_cannot_renew_its_lease_in_time_stops_writing(server):
+    from graph.lease import TTL, Lease
+    from graph.store import StoreBusy
+
+    emptied(server)
+    store = server_store(server, lease=False)  # eventkg serve's store: it writes only holding the lease
+    try:
+        with pytest.raises(StoreBusy, match="writer lease"):
+            store.reresolve()
+        now = [time.time()]
+        mine = Lease(store.native, store.iris.base, clock=lambda: now[0])  # a clock moved by hand: no renewal
+        mine.take()
+        try:
+            assert mine.held
+            now[0] += TTL - 5  # its renewals failed until 5 s before its claim's time: no write may start
+            assert not mine.held
+            # another writer, whose clock is past the claim's time, finds it dead and takes the lease
+            other = Lease(store.native, store.iris.base, clock=lambda: now[0] + 10)
+            other.take()
+            assert other.held and not mine.renew()  # the first holder finds its claim gone
+            other.release()
+        finally:
+            mine.release()
+    finally:
+        store.close()
 
 
 # -- eventkg ingest --dask into the server, then eventkg serve on it -------------------------------------------------
