@@ -13,9 +13,6 @@ Differences it smooths over:
   ``--union-default-graph``), so a query that wants the union names it: every graph under the store's base IRI as
   ``default-graph-uri``. That also keeps a server's own graphs (Virtuoso's system graphs) out of the answers.
 - *Index reads* (``quads_for_pattern``) become one ``SELECT`` each.
-
->>> SparqlService.is_url("http://127.0.0.1:8890/sparql"), SparqlService.is_url("eventkg-data")
-(True, False)
 """
 
 from __future__ import annotations
@@ -31,7 +28,6 @@ import pyoxigraph as ox
 
 from graph import remote_load
 from graph.errors import InvalidInput, Unavailable
-from graph.locations import is_service_url
 
 if TYPE_CHECKING:  # imported where used: only a server whose store is a SPARQL service needs it
     from graph.remote_http import Connections
@@ -86,7 +82,6 @@ class SparqlService:
         self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
         self.request_bytes = REQUEST_BYTES
 
-    is_url = staticmethod(is_service_url)
 
     def close(self) -> None:
         """Close the connections of the synchronous calls (:meth:`aclose` closes :meth:`forward`'s)."""
@@ -236,10 +231,15 @@ class SparqlService:
         if status < 300:
             return body
         text = body.decode("utf-8", "replace")
-        # Virtuoso answers a query it cannot compile with 500 and SQL state 37000: the request's fault, not the server's
-        if 400 <= status < 500 or text.startswith("Virtuoso 37000"):
+        if 400 <= status < 500 or _REQUEST_FAULT.match(text):
             raise InvalidInput(f"the SPARQL service refused the request (HTTP {status}): {_first_line(text)}")
         raise Unavailable(f"the SPARQL service failed (HTTP {status}); see its log")
+
+
+# The request's faults that servers answer with 500. Virtuoso: a query it cannot compile (SQL state 37000), an invalid
+# parameter such as dropping a graph it does not hold (22023); the Oxigraph server: a graph an update drops or clears
+# is not there, or one it creates is.
+_REQUEST_FAULT = re.compile(r"Virtuoso (37000|22023) |The graph <[^>]*> (does not exist|already exists)")
 
 
 def _repaired(product: str | None, media: str, body: bytes) -> bytes:

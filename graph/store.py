@@ -41,6 +41,7 @@ from graph import aggregates, changes
 from graph.entity_graph import Plan
 from graph.errors import StoreBusy, StoreError
 from graph.lease import Lease
+from graph.locations import is_service_url
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF
 from graph.rdf_formats import rdf_format
@@ -68,7 +69,7 @@ class EventStore:
         self.read_only = read_only
         self._write_lock = threading.Lock()
         self._dataset: Dataset | None = None
-        self.remote = path is not None and SparqlService.is_url(str(path))
+        self.remote = path is not None and is_service_url(str(path))
         self.path = None if path is None or self.remote else Path(path)
         new = self.path is None or not self.path.is_dir() or not any(self.path.iterdir())
         self._writer: WriterState | None = None  # the claims and incidents in memory (writable stores)

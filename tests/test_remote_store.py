@@ -370,6 +370,10 @@ def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delet
         assert (last["article"], last["change"]) == ("call", "deleted")
         # the dashboards' counters recounted (graph.aggregates.settle)
         assert {path: client.get(path).json() for path in DASHBOARDS} == expected
+        # dropping a graph the store does not hold is the request's fault on either server (each answers 500)
+        r = client.post("/sparql/update", content=f"DROP GRAPH <{call}>",
+                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+        assert r.status_code == 400, r.text
 
 
 # -- eventkg load into a server store ------------------------------------------------------------------------------
