@@ -104,7 +104,9 @@ class EventStore:
                 if lease or not isinstance(err, StoreBusy):
                     if self._lease is not None:
                         self._lease.release()
+                    if self.remote:
                         self.native.close()
+                    del self.native  # a folder's lock goes now, not when the traceback lets this object go
                     raise
             self._writer = WriterState(self)
 
@@ -114,15 +116,17 @@ class EventStore:
         """Flush and release the store (its lock on the folder goes with the last reference)."""
         if not hasattr(self, "native"):
             return  # closed already
-        if not self.read_only:
-            self.native.flush()
-            self._writer.keep()
-        if self._lease is not None:
-            self._lease.release()
-        if self.remote:
-            self.native.close()
-        self._dataset = None
-        del self.native
+        try:
+            if not self.read_only:
+                self.native.flush()
+                self._writer.keep()
+        finally:  # a failed flush still lets the lease and the store go
+            if self._lease is not None:
+                self._lease.release()
+            if self.remote:
+                self.native.close()
+            self._dataset = None
+            del self.native
 
     def __enter__(self) -> EventStore:
         return self
