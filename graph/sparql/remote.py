@@ -37,7 +37,7 @@ from graph.sparql.running import (
     ROW_MARKS,
     Job,
     UpdateJob,
-    _too_large,
+    too_large,
     execute,
     update,
 )
@@ -148,7 +148,7 @@ class ForwardingPool:
         except InvalidInput as err:  # as execute words the server's refusal
             raise SparqlError(f"the query could not be evaluated: {err}") from None
         if body is not None and job.max_rows is not None and _rows(body, media, job.max_rows) > job.max_rows:
-            raise _too_large(job.max_rows)
+            raise too_large(job.max_rows)
         return None if body is None else (media, body)
 
     def close(self) -> None:

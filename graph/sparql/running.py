@@ -72,7 +72,7 @@ def execute(store: ox.Store, job: Job, prefixes: dict[str, str]) -> tuple[str, b
         except (OSError, RuntimeError, ValueError) as err:
             raise _engine_error(err, "the query could not be evaluated") from None
         if job.max_rows is not None and len(triples) > job.max_rows:
-            raise _too_large(job.max_rows)
+            raise too_large(job.max_rows)
         fmt = GRAPH_FORMATS[media]
         return media, ox.serialize(triples, format=fmt, prefixes=prefixes if fmt == ox.RdfFormat.TURTLE else None)
     return media, _solutions_bytes(answer, media, job.max_rows, run)
@@ -121,7 +121,7 @@ def _dataset(job: Job) -> dict:
     return {"use_default_graph_as_union": True}
 
 
-def _too_large(max_rows: int) -> ResultTooLarge:
+def too_large(max_rows: int) -> ResultTooLarge:
     return ResultTooLarge(f"the result has more than {max_rows} rows; narrow the query or page it with LIMIT/OFFSET")
 
 
@@ -175,7 +175,7 @@ def _solutions_bytes(solutions, media: str, max_rows: int | None, again) -> byte
         solutions = again()
     out = _Rows(ROW_MARKS[_TSV], None if max_rows is None else max_rows + 1)
     if not _serialize(solutions, out, ox.QueryResultsFormat.TSV, max_rows):
-        raise _too_large(max_rows)
+        raise too_large(max_rows)
     tsv = b"".join(out.parts)
     if fmt == ox.QueryResultsFormat.TSV:
         return tsv
