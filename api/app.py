@@ -11,6 +11,7 @@ they write, so ``eventkg ingest`` can run next to the server.
 from __future__ import annotations
 
 import asyncio
+import gc
 import threading
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,7 @@ class Server:
                 from api.rest import rest_app
 
                 self._rest = rest_app(self)
+                gc.freeze()  # what the REST app imported lives as long as the server: no collection need scan it
             return self._rest
 
     async def _route(self, scope, receive, send):
@@ -124,6 +126,9 @@ class Server:
         state.snapshot, state.query_pool, state.update_pool = endpoint.snapshot, endpoint.queries, endpoint.updates
         state.writer.on_write = endpoint.on_write
         state.extractors = Extractors(settings)
+        # Everything made so far (modules, settings, the app) lives as long as the server: out of the collector's
+        # way, it no longer scans them on every full collection (5 % of a forwarding server's CPU under load).
+        gc.freeze()
 
 
 async def _health(scope, receive, send) -> None:
