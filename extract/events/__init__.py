@@ -46,7 +46,7 @@ def _name_the_killer(events: list[EventCandidate], index: EntityIndex) -> None:
     for killer in events:
         if killer.trigger.lemma_.lower() not in lexicon.KILLER_NOUNS or killer.has("victim"):
             continue
-        agent = next((t for r, t in killer.args if r == "agent"), None)
+        agent = killer.first("agent")
         sentence = index.sentence(killer.trigger)
         for event in events:
             if event is not killer and event.type == "Killing" and index.sentence(event.trigger) == sentence \
@@ -59,7 +59,7 @@ def _causes(event: EventCandidate, by_trigger: dict[int, EventCandidate], index:
     subject), "killed in IS attacks" (the attacker kills), "the death of X during a US operation" (the operation)."""
     if event.type not in ("Death", "Killing", "Injury"):
         return
-    agent = next((t for r, t in event.args if r == "agent"), None)
+    agent = event.first("agent")
     if agent is None:  # "the blast killed five": the subject was taken for a weapon
         agent = next((t for t in event.instruments if t.i in by_trigger), None)
     if agent is not None:

@@ -26,3 +26,7 @@ class EventCandidate:
     def has(self, role: str) -> bool:
         """Whether some argument already plays ``role``."""
         return any(r == role for r, _ in self.args)
+
+    def first(self, role: str) -> Token | None:
+        """The first argument that plays ``role``, or None."""
+        return next((t for r, t in self.args if r == role), None)

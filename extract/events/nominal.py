@@ -98,7 +98,7 @@ def nominal_arguments(event: EventCandidate, index: EntityIndex) -> None:
     if trigger.dep_ == "compound" and trigger.head.lemma_.lower() == "toll":
         add_with_conj(add, patient_role, toll_figure(trigger.head))  # "the death toll rose to 15"
     if trigger.lemma_.lower() in lexicon.KILLER_NOUNS and not event.has(patient_role):
-        holder = next((t for r, t in event.args if r == "agent"), None)
+        holder = event.first("agent")
         possessor = dep_child(holder, "poss") if holder is not None else None
         add_with_conj(add, patient_role, possessor)  # "William McKinley's assassin Leon Czolgosz"
     frames.convicted_agent(event)
