@@ -26,17 +26,16 @@ from __future__ import annotations
 import asyncio
 import collections
 import json
-import os
 import socket
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import graph
 from graph.prefixes import DEFAULT_BASE_IRI, PREFIXES  # not graph.namespaces: no rdflib in the server
 from graph.sparql import frames
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
+from graph.sparql.snapshot import child_env
 
 _START_TIMEOUT = 120.0  # seconds a new worker may take to start, on a machine under load
 PIPELINE_WINDOW = 0.02  # seconds: a job is queued behind one that started less than this long ago
@@ -198,12 +197,10 @@ class _Worker:
     def __init__(self, pool: WorkerPool):
         self.pool = pool
         ours, theirs = socket.socketpair()  # made before the worker turns its network off
-        package_root = str(Path(graph.__file__).resolve().parent.parent)
-        path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "graph.sparql.sandbox", "graph.sparql.worker", pool.kind, str(theirs.fileno()),
              json.dumps(pool.settings)],
-            pass_fds=[theirs.fileno()], env={**os.environ, "PYTHONPATH": path}, stdin=subprocess.DEVNULL)
+            pass_fds=[theirs.fileno()], env=child_env(), stdin=subprocess.DEVNULL)
         theirs.close()
         self.socket = ours
         self.channel: _Channel | None = None

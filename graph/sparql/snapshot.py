@@ -135,13 +135,18 @@ def _count_apart(folder: str) -> int:
     the store read-only as the query workers do and exits."""
     import subprocess  # here: the query workers, which import this module, never start a process
 
-    package_root = str(Path(__file__).resolve().parents[2])  # this code, wherever it runs from
-    path = os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)
     done = subprocess.run([sys.executable, "-m", "graph.sparql.snapshot", folder], capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": path})
+                          stdin=subprocess.DEVNULL, env=child_env())
     if done.returncode != 0:
         raise StoreUnavailable("the store could not be read (another process is rewriting it?); try again")
     return int(done.stdout)
+
+
+def child_env() -> dict[str, str]:
+    """The environment of a ``python -m`` child process that runs this code (a query worker, the quad count): this
+    process's, with the folder this code is in first on ``PYTHONPATH``, wherever this process was started from."""
+    package_root = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (package_root, os.environ.get("PYTHONPATH")) if p)}
 
 
 def _count(folder: str) -> int:
