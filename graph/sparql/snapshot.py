@@ -54,19 +54,19 @@ class Snapshot:
             if self._store is not None and files == self._files:
                 return self._store
             try:
-                self._store, self._files = self._opened(self._open, files)
+                self._store, self._files = self._opened(files)
             except StoreUnavailable:
                 if self._store is None:
                     raise
                 # the previous snapshot is still whole; use it until the writer settles
             return self._store
 
-    def _opened(self, opener: Callable[[str], Any], files: tuple) -> tuple[Any, tuple]:
-        """The store opened by ``opener``, and the state of its files then; tried again a few times while a writer
+    def _opened(self, files: tuple) -> tuple[Any, tuple]:
+        """The store opened, and the state of its files then; tried again a few times while a writer
         compacts (it deletes files between our listing and our opening)."""
         for attempt in range(_OPEN_ATTEMPTS):
             try:
-                return opener(self._folder), files
+                return self._open(self._folder), files
             except (GraphError, OSError, RuntimeError) as err:
                 failure = err
                 time.sleep(0.01 * (attempt + 1))
