@@ -54,8 +54,12 @@ class Writer:
                 return change(store)
             finally:
                 store.close()
-                if self.on_write is not None:
-                    self.on_write()
+                self.written()
+
+    def written(self) -> None:
+        """Tell ``on_write`` of a write: one of :meth:`write`'s, or a SPARQL update's (its route calls this)."""
+        if self.on_write is not None:
+            self.on_write()
 
 
 class Extractors:

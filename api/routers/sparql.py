@@ -73,7 +73,5 @@ async def update(request: Request, settings: SettingsDep, updates: UpdatesDep) -
                                     protocol.graphs(using_graphs, "using-graph-uri") if given else None,
                                     protocol.graphs(using_named_graphs, "using-named-graph-uri") if given else None))
     finally:  # even a failed update may have written: the writes' one hook (a server store's answer cache)
-        on_write = request.app.state.writer.on_write
-        if on_write is not None:
-            on_write()
+        request.app.state.writer.written()
     return Response(status_code=204)
