@@ -28,10 +28,9 @@ _RESULTS = {200: {"description": "Results in the negotiated format.", "content":
     media: {} for media in [*RESULT_MEDIA, *GRAPH_MEDIA]}}}
 
 
-
 def _parameters(*described: tuple[str, str, bool]) -> dict:
-    """OpenAPI for query-string parameters the endpoints read themselves (``request.query_params``): FastAPI's
-    validation of declared parameters cost a third of a computed query's time on the server."""
+    """OpenAPI for query-string parameters the endpoints read themselves (:func:`api.sparql_protocol.query_params`):
+    FastAPI's validation of declared parameters cost a third of a computed query's time on the server."""
     return {"parameters": [{"name": name, "in": "query", "description": what, "schema": (
         {"type": "array", "items": {"type": "string"}} if many else {"type": "string"})}
         for name, what, many in described]}
