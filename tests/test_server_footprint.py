@@ -5,11 +5,10 @@ other request builds the REST app, which then answers as before."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
+from graph.sparql.snapshot import child_env
 from graph.store import open_store
 
 SERVER = """
@@ -43,10 +42,8 @@ def test_a_server_answering_sparql_loads_no_rest_app_rdflib_nor_oxigraph(tmp_pat
     store = tmp_path / "kg"
     with open_store(store) as kg:  # the ontology only
         quads = len(kg)
-    root = str(Path(__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
     done = subprocess.run([sys.executable, "-c", SERVER, str(store)], capture_output=True, text=True, timeout=300,
-                          env=env, cwd=tmp_path)
+                          env=child_env(), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.splitlines()[-1])
     assert seen["ask"] is True and seen["health"] == {"status": "ok", "store": "kg", "quads": quads}
