@@ -61,6 +61,12 @@ def emptied(server) -> None:
         store.close()
 
 
+def emptied_store(server, **options):
+    """:func:`server_store` on ``server`` after :func:`emptied` (the ontology written again on its open)."""
+    emptied(server)
+    return server_store(server, **options)
+
+
 def server_env(server) -> dict[str, str]:
     """The environment of an ``eventkg`` command on ``server``."""
     access = {"EVENTKG_STORE_UPDATE": server.update_url, "EVENTKG_STORE_USER": server.user,

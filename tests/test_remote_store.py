@@ -27,6 +27,7 @@ from tests.scale_fixtures import (
     PLACES,
     comparable_quads,
     emptied,
+    emptied_store,
     ingest_killing_a_worker,
     server_env,
     server_store,
@@ -43,9 +44,7 @@ def embedded(seed_article, extractor, tmp_path_factory):
 
 
 def test_remote_store_holds_what_the_embedded_store_holds(server, embedded, seed_article, extractor):
-    emptied(server)
-    store = server_store(server)
-    try:
+    with emptied_store(server) as store:
         empty = comparable_quads(store)  # the ontology graph only
         first = ingest(store, [seed_article], extractor)
         assert (first.new, first.failed) == (1, 0)
@@ -58,8 +57,6 @@ def test_remote_store_holds_what_the_embedded_store_holds(server, embedded, seed
         assert store.delete_article(seed_article.id)
         log = f"<{store.iris.changes_graph}>"  # keeps a tombstone of the deletion for the change feed
         assert {q for q in comparable_quads(store) if q[3] != log} == {q for q in empty if q[3] != log}
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same change log on either server
@@ -156,9 +153,7 @@ def test_a_holder_that_cannot_renew_its_lease_in_time_stops_writing(server):
     from graph.lease import TTL, Lease
     from graph.store import StoreBusy
 
-    emptied(server)
-    store = server_store(server, lease=False)  # eventkg serve's store: it writes only holding the lease
-    try:
+    with emptied_store(server, lease=False) as store:  # eventkg serve's store: it writes only holding the lease
         with pytest.raises(StoreBusy, match="writer lease"):
             store.reresolve()
         now = [time.time()]
@@ -175,8 +170,6 @@ def test_a_holder_that_cannot_renew_its_lease_in_time_stops_writing(server):
             other.release()
         finally:
             mine.release()
-    finally:
-        store.close()
 
 
 # -- eventkg ingest --dask into the server, then eventkg serve on it -------------------------------------------------
@@ -383,10 +376,8 @@ def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delet
 def test_a_load_that_fails_midway_leaves_whole_graphs_and_a_rerun_replaces_them(server, tmp_path):
     from graph.store import StoreError
 
-    emptied(server)
-    store = server_store(server)
-    graphs = [f"{store.iris.base}graph/loaded/{n}" for n in range(5)]
-    try:
+    with emptied_store(server) as store:
+        graphs = [f"{store.iris.base}graph/loaded/{n}" for n in range(5)]
         store.native.request_bytes = 6000  # one graph per request (4 MB by default)
         # the fourth graph's last literal is no integer: Virtuoso refuses its request, the fourth of five
         with pytest.raises(StoreError, match=r"first 3 graph\(s\) are stored, each whole; the others are as they "
@@ -397,18 +388,14 @@ def test_a_load_that_fails_midway_leaves_whole_graphs_and_a_rerun_replaces_them(
         assert store.load(_graphs_file(tmp_path, graphs, '"39"')) == 5 * 41
         # every graph whole; a graph stored before is replaced, its blank node too
         assert _held(store, graphs) == {g: 41 for g in graphs}
-    finally:
-        store.close()
 
 
 def test_a_graph_larger_than_a_request_is_staged_and_switched_in_one_update(server, tmp_path):
     from graph.remote_load import GENID, STAGE
     from graph.store import StoreError
 
-    emptied(server)
-    store = server_store(server)
-    graphs = [f"{store.iris.base}graph/loaded/{n}" for n in range(3)]
-    try:
+    with emptied_store(server) as store:
+        graphs = [f"{store.iris.base}graph/loaded/{n}" for n in range(3)]
         store.native.request_bytes = 1500  # each graph's 41 triples take several requests
         store.load(_graphs_file(tmp_path, graphs, '"39"'))
         store.load(_graphs_file(tmp_path, graphs, '"39"'))  # a re-run replaces each graph
@@ -420,22 +407,17 @@ def test_a_graph_larger_than_a_request_is_staged_and_switched_in_one_update(serv
             with pytest.raises(StoreError, match=r"the large graph <.*/loaded/1> is as it was"):
                 store.load(_graphs_file(tmp_path, graphs, '"forty"', bad_graph=1))
             assert _held(store, graphs) == {g: 41 for g in graphs}
-    finally:
-        store.close()
 
 
 def test_a_graph_of_many_short_triples_loads_in_one_request(server, tmp_path):
     # Virtuoso's SPARQL compiler refuses a block of more than about 5,000 triples ("SP030 … memory exhausted")
-    emptied(server)
-    store = server_store(server)
-    graph = f"{store.iris.base}graph/loaded/many"
-    path = tmp_path / "many.nq"
-    path.write_text("".join(f'<https://example.org/s{i}> <https://example.org/p> "v" <{graph}> .\n' for i in range(6000)))
-    try:
+    with emptied_store(server) as store:
+        graph = f"{store.iris.base}graph/loaded/many"
+        path = tmp_path / "many.nq"
+        path.write_text("".join(f'<https://example.org/s{i}> <https://example.org/p> "v" <{graph}> .\n'
+                                for i in range(6000)))
         assert store.load(path) == 6000
         assert _held(store, [graph]) == {graph: 6000}
-    finally:
-        store.close()
 
 
 def test_an_article_of_more_triples_than_a_virtuoso_block_is_stored_whole(server, hand_extractions, tmp_path):
