@@ -69,7 +69,7 @@ class SparqlService:
     def __init__(self, query_url: str, update_url: str | None = None, *, graphs_prefix: str,
                  user: str | None = None, password: str | None = None, timeout: float = 60.0):
         self.query_url, self.update_url = query_url, update_url or query_url
-        self.graphs_prefix = graphs_prefix
+        self._ours = f"FILTER STRSTARTS(STR(?g), {ox.Literal(graphs_prefix)})"  # ?g one of the store's graphs
         import httpx  # here, not at the top: only a store at a SPARQL service needs it (and its memory)
 
         from graph.remote_auth import Credentials
@@ -81,7 +81,6 @@ class SparqlService:
         self._challenged = False  # the query URL asked for credentials: forward() leaves the queries to httpx
         self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
         self.request_bytes = REQUEST_BYTES
-
 
     def close(self) -> None:
         """Close the connections of the synchronous calls (:meth:`aclose` closes :meth:`forward`'s)."""
@@ -118,7 +117,7 @@ class SparqlService:
         if isinstance(graph_name, ox.DefaultGraph):
             return iter(())  # eventkg keeps nothing in the default graph
         graph = str(graph_name) if graph_name is not None else "?g"
-        filter_ = "" if graph_name is not None else f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)})"
+        filter_ = "" if graph_name is not None else self._ours
         rows = self.query(f"SELECT * WHERE {{ GRAPH {graph} {{ {pattern} }} {filter_} }}")
         return iter([ox.Quad(row["s"] if subject is None else subject, row["p"] if predicate is None else predicate,
                              row["o"] if object is None else object,
@@ -126,8 +125,7 @@ class SparqlService:
 
     def graphs(self) -> list[str]:
         """IRIs of the store's graphs (those under its graph prefix), sorted."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                          f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)}) }}")
+        rows = self.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return sorted(row["g"].value for row in rows)
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
@@ -140,8 +138,7 @@ class SparqlService:
         return bool(self.query(f"ASK {{ GRAPH {quad.graph_name} {{ {quad.subject} {quad.predicate} {quad.object} }} }}"))
 
     def __len__(self) -> int:
-        (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
-                            f"FILTER STRSTARTS(STR(?g), {_literal(self.graphs_prefix)}) }}")
+        (row,) = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {self._ours} }}")
         return int(row["n"].value)
 
     def extend(self, quads: Iterable[ox.Quad]) -> None:
@@ -299,10 +296,6 @@ def _graph_list(graphs) -> list[str]:
     if not isinstance(graphs, list | tuple):
         graphs = [graphs]
     return [g.value for g in graphs if isinstance(g, ox.NamedNode)]
-
-
-def _literal(text: str) -> str:
-    return str(ox.Literal(text))
 
 
 def _first_line(text: str) -> str:
