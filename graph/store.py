@@ -102,11 +102,7 @@ class EventStore:
             except BaseException as err:
                 # eventkg serve's store while another process writes goes on: that writer installed and counted both
                 if lease or not isinstance(err, StoreBusy):
-                    if self._lease is not None:
-                        self._lease.release()
-                    if self.remote:
-                        self.native.close()
-                    del self.native  # a folder's lock goes now, not when the traceback lets this object go
+                    self._let_go()  # a folder's lock goes now, not when the traceback lets this object go
                     raise
             self._writer = WriterState(self)
 
@@ -121,12 +117,16 @@ class EventStore:
                 self.native.flush()
                 self._writer.keep()
         finally:  # a failed flush still lets the lease and the store go
-            if self._lease is not None:
-                self._lease.release()
-            if self.remote:
-                self.native.close()
-            self._dataset = None
-            del self.native
+            self._let_go()
+
+    def _let_go(self) -> None:
+        """Release the writer lease and the store (a folder's lock goes with the last reference)."""
+        if self._lease is not None:
+            self._lease.release()
+        if self.remote:
+            self.native.close()
+        self._dataset = None
+        del self.native
 
     def __enter__(self) -> EventStore:
         return self
