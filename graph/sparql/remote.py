@@ -139,10 +139,8 @@ class ForwardingPool:
         if media is None:  # nothing the client accepts: execute says so
             return None
         base = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
-        params = []
-        if job.default_graphs is not None or job.named_graphs is not None:
-            params = [("default-graph-uri", g) for g in job.default_graphs or ()]
-            params += [("named-graph-uri", g) for g in job.named_graphs or ()]
+        params = [("default-graph-uri", g) for g in job.default_graphs or ()]
+        params += [("named-graph-uri", g) for g in job.named_graphs or ()]
         try:
             body = await self.store.native.forward(job.text, params, media, prologue=base + _PROLOGUE)
         except InvalidInput as err:  # as execute words the server's refusal
