@@ -76,7 +76,16 @@ def _media(accept: str | None) -> tuple[str | None, str | None]:
             negotiate(accept, tuple(GRAPH_MEDIA), _ALIASES["graph"]))
 
 
-def graphs(values: list[str], name: str) -> tuple[str, ...]:
+def dataset(first: list[str], second: list[str], names: tuple[str, str]) -> tuple[tuple[str, ...] | None, ...]:
+    """A protocol dataset: the IRIs of ``names`` (``default-graph-uri`` and ``named-graph-uri``, or
+    ``using-graph-uri`` and ``using-named-graph-uri``), checked. Either given replaces the text's own dataset, with
+    both lists; neither given is ``(None, None)``: the text's applies."""
+    if not (first or second):
+        return None, None
+    return _graphs(first, names[0]), _graphs(second, names[1])
+
+
+def _graphs(values: list[str], name: str) -> tuple[str, ...]:
     """Protocol graph IRIs, checked here (a bad one is the client's error, not the worker's)."""
     import pyoxigraph as ox  # here: most requests name no graphs, and the server needs Oxigraph for nothing else
 
@@ -138,10 +147,7 @@ async def _answer(scope, settings, text: str, default_graphs: list[str], named_g
     results, graph = _media(_header(scope, b"accept"))
     if results is None and graph is None:
         raise HTTPException(406, "answers can be given as: " + ", ".join([*RESULT_MEDIA, *GRAPH_MEDIA]))
-    protocol = bool(default_graphs or named_graphs)  # either replaces the query's FROM / FROM NAMED
-    job = Job(text, results, graph,
-              graphs(default_graphs, "default-graph-uri") if protocol else None,
-              graphs(named_graphs, "named-graph-uri") if protocol else None,
+    job = Job(text, results, graph, *dataset(default_graphs, named_graphs, ("default-graph-uri", "named-graph-uri")),
               service_iri(scope), settings.max_result_rows, scope.get("state", _NO_STATE).get(STORE_VERSION))
     try:
         media, body = await scope["app"].state.query_pool.run(job)  # awaits the worker: the loop goes on serving

@@ -66,11 +66,9 @@ async def update(request: Request, settings: SettingsDep, updates: UpdatesDep) -
                                                          ("using-graph-uri", "using-named-graph-uri"))
     using_graphs = protocol.values(params, "using-graph-uri") or form_using
     using_named_graphs = protocol.values(params, "using-named-graph-uri") or form_named
-    given = bool(using_graphs or using_named_graphs)
     try:
-        await updates.run(UpdateJob(text, protocol.service_iri(scope),
-                                    protocol.graphs(using_graphs, "using-graph-uri") if given else None,
-                                    protocol.graphs(using_named_graphs, "using-named-graph-uri") if given else None))
+        await updates.run(UpdateJob(text, protocol.service_iri(scope), *protocol.dataset(
+            using_graphs, using_named_graphs, ("using-graph-uri", "using-named-graph-uri"))))
     finally:  # even a failed update may have written: the writes' one hook (a server store's answer cache)
         request.app.state.writer.written()
     return Response(status_code=204)
