@@ -62,9 +62,9 @@ Key = tuple[str, str, str, str | None]  # (kind, event type, modality, period or
 _EVENT_TYPES = {str(EKG[t]): t for t in EVENT_TYPES}
 _MODALITY, _TYPE, _TIME = str(EKG.modality), str(RDF.type), str(EKG.time)
 _ROLES = {str(EKG.place): "place", str(EKG.agent): "agent"}
-_COUNT = ox.NamedNode(str(EKG.eventCount))
-COUNTS = ox.NamedNode(str(EKG.counts))
-_DIGESTS = ox.NamedNode(str(EKG.tableDigests))
+_COUNT = to_ox(EKG.eventCount)
+COUNTS = to_ox(EKG.counts)
+_DIGESTS = to_ox(EKG.tableDigests)
 UNDATED = "undated"
 
 
@@ -332,7 +332,7 @@ def _counter_quads(iris: IRIs, key: Key, count: int | None, *, describe: bool = 
             value = ox.Literal(dimension) if kind == "period" else ox.NamedNode(dimension)
             facts.append(f"{node} {to_ox(predicate)} {value}")
     if count is not None:
-        facts.append(f"{node} {_COUNT} {ox.Literal(str(count), datatype=ox.NamedNode(str(XSD.integer)))}")
+        facts.append(f"{node} {_COUNT} {ox.Literal(str(count), datatype=to_ox(XSD.integer))}")
     return f"GRAPH {to_ox(graph_of(iris, kind))} {{ {' . '.join(facts)} }}\n"
 
 

@@ -22,7 +22,7 @@ from graph.namespaces import EKG, RDF, RDFS, local_name
 from graph.reading import count_tables
 from graph.reading.cache import memo
 from graph.store import EventStore
-from graph.terms import sparql_term
+from graph.terms import sparql_term, to_ox
 from graph.times import overlaps, time_bounds
 
 KINDS = {"agent": EKG.agent, "place": EKG.place}
@@ -95,8 +95,8 @@ def _described(store: EventStore, rank: int, iri: str, events: int) -> RankedCou
 def _label_and_type(store: EventStore, iri: str) -> tuple[str | None, str | None]:
     """An entity's label and type, from the entity graph (remembered with a read-only snapshot: the same leaders
     are described request after request)."""
-    node, graph = ox.NamedNode(iri), ox.NamedNode(str(store.iris.entities_graph))
-    label = next(store.native.quads_for_pattern(node, ox.NamedNode(str(RDFS.label)), None, graph), None)
-    types = [q.object.value for q in store.native.quads_for_pattern(node, ox.NamedNode(str(RDF.type)), None, graph)]
+    node, graph = ox.NamedNode(iri), to_ox(store.iris.entities_graph)
+    label = next(store.native.quads_for_pattern(node, to_ox(RDFS.label), None, graph), None)
+    types = [q.object.value for q in store.native.quads_for_pattern(node, to_ox(RDF.type), None, graph)]
     return (label.object.value if label else None,
             local_name(next((t for t in types if t.startswith(str(EKG))), None)))
