@@ -20,6 +20,9 @@ time within a few seconds (NTP).
 
 The claims are in the graph ``urn:eventkg:lease:<digest of the base IRI>``, outside the store's graphs, in a
 vocabulary of its own (``urn:eventkg:lease:ticket`` …), so no query in eventkg's vocabulary sees them.
+
+:class:`StoreLease` is how an :class:`graph.store.EventStore` holds it: from its opening to its closing, or only while
+it writes.
 """
 
 from __future__ import annotations
@@ -31,7 +34,8 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pyoxigraph as ox
 
@@ -170,6 +174,47 @@ class Lease:
             self.service.update(f"DELETE WHERE {{ GRAPH {self.graph} {{ {claim} ?p ?o }} }}")
         except GraphError:  # the server is gone: the claim dies at its time
             pass
+
+
+class StoreLease:
+    """A store's hold on its writer lease: ``lease`` (a server store's, or None for a store that has none: an embedded
+    store, whose folder RocksDB locks, or a read-only one), taken for the store's life (:meth:`take` at its opening,
+    :meth:`release` at its closing) or only inside :meth:`writing` (``eventkg serve``'s store, open for the server's
+    life). Without a lease every method does nothing more than :meth:`writing`'s lock."""
+
+    def __init__(self, lease: Lease | None):
+        self.lease = lease
+        self._lock = threading.RLock()  # one holder of the lease at a time in this process
+
+    def take(self, wait: float = 0.0, on_wait: Callable[[], None] | None = None) -> None:
+        """Hold the lease until :meth:`release` (:meth:`Lease.take`)."""
+        if self.lease is not None:
+            self.lease.take(wait, on_wait)
+
+    def release(self) -> None:
+        """Give the lease up (nothing if it is not held)."""
+        if self.lease is not None:
+            self.lease.release()
+
+    @contextmanager
+    def writing(self, wait: float = 0.0) -> Iterator[None]:
+        """Hold the lease for the time of the block unless it is held already (waiting up to ``wait`` seconds, then
+        :class:`StoreBusy`); blocks of other threads wait."""
+        with self._lock:
+            if self.lease is None or self.lease.claim is not None:  # held from the opening (or lost: see check)
+                yield
+                return
+            self.lease.take(wait)
+            try:
+                yield
+            finally:
+                self.lease.release()
+
+    def check(self) -> None:
+        """:class:`StoreBusy` unless a write may start: the lease, if there is one, is held and not near its time."""
+        if self.lease is not None and not self.lease.held:
+            raise StoreBusy("this process does not hold the store's writer lease (it could not renew it in time): "
+                            "its writes stop; open the store again")  # or a write outside writing()
 
 
 def _number(seconds: float) -> str:

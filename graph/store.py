@@ -28,8 +28,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Any
 
@@ -40,7 +40,7 @@ import ontology
 from graph import aggregates, changes
 from graph.entity_graph import Plan
 from graph.errors import StoreBusy, StoreError
-from graph.lease import Lease
+from graph.lease import Lease, StoreLease
 from graph.locations import is_service_url
 from graph.namespaces import DEFAULT_BASE_IRI, EKG, PREFIXES, RDF, IRIs, local_name
 from graph.rdf import ArticleRDF
@@ -90,11 +90,10 @@ class EventStore:
                 raise StoreBusy("another process is writing the store (eventkg ingest, load or delete, or a "
                                 "server's write)") from err
             raise StoreError(f"cannot open the store: {os_reason(err)}") from err
-        self._lease = Lease(self.native, self.iris.base) if self.remote and not read_only else None
-        self._lease_lock = threading.RLock()  # one holder of the lease at a time in this process
+        self._lease = StoreLease(Lease(self.native, self.iris.base) if self.remote and not read_only else None)
         if not read_only:
             try:
-                if self._lease is not None and lease:
+                if lease:
                     self._lease.take(wait, on_wait)
                 with self.writing():
                     self._install_ontology(new)
@@ -121,8 +120,7 @@ class EventStore:
 
     def _let_go(self) -> None:
         """Release the writer lease and the store (a folder's lock goes with the last reference)."""
-        if self._lease is not None:
-            self._lease.release()
+        self._lease.release()
         if self.remote:
             self.native.close()
         self._dataset = None
@@ -370,28 +368,17 @@ class EventStore:
         with self._write_lock:
             self.native.optimize()
 
-    @contextmanager
-    def writing(self, wait: float = 0.0) -> Iterator[None]:
+    def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
         """Hold the writer lease of a server store opened with ``lease=False`` for the time of the block (waiting up to
         ``wait`` seconds, then :class:`StoreBusy`); blocks of other threads wait. Nothing more for any other store."""
-        with self._lease_lock:
-            if self._lease is None or self._lease.claim is not None:  # held from the opening (or lost: see below)
-                yield
-                return
-            self._lease.take(wait)
-            try:
-                yield
-            finally:
-                self._lease.release()
+        return self._lease.writing(wait)
 
     # -- internals --------------------------------------------------------------------------------------------------
 
     def _check_writable(self) -> None:
         if self.read_only:
             raise StoreError("the store is open read-only")
-        if self._lease is not None and not self._lease.held:
-            raise StoreBusy("this process does not hold the store's writer lease (it could not renew it in time): "
-                            "its writes stop; open the store again")  # or a write outside writing()
+        self._lease.check()
 
     def _install_ontology(self, new: bool) -> None:
         """Load ontology/eventkg.ttl into the ontology graph of a new store, or of a store whose ontology graph holds
