@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
 from rdflib import Literal
 
 from extract.model import EVENT_TYPES
 from graph import aggregates
 from graph.filters import Filter, InvalidFilter
-from graph.namespaces import EKG, RDF, RDFS, local_name
+from graph.namespaces import EKG
 from graph.reading import count_tables
 from graph.reading.cache import memo
+from graph.reading.query import label_and_type
 from graph.store import EventStore
-from graph.terms import sparql_term, to_ox
+from graph.terms import sparql_term
 from graph.times import overlaps, time_bounds
 
 KINDS = {"agent": EKG.agent, "place": EKG.place}
@@ -87,16 +87,8 @@ def counted_ranking(store: EventStore, kind: str, filter: Filter, top: int) -> l
 
 
 def _described(store: EventStore, rank: int, iri: str, events: int) -> RankedCount:
-    label, type_name = memo(store, _label_and_type, iri)
+    # remembered with a read-only snapshot: the same leaders are described request after request
+    label, type_name = memo(store, label_and_type, iri)
     base = store.iris.base + "entity/"
     return RankedCount(rank, iri[len(base):] if iri.startswith(base) else iri, iri, label, type_name, events)
 
-
-def _label_and_type(store: EventStore, iri: str) -> tuple[str | None, str | None]:
-    """An entity's label and type, from the entity graph (remembered with a read-only snapshot: the same leaders
-    are described request after request)."""
-    node, graph = ox.NamedNode(iri), to_ox(store.iris.entities_graph)
-    label = next(store.native.quads_for_pattern(node, to_ox(RDFS.label), None, graph), None)
-    types = [q.object.value for q in store.native.quads_for_pattern(node, to_ox(RDF.type), None, graph)]
-    return (label.object.value if label else None,
-            local_name(next((t for t in types if t.startswith(str(EKG))), None)))

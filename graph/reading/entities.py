@@ -8,14 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from itertools import islice
 
-import pyoxigraph as ox
-
 from extract.model import ENTITY_TYPES
 from graph.namespaces import EKG, GEO, RDF, RDFS, SCHEMA, local_name
 from graph.reading.cache import memo
 from graph.reading.events import taking_part
-from graph.reading.query import (OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, check_name, entity_iri, node_ref, number_of,
-                                 ref, select, value_of)
+from graph.reading.query import (OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, check_name, entity_iri,
+                                 label_and_type, node_ref, number_of, ref, select, value_of)
 from graph.reading.records import EntityDetail, EntitySummary, NeighborEdge, Neighborhood, Page
 from graph.reading.relations import relations
 from graph.store import EventStore
@@ -168,13 +166,9 @@ def neighbors(store: EventStore, key: str, depth: int = 1, *, limit: int = 200,
 
 
 def _described(store: EventStore, iri: str) -> tuple[str, str] | None:
-    """An entity's label and type (local name) from the entity graph; None if it has none."""
-    node, graph = ox.NamedNode(iri), to_ox(store.iris.entities_graph)
-    label = next(store.native.quads_for_pattern(node, OX_LABEL, None, graph), None)
-    types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, graph)]
-    if label is None or not types:
-        return None
-    return label.object.value, local_name(next((t for t in types if t.startswith(str(EKG))), types[0]))
+    """An entity's label and type (local name) from the entity graph; None if it lacks either."""
+    label, type_name = label_and_type(store, iri, any_type=True)
+    return None if label is None or type_name is None else (label, type_name)
 
 
 # The edges of the frontier's entities, grouped per edge, from at most a budget of statements. The entities' IRIs are

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from graph.errors import InvalidInput, NotFound
 from graph.namespaces import EKG, local_name
 from graph.reading.entities import names
-from graph.reading.query import OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, ref
+from graph.reading.query import OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, label_and_type, ref
 from graph.reading.records import Candidate
 from graph.store import EventStore
 from graph.terms import to_ox
@@ -92,9 +92,7 @@ def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.Na
 
 
 def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
-    entities = to_ox(store.iris.entities_graph)
-    label = next(store.native.quads_for_pattern(node, OX_LABEL, None, entities), None)
-    types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, entities)]
+    label, type_name = label_and_type(store, node.value)
     mentions = sum(1 for _ in store.native.quads_for_pattern(node, OX_MENTIONED_IN, None, None))
-    return Candidate(ref(store, node.value).id, node.value, label.object.value if label else node.value,
-                     local_name(next((t for t in types if t.startswith(str(EKG))), None)) or "", mentions)
+    return Candidate(ref(store, node.value).id, node.value, label if label is not None else node.value,
+                     type_name or "", mentions)

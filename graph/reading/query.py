@@ -147,6 +147,17 @@ def node_type(store: EventStore, node) -> Ref:
     return ref(store, node.value, None, next((t for t in types if t.startswith(str(EKG))), None))
 
 
+def label_and_type(store: EventStore, iri: str, *, any_type: bool = False) -> tuple[str | None, str | None]:
+    """An entity's label and type (a local name) from the entity graph, each None if it has none. The type is the
+    entity's type in the ontology; with ``any_type``, failing that, its first other type."""
+    node, graph = ox.NamedNode(iri), to_ox(store.iris.entities_graph)
+    label = next(store.native.quads_for_pattern(node, OX_LABEL, None, graph), None)
+    types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, graph)]
+    fallback = types[0] if any_type and types else None
+    return (label.object.value if label is not None else None,
+            local_name(next((t for t in types if t.startswith(str(EKG))), fallback)))
+
+
 OX_TYPE, OX_MENTIONED_IN, OX_LABEL, OX_ALT_LABEL = map(to_ox, (RDF.type, EKG.mentionedIn, RDFS.label, SKOS.altLabel))
 OX_ROLES = [to_ox(EKG[role]) for role in ROLES]
 
