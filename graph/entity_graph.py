@@ -24,7 +24,7 @@ from graph.claims import Claim, ClaimIndex, entity_claim
 from graph.namespaces import EKG, GEO, GEONAMES, OWL, RDF, RDFS, SCHEMA, SKOS, XSD, IRIs
 from graph.rdf import EntityRef, Triple
 from graph.resolution import Cluster, Overrides, merge_id, resolve
-from graph.stored_extraction import article_from_json, span_text
+from graph.stored_extraction import article_from_dict, span_text
 
 
 @dataclass
@@ -223,6 +223,6 @@ def claims_from_json(article: str, stored: str, text: str) -> list[Claim]:
     claims = [entity_claim(article, e, (span_text(m, text) for m in e.get("mentions", [])))
               for e in data.get("entities", [])]
     if any(force_kind(e["id"], e.get("description")) for e in data.get("entities", [])):
-        _, extraction = article_from_json(article, text, stored)
+        _, extraction = article_from_dict(article, text, data)
         claims += force_claims(article, state_forces(extraction))
     return claims

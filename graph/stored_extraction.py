@@ -42,7 +42,12 @@ def extraction_json(article: Article, extraction: Extraction) -> str:
 
 def article_from_json(article_id: str, text: str, stored: str) -> tuple[Article, Extraction]:
     """The inverse of :func:`extraction_json`, given the article's text."""
-    data = _with_span_texts(json.loads(stored), text)
+    return article_from_dict(article_id, text, json.loads(stored))
+
+
+def article_from_dict(article_id: str, text: str, stored: dict) -> tuple[Article, Extraction]:
+    """:func:`article_from_json` of the stored JSON parsed already (which it leaves as it is)."""
+    data = _with_span_texts(stored, text)
     article = Article(id=article_id, text=text, **data.pop("article"))
     return article, Extraction.from_dict(data)
 
