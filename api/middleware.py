@@ -7,6 +7,8 @@ import hashlib
 import json
 from collections import OrderedDict
 
+from starlette.exceptions import HTTPException
+
 from api.asgi import read_body, replay
 from api.state import STORE_VERSION
 from graph.errors import GraphError
@@ -98,8 +100,12 @@ async def _collect(app, scope, receive) -> tuple[int, list, bytes]:
 # -- request bodies over the limit: 413 ----------------------------------------------------------------------------
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """A chunked body grown over the limit: an ``HTTPException``, so that the app reading the body answers 413 as
+    it answers any (FastAPI's outermost layer would answer any other exception with a 500 before re-raising it)."""
+
+    def __init__(self, max_bytes: int):
+        super().__init__(413, f"request body over {max_bytes} bytes (max_body_bytes)")
 
 
 class BodyLimit:
@@ -111,11 +117,18 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        length = dict(scope["headers"]).get(b"content-length")
+        length = chunked = None
+        for name, value in scope["headers"]:
+            if name == b"content-length" and length is None:
+                length = value
+            elif name == b"transfer-encoding":
+                chunked = value
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             status = 413 if length.isdigit() else 400
-            return await _send_problem(send, status, f"request body over {self.max_bytes} bytes (max_body_bytes)"
-                                       if status == 413 else "invalid Content-Length")
+            return await _send_problem(send, status, _TooLarge(self.max_bytes).detail if status == 413
+                                       else "invalid Content-Length")
+        if chunked is None:  # no body, or one the server reads to its Content-Length and no further: nothing to count
+            return await self.app(scope, receive, send)
         received = 0
         started = False
 
@@ -125,7 +138,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message):
@@ -135,9 +148,9 @@ class BodyLimit:
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
+        except _TooLarge as err:  # read before any app (the answer cache reads a POSTed query): answered here
             if not started:
-                await _send_problem(send, 413, f"request body over {self.max_bytes} bytes (max_body_bytes)")
+                await _send_problem(send, 413, err.detail)
 
 
 async def _send_problem(send, status: int, detail: str) -> None:

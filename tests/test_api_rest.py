@@ -145,6 +145,20 @@ def test_oversized_body_is_413(http):
     assert r.status_code == 413
 
 
+def test_an_oversized_chunked_body_is_413_and_a_small_one_is_read_whole(http):
+    def chunks(n):  # a generator: httpx sends it chunked, without a Content-Length
+        yield from (b"x" * 10_000 for _ in range(n))
+
+    r = http.post("/articles", content=chunks(20), headers={**TOKEN, "Content-Type": "text/plain"})
+    assert r.status_code == 413 and "max_body_bytes" in r.json()["detail"]
+    r = http.post("/sparql", content=chunks(20), headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413 and "max_body_bytes" in r.json()["detail"]  # read by the answer cache, before any app
+    query = "SELECT (STRLEN(?pad) AS ?n) WHERE { BIND(\"" + "y" * 15_000 + "\" AS ?pad) }"
+    r = http.post("/sparql", content=(part.encode() for part in (query[:7_000], query[7_000:])),
+                  headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    assert r.status_code == 200 and r.json()["results"]["bindings"][0]["n"]["value"] == "15000"
+
+
 def test_writes_need_the_token(http):
     assert http.post("/articles", content=b"ISIS attacked Kabul.", headers={"Content-Type": "text/plain"}).status_code == 401
     assert http.delete(f"/articles/{ARTICLE}", headers={"Authorization": "Bearer wrong"}).status_code == 401
