@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING
-from urllib.parse import quote_plus
 
 import pyoxigraph as ox
 
@@ -37,8 +36,13 @@ _NQUADS = "application/n-quads"
 _NTRIPLES = "application/n-triples"
 # The query form, when nothing but the prologue, comments and spaces comes before it (else no guess: asked for the
 # wrong kind of answer, Virtuoso converts, e.g. a SELECT's rows into a graph describing them)
-_QUERY_FORM = re.compile(r"(?:\s|#[^\n]*(?:\n|$)|PREFIX\s*[\w.-]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>)*"
-                         r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_PROLOGUE = r"(?:\s|#[^\n]*(?:\n|$)|PREFIX\s*[\w.-]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>)*"
+_QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_OWN_PROLOGUE = re.compile(_PROLOGUE, re.IGNORECASE)
+_DECLARED = re.compile(r"PREFIX\s*([\w.-]*):", re.IGNORECASE)
+# What may resolve against the base IRI: a "<" not followed by a scheme (a relative IRI, or a comparison: a needless
+# BASE then), and the IRI()/URI() functions.
+_RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)|\b(?:IRI|URI)\s*\(", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _FORM = "application/x-www-form-urlencoded"
 REQUEST_BYTES = 4 << 20  # update text per load request (Virtuoso refuses a request text over 10 MB)
@@ -90,7 +94,8 @@ class SparqlService:
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions: dict | None = None, base_iri: str | None = None):
-        text = (f"BASE <{base_iri}>\n" if base_iri else "") + prologue(prefixes) + _bound(query, substitutions)
+        text = _bound(query, substitutions)
+        text = prologue(text, prefixes, base_iri) + text
         params: list[tuple[str, str]] = [("query", text)]
         # Without default-graph-uri the server's default graph is the union of all graphs: Virtuoso's default, and
         # ``oxigraph serve --union-default-graph`` (docs/scale-out.md), so use_default_graph_as_union needs nothing.
@@ -108,8 +113,7 @@ class SparqlService:
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
-        base = f"BASE <{base_iri}>\n" if base_iri else ""
-        self._post(self.update_url, [("update", base + prologue(prefixes) + update)], "*/*")
+        self._post(self.update_url, [("update", prologue(update, prefixes, base_iri) + update)], "*/*")
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": object}
@@ -172,16 +176,16 @@ class SparqlService:
 
     # -- HTTP ---------------------------------------------------------------------------------------------------------
 
-    async def forward(self, query: str, params: list[tuple[str, str]], media: str, *, prologue: str = "") -> bytes | None:
-        """The server's answer to ``prologue`` + ``query`` (with protocol ``params``) as the server wrote it in
-        ``media``, when the server is known to write that format correctly (:data:`PASSED_THROUGH`), else None: then
-        the answer has to be parsed and written again (:meth:`query`). Sent from the event loop on a kept-alive
-        connection in one write (:mod:`graph.remote_http`). ``prologue`` is a text sent before every query (eventkg's
-        PREFIX lines): encoded once."""
+    async def forward(self, query: str, params: list[tuple[str, str]], media: str, *,
+                      prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> bytes | None:
+        """The server's answer to ``query`` (with protocol ``params``, and the :func:`prologue` of ``prefixes`` and
+        ``base_iri`` it needs) as the server wrote it in ``media``, when the server is known to write that format
+        correctly (:data:`PASSED_THROUGH`), else None: then the answer has to be parsed and written again
+        (:meth:`query`). Sent from the event loop on a kept-alive connection in one write (:mod:`graph.remote_http`)."""
         if media not in PASSED_THROUGH.get(self.product, ()) or self._challenged:
             return None
         form = _encoded([("query", query), *params])  # "query=…" first: the prologue goes in front of its value
-        form = f"query={_quoted(prologue)}{form[len('query='):]}"
+        form = f"query={_quoted(prologue(query, prefixes, base_iri))}{form[len('query='):]}"
         try:
             status, server, content_type, body = await self._connections().post(form.encode("ascii"), media)
         except OSError as err:
@@ -244,9 +248,10 @@ def _repaired(product: str | None, media: str, body: bytes) -> bytes:
     return body if repair is None else repair(body)
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=256)
 def _quoted(text: str) -> str:
-    return quote_plus(text)
+    """``text`` form-encoded (a prologue: the same few, encoded once each)."""
+    return _encoded([("", text)])[1:]
 
 
 def _encoded(params: list[tuple[str, str]]) -> str:
@@ -267,9 +272,25 @@ def query_form(query: str) -> str | None:
     return match.group(1).upper() if match else None
 
 
-def prologue(prefixes: dict[str, str] | None) -> str:
-    """The ``PREFIX`` lines of ``prefixes`` (prefix → namespace IRI) to put before a query or update."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items())
+def prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | None = None) -> str:
+    r"""The ``BASE`` and ``PREFIX`` lines to put before ``text``, a query or update: ``BASE <base_iri>`` when the text
+    may resolve an IRI against it, and the lines of ``prefixes`` (prefix → namespace IRI) whose ``name:`` occurs in it
+    and which its own prologue does not declare. A server parses every line it is sent: with all twelve of eventkg's
+    and a BASE, Virtuoso took 0.16–0.17 ms longer for a short query (docs/benchmarks.md, issue 13, session 7). A line
+    the text may need is never left out (a false match only adds one); a text with ``\u`` escapes, which can spell
+    either, gets them all.
+
+    >>> prologue("SELECT * { ?s rdfs:label ?o }", {"rdfs": "http://r#", "owl": "http://o#"}, "http://x/sparql")
+    'PREFIX rdfs: <http://r#>\n'
+    >>> prologue("PREFIX rdfs: <http://r#> SELECT * { ?s rdfs:label <a> }", {"rdfs": "http://r#"}, "http://x/sparql")
+    'BASE <http://x/sparql>\n'
+    """
+    escaped = "\\u" in text or "\\U" in text
+    declared = set() if escaped else set(_DECLARED.findall(text, 0, _OWN_PROLOGUE.match(text).end()))
+    lines = [f"BASE <{base_iri}>\n"] if base_iri and (escaped or _RELATIVE.search(text)) else []
+    lines += [f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()
+              if escaped or (f"{p}:" in text and p not in declared)]
+    return "".join(lines)
 
 
 def _bound(query: str, substitutions: dict | None) -> str:

@@ -235,6 +235,11 @@ SELECT = """SELECT ?who ?what ?confidence WHERE { ?st rdf:subject ?who ; rdf:pre
             ekg:confidence ?confidence } ORDER BY ?who ?what DESC(?confidence) STR(?st)"""
 COUNTS = "SELECT ?type (COUNT(?e) AS ?n) WHERE { ?e a ?type ; ekg:modality ?m } GROUP BY ?type ORDER BY ?type"
 COMMENTED = "# not a CONSTRUCT: a form's word in a comment before the form\n" + COUNTS
+# Only the prologue lines a text needs are forwarded (graph.remote.prologue): a relative IRI resolves against the
+# endpoint (an IRI with a scheme is enough to tell: the two servers' ports differ), a text's own declaration of one of
+# eventkg's prefixes stands.
+RELATIVE = 'SELECT (IF(STRSTARTS(STR(<rel>), "http://127.0.0.1:"), "resolved", "not") AS ?iri) WHERE {}'
+OWN_PREFIX = "PREFIX ekg: <http://example.org/other#>\nSELECT (STR(ekg:x) AS ?x) (STR(rdfs:label) AS ?l) WHERE {}"
 CONSTRUCT = "CONSTRUCT { ?e rdfs:label ?l ; ekg:confidence ?c } WHERE { ?e a ekg:Attack ; rdfs:label ?l ; ekg:confidence ?c }"
 RESULT_FORMATS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
                   "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -252,7 +257,7 @@ def _term(t) -> str:
 def _sparql(client) -> dict:
     """The answers to the queries above in every format, parsed: rows in order, triples as a set."""
     got = {}
-    for query in (SELECT, COUNTS, COMMENTED):
+    for query in (SELECT, COUNTS, COMMENTED, RELATIVE, OWN_PREFIX):
         for media, fmt in RESULT_FORMATS.items():
             response = client.post("/sparql", data={"query": query}, headers={"Accept": media})
             assert response.status_code == 200 and response.headers["content-type"].startswith(media), response.text
@@ -314,6 +319,9 @@ def test_serve_on_a_server_store_answers_as_on_the_embedded_one(dask_ingested, p
                               capture_output=True, text=True, timeout=120, env=server_env(server))
         assert done.returncode == 0, done.stderr
         answer["eventkg query"] = json.loads(done.stdout)["results"]["bindings"]
+    assert answers[1][RELATIVE, "application/sparql-results+json"] == [(str(ox.Literal("resolved")),)]
+    assert answers[1][OWN_PREFIX, "application/sparql-results+json"] == [
+        (str(ox.Literal("http://example.org/other#x")), str(ox.Literal("http://www.w3.org/2000/01/rdf-schema#label")))]
     assert len(answers[1]["/events?sort=time&limit=30&offset=40"]["items"]) == 30  # the corpus is as large as said
     assert len(answers[1]["/relations?predicate=calledFor&limit=1000"]["items"]) > 10
     differing = [key for key in answers[1] if answers[0][key] != answers[1][key]]

@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from graph import aggregates, changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
-from graph.remote import prologue, query_form
+from graph.remote import query_form
 from graph.sparql.errors import QueryTimeout, SparqlError
 from graph.sparql.running import (
     GRAPH_FORMATS,
@@ -43,7 +43,6 @@ from graph.sparql.running import (
 )
 from graph.store import EventStore
 
-_PROLOGUE = prologue(PREFIXES)
 VERSION_TTL = 1.0  # seconds a change-log version is trusted for (writes of this process: seen at once)
 
 
@@ -138,11 +137,10 @@ class ForwardingPool:
         media = job.graph_media if graph else job.results_media
         if media is None:  # nothing the client accepts: execute says so
             return None
-        base = f"BASE <{job.base_iri}>\n" if job.base_iri else ""
         params = [("default-graph-uri", g) for g in job.default_graphs or ()]
         params += [("named-graph-uri", g) for g in job.named_graphs or ()]
         try:
-            body = await self.store.native.forward(job.text, params, media, prologue=base + _PROLOGUE)
+            body = await self.store.native.forward(job.text, params, media, prefixes=PREFIXES, base_iri=job.base_iri)
         except InvalidInput as err:  # as execute words the server's refusal
             raise SparqlError(f"the query could not be evaluated: {err}") from None
         if body is not None and job.max_rows is not None and _rows(body, media, job.max_rows) > job.max_rows:
