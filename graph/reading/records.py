@@ -182,13 +182,20 @@ class Change:
 
 
 @dataclass
-class IncidentSummary:
-    """One real-world incident: the events of several articles that report it (docs/data-model.md, "Incidents")."""
+class Incident:
+    """The fields :class:`IncidentSummary` and :class:`IncidentDetail` begin with (the detail has no ``articles``:
+    its reports name them)."""
 
     id: str = doc("The id in /incidents/{id}.")
     incident: str = doc("The incident's IRI (an ekg:Incident in the incidents graph).")
     type: str = doc("The event type of its reports: Attack, Killing, …")
     sources: int = doc("Independent sources: distinct publishers of the reporting articles.")
+
+
+@dataclass
+class IncidentSummary(Incident):
+    """One real-world incident: the events of several articles that report it (docs/data-model.md, "Incidents")."""
+
     articles: list[str] = doc("IRIs of the articles that report it.")
     victim_counts: list[int] = doc("Every victim figure its reports give; two or more: they disagree.")
 
@@ -204,12 +211,8 @@ class IncidentReport:
 
 
 @dataclass
-class IncidentDetail:
+class IncidentDetail(Incident):
     """One incident with every report of it."""
 
-    id: str
-    incident: str
-    type: str
-    sources: int
     victim_counts: list[int]
     reports: list[IncidentReport] = doc("Every event that reports the incident, by article.")
