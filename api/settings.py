@@ -62,6 +62,11 @@ class Settings(BaseSettings):
         return Path(self.store)
 
     @property
+    def store_name(self) -> str:
+        """The store for HTTP answers, which never show where files are: the folder's name, or ``server``."""
+        return "server" if self.store_is_remote else self.store_path.name
+
+    @property
     def store_where(self) -> str:
         """Where the store is, for people: the folder's absolute path, or the server's query URL."""
         return str(self.store) if self.store_is_remote else str(self.store_path.resolve())

@@ -297,9 +297,10 @@ def test_serve_on_a_server_store_answers_as_on_the_embedded_one(dask_ingested, p
     on_server = Settings(store=server.query_url, store_update=server.update_url, store_user=server.user,
                          store_password=server.password, response_cache=16)
     here = Settings(store=str(plain_store), response_cache=16)
-    answers = []
+    answers, health = [], []
     for settings in (on_server, here):
         with LiveServer(settings) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+            health.append(client.get("/health").json())
             got = {}
             # a place of one article: its entity page lists everything, in index order
             (kano,) = client.get("/entities", params={"q": "kano", "type": "Place"}).json()["items"]
@@ -326,6 +327,9 @@ def test_serve_on_a_server_store_answers_as_on_the_embedded_one(dask_ingested, p
     assert len(answers[1]["/relations?predicate=calledFor&limit=1000"]["items"]) > 10
     differing = [key for key in answers[1] if answers[0][key] != answers[1][key]]
     assert not differing, (differing, answers[0][differing[0]], answers[1][differing[0]])
+    with server_store(server, lease=False) as store:  # the server counts its quads for /health
+        assert health[0] == {"status": "ok", "store": "server", "quads": len(store)}
+    assert health[1] == {"status": "ok", "store": plain_store.name, "quads": len(ox.Store.read_only(str(plain_store)))}
 
 
 DASHBOARDS = ["/analytics/timeline?granularity=month", "/analytics/top/place", "/analytics/top/agent",

@@ -98,6 +98,10 @@ class RemoteSnapshot:
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
 
+    def quads(self) -> int:
+        """The number of quads in the store, counted by the server (``/health``)."""
+        return len(self.store)
+
 
 class ForwardingPool:
     """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store; an update waits up to
