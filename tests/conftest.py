@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.scale_fixtures import corpus, plain_store, server  # noqa: F401 (session fixtures of the scale-out tests)
+from tests.resolution_fixtures import reports  # noqa: F401 (session fixture of the resolution tests)
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EVENTKG_SHARED", REPO.parent / "shared")).resolve()
