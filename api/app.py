@@ -115,14 +115,9 @@ class Server:
         settings, state = self.settings, self.state
         state.settings = settings
         state.writer = Writer(settings)
-        if not settings.store_is_remote and not settings.store_path.is_dir():
-            # a fresh store, with the ontology, so readers have something to open
-            from graph.store import EventStore
-
-            EventStore(settings.store_path, base_iri=settings.base_iri).close()
         self._endpoint = endpoint = open_endpoint(
             settings.store, base_iri=settings.base_iri, access=settings.store_access, workers=settings.query_workers,
-            timeout=settings.query_timeout, updates=settings.enable_update, lock_wait=state.writer.wait)
+            timeout=settings.query_timeout, updates=settings.enable_update, lock_wait=state.writer.wait, create=True)
         state.snapshot, state.query_pool, state.update_pool = endpoint.snapshot, endpoint.queries, endpoint.updates
         state.writer.on_write = endpoint.on_write
         state.extractors = Extractors(settings)

@@ -42,10 +42,13 @@ class Endpoint:
 
 
 def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = None, workers: int = 1,
-                  timeout: float | None = 30.0, updates: bool = False, lock_wait: float = 10.0) -> Endpoint:
+                  timeout: float | None = 30.0, updates: bool = False, lock_wait: float = 10.0,
+                  create: bool = False) -> Endpoint:
     """The endpoint of ``store`` (a folder, or a server's query URL reached with ``access``: update URL and
     credentials); ``workers`` query workers for a folder; ``lock_wait`` the seconds an update waits for another
-    writer; ``updates`` whether updates are run."""
+    writer; ``updates`` whether updates are run; ``create``: a missing folder is made a fresh store with the
+    ontology first (``eventkg serve``: its readers need a store to open; a server store gets the ontology when it
+    is opened)."""
     if is_service_url(store):  # the server runs the queries (docs/scale-out.md)
         from graph.sparql.remote import ForwardingPool, RemoteSnapshot
         from graph.store import EventStore
@@ -56,5 +59,9 @@ def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = Non
         queries = ForwardingPool(remote, timeout=timeout, lock_wait=lock_wait)
         # the answer cache learns this process's writes at once (others' within a second)
         return Endpoint(snapshot, queries, queries if updates else None, snapshot.changed, remote)
+    if create and not Path(store).is_dir():
+        from graph.store import EventStore  # rdflib and the writer's modules: loaded for a new store only
+
+        EventStore(store, base_iri=base_iri).close()
     return Endpoint(Snapshot(store, base_iri), QueryPool(store, size=workers, timeout=timeout),
                     UpdatePool(store, base_iri=base_iri, timeout=timeout, lock_wait=lock_wait) if updates else None)
