@@ -215,7 +215,7 @@ def test_a_dead_worker_is_replaced_without_keeping_anyone_waiting(store_path):
         await kill_workers()
         assert all(await asyncio.gather(answers(pool), answers(pool)))
         killer = asyncio.create_task(kill_workers(after=0.5))
-        with pytest.raises(sparql.StoreUnavailable, match="stopped unexpectedly"):
+        with pytest.raises(sparql.StoreUnavailable, match=r"stopped unexpectedly \(exit code -9\)"):
             await pool.run(job(SLOW))
         await killer
         assert await answers(pool)

@@ -124,12 +124,17 @@ class WorkerPool:
                 return
 
     def _lost(self, worker: _Worker, error: Exception | None) -> None:
-        """``worker`` is dead or killed: its running job gets ``error``, the jobs queued behind it go elsewhere, and a
+        """``worker`` is dead or stuck: it is killed and let go (:meth:`_let_go`)."""
+        if worker in self._workers:
+            worker.kill()
+            self._let_go(worker, error)
+
+    def _let_go(self, worker: _Worker, error: Exception | None) -> None:
+        """``worker``, killed, leaves: its running job gets ``error``, the jobs queued behind it go elsewhere, and a
         fresh worker takes its place."""
         if worker not in self._workers:
             return
         self._workers.remove(worker)
-        worker.kill()
         pending, worker.pending = list(worker.pending), collections.deque()
         for n, entry in enumerate(pending):
             if entry.future is not None and not entry.future.done():
@@ -316,10 +321,11 @@ class _Worker:
         self.pool._wake()
 
     def gone(self) -> None:
-        """The worker's socket closed: it died (out of memory?)."""
+        """The worker's socket closed: it died (out of memory?). Killed (reaped) before the error is made: its
+        exit code is known then."""
         self.kill()
-        self.pool._lost(self, StoreUnavailable(f"the worker stopped unexpectedly (exit code {self.process.returncode})"
-                                               " while answering; try again"))
+        self.pool._let_go(self, StoreUnavailable(f"the worker stopped unexpectedly (exit code "
+                                                 f"{self.process.returncode}) while answering; try again"))
 
     def kill(self) -> None:
         for timer in (self.starting, self.watchdog, self.retire):
