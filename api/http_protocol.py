@@ -14,6 +14,8 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from graph.sparql.cork import Cork
+
 
 class CorkedHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -25,29 +27,26 @@ class _Corked:
     else is the transport's own (closing sends what waits first)."""
 
     def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop):
-        self._transport, self._loop = transport, loop
-        self._waiting: list[bytes] = []
+        self._transport = transport
+        self._cork = Cork(loop, self._send)
 
     def write(self, data: bytes) -> None:
-        if not self._waiting:
-            self._loop.call_soon(self._flush)
-        self._waiting.append(data)
+        self._cork.write(data)
 
     def writelines(self, chunks) -> None:
         for chunk in chunks:
             self.write(chunk)
 
-    def _flush(self) -> None:
-        waiting, self._waiting = self._waiting, []
-        if waiting and not self._transport.is_closing():
+    def _send(self, waiting: list[bytes]) -> None:
+        if not self._transport.is_closing():
             self._transport.writelines(waiting)
 
     def close(self) -> None:
-        self._flush()
+        self._cork.flush()
         self._transport.close()
 
     def write_eof(self) -> None:
-        self._flush()
+        self._cork.flush()
         self._transport.write_eof()
 
     def __getattr__(self, name: str):

@@ -7,7 +7,9 @@ and ``eventkg query``. One module per job:
 - :mod:`graph.sparql.text`: lexical looks at a text (may its answer be cached? does it name its dataset?);
 - :mod:`graph.sparql.sandbox`: the seccomp filter that leaves the workers no network sockets, so that ``SERVICE``,
   ``LOAD`` and the like can never reach out, whatever the text;
-- :mod:`graph.sparql.pool` and :mod:`graph.sparql.worker`: the worker processes, killed at the timeout;
+- :mod:`graph.sparql.pool` and :mod:`graph.sparql.worker`: the worker processes, killed at the timeout
+  (:mod:`graph.sparql.cork`: the jobs sent to a worker in one turn of the event loop leave together, as the server's
+  HTTP responses do);
 - :mod:`graph.sparql.snapshot`: reading a store another process writes;
 - :mod:`graph.sparql.endpoint`: the pools and snapshot of a store folder or, for a SPARQL server, those of
   :mod:`graph.sparql.remote`, chosen in one place;

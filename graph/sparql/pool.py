@@ -34,6 +34,7 @@ from pathlib import Path
 
 from graph.prefixes import DEFAULT_BASE_IRI, PREFIXES  # not graph.namespaces: no rdflib in the server
 from graph.sparql import frames
+from graph.sparql.cork import Cork
 from graph.sparql.errors import QueryTimeout, StoreUnavailable
 from graph.sparql.snapshot import child_env
 
@@ -345,7 +346,7 @@ class _Channel(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.gone = False
-        self.outgoing: list[bytes] = []  # jobs to send once the loop has run the callbacks at hand
+        self.outgoing = Cork(worker.loop, self._write)  # jobs sent once the loop has run the callbacks at hand
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -363,14 +364,11 @@ class _Channel(asyncio.Protocol):
     def send(self, data: bytes) -> None:
         """Send a job, with the others sent in the same turn of the event loop: one write and one wake-up of the
         worker for all the requests that came together."""
-        if not self.outgoing:
-            self.worker.loop.call_soon(self._flush)
-        self.outgoing.append(data)
+        self.outgoing.write(data)
 
-    def _flush(self) -> None:
-        outgoing, self.outgoing = self.outgoing, []
+    def _write(self, jobs: list[bytes]) -> None:
         if not self.gone:
-            self.transport.writelines(outgoing)
+            self.transport.writelines(jobs)
 
     def close(self) -> bool:
         """Close the transport; False when its event loop is over (the socket is then closed by the caller)."""
