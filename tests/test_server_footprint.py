@@ -23,7 +23,8 @@ with socket.socket() as sock:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
 server = uvicorn.Server(uvicorn.Config(create_app(Settings(store=sys.argv[1])), port=port, log_level="warning"))
-threading.Thread(target=server.run, daemon=True).start()
+thread = threading.Thread(target=server.run, daemon=True)
+thread.start()
 while not server.started:
     time.sleep(0.05)
 url = f"http://127.0.0.1:{port}"
@@ -35,6 +36,7 @@ stats = urllib.request.urlopen(url + "/stats").status
 print(json.dumps({"ask": json.loads(ask)["boolean"], "health": health, "before": before, "stats": stats,
                   "after": [name for name in heavy if name in sys.modules]}))
 server.should_exit = True
+thread.join(60)  # a daemon thread still running the server (Oxigraph loaded) at the interpreter's exit can crash it
 """
 
 
