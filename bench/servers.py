@@ -73,7 +73,7 @@ def oxigraph_server(location: Path, *, read_only: bool = False, union_default_gr
     if union_default_graph:
         command.append("--union-default-graph")
     base = f"http://127.0.0.1:{port}"
-    with _running(command, f"{base}/query?query=ASK%7B%7D", cwd=location.parent) as process:
+    with running(command, f"{base}/query?query=ASK%7B%7D", cwd=location.parent) as process:
         yield Server("oxigraph", f"{base}/query", f"{base}/update", process)
 
 
@@ -88,7 +88,7 @@ def virtuoso_server(folder: Path, *, parameters: str = ""):
     text = VIRTUOSO_INI.read_text().format(folder=folder, sql_port=sql_port, http_port=http_port)
     ini.write_text(text.replace("[Parameters]\n", f"[Parameters]\n{parameters}", 1))
     base = f"http://127.0.0.1:{http_port}"
-    with _running([VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
+    with running([VIRTUOSO, "+foreground", "+configfile", str(ini)], f"{base}/sparql?query=ASK%7B%7D",
                   cwd=folder, timeout=90) as process:
         yield Server("virtuoso", f"{base}/sparql", f"{base}/sparql-auth", process,
                      user=VIRTUOSO_USER, password=VIRTUOSO_PASSWORD, sql_port=sql_port)
@@ -100,7 +100,7 @@ def _oxigraph() -> str | None:
 
 
 @contextmanager
-def _running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0):
+def running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0):
     """Start ``command`` in its own process group, wait until ``probe`` answers, stop it afterwards."""
     log = open(cwd / f"{Path(command[0]).name}.log", "wb")
     process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -1,0 +1,158 @@
+"""The floor under eventkg's ``/sparql`` (issues 9 and 13): what answering one HTTP request costs a Python server
+before any query runs, side by side with the Oxigraph server in the same run.
+
+    python -m bench.request_floor [--quads 20000] [--requests 1000] [--duration 6] [--rounds 3]
+
+Five servers on loopback, each a process of its own, answer the label lookup of ``bench.sparql_http`` over the
+synthetic graph of ``bench.synthetic``:
+
+- **asyncio + httptools**: an ``asyncio.Protocol`` on uvloop that parses requests with httptools and writes a
+  constant answer in one write, no task, no framework: about the least a Python HTTP server does per request;
+- **uvicorn + constant app**: uvicorn as ``eventkg serve`` runs it (uvloop, httptools, the protocol of
+  ``api.http_protocol``), with an ASGI app answering the same constant;
+- **eventkg, cached**: ``eventkg serve`` answering a repeated text from its answer cache;
+- **eventkg**: ``eventkg serve``, a new text per request, parsed and run by a query worker;
+- **oxigraph**: the Oxigraph server (``oxigraph serve-read-only``) on the same store, a new text per request.
+
+For each: the CPU time of the server's processes per request (psutil; for eventkg the server process and its query
+workers apart), one request at a time and under wrk at 8 connections (``bench.sparql_http.throughput``: rounds in
+which the servers take turns), with the requests/s. ``bench.sparql_http``'s throughput target (eventkg at least half
+of Oxigraph's uncached lookups/s) needs eventkg's CPU per request, all processes together, within about twice
+Oxigraph's: this shows how much of that the HTTP layer alone takes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from bench.api_load import free_port, serve, stop
+from bench.servers import oxigraph_server, running
+from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput
+from bench.synthetic import write_synthetic
+from graph.store import open_store
+
+# What the constant servers answer: a SPARQL JSON result of the lookup's size.
+ANSWER = (b'{"head":{"vars":["e","type"]},"results":{"bindings":[{"e":{"type":"uri","value":"https://w3id.org/eventkg/'
+          b'entity/a0"},"type":{"type":"uri","value":"https://w3id.org/eventkg/ontology#Agent"}}]}}')
+RESPONSE = (b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\ncontent-length: %d\r\n\r\n%s"
+            % (len(ANSWER), ANSWER))
+
+
+async def constant_app(scope, receive, send) -> None:
+    """The ASGI app of "uvicorn + constant app": the request read, the constant answered."""
+    if scope["type"] == "lifespan":
+        await receive()
+        await send({"type": "lifespan.startup.complete"})
+        await receive()
+        return await send({"type": "lifespan.shutdown.complete"})
+    while (await receive()).get("more_body"):
+        pass
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/sparql-results+json"),
+                            (b"content-length", b"%d" % len(ANSWER))]})
+    await send({"type": "http.response.body", "body": ANSWER})
+
+
+class _Constant(asyncio.Protocol):
+    """A connection of the "asyncio + httptools" server: every whole request answered with the constant."""
+
+    def connection_made(self, transport) -> None:
+        import httptools
+
+        self.transport, self.parser = transport, httptools.HttpRequestParser(self)
+
+    def data_received(self, data: bytes) -> None:
+        self.parser.feed_data(data)
+
+    def on_message_complete(self) -> None:
+        self.transport.write(RESPONSE)
+
+
+def _serve_constant(port: int) -> None:
+    import uvloop
+
+    async def forever() -> None:
+        server = await asyncio.get_running_loop().create_server(_Constant, "127.0.0.1", port)
+        await server.serve_forever()
+
+    uvloop.run(forever())
+
+
+def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, object]]:
+    """The two constant servers, each started in a folder of its own under ``folder`` (its log goes there) with this
+    checkout on the import path: name -> (URL of their /sparql, process)."""
+    checkout = str(Path(__file__).resolve().parents[1])
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH")) if p)
+    commands = {"asyncio + httptools": ["-m", "bench.request_floor", "--serve-constant", "{port}"],
+                "uvicorn + constant app": ["-m", "uvicorn", "bench.request_floor:constant_app", "--port", "{port}",
+                                           "--log-level", "warning", "--no-access-log",
+                                           "--http", "api.http_protocol:CorkedHttpToolsProtocol"]}
+    servers = {}
+    for n, (name, arguments) in enumerate(commands.items()):
+        port, cwd = free_port(), folder / f"constant-{n}"
+        cwd.mkdir()
+        url = f"http://127.0.0.1:{port}/sparql"
+        command = [sys.executable, *(a.format(port=port) for a in arguments)]
+        servers[name] = (url, stack.enter_context(running(command, url, cwd=cwd)))
+    return servers
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quads", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=1000, help="requests one at a time, per server")
+    parser.add_argument("--duration", type=int, default=6, help="seconds of each wrk round")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--serve-constant", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the raw server
+    args = parser.parse_args()
+    if args.serve_constant:
+        return _serve_constant(args.serve_constant)
+
+    with tempfile.TemporaryDirectory(prefix="eventkg-request-floor-") as tmp, ExitStack() as stack:
+        source, store_dir = Path(tmp) / "synthetic.nq", Path(tmp) / "kg"
+        write_synthetic(source, quads=args.quads)
+        with open_store(store_dir) as store:
+            store.load(source)
+            store.compact()
+        with open_store(store_dir, read_only=True) as reader:
+            entity, label = pick_actor(reader)
+        lookup = PROLOGUE + QUERIES["label lookup"][1].replace("{entity}", entity).replace("{label}", label)
+        servers = _constant_servers(stack, Path(tmp))
+        started = [serve(store_dir, 1), serve(store_dir, 1, response_cache="0")]
+        for name, (process, url) in zip(("eventkg, cached", "eventkg"), started, strict=True):
+            servers[name] = (url + "/sparql", process)
+        try:
+            oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
+            servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
+            fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
+            one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
+                             for name, (url, process) in servers.items()}
+            rates = throughput({name: (url, process, fresh[name]) for name, (url, process) in servers.items()},
+                               lookup, rounds=args.rounds, duration=args.duration, connections=args.connections,
+                               folder=Path(tmp))
+        finally:
+            for process, _ in started:
+                stop(process)
+
+    print(f"The label lookup of bench.sparql_http, {args.quads:,} synthetic quads; one at a time: {args.requests} "
+          f"POSTs after 20 warm-ups; under load: wrk, {args.connections} connections, {args.rounds} rounds of "
+          f"{args.duration} s (the servers taking turns), medians\n")
+    print("| server | CPU ms / request, one at a time (server; workers) | requests/s under wrk | ÷ oxigraph "
+          "| CPU ms / request under wrk (server; workers) |")
+    print("|---|---:|---:|---:|---:|")
+    for name, cpu in one_at_a_time.items():
+        rate = rates[name]
+        print(f"| {name} | {cpu['server'] + cpu['workers']:.3f} ({cpu['server']:.3f}; {cpu['workers']:.3f}) "
+              f"| {rate['rps']:,.0f} | {rate['rps'] / rates['oxigraph']['rps']:.2f}× "
+              f"| {rate['cpu_ms']:.3f} ({rate['server_ms']:.3f}; {rate['workers_ms']:.3f}) |")
+
+
+if __name__ == "__main__":
+    main()
