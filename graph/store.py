@@ -17,8 +17,8 @@ Reads go through Oxigraph's native SPARQL engine (:attr:`EventStore.native`); :a
 data as an rdflib ``Dataset`` for code that wants rdflib objects.
 
 >>> store = EventStore(None)            # in memory; give a folder for a store on disk
->>> store.stats()["articles"]
-0
+>>> store.article_ids()
+[]
 >>> store.close()
 """
 
@@ -172,41 +172,6 @@ class EventStore:
     def __len__(self) -> int:
         """Number of quads in the store."""
         return len(self.native)
-
-    def stats(self) -> dict[str, Any]:
-        """Counts: articles, events by type, entities by type, relations by predicate, named graphs, quads.
-
-        Event and entity types are local names (``"Attack"``, ``"Person"``).
-        """
-        in_articles = f"FILTER STRSTARTS(STR(?g), {sparql_term(Literal(self.iris.article_graph_prefix))})"
-
-        def counts(query: str) -> dict[str, int]:
-            return {local_name(r["k"].value): int(r["n"].value) for r in self.select(query)}
-
-        events = counts(
-            f"SELECT ?k (COUNT(?e) AS ?n) WHERE {{ GRAPH ?g {{ ?e a ?k ; ekg:modality ?m }} {in_articles} }} "
-            "GROUP BY ?k ORDER BY ?k"
-        )
-        entities = counts(
-            f"SELECT ?k (COUNT(?x) AS ?n) WHERE {{ GRAPH {sparql_term(self.iris.entities_graph)} "
-            "{ ?x a ?k ; rdfs:label ?l } } GROUP BY ?k ORDER BY ?k"
-        )
-        relations = counts(
-            f"SELECT ?k (COUNT(?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s a rdf:Statement ; rdf:predicate ?k }} {in_articles} }} "
-            "GROUP BY ?k ORDER BY ?k"
-        )
-        (articles,) = self.select("SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?g { ?a a ekg:Article } }")
-        return {
-            "articles": int(articles["n"].value),
-            "events": sum(events.values()),
-            "events_by_type": events,
-            "entities": sum(entities.values()),
-            "entities_by_type": entities,
-            "relations": sum(relations.values()),
-            "relations_by_predicate": relations,
-            "graphs": sum(1 for _ in self.native.named_graphs()),
-            "quads": len(self.native),
-        }
 
     def dump(self, output: IO[bytes] | str | Path, format: str = "nq", *, graph: URIRef | None = None) -> None:
         """Write the store (or one ``graph``) to a binary file object or a path, streamed by Oxigraph.

@@ -14,6 +14,7 @@ import ontology
 from extract.model import ENTITY_TYPES, EVENT_TYPES, PREDICATES, Article
 from graph.namespaces import EKG, OWL, RDF, RDFS, SCHEMA, SKOS, XSD
 from graph.rdf import article_rdf
+from graph.reading.stats import stats
 from graph.store import EventStore, open_store
 
 CAMEO_SCHEME = URIRef("https://w3id.org/eventkg/ontology/cameo/scheme")
@@ -136,7 +137,7 @@ def test_seed_and_wikievents_through_the_real_extractor_conform(
     with open_store(tmp_path / "kg") as kg:
         for article, extraction in zip(articles, extractor.extract_many(articles)):
             kg.put(article_rdf(article, extraction, kg.iris))
-        assert kg.stats()["articles"] == len(articles)
+        assert stats(kg)["articles"] == len(articles)
         data = union(kg)
     ok, report = conforms(data, shapes)
     assert ok, report
@@ -151,6 +152,6 @@ def test_the_synthetic_benchmark_graph_conforms(tmp_path, shapes):
     write_synthetic(tmp_path / "synthetic.nq", quads=3000)
     with open_store(tmp_path / "kg") as kg:
         kg.load(tmp_path / "synthetic.nq")
-        assert kg.stats()["articles"] > 5
+        assert stats(kg)["articles"] > 5
         ok, report = conforms(union(kg), shapes)
     assert ok, report

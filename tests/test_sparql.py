@@ -16,6 +16,7 @@ from api_fixtures import build_store
 
 from graph import sparql
 from graph.namespaces import PREFIXES
+from graph.reading.stats import stats
 from graph.store import EventStore
 
 JSON = "application/sparql-results+json"
@@ -151,7 +152,7 @@ def test_snapshot_follows_another_writer(tmp_path):
     writer.delete_article("wire/2022-03 attack")
     writer.close()
     assert snapshot.current() is not first
-    assert snapshot.current().stats()["articles"] == 0
+    assert stats(snapshot.current())["articles"] == 0
 
 
 def test_snapshot_version_sees_every_write_settled_or_quick(tmp_path):

@@ -16,6 +16,7 @@ from api.cli.app import app
 from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
 from api.cli.progress import IngestProgress
 from api.settings import get_settings
+from graph.reading.stats import stats as store_stats
 from graph.store import StoreError, os_reason
 
 
@@ -151,7 +152,7 @@ def stats_command(
     """Counts: articles, events by type, entities by type, relations by predicate, graphs, quads."""
     settings = get_settings().with_overrides(store=store, base_iri=base_iri)
     with open_cli_store(settings, read_only=True) as kg:
-        stats = kg.stats()
+        stats = store_stats(kg)
     if as_json:
         typer.echo(json.dumps(stats, indent=2))
         return

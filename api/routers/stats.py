@@ -7,13 +7,14 @@ from fastapi import APIRouter, Request
 from api import models
 from api.deps import StoreDep
 from api.state import health as health_report
+from graph import reading
 
 router = APIRouter(tags=["service"])
 
 
 @router.get("/stats", response_model=models.Stats, summary="Articles, events, entities and relations by type")
 def stats(store: StoreDep):
-    return store.stats()
+    return reading.stats(store)
 
 
 @router.get("/health", response_model=models.Health, summary="The server is up and its store readable")

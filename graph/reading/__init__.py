@@ -6,7 +6,8 @@
 - :mod:`~graph.reading.cache`: what is built from a read-only snapshot, kept with it;
 - :mod:`~graph.reading.names`: what entity a key, IRI, label or alias means;
 - one module per resource: :mod:`~graph.reading.entities`, :mod:`~graph.reading.events`,
-  :mod:`~graph.reading.relations`, :mod:`~graph.reading.articles`, :mod:`~graph.reading.incidents`.
+  :mod:`~graph.reading.relations`, :mod:`~graph.reading.articles`, :mod:`~graph.reading.incidents`, and the store's
+  counts, :mod:`~graph.reading.stats`.
 
 Every reader takes an :class:`~graph.store.EventStore` and runs SPARQL on Oxigraph's native engine, or reads its
 indexes directly. Resources are named by the ids the data model gives them (docs/data-model.md): an entity by its key
@@ -28,10 +29,11 @@ from graph.reading.names import AmbiguousName, UnknownName, resolve
 from graph.reading.records import (ArticleDetail, ArticleSummary, Candidate, Change, EntityDetail, EntitySummary,
                                    EventDetail, EventSummary, NeighborEdge, Neighborhood, Page, Ref, Relation, Role)
 from graph.reading.relations import relations
+from graph.reading.stats import stats
 
 __all__ = [
     "SORTS", "AmbiguousName", "ArticleDetail", "ArticleSummary", "Candidate", "Change", "EntityDetail", "EntitySummary",
     "EventDetail", "EventSummary", "NeighborEdge", "Neighborhood", "Page", "Ref", "Relation", "Role", "UnknownName",
     "article", "articles", "changes", "entity", "event", "events", "incident", "incident_count", "incidents",
-    "neighbors", "relations", "resolve", "search_entities",
+    "neighbors", "relations", "resolve", "search_entities", "stats",
 ]
