@@ -3,8 +3,8 @@ before any query runs, side by side with the Oxigraph server in the same run.
 
     python -m bench.request_floor [--quads 20000] [--requests 1000] [--duration 6] [--rounds 3]
 
-Five servers on loopback, each a process of its own, answer the label lookup of ``bench.sparql_http`` over the
-synthetic graph of ``bench.synthetic``:
+Six servers on loopback, each a process of its own (the prototype a parent and its two workers), answer the label
+lookup of ``bench.sparql_http`` over the synthetic graph of ``bench.synthetic``:
 
 - **asyncio + httptools**: an ``asyncio.Protocol`` on uvloop that parses requests with httptools and writes a
   constant answer in one write, no task, no framework: about the least a Python HTTP server does per request;
@@ -12,7 +12,12 @@ synthetic graph of ``bench.synthetic``:
   ``api.http_protocol``), with an ASGI app answering the same constant;
 - **eventkg, cached**: ``eventkg serve`` answering a repeated text from its answer cache;
 - **eventkg**: ``eventkg serve``, a new text per request, parsed and run by a query worker;
-- **oxigraph**: the Oxigraph server (``oxigraph serve-read-only``) on the same store, a new text per request.
+- **oxigraph**: the Oxigraph server (``oxigraph serve-read-only``) on the same store, a new text per request;
+- **worker serves the connection (prototype)**: the design that issue 9's notes propose and eventkg does not have:
+  a parent process accepts each connection and passes its socket (``SCM_RIGHTS``) to one of two worker processes,
+  each of which parses the requests (httptools, yarl), runs the query on its read-only store (pyoxigraph, eventkg's
+  prefixes, under a ``SIGALRM`` timer whose default action kills it) and writes the answer itself. Nothing else of
+  eventkg's endpoint is there (no answer cache, negotiation, errors, sandbox): it measures what the design costs.
 
 For each: the CPU time of the server's processes per request (psutil; for eventkg the server process and its query
 workers apart), one request at a time and under wrk at 8 connections (``bench.sparql_http.throughput``: rounds in
@@ -25,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import sys
 import tempfile
@@ -84,6 +90,83 @@ def _serve_constant(port: int) -> None:
     uvloop.run(forever())
 
 
+def _serve_handoff(port: int, store: str, workers: int = 2) -> None:
+    """The prototype: accept here, hand each connection to a worker (round robin), the worker answers."""
+    import array
+    import socket
+
+    channels = []
+    for _ in range(workers):
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+        if os.fork() == 0:
+            parent.close()
+            _handoff_worker(child, store)
+            os._exit(0)
+        child.close()
+        channels.append(parent)
+    with socket.create_server(("127.0.0.1", port)) as server:
+        for n in itertools.count():
+            connection, _ = server.accept()
+            channels[n % workers].sendmsg([b"c"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
+                                                    array.array("i", [connection.fileno()]))])
+            connection.close()  # the worker holds it now
+
+
+def _handoff_worker(channel, store_path: str) -> None:
+    import array
+    import signal
+    import socket
+
+    import httptools
+    import pyoxigraph as ox
+    import uvloop
+    import yarl
+
+    from graph.prefixes import PREFIXES
+
+    store, prefixes = ox.Store.read_only(store_path), dict(PREFIXES)
+
+    class Connection(asyncio.Protocol):
+        def connection_made(self, transport) -> None:
+            self.transport, self.parser = transport, httptools.HttpRequestParser(self)
+            self.url = self.body = b""
+
+        def data_received(self, data: bytes) -> None:
+            self.parser.feed_data(data)
+
+        def on_url(self, url: bytes) -> None:
+            self.url += url
+
+        def on_body(self, body: bytes) -> None:
+            self.body += body
+
+        def on_message_complete(self) -> None:
+            form = self.body or httptools.parse_url(self.url).query or b""  # a POSTed form, or the query string
+            self.url = self.body = b""
+            text = dict(yarl.URL.build(query_string=form.decode(), encoded=True).query).get("query", "ASK {}")
+            signal.setitimer(signal.ITIMER_REAL, 30.0)  # the timeout: SIGALRM's default action ends the process
+            answer = store.query(text, base_iri="http://127.0.0.1/sparql", prefixes=prefixes,
+                                 use_default_graph_as_union=True)
+            body = answer.serialize(format=ox.QueryResultsFormat.JSON)
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.transport.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
+                                 b"content-length: %d\r\n\r\n%s" % (len(body), body))
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+
+        def adopt() -> None:
+            _, ancillary, _, _ = channel.recvmsg(1, socket.CMSG_LEN(4))
+            for _, _, data in ancillary:
+                sock = socket.socket(fileno=array.array("i", data[:4])[0])
+                loop.create_task(loop.connect_accepted_socket(Connection, sock))
+
+        loop.add_reader(channel.fileno(), adopt)
+        await asyncio.Event().wait()
+
+    uvloop.run(serve())
+
+
 def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, object]]:
     """The two constant servers, each started in a folder of its own under ``folder`` (its log goes there) with this
     checkout on the import path: name -> (URL of their /sparql, process)."""
@@ -111,9 +194,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--serve-constant", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the raw server
+    parser.add_argument("--serve-handoff", nargs=2, metavar=("PORT", "STORE"), help=argparse.SUPPRESS)  # the prototype
     args = parser.parse_args()
     if args.serve_constant:
         return _serve_constant(args.serve_constant)
+    if args.serve_handoff:
+        return _serve_handoff(int(args.serve_handoff[0]), args.serve_handoff[1])
 
     with tempfile.TemporaryDirectory(prefix="eventkg-request-floor-") as tmp, ExitStack() as stack:
         source, store_dir = Path(tmp) / "synthetic.nq", Path(tmp) / "kg"
@@ -131,6 +217,12 @@ def main() -> None:
         try:
             oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
             servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
+            port = free_port()
+            url = f"http://127.0.0.1:{port}/sparql"
+            handoff = stack.enter_context(running([sys.executable, "-m", "bench.request_floor", "--serve-handoff",
+                                                   str(port), str(store_dir)], url + "?query=ASK%7B%7D",
+                                                  cwd=Path(tmp)))
+            servers["worker serves the connection (prototype)"] = (url, handoff)
             fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
             one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
                              for name, (url, process) in servers.items()}
