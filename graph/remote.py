@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import ssl
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING
@@ -189,7 +190,7 @@ class SparqlService:
         try:
             status, server, content_type, body = await self._connections().post(form.encode("ascii"), media)
         except OSError as err:
-            raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
+            raise _unreachable(err) from err
         if status == 401 and self._auth is not None:  # the query URL asks for credentials: httpx answers challenges
             self._challenged = True
             return None
@@ -220,7 +221,7 @@ class SparqlService:
             response = self._client.post(url, content=_encoded(params).encode("ascii"),
                                          headers={"Accept": accept, "Content-Type": _FORM})
         except httpx.HTTPError as err:
-            raise Unavailable(f"the SPARQL service did not answer ({type(err).__name__})") from err
+            raise _unreachable(err) from err
         return self._checked(response.status_code, response.headers.get("server", ""), response.content)
 
     def _checked(self, status: int, server: str, body: bytes) -> bytes:
@@ -241,6 +242,18 @@ class SparqlService:
 # parameter such as dropping a graph it does not hold (22023); the Oxigraph server: a graph an update drops or clears
 # is not there, or one it creates is.
 _REQUEST_FAULT = re.compile(r"Virtuoso (37000|22023) |The graph <[^>]*> (does not exist|already exists)")
+
+
+def _unreachable(err: Exception) -> Unavailable:
+    """What a request that got no answer tells the user: a TLS certificate that is not trusted says so, with what to
+    do (a server behind a private authority); any other failure names its kind only (no addresses)."""
+    cause, depth = err, 0
+    while cause is not None and not isinstance(cause, ssl.SSLCertVerificationError) and depth < 10:
+        cause, depth = cause.__cause__ or cause.__context__, depth + 1
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return Unavailable(f"the SPARQL service's TLS certificate is not trusted ({cause.verify_message}): give the "
+                           "certificate of the authority that signed it in SSL_CERT_FILE")
+    return Unavailable(f"the SPARQL service did not answer ({type(err).__name__})")
 
 
 def _repaired(product: str | None, media: str, body: bytes) -> bytes:
