@@ -6,7 +6,8 @@ from api.cli import analyze_cmd  # noqa: F401  (analyze, export)
 from api.cli import query_cmd, serve_cmd  # noqa: F401  (query, serve)
 from api.cli import entities_cmd  # noqa: F401  (entities merge, split, show)
 from api.cli.app import app
+from api.cli.common import run
 
 
 def main() -> None:
-    app()
+    run(app)

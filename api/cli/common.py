@@ -3,12 +3,13 @@ writes it), and the one way a command fails: ``error: <message>`` on stderr and 
 
 from __future__ import annotations
 
-from pathlib import Path
+import sys
 from typing import Annotated, NoReturn
 
 import typer
 
 from api.settings import Settings
+from graph.errors import GraphError
 from graph.store import EventStore, StoreBusy, StoreError, open_store, os_reason
 
 StoreOption = Annotated[
@@ -25,6 +26,17 @@ def fail(message: str, status: int = 2) -> NoReturn:
     """End the command: ``error: message`` on stderr, exit ``status`` (1: some input was bad; 2: it could not run)."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(status)
+
+
+def run(app: typer.Typer) -> None:
+    """Run the command line. A store error no command handled itself, such as a server store that does not answer,
+    refuses the credentials or whose certificate is not trusted, ends the command as :func:`fail` does (status 2),
+    not in a traceback."""
+    try:
+        app()
+    except GraphError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(2)
 
 
 NO_STORE = "no store there: the folder does not exist (build one with eventkg ingest, or give --store)"
