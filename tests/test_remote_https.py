@@ -15,11 +15,13 @@ import threading
 import httpx
 import pytest
 
+from api.settings import Settings
 from bench.servers import free_port
 from graph.errors import Unavailable
 from graph.rdf import article_rdf
 from graph.reading.stats import stats
 from graph.store import EventStore
+from tests.api_fixtures import LiveServer
 from tests.scale_fixtures import EVENTKG, started
 
 
@@ -83,38 +85,22 @@ def trusting(https_server, monkeypatch):
 
 
 def test_an_article_is_written_and_served_over_https(https_server, trusting, hand_extractions):
-    query_url, update_url, ca_file = https_server
+    query_url, update_url, _ = https_server
     (article, extraction), _ = hand_extractions
     with EventStore(query_url, update_url=update_url) as store:
         store.put(article_rdf(article, extraction, store.iris))
         expected = stats(store)
     assert expected["articles"] == 1 and expected["events"] > 0
 
-    port = free_port()
-    env = {**os.environ, "SSL_CERT_FILE": ca_file, "EVENTKG_STORE_UPDATE": update_url}
-    server = subprocess.Popen([EVENTKG, "serve", "--store", query_url, "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        for _ in range(300):
-            try:
-                if httpx.get(url + "/openapi.json", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if server.poll() is not None:
-                pytest.fail(server.stderr.read().decode())
-            threading.Event().wait(0.2)
+    with LiveServer(Settings(store=query_url, store_update=update_url)) as live, \
+            httpx.Client(base_url=live.url, timeout=60) as client:
         # forwarded from the event loop over TLS (graph/remote_http.py), the server's answer handed on
-        answer = httpx.post(url + "/sparql", data={"query": "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ekg:Article }"},
-                            headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        answer = client.post("/sparql", data={"query": "SELECT (COUNT(?a) AS ?n) WHERE { ?a a ekg:Article }"},
+                             headers={"Accept": "application/sparql-results+json"})
         assert answer.status_code == 200, answer.text
         assert answer.json()["results"]["bindings"][0]["n"]["value"] == "1"
-        stats_answer = httpx.get(url + "/stats", timeout=60)  # read through httpx's client (graph/remote.py)
-        assert stats_answer.status_code == 200 and stats_answer.json()["events"] == expected["events"]
-    finally:
-        server.terminate()
-        server.wait(30)
+        counts = client.get("/stats")  # read through httpx's client (graph/remote.py)
+        assert counts.status_code == 200 and counts.json()["events"] == expected["events"]
 
 
 def test_a_server_whose_certificate_is_not_trusted_is_a_clear_error(https_server, monkeypatch, tmp_path):
