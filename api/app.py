@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 
 from api.middleware import BodyLimit, CachedAnswers
 from api.settings import Settings
-from api.sparql_protocol import QueryEndpoint
+from api.sparql_protocol import query
 from api.state import Extractors, Writer, health
 from graph.errors import InvalidInput, NotFound, Unavailable, is_storage_failure
 
@@ -52,9 +52,8 @@ class Server:
         self._rest: FastAPI | None = None
         self._rest_lock = threading.Lock()
         self._endpoint = None
-        self.fronts = {("GET", "/sparql"): QueryEndpoint(), ("POST", "/sparql"): QueryEndpoint()}
-        if not settings.store_is_remote:  # a server store's count is a request to it: the REST route does that
-            self.fronts["GET", "/health"] = _health
+        # answered here, past the REST app (request -> response; errors by the handlers below)
+        self.fronts = {("GET", "/sparql"): query, ("POST", "/sparql"): query, ("GET", "/health"): _health}
         # Our middleware, outermost first: the body limit, CORS when configured, the answer cache. Every request passes
         # them, whichever app answers it.
         cors = {"allow_origins": settings.cors_origins, "allow_methods": ["GET", "POST", "DELETE"],
@@ -90,7 +89,14 @@ class Server:
             path, root = scope["path"], scope.get("root_path", "")
             front = self.fronts.get((scope["method"], path[len(root):])) if path.startswith(root) else None
             if front is not None:
-                return await front(scope, receive, send)
+                try:
+                    response = await front(scope, receive)
+                except Exception as exc:
+                    handler = _handler(self.exception_handlers, exc)
+                    if handler is None:
+                        raise
+                    response = await handler(Request(scope, receive), exc)
+                return await response(scope, receive, send)
         # built in a thread the first time, so that the requests already being answered go on meanwhile
         rest = self._rest or await asyncio.to_thread(self.rest)
         await rest(scope, receive, send)
@@ -126,10 +132,9 @@ class Server:
         gc.freeze()
 
 
-async def _health(scope, receive, send) -> None:
-    """``GET /health`` of a store folder, answered here (the REST route describes it, takes ``HEAD``, and answers
-    for a server store)."""
-    await JSONResponse(await health(scope["app"].state))(scope, receive, send)
+async def _health(scope, receive) -> Response:
+    """``GET /health``, answered here (the REST route describes it in the OpenAPI document)."""
+    return JSONResponse(await health(scope["app"].state))
 
 
 # -- errors: every failure is a JSON {"detail": ...} with a 4xx/503 status, never a 500 -------------------------------
@@ -139,6 +144,11 @@ _STATUS = [  # graph/'s one hierarchy (graph/errors.py)
     (InvalidInput, 400),
     (Unavailable, 503),
 ]
+
+
+def _handler(handlers: dict, exc: Exception):
+    """The handler for ``exc``: the one registered for the nearest class (as Starlette looks it up)."""
+    return next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers), None)
 
 
 def _error_handlers() -> dict:

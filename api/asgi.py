@@ -1,5 +1,5 @@
-"""Small ASGI helpers shared by the app's own middleware (:mod:`api.app`) and the ``/sparql`` endpoint, which reads
-requests as bare ASGI (:class:`api.routers.sparql.QueryEndpoint`)."""
+"""Small ASGI helpers shared by the app's own middleware (:mod:`api.middleware`) and the ``/sparql`` endpoint, which
+reads requests as bare ASGI (:func:`api.sparql_protocol.query`)."""
 
 from __future__ import annotations
 

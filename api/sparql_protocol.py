@@ -1,5 +1,5 @@
 """The SPARQL 1.1 Protocol for queries, read straight from ASGI: ``GET`` and ``POST /sparql``
-(:class:`QueryEndpoint`, which :class:`api.app.Server` answers in front of the REST app), and the helpers the update
+(:func:`query`, which :class:`api.app.Server` answers in front of the REST app), and the helpers the update
 route of :mod:`api.routers.sparql` shares.
 
 It only reads the protocol: it checks sizes, parameters and graph IRIs, negotiates a media type for each kind of
@@ -15,7 +15,6 @@ from urllib.parse import parse_qsl
 import yarl
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from api.asgi import read_body
@@ -238,25 +237,3 @@ async def posted(scope, receive, settings, field: str, body_type: str,
             _check_size(value, settings, 413)
         return _one(texts, field), values(pairs, graph_params[0]), values(pairs, graph_params[1])
     raise HTTPException(415, f"send {body_type} or an application/x-www-form-urlencoded form")
-
-
-class QueryEndpoint:
-    """``GET`` and ``POST /sparql`` as a bare ASGI app: answered by :class:`api.app.Server` in front of the REST app
-    (inside the same body limit and answer cache), past FastAPI's and Starlette's middleware, route matching and
-    dependency solving, which together took more of a light query's time on the server than the endpoint itself.
-    Errors are answered by the server's exception handlers (the REST app's too)."""
-
-    async def __call__(self, scope, receive, send):
-        try:
-            response = await query(scope, receive)
-        except Exception as exc:
-            handler = _handler(scope["app"].exception_handlers, exc)
-            if handler is None:
-                raise
-            response = await handler(Request(scope, receive), exc)
-        await response(scope, receive, send)
-
-
-def _handler(handlers: dict, exc: Exception):
-    """The app's handler for ``exc``: the one registered for the nearest class (as Starlette looks it up)."""
-    return next((handlers[cls] for cls in type(exc).__mro__ if cls in handlers), None)

@@ -167,3 +167,15 @@ def test_http_answers_name_no_paths(server):
         r = httpx.delete(server.url + "/articles/anything", headers={"Authorization": "Bearer secret"}, timeout=60)
     assert r.status_code == 503 and "another process" in r.json()["detail"]
     assert server.store not in r.text and str(Path(server.store).parent) not in r.text
+
+
+def test_a_store_folder_gone_under_the_server_is_a_503_on_every_path(tmp_path):
+    import shutil
+
+    store = build_store(tmp_path / "store")
+    with LiveServer(Settings(store=store)) as live:
+        assert httpx.get(live.url + "/health", timeout=60).status_code == 200
+        shutil.rmtree(store)
+        for path in ("/health", "/stats", "/sparql?query=ASK%7B%7D"):  # answered in front of the REST app, and by it
+            r = httpx.get(live.url + path, timeout=60)
+            assert r.status_code == 503 and str(tmp_path) not in r.text, (path, r.status_code, r.text)

@@ -2,7 +2,7 @@
 ``/sparql/update`` when enabled and authorised. The service description answers ``GET /sparql`` without a query.
 
 Queries are read by :mod:`api.sparql_protocol` (the server answers ``GET``/``POST /sparql`` there directly, in front of
-the REST app); the routes here describe them in the OpenAPI document, take ``HEAD``, and run updates."""
+the REST app); the routes here describe them in the OpenAPI document, and run updates."""
 
 from __future__ import annotations
 

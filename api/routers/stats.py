@@ -19,5 +19,5 @@ def stats(store: StoreDep):
 
 @router.get("/health", response_model=models.Health, summary="The server is up and its store readable")
 async def health(request: Request):
-    # for a store folder, GET is answered in front of this app (api.app.Server); HEAD comes here
+    # GET is answered in front of this app (api.app.Server): this route describes it in the OpenAPI document
     return await health_report(request.app.state)
