@@ -21,13 +21,13 @@ import asyncio
 import re
 import ssl
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from graph import remote_load
 from graph.errors import InvalidInput, Unavailable
+from graph.sparql.jobs import GRAPH_MEDIA, RESULT_MEDIA
 
 if TYPE_CHECKING:  # imported where used: only a server whose store is a SPARQL service needs it
     from graph.remote_http import Connections
@@ -52,9 +52,7 @@ REQUEST_BYTES = 4 << 20  # update text per load request (Virtuoso refuses a requ
 # parses every one), so eventkg's /sparql hands the server's answer on unparsed. Virtuoso 7.2's TSV quotes the header
 # and leaves tabs and newlines unescaped, its Turtle writes doubles as decimals, its JSON-LD drops language tags, and
 # its CSV answers ASK with a column "bool" holding 1: those are parsed and written again.
-_ANSWERS = {"application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-            "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json",
-            "application/rdf+xml"}
+_ANSWERS = {*RESULT_MEDIA, *GRAPH_MEDIA}
 PASSED_THROUGH = {"oxigraph": _ANSWERS,
                   "virtuoso": _ANSWERS - {"text/tab-separated-values", "text/turtle", "application/ld+json", "text/csv"}}
 # Virtuoso's JSON results call a typed literal "typed-literal" (a 2007 draft's word; SPARQL 1.1 says "literal" with a
@@ -82,7 +80,7 @@ class SparqlService:
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=False)
         # for eventkg serve's /sparql, on its event loop (made on first use, inside the loop): no thread per request
         self._async: tuple[asyncio.AbstractEventLoop, Connections] | None = None
-        self._auth, self._timeout = auth, timeout
+        self._auth = auth
         self._challenged = False  # the query URL asked for credentials: forward() leaves the queries to httpx
         self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
         self.request_bytes = REQUEST_BYTES
@@ -185,8 +183,7 @@ class SparqlService:
         (:meth:`query`). Sent from the event loop on a kept-alive connection in one write (:mod:`graph.remote_http`)."""
         if media not in PASSED_THROUGH.get(self.product, ()) or self._challenged:
             return None
-        form = _encoded([("query", query), *params])  # "query=…" first: the prologue goes in front of its value
-        form = f"query={_quoted(prologue(query, prefixes, base_iri))}{form[len('query='):]}"
+        form = _encoded([("query", prologue(query, prefixes, base_iri) + query), *params])
         try:
             status, server, content_type, body = await self._connections().post(form.encode("ascii"), media)
         except OSError as err:
@@ -259,12 +256,6 @@ def _unreachable(err: Exception) -> Unavailable:
 def _repaired(product: str | None, media: str, body: bytes) -> bytes:
     repair = _REPAIRS.get((product, media))
     return body if repair is None else repair(body)
-
-
-@lru_cache(maxsize=256)
-def _quoted(text: str) -> str:
-    """``text`` form-encoded (a prologue: the same few, encoded once each)."""
-    return _encoded([("", text)])[1:]
 
 
 def _encoded(params: list[tuple[str, str]]) -> str:

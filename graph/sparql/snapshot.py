@@ -33,8 +33,7 @@ class Snapshot:
     def __init__(self, path: str | Path, base_iri: str | None = None, opener: Callable[[str], Any] | None = None):
         """``opener`` opens the store read-only; by default as an :class:`~graph.store.EventStore` minting under
         ``base_iri``."""
-        self.path = Path(path)
-        self._folder = str(self.path)  # for os.stat, without a Path conversion on every request
+        self._folder = str(path)  # for os.stat, without a Path conversion on every request
         self._open = opener or partial(_event_store, base_iri=base_iri)
         self._lock = threading.Lock()
         self._files: tuple | None = None
