@@ -248,7 +248,7 @@ def _tells_where(verb: Token) -> bool:
 
 
 def _instruments(event: EventCandidate) -> None:
-    if event.type not in (*HARM_TYPES, "Death", "Battle"):
+    if event.type not in (*VIOLENT_TYPES, "Death"):
         return
     for child in event.trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):
