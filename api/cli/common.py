@@ -24,8 +24,12 @@ BaseIriOption = Annotated[
 
 def fail(message: str, status: int = 2) -> NoReturn:
     """End the command: ``error: message`` on stderr, exit ``status`` (1: some input was bad; 2: it could not run)."""
-    typer.echo(f"error: {message}", err=True)
+    _say(message)
     raise typer.Exit(status)
+
+
+def _say(message: object) -> None:
+    typer.echo(f"error: {message}", err=True)
 
 
 def run(app: typer.Typer) -> None:
@@ -34,8 +38,8 @@ def run(app: typer.Typer) -> None:
     not in a traceback."""
     try:
         app()
-    except GraphError as err:
-        typer.echo(f"error: {err}", err=True)
+    except GraphError as err:  # typer.Exit outside the app would end in a traceback: exit here
+        _say(err)
         sys.exit(2)
 
 
