@@ -37,8 +37,8 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from bench.api_load import free_port, serve, stop
-from bench.servers import oxigraph_server, running
+from bench.api_load import serve, stop
+from bench.servers import free_port, oxigraph_server, running
 from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput
 from bench.synthetic import write_synthetic
 from graph.store import open_store
