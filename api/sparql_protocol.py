@@ -177,8 +177,9 @@ _NO_STORE = [*_VARY, (b"cache-control", b"no-store")]
 
 def service_iri(scope) -> str:
     """The base IRI of relative IRIs in a request: the endpoint's own URL (built without the query string)."""
-    return _url(scope.get("scheme", "http"), scope.get("server"), scope.get("root_path", ""), scope["path"],
-                _header(scope, b"host"))
+    server = scope.get("server")  # any two items by ASGI (Starlette's TestClient and Daphne give a list): a key
+    return _url(scope.get("scheme", "http"), None if server is None else tuple(server), scope.get("root_path", ""),
+                scope["path"], _header(scope, b"host"))
 
 
 @lru_cache(maxsize=64)

@@ -231,6 +231,14 @@ def test_relative_iris_resolve_against_the_service_iri(server):
     assert httpx.get(server.url + "/sparql", params={"query": ask}).json()["boolean"] is True
 
 
+def test_the_service_iri_of_a_server_address_given_as_a_list():
+    from api.sparql_protocol import service_iri
+
+    # ASGI allows any two-item iterable (Starlette's TestClient and Daphne send a list); the URL is cached by it
+    scope = {"scheme": "http", "server": ["127.0.0.1", 8000], "root_path": "", "path": "/sparql", "headers": []}
+    assert service_iri(scope) == "http://127.0.0.1:8000/sparql"
+
+
 def test_unknown_function_is_the_clients_error(server):
     r = httpx.get(server.url + "/sparql", params={"query": "SELECT (<http://example.org/f>(1) AS ?x) {}"})
     assert r.status_code == 400 and "custom function <http://example.org/f> is not supported" in r.json()["detail"]
