@@ -45,7 +45,7 @@ _DECLARED = re.compile(r"PREFIX\s*([\w.-]*):", re.IGNORECASE)
 # BASE then), and the IRI()/URI() functions.
 _RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)|\b(?:IRI|URI)\s*\(", re.IGNORECASE)
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
-_FORM = "application/x-www-form-urlencoded"
+FORM = "application/x-www-form-urlencoded"  # what both clients post (_encoded; graph.remote_http)
 REQUEST_BYTES = 4 << 20  # update text per load request (Virtuoso refuses a request text over 10 MB)
 
 # Answer formats each server writes correctly (checked against SPARQL 1.1 and RDF 1.1; tests/test_remote_store.py
@@ -216,7 +216,7 @@ class SparqlService:
 
         try:
             response = self._client.post(url, content=_encoded(params).encode("ascii"),
-                                         headers={"Accept": accept, "Content-Type": _FORM})
+                                         headers={"Accept": accept, "Content-Type": FORM})
         except httpx.HTTPError as err:
             raise _unreachable(err) from err
         return self._checked(response.status_code, response.headers.get("server", ""), response.content)

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 import httptools
 
+from graph.remote import FORM
+
 
 class Answer(NamedTuple):
     status: int
@@ -43,7 +45,7 @@ class Connections:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         host = parts.netloc.rpartition("@")[2]
         self._head = (f"POST {target} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: eventkg\r\n"
-                      "Content-Type: application/x-www-form-urlencoded\r\n").encode("latin-1")
+                      f"Content-Type: {FORM}\r\n").encode("latin-1")
         self._idle: list[_Connection] = []
 
     async def post(self, form: bytes, accept: str) -> Answer:
