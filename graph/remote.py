@@ -79,7 +79,7 @@ class SparqlService:
         auth = Credentials(user, password or "") if user is not None else None
         self._client = httpx.Client(timeout=timeout, auth=auth, follow_redirects=False)
         # for eventkg serve's /sparql, on its event loop (made on first use, inside the loop): no thread per request
-        self._async: tuple[asyncio.AbstractEventLoop, Connections] | None = None
+        self._forwarding: Connections | None = None
         self._auth = auth
         self._challenged = False  # the query URL asked for credentials: forward() leaves the queries to httpx
         self.product: str | None = None  # the server's software, from its answers' Server header ("virtuoso", …)
@@ -200,16 +200,15 @@ class SparqlService:
         """The running event loop's connections (a connection serves the loop it was made in)."""
         from graph.remote_http import Connections  # here, not at the top: only forwarding needs it
 
-        loop = asyncio.get_running_loop()
-        if self._async is None or self._async[0] is not loop:
-            self._async = (loop, Connections(self.query_url))
-        return self._async[1]
+        if self._forwarding is None or self._forwarding.loop is not asyncio.get_running_loop():
+            self._forwarding = Connections(self.query_url)
+        return self._forwarding
 
     async def aclose(self) -> None:
         """Close the event loop's connections (:meth:`forward`), from that loop."""
-        if self._async is not None and self._async[0] is asyncio.get_running_loop():
-            self._async[1].close()
-        self._async = None
+        if self._forwarding is not None and self._forwarding.loop is asyncio.get_running_loop():
+            self._forwarding.close()
+        self._forwarding = None
 
     def _post(self, url: str, params: list[tuple[str, str]], accept: str) -> bytes:
         import httpx  # imported by __init__ already; the name is for the errors

@@ -38,7 +38,7 @@ class Connections:
 
     def __init__(self, url: str, *, limit: int = 100, keep: int = 32):
         parts = urlsplit(url)
-        self._loop = asyncio.get_running_loop()
+        self.loop = asyncio.get_running_loop()  # the loop they serve (a connection belongs to the loop it was made in)
         self._host, self._keep, self._slots = parts.hostname, keep, asyncio.Semaphore(limit)
         self._ssl = ssl.create_default_context() if parts.scheme == "https" else None
         self._port = parts.port or (443 if self._ssl else 80)
@@ -61,8 +61,8 @@ class Connections:
                         return await self._exchange(connection, request)
                     except _Stale:  # the server closed it while it waited: a query can be sent again
                         continue
-            _, connection = await self._loop.create_connection(lambda: _Connection(self._loop), self._host,
-                                                               self._port, ssl=self._ssl)
+            _, connection = await self.loop.create_connection(lambda: _Connection(self.loop), self._host,
+                                                              self._port, ssl=self._ssl)
             return await self._exchange(connection, request)
 
     async def _exchange(self, connection: _Connection, request: bytes) -> Answer:
