@@ -81,6 +81,45 @@ def test_the_answer_cache_version_follows_this_process_at_once_and_others_after_
         other.close()
 
 
+ELSEWHERE = "https://example.org/elsewhere"  # a graph outside eventkg's: no change-log entry is written for it
+COUNT_ELSEWHERE = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ELSEWHERE}> {{ ?s ?p ?o }} }}"
+
+
+def _served(server, **settings):
+    """``eventkg serve`` on ``server``'s store (updates on, token ``secret``)."""
+    from api.settings import Settings
+    from tests.api_fixtures import LiveServer
+
+    return LiveServer(Settings(store=server.query_url, store_update=server.update_url, store_user=server.user,
+                               store_password=server.password, api_token="secret", enable_update=True, **settings))
+
+
+def _update(client, text: str, **params):
+    return client.post("/sparql/update", content=text, params=params, headers={
+        "Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+
+
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same answer cache on either server
+def test_the_answer_cache_of_a_server_store_is_emptied_by_its_writes(server):
+    import httpx
+
+    emptied(server)
+    with _served(server) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+        def count() -> int:
+            r = client.get("/sparql", params={"query": COUNT_ELSEWHERE}, headers={"Accept": "text/csv"})
+            assert r.status_code == 200, r.text
+            return int(r.text.split()[1])
+
+        assert count() == 0
+        # another tool writes to the server directly: no change-log entry, so the cached answer stays (documented)
+        httpx.post(server.update_url, data={"update": f"INSERT DATA {{ GRAPH <{ELSEWHERE}> {{ <s> <p> 1 }} }}"},
+                   auth=(server.user, server.password) if server.user else None).raise_for_status()
+        assert count() == 0
+        # a write by eventkg that leaves no change-log entry either: the cache is emptied all the same
+        assert _update(client, f"INSERT DATA {{ GRAPH <{ELSEWHERE}> {{ <s> <p> 2 }} }}").status_code == 204
+        assert count() == 2
+
+
 @pytest.mark.parametrize("server", ["virtuoso"], indirect=True)  # the Oxigraph server has no authentication
 def test_wrong_credentials_are_a_clear_error(server):
     from graph.errors import Unavailable

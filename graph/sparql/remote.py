@@ -8,10 +8,11 @@ and written again), so the endpoint's answers, row limit and errors are the same
 followed by :meth:`EventStore.reresolve` and the dashboard counters' recount, as in the embedded store's update
 worker (docs/scale-out.md).
 
-:class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the change log's size and
-newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL` seconds (in a thread of its own once
-half of it has passed, so that requests do not wait for the read) and at once after a write by this process: a write
-by another eventkg process is seen within :data:`VERSION_TTL`; writes by other tools directly to the server, which
+:class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the number of writes by this
+process and the change log's size and newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL`
+seconds (in a thread of its own once half of it has passed, so that requests do not wait for the read) and at once
+after a write by this process: a write by another eventkg process is seen within :data:`VERSION_TTL` (when it leaves a
+change-log entry, as every article written or deleted does); writes by other tools directly to the server, which
 leave no change-log entry, are not seen by the cache (docs/scale-out.md).
 
 What leaves the server here is what the operator configured: the store's own URLs. A query's ``SERVICE`` or an
@@ -83,7 +84,8 @@ class RemoteSnapshot:
 
     def _read(self) -> tuple:
         writes, read_at = self._writes, time.monotonic()
-        version = changes.log_version(self.store)
+        # this process's writes count: not every write leaves a change-log entry (a SPARQL update, a curation)
+        version = (writes, *changes.log_version(self.store))
         with self._lock:
             if writes == self._writes:  # else a write of ours came during the read: read again next time
                 self._version, self._read_at = version, read_at
