@@ -38,7 +38,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import free_port, oxigraph_server, running
+from bench.servers import checkout_env, free_port, oxigraph_server, running
 from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput
 from bench.synthetic import write_synthetic
 from graph.store import open_store
@@ -170,8 +170,6 @@ def _handoff_worker(channel, store_path: str) -> None:
 def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, object]]:
     """The two constant servers, each started in a folder of its own under ``folder`` (its log goes there) with this
     checkout on the import path: name -> (URL of their /sparql, process)."""
-    checkout = str(Path(__file__).resolve().parents[1])
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH")) if p)
     commands = {"asyncio + httptools": ["-m", "bench.request_floor", "--serve-constant", "{port}"],
                 "uvicorn + constant app": ["-m", "uvicorn", "bench.request_floor:constant_app", "--port", "{port}",
                                            "--log-level", "warning", "--no-access-log",
@@ -182,7 +180,7 @@ def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, ob
         cwd.mkdir()
         url = f"http://127.0.0.1:{port}/sparql"
         command = [sys.executable, *(a.format(port=port) for a in arguments)]
-        servers[name] = (url, stack.enter_context(running(command, url, cwd=cwd)))
+        servers[name] = (url, stack.enter_context(running(command, url, cwd=cwd, env=checkout_env())))
     return servers
 
 
@@ -221,7 +219,7 @@ def main() -> None:
             url = f"http://127.0.0.1:{port}/sparql"
             handoff = stack.enter_context(running([sys.executable, "-m", "bench.request_floor", "--serve-handoff",
                                                    str(port), str(store_dir)], url + "?query=ASK%7B%7D",
-                                                  cwd=Path(tmp)))
+                                                  cwd=Path(tmp), env=checkout_env()))
             servers["worker serves the connection (prototype)"] = (url, handoff)
             fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
             one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)

@@ -1,7 +1,7 @@
 """The graph in Virtuoso (issue 13): eventkg's ``/sparql`` over Virtuoso against Virtuoso directly, and a small scale
 table (bulk-load time, server memory, query latency) with its straight-line projection.
 
-    python -m bench.scale_out [--quads 100000 1000000] [--runs 15] [--also CHECKOUT]
+    python -m bench.scale_out [--quads 100000 1000000] [--runs 15] [--also CHECKOUT] [--floors]
 
 For each size, a fresh Virtuoso database (bench/servers.py, the project's ini) is bulk-loaded with the synthetic graph
 of ``bench.synthetic`` written as N-Quads, by Virtuoso's own loader (``ld_dir`` + ``rdf_loader_run()`` + ``checkpoint``
@@ -15,6 +15,8 @@ of either helps. eventkg ÷ Virtuoso is the overhead of eventkg's endpoint (targ
 ``eventkg serve``'s event loop spent per request (the scheduler's count), steadier than latency on a busy machine.
 ``--also CHECKOUT`` times a second ``eventkg serve`` run from another checkout (e.g. a worktree of an earlier commit)
 in the same turns, as "eventkg@other", so that a change is measured side by side with what it replaces.
+``--floors`` times, in the same turns, the two floors of ``bench.forwarders`` in front of the same Virtuoso: a byte
+relay (the extra process and its hops alone) and the least Python HTTP forwarder (parse, prologue, forward, write).
 
 The projection to 1B quads is a straight line through the largest measured size: labelled as such, not a measurement.
 """
@@ -31,11 +33,12 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
+import sys
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import ACTOR_QUERY, virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, checkout_env, free_port, running, virtuoso_available, virtuoso_server
 from bench.sparql_http import PROLOGUE, QUERIES, measure, over_http
 from bench.synthetic import write_synthetic
 from graph.namespaces import DEFAULT_BASE_IRI
@@ -80,7 +83,7 @@ def pick_actor(url: str) -> tuple[str, str]:
     return rows[-1]["a"]["value"], rows[-1]["label"]["value"]
 
 
-def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | None) -> dict:
+def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | None, floors: bool = False) -> dict:
     folder = tmp / f"virtuoso-{quads}"
     with virtuoso_server(folder) as server:
         written = write_synthetic(folder / "synthetic.nq", quads=quads)
@@ -105,8 +108,8 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                        password=server.password).close()
             first_open_s = time.perf_counter() - started
             access = {"store_update": server.update_url, "store_user": server.user, "store_password": server.password}
-            processes, urls, servers = [], {}, {}
-            try:
+            urls, servers = {}, {}
+            with ExitStack() as stack:
                 for name, checkout in (("eventkg", None), ("eventkg@other", also)):
                     if name != "eventkg" and checkout is None:
                         continue
@@ -114,18 +117,23 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                         # /health counts the quads: over 2 s at 1M under load; the API's description is up as soon
                         # as the app is
                         process, url = serve(server.query_url, 1, wait=300, probe="/openapi.json", **access)
-                    processes.append(process)
+                    stack.callback(stop, process)
                     urls[name] = url + "/sparql"
                     servers[name] = process.pid  # eventkg serve runs as uvicorn in its own pid
+                if floors:
+                    for kind in ("relay", "forward"):
+                        port = free_port()
+                        url = f"http://127.0.0.1:{port}/sparql"
+                        command = [sys.executable, "-m", "bench.forwarders", kind, str(port), server.query_url]
+                        process = stack.enter_context(running(command, url + "?query=ASK%7B%7D", cwd=folder,
+                                                              env=checkout_env()))
+                        urls[kind], servers[kind] = url, process.pid
                 urls["virtuoso"] = server.query_url
                 latency, cpu_ms = {}, {}
                 for name, (_, query) in queries.items():
                     before = {s: cpu_ns(pid) for s, pid in servers.items()}
                     latency[name] = measure({s: over_http(url, query, fresh=True) for s, url in urls.items()}, runs)
                     cpu_ms[name] = {s: (cpu_ns(pid) - before[s]) / 1e6 / (runs + 3) for s, pid in servers.items()}
-            finally:
-                for process in processes:
-                    stop(process)
         return {"written": written, "quads": int(count["n"]["value"]), "load_s": load_s, "first_open_s": first_open_s,
                 "rss_loaded": rss_loaded,
                 "rss_after": server.rss_mib(), "latency": latency, "cpu_ms": cpu_ms,
@@ -164,6 +172,9 @@ def main() -> None:
                              "open of a bulk-loaded store counts its dashboard counters over HTTP: 88 s at 1M quads)")
     parser.add_argument("--also", metavar="CHECKOUT",
                         help="also time eventkg served from this checkout of eventkg (shown as eventkg@other)")
+    parser.add_argument("--floors", action="store_true",
+                        help="also time a byte relay and the least Python forwarder in front of Virtuoso "
+                             "(bench.forwarders)")
     args = parser.parse_args()
     if not virtuoso_available() or shutil.which("isql-vt") is None:
         raise SystemExit("bench.scale_out needs Virtuoso: apt-get install -y virtuoso-opensource")
@@ -171,7 +182,7 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory(prefix="eventkg-scale-out-") as tmp:
         for quads in args.quads:
-            results[quads] = one_size(quads, args.runs, Path(tmp), args.compare_max, args.also)
+            results[quads] = one_size(quads, args.runs, Path(tmp), args.compare_max, args.also, args.floors)
             print(f"… {quads:,} quads done", flush=True)
 
     print(f"\nVirtuoso, synthetic graph (bench.synthetic); {args.runs} runs per query after 3 warm-ups, one request at "

@@ -99,11 +99,20 @@ def _oxigraph() -> str | None:
     return str(beside) if beside.exists() else shutil.which("oxigraph")
 
 
+def checkout_env() -> dict[str, str]:
+    """The environment of a ``python -m bench.…`` process started from any folder: this one's, with this checkout
+    first on ``PYTHONPATH`` (``bench`` is not installed with the package)."""
+    checkout = str(Path(__file__).resolve().parents[1])
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH")) if p)}
+
+
 @contextmanager
-def running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0):
-    """Start ``command`` in its own process group, wait until ``probe`` answers, stop it afterwards."""
+def running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0, env: dict[str, str] | None = None):
+    """Start ``command`` in its own process group (in ``env``, else this process's environment), wait until
+    ``probe`` answers, stop it afterwards."""
     log = open(cwd / f"{Path(command[0]).name}.log", "wb")
-    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
     try:
         deadline = time.monotonic() + timeout
         while True:
