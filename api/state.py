@@ -51,12 +51,8 @@ class Writer:
                 return change(store)
             finally:
                 store.close()
-                self.written()
-
-    def written(self) -> None:
-        """Tell ``on_write`` of a write: one of :meth:`write`'s, or a SPARQL update's (its route calls this)."""
-        if self.on_write is not None:
-            self.on_write()
+                if self.on_write is not None:
+                    self.on_write()
 
 
 class Extractors:

@@ -100,7 +100,7 @@ def _update(client, text: str, **params):
 
 
 @pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same answer cache on either server
-def test_the_answer_cache_of_a_server_store_is_emptied_by_its_writes(server):
+def test_the_answer_cache_of_a_server_store_is_emptied_by_its_writes_not_by_a_refused_update(server):
     import httpx
 
     emptied(server)
@@ -114,6 +114,13 @@ def test_the_answer_cache_of_a_server_store_is_emptied_by_its_writes(server):
         # another tool writes to the server directly: no change-log entry, so the cached answer stays (documented)
         httpx.post(server.update_url, data={"update": f"INSERT DATA {{ GRAPH <{ELSEWHERE}> {{ <s> <p> 1 }} }}"},
                    auth=(server.user, server.password) if server.user else None).raise_for_status()
+        assert count() == 0
+        # refused, by eventkg (USING beside using-graph-uri) and by the server (a graph it does not hold): nothing
+        # written, the cache kept
+        r = _update(client, f"WITH <{ELSEWHERE}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
+                    **{"using-graph-uri": ELSEWHERE})
+        assert r.status_code == 400, r.text
+        assert _update(client, "DROP GRAPH <https://example.org/never>").status_code == 400
         assert count() == 0
         # a write by eventkg that leaves no change-log entry either: the cache is emptied all the same
         assert _update(client, f"INSERT DATA {{ GRAPH <{ELSEWHERE}> {{ <s> <p> 2 }} }}").status_code == 204

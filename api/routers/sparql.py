@@ -66,9 +66,6 @@ async def update(request: Request, settings: SettingsDep, updates: UpdatesDep) -
                                                          ("using-graph-uri", "using-named-graph-uri"))
     using_graphs = protocol.values(params, "using-graph-uri") or form_using
     using_named_graphs = protocol.values(params, "using-named-graph-uri") or form_named
-    try:
-        await updates.run(UpdateJob(text, protocol.service_iri(scope), *protocol.dataset(
-            using_graphs, using_named_graphs, ("using-graph-uri", "using-named-graph-uri"))))
-    finally:  # even a failed update may have written: the writes' one hook (a server store's answer cache)
-        request.app.state.writer.written()
+    await updates.run(UpdateJob(text, protocol.service_iri(scope), *protocol.dataset(
+        using_graphs, using_named_graphs, ("using-graph-uri", "using-named-graph-uri"))))
     return Response(status_code=204)

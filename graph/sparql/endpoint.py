@@ -22,8 +22,9 @@ if TYPE_CHECKING:  # a server store's modules (rdflib, httpx) are loaded only fo
 @dataclass
 class Endpoint:
     """The readers' snapshot, the query pool, the update pool (None: updates off) and, for a server store, what to
-    call after each write by this process (``on_write``: REST writes and SPARQL updates alike; a store folder's
-    readers see writes in its files) and the store the pools forward to, which :meth:`aclose` closes with them."""
+    call after each REST write by this process (``on_write``; the pool tells it of SPARQL updates itself; a store
+    folder's readers see writes in its files) and the store the pools forward to, which :meth:`aclose` closes with
+    them."""
 
     snapshot: Snapshot | RemoteSnapshot
     queries: QueryPool | ForwardingPool
@@ -56,8 +57,9 @@ def open_endpoint(store: str | Path, *, base_iri: str, access: dict | None = Non
         # open for the server's life: it holds the writer lease only while it writes (graph/lease.py)
         remote = EventStore(str(store), base_iri=base_iri, lease=False, **(access or {}))
         snapshot = RemoteSnapshot(remote)
-        queries = ForwardingPool(remote, timeout=timeout, lock_wait=lock_wait)
-        # the answer cache learns this process's writes at once (others' within a second)
+        # the answer cache learns this process's writes at once (others' within a second): SPARQL updates from the
+        # pool that runs them, REST writes from on_write
+        queries = ForwardingPool(remote, timeout=timeout, lock_wait=lock_wait, on_write=snapshot.changed)
         return Endpoint(snapshot, queries, queries if updates else None, snapshot.changed, remote)
     if create and not Path(store).is_dir():
         from graph.store import EventStore  # rdflib and the writer's modules: loaded for a new store only

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -107,10 +108,12 @@ class RemoteSnapshot:
 
 class ForwardingPool:
     """Queries (:class:`Job`) and updates (:class:`UpdateJob`) answered by the server store; an update waits up to
-    ``lock_wait`` seconds for the store's writer lease."""
+    ``lock_wait`` seconds for the store's writer lease, and ``on_write`` is called once it may have written (the
+    answer cache's :meth:`RemoteSnapshot.changed`)."""
 
-    def __init__(self, store: EventStore, *, timeout: float | None = 30.0, lock_wait: float = 10.0):
-        self.store, self.timeout, self.lock_wait = store, timeout, lock_wait
+    def __init__(self, store: EventStore, *, timeout: float | None = 30.0, lock_wait: float = 10.0,
+                 on_write: Callable[[], None] | None = None):
+        self.store, self.timeout, self.lock_wait, self.on_write = store, timeout, lock_wait, on_write
 
     async def run(self, job: Job | UpdateJob, timeout: float | None = None) -> object:
         timeout = self.timeout if timeout is None else timeout
@@ -128,11 +131,22 @@ class ForwardingPool:
     def _update(self, job: UpdateJob) -> None:
         """The update on the server, then the derived graphs and the dashboard counters after it, as the embedded
         store's update worker does (:meth:`EventStore.reresolve`, :func:`graph.aggregates.settle`), holding the
-        store's writer lease (:mod:`graph.lease`) as the worker holds the store's lock."""
+        store's writer lease (:mod:`graph.lease`) as the worker holds the store's lock. ``on_write`` is told here,
+        in the thread that writes, after the writing (also when the request's time ran out before it ended): not
+        when the update was refused (a :class:`SparqlError`, by :func:`update`'s checks or by the server, which
+        runs an update as one transaction), nor when the lease was not had."""
         with self.store.writing(self.lock_wait):
-            update(self.store.native, job, PREFIXES)
-            self.store.reresolve()
-            aggregates.settle(self.store)
+            refused = False
+            try:
+                update(self.store.native, job, PREFIXES)
+                self.store.reresolve()
+                aggregates.settle(self.store)
+            except SparqlError:
+                refused = True
+                raise
+            finally:
+                if not refused and self.on_write is not None:  # written, or maybe (no answer from the server)
+                    self.on_write()
 
     async def _forwarded(self, job: Job) -> tuple[str, bytes] | None:
         """The media type and the server's own answer, when it can be handed on unparsed; else None."""
