@@ -21,9 +21,9 @@ STORE_VERSION = "store_version"  # request state: the store version the response
 
 async def health(state) -> dict:
     """``/health``: the store readable, and its number of quads, as the readers' snapshot counts them
-    (:meth:`graph.sparql.Snapshot.quads`: a store folder's by a process of its own, once per version of it; a server
-    store's by the server), in a thread: a count at 1M quads takes about half a second. The store's name only (its
-    folder's, or ``server``): HTTP answers never show where files are."""
+    (:meth:`graph.sparql.Snapshot.quads`: a store folder's by a process of its own; a server store's by the server;
+    each once per version of the store), in a thread: a count at 1M quads takes about half a second. The store's
+    name only (its folder's, or ``server``): HTTP answers never show where files are."""
     return {"status": "ok", "store": state.settings.store_name, "quads": await asyncio.to_thread(state.snapshot.quads)}
 
 

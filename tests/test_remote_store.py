@@ -127,6 +127,30 @@ def test_the_answer_cache_of_a_server_store_is_emptied_by_its_writes_not_by_a_re
         assert count() == 2
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the same count on either server
+def test_health_counts_a_server_stores_quads_once_per_version(server, monkeypatch):
+    import httpx
+
+    from graph.prefixes import DEFAULT_BASE_IRI
+    from graph.remote import SparqlService
+
+    counted = []  # the server's count of every quad, each time it is asked for
+    count = SparqlService.__len__
+    monkeypatch.setattr(SparqlService, "__len__", lambda service: counted.append(1) or count(service))
+    emptied(server)
+    # without the answer cache, which would answer a second probe alike (not one with other headers)
+    with _served(server, response_cache=0) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+        before = len(counted)
+        quads = client.get("/health").json()["quads"]
+        assert client.get("/health").json()["quads"] == quads  # nothing written between: counted once
+        assert len(counted) == before + 1
+        ours = f"{DEFAULT_BASE_IRI}graph/health"  # a graph of the store's (its count leaves out others)
+        assert _update(client, f"INSERT DATA {{ GRAPH <{ours}> {{ <s> <p> 1, 2 }} }}").status_code == 204
+        after = len(counted)
+        assert client.get("/health").json()["quads"] == quads + 2  # a write by eventkg: counted again
+        assert len(counted) == after + 1
+
+
 @pytest.mark.parametrize("server", ["virtuoso"], indirect=True)  # the Oxigraph server has no authentication
 def test_wrong_credentials_are_a_clear_error(server):
     from graph.errors import Unavailable

@@ -58,6 +58,8 @@ class RemoteSnapshot:
         self._writes = 0  # writes by this process so far
         self._reading = False  # a read in the background is under way
         self._lock = threading.Lock()
+        self._count: tuple[tuple, int] | None = None  # (version, quads)
+        self._count_lock = threading.Lock()
 
     def version(self) -> tuple:
         age = time.monotonic() - self._read_at
@@ -102,8 +104,14 @@ class RemoteSnapshot:
         return self.store
 
     def quads(self) -> int:
-        """The number of quads in the store, counted by the server (``/health``)."""
-        return len(self.store)
+        """The number of quads in the store (``/health``), counted by the server once per :meth:`version`: a count
+        reads every quad (at millions of quads an expensive query per health probe), the version a change-log entry
+        per article. Writes the version does not see (other tools') are not counted until the next one it sees."""
+        with self._count_lock:
+            version = self.version()
+            if self._count is None or self._count[0] != version:
+                self._count = (version, len(self.store))
+            return self._count[1]
 
 
 class ForwardingPool:
