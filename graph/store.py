@@ -28,8 +28,8 @@ import hashlib
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -197,8 +197,7 @@ class EventStore:
         their descriptions in the entity graph and the graphs of other articles whose entities changed canonical IRI.
         Returns ``"new"``, ``"updated"`` or ``"unchanged"`` (same content hash and extractor: nothing is written).
         """
-        self._check_writable()
-        with self._write_lock:
+        with self._writing():
             previous = self.article_state(rdf.article_id)
             if previous == (rdf.content_hash, str(rdf.extractor_run)):
                 return "unchanged"
@@ -214,9 +213,8 @@ class EventStore:
     def delete_article(self, article_id: str) -> bool:
         """Drop an article's graph and re-resolve the entities it mentioned (an entity no other article mentions
         goes); False if there was no such article."""
-        self._check_writable()
-        graph = self.iris.article_graph(article_id)
-        with self._write_lock:
+        with self._writing():
+            graph = self.iris.article_graph(article_id)
             if not self.native.contains_named_graph(to_ox(graph)):
                 return False
             with self._writer.resolving() as entities:
@@ -244,12 +242,11 @@ class EventStore:
         """Record (or withdraw) a curator's ``"merge"`` of two entity keys or ``"split"`` of one, and re-resolve the
         entities concerned in the same transaction. The curation graph is never touched by ingest, so decisions
         survive re-ingesting."""
-        self._check_writable()
-        kind_class = {"merge": EKG.CuratorMerge, "split": EKG.CuratorSplit}[kind]
-        keys = tuple(sorted(keys))
-        node = self.iris.override(kind, hashlib.sha256("\x00".join(keys).encode()).hexdigest()[:16])
-        triples = [(node, RDF.type, kind_class), *((node, EKG.key, Literal(k)) for k in keys)]
-        with self._write_lock:
+        with self._writing():
+            kind_class = {"merge": EKG.CuratorMerge, "split": EKG.CuratorSplit}[kind]
+            keys = tuple(sorted(keys))
+            node = self.iris.override(kind, hashlib.sha256("\x00".join(keys).encode()).hexdigest()[:16])
+            triples = [(node, RDF.type, kind_class), *((node, EKG.key, Literal(k)) for k in keys)]
             with self._writer.resolving() as entities:
                 current = entities.overrides
                 if kind == "merge":
@@ -269,8 +266,7 @@ class EventStore:
         graph, the canonical entity IRIs in every article graph (an article whose entity changed canonical IRI is
         written again) and the incidents; an article whose graph is gone gets a tombstone in the change log. Returns
         whether anything had to change."""
-        self._check_writable()
-        with self._write_lock:
+        with self._writing():
             self._writer.read_again()  # read the claims as the update left them
             with self._writer.resolving():
                 update, delta = self._writer.reresolve_ops()
@@ -295,15 +291,14 @@ class EventStore:
         store's default graph); quads keep their graphs. ``format`` defaults to the file extension. Call
         :meth:`compact` after the last load: reads are about twice as fast.
         """
-        self._check_writable()
-        path = Path(source) if isinstance(source, (str, Path)) else None
-        if format is None:
-            if path is None:
-                raise StoreError("give the RDF format of a stream (ttl, trig, nt, nq, jsonld)")
-            format = path.suffix
-        fmt = rdf_format(format)
-        target = to_ox(graph) if graph is not None else None
-        with self._write_lock:
+        with self._writing():
+            path = Path(source) if isinstance(source, (str, Path)) else None
+            if format is None:
+                if path is None:
+                    raise StoreError("give the RDF format of a stream (ttl, trig, nt, nq, jsonld)")
+                format = path.suffix
+            fmt = rdf_format(format)
+            target = to_ox(graph) if graph is not None else None
             try:
                 count = sum(1 for _ in ox.parse(**_input(source), format=fmt))
                 if path is None:
@@ -329,8 +324,7 @@ class EventStore:
         1M-quad load, queries ran about 2x slower than after compacting, which took 2 s (docs/benchmarks.md).
         Transactional writes (ingest) are compacted in the background as they go, so this is for after :meth:`load`.
         """
-        self._check_writable()
-        with self._write_lock:
+        with self._writing():
             self.native.optimize()
 
     def writing(self, wait: float = 0.0) -> AbstractContextManager[None]:
@@ -340,10 +334,15 @@ class EventStore:
 
     # -- internals --------------------------------------------------------------------------------------------------
 
-    def _check_writable(self) -> None:
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Hold the write lock for the block, once the store is found writable: the lease is checked with the lock
+        held, as a wait for another thread's write may outlast it."""
         if self.read_only:
             raise StoreError("the store is open read-only")
-        self._lease.check()
+        with self._write_lock:
+            self._lease.check()
+            yield
 
     def _install_ontology(self, new: bool) -> None:
         """Load ontology/eventkg.ttl into the ontology graph of a new store, or of a store whose ontology graph holds
@@ -355,7 +354,7 @@ class EventStore:
         if marker in self.native or not (new or self.native.contains_named_graph(to_ox(graph))):
             return
         quads = [ox.Quad(q.subject, q.predicate, q.object, to_ox(graph)) for q in ox.parse(text, ox.RdfFormat.TURTLE)]
-        with self._write_lock:
+        with self._writing():
             self.native.remove_graph(to_ox(graph))
             self.native.extend([*quads, marker])  # the marker goes in last, in the same transaction as the terms
 

@@ -243,6 +243,44 @@ def test_a_holder_that_cannot_renew_its_lease_in_time_stops_writing(server):
             mine.release()
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # the store's own order of lock and lease
+def test_a_write_that_waited_for_the_write_lock_checks_the_lease_once_it_holds_it(server, hand_extractions,
+                                                                                  monkeypatch):
+    import threading
+
+    from graph import lease
+    from graph.rdf import article_rdf
+    from graph.store import StoreBusy
+
+    monkeypatch.setattr(lease, "RENEW", 0.1)  # the holder finds its claim gone at once, not 15 s later
+    (article, extraction), _ = hand_extractions
+    failed = []
+
+    def put():
+        try:
+            store.put(article_rdf(article, extraction, store.iris))
+        except StoreBusy as err:
+            failed.append(str(err))
+
+    with emptied_store(server) as store:  # a writer: it holds the lease from its opening
+        other = lease.Lease(store.native, store.iris.base, clock=lambda: time.time() + lease.TTL + 1)
+        try:
+            with store._write_lock:  # another thread's long write
+                waiting = threading.Thread(target=put)
+                waiting.start()
+                time.sleep(0.5)  # the put waits for the write lock
+                # meanwhile another writer, whose clock is past the claim's time, finds it dead and takes the lease
+                other.take()
+                deadline = time.monotonic() + 30
+                while store._lease.lease.held and time.monotonic() < deadline:  # the holder finds its claim gone
+                    time.sleep(0.05)
+            waiting.join(timeout=60)
+            assert failed and "writer lease" in failed[0]
+            assert store.article_ids() == []
+        finally:
+            other.release()
+
+
 # -- eventkg ingest --dask into the server, then eventkg serve on it -------------------------------------------------
 
 
