@@ -99,8 +99,10 @@ class EventStore:
                     self._install_ontology(new)
                     aggregates.ensure(self)
             except BaseException as err:
-                # eventkg serve's store while another process writes goes on: that writer installed and counted both
-                if lease or not isinstance(err, StoreBusy):
+                # eventkg serve's store (no lease of its own) opens while another process writes: that writer
+                # installed the ontology and counted the aggregates
+                serves_beside_a_writer = not lease and isinstance(err, StoreBusy)
+                if not serves_beside_a_writer:
                     self._let_go()  # a folder's lock goes now, not when the traceback lets this object go
                     raise
             self._writer = WriterState(self)
