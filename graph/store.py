@@ -376,17 +376,23 @@ def open_store(
     While another process holds the write lock, opening for writing is retried for up to ``wait`` seconds
     (``on_wait`` is called once, when the waiting starts) before :class:`StoreBusy` is raised.
     """
+    waited = False
+
+    def waiting() -> None:  # on_wait once, whichever waits first: a server store's lease or this loop
+        nonlocal waited
+        if on_wait is not None and not waited:
+            waited = True
+            on_wait()
+
     deadline = time.monotonic() + wait
     while True:
         try:  # a server store waits for its writer lease itself
             return EventStore(path, base_iri=base_iri, read_only=read_only, wait=max(0.0, deadline - time.monotonic()),
-                              on_wait=on_wait, **access)
-        except StoreBusy:
+                              on_wait=waiting, **access)
+        except StoreBusy:  # a folder's lock; or a server store's lease, lost while waiting for it
             if time.monotonic() >= deadline:
                 raise
-            if on_wait is not None:
-                on_wait()
-                on_wait = None
+            waiting()
             time.sleep(0.1)
 
 

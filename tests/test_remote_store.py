@@ -281,6 +281,33 @@ def test_a_write_that_waited_for_the_write_lock_checks_the_lease_once_it_holds_i
             other.release()
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # open_store's own waiting: the same on either server
+def test_an_open_that_loses_its_place_in_the_queue_says_it_waits_once(server):
+    import threading
+
+    from graph.lease import TTL, Lease
+
+    emptied(server)
+    holder = server_store(server)  # a writer: it holds the lease
+    late = Lease(holder.native, holder.iris.base, clock=lambda: time.time() + TTL + 1)
+    waits = []
+
+    def on_wait():
+        waits.append("waiting")
+        if len(waits) == 1:
+            # while the open waits, a writer whose clock is past every claim's time drops them and takes the lease:
+            # the open loses its place in the queue, starts again and waits for that writer, which closes in 1 s
+            late.take()
+            threading.Timer(1.0, late.release).start()
+
+    try:
+        open_store(server.query_url, wait=60, on_wait=on_wait, update_url=server.update_url, user=server.user,
+                   password=server.password).close()
+    finally:
+        holder.close()
+    assert waits == ["waiting"]
+
+
 # -- eventkg ingest --dask into the server, then eventkg serve on it -------------------------------------------------
 
 
