@@ -42,8 +42,10 @@ _QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IG
 _OWN_PROLOGUE = re.compile(_PROLOGUE, re.IGNORECASE)
 _DECLARED = re.compile(r"PREFIX\s*([\w.-]*):", re.IGNORECASE)
 # What may resolve against the base IRI: a "<" not followed by a scheme (a relative IRI, or a comparison: a needless
-# BASE then), and the IRI()/URI() functions.
-_RELATIVE = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)|\b(?:IRI|URI)\s*\(", re.IGNORECASE)
+# BASE then), and the IRI()/URI() functions. Two patterns, each with a fixed first character class the engine scans
+# for: one alternation under IGNORECASE and \b tried every position, 33-80 us on a 700-character query against 8.
+_RELATIVE_IRI = re.compile(r"<(?![A-Za-z][A-Za-z0-9+.-]*:)")
+_IRI_CALL = re.compile(r"[IiUu][Rr][Ii]\s*\(")  # also inside a longer name: a needless BASE then
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 FORM = "application/x-www-form-urlencoded"  # what both clients post (_encoded; graph.remote_http)
 REQUEST_BYTES = 4 << 20  # update text per load request (Virtuoso refuses a request text over 10 MB)
@@ -287,10 +289,13 @@ def prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | None = 
     'PREFIX rdfs: <http://r#>\n'
     >>> prologue("PREFIX rdfs: <http://r#> SELECT * { ?s rdfs:label <a> }", {"rdfs": "http://r#"}, "http://x/sparql")
     'BASE <http://x/sparql>\n'
+    >>> prologue('SELECT (iri("a") AS ?i) {}', {}, "http://x/"), prologue("ASK { ?s ?p <http://a> }", {}, "http://x/")
+    ('BASE <http://x/>\n', '')
     """
     escaped = "\\u" in text or "\\U" in text
     declared = set() if escaped else set(_DECLARED.findall(text, 0, _OWN_PROLOGUE.match(text).end()))
-    lines = [f"BASE <{base_iri}>\n"] if base_iri and (escaped or _RELATIVE.search(text)) else []
+    resolves = escaped or _RELATIVE_IRI.search(text) is not None or _IRI_CALL.search(text) is not None
+    lines = [f"BASE <{base_iri}>\n"] if base_iri and resolves else []
     lines += [f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()
               if escaped or (f"{p}:" in text and p not in declared)]
     return "".join(lines)
