@@ -13,7 +13,7 @@ from graph.namespaces import EKG, GEO, RDF, RDFS, SCHEMA, local_name
 from graph.reading.cache import memo
 from graph.reading.events import taking_part
 from graph.reading.query import (OX_ALT_LABEL, OX_LABEL, OX_MENTIONED_IN, OX_TYPE, check_name, entity_iri,
-                                 label_and_type, node_ref, number_of, ref, select, value_of)
+                                 label_and_type, node_ref, number_of, ontology_type, ref, select, value_of)
 from graph.reading.records import EntityDetail, EntitySummary, NeighborEdge, Neighborhood, Page
 from graph.reading.relations import relations
 from graph.store import EventStore
@@ -93,7 +93,7 @@ def entity(store: EventStore, key: str, *, limit: int = 10) -> EntityDetail | No
     aliases = {q.object.value for q in store.native.quads_for_pattern(node, OX_ALT_LABEL, None, None)}
     one = {p: values[0] for p, values in facts.items()}
     label = one[str(RDFS.label)].value
-    type_iri = next((o.value for o in facts[str(RDF.type)] if o.value.startswith(str(EKG))), None)
+    type_iri = ontology_type(o.value for o in facts[str(RDF.type)])
     located = one.get(str(EKG.locatedIn))
     return EntityDetail(
         key=key,

@@ -141,10 +141,16 @@ def node_ref(store: EventStore, node) -> Ref:
     return replace(node_type(store, node), label=name.value if name is not None else None)
 
 
+def ontology_type(types: Iterable[str], fallback: str | None = None) -> str | None:
+    """Of a node's type IRIs, the one the readers give as its type: the first in the ontology's namespace (an article
+    is also a ``schema:NewsArticle``), else ``fallback``."""
+    return next((t for t in types if t.startswith(str(EKG))), fallback)
+
+
 def node_type(store: EventStore, node) -> Ref:
     """A :class:`Ref` to ``node`` with its type in the ontology (no label: events have long ones)."""
     types = (q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, None))
-    return ref(store, node.value, None, next((t for t in types if t.startswith(str(EKG))), None))
+    return ref(store, node.value, None, ontology_type(types))
 
 
 def label_and_type(store: EventStore, iri: str, *, any_type: bool = False) -> tuple[str | None, str | None]:
@@ -154,8 +160,7 @@ def label_and_type(store: EventStore, iri: str, *, any_type: bool = False) -> tu
     label = next(store.native.quads_for_pattern(node, OX_LABEL, None, graph), None)
     types = [q.object.value for q in store.native.quads_for_pattern(node, OX_TYPE, None, graph)]
     fallback = types[0] if any_type and types else None
-    return (label.object.value if label is not None else None,
-            local_name(next((t for t in types if t.startswith(str(EKG))), fallback)))
+    return label.object.value if label is not None else None, local_name(ontology_type(types, fallback))
 
 
 OX_TYPE, OX_MENTIONED_IN, OX_LABEL, OX_ALT_LABEL = map(to_ox, (RDF.type, EKG.mentionedIn, RDFS.label, SKOS.altLabel))
