@@ -132,13 +132,17 @@ def over_http(url: str, query: str, *, fresh: bool):
 
 
 def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
-    """Times in ms of ``runs`` runs of each system, after three warm-ups, the systems taking turns run by run."""
+    """Times in ms of ``runs`` runs of each system, after three warm-ups, the systems taking turns run by run, each
+    run's turn starting one system further on: where a system's turn falls matters (the one right after Virtuoso's
+    took 0.5 ms longer than the same code right after it, bench.scale_out, docs/benchmarks.md), so each system
+    takes each place equally often."""
     rows = {name: [run() for _ in range(3)][-1] for name, run in systems.items()}
     times: dict[str, list[float]] = {name: [] for name in systems}
-    for _ in range(runs):
-        for name, run in systems.items():
+    names = list(systems)
+    for n in range(runs):
+        for name in names[n % len(names):] + names[:n % len(names)]:
             started = time.perf_counter()
-            rows[name] = run()
+            rows[name] = systems[name]()
             times[name].append((time.perf_counter() - started) * 1000)
     return {name: (times[name], rows[name]) for name in systems}
 
