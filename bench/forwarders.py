@@ -95,12 +95,12 @@ class _Forward(asyncio.Protocol):
         asyncio.get_running_loop().create_task(self._answer(form.decode(), self.accept.decode("latin-1")))
 
     async def _answer(self, form: str, accept: str) -> None:
-        from graph.remote import _encoded
+        import yarl  # the form encoded as eventkg encodes it (graph.remote)
 
         query = dict(parse_qsl(form)).get("query", "ASK {}")
+        forwarded = yarl.URL.build(query=[("query", prologue(query, PREFIXES, self.base_iri) + query)])
         async with asyncio.timeout(30):
-            answer = await self.connections.post(
-                _encoded([("query", prologue(query, PREFIXES, self.base_iri) + query)]).encode("ascii"), accept)
+            answer = await self.connections.post(forwarded.raw_query_string.encode("ascii"), accept)
         self.transport.write(b"HTTP/1.1 %d OK\r\ncontent-type: %s\r\ncontent-length: %d\r\n\r\n%s" % (
             answer.status, answer.content_type.encode("latin-1"), len(answer.body), answer.body))
 
