@@ -37,10 +37,12 @@ _NQUADS = "application/n-quads"
 _NTRIPLES = "application/n-triples"
 # The query form, when nothing but the prologue, comments and spaces comes before it (else no guess: asked for the
 # wrong kind of answer, Virtuoso converts, e.g. a SELECT's rows into a graph describing them)
-_PROLOGUE = r"(?:\s|#[^\n]*(?:\n|$)|PREFIX\s*[\w.-]*:\s*<[^>\s]*>|BASE\s*<[^>\s]*>)*"
+_PROLOGUE_TOKENS = r"\s|#[^\n]*(?:\n|$)|PREFIX\s*{name}:\s*<[^>\s]*>|BASE\s*<[^>\s]*>"
+_PROLOGUE = "(?:" + _PROLOGUE_TOKENS.format(name=r"[\w.-]*") + ")*"
 _QUERY_FORM = re.compile(_PROLOGUE + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OWN_PROLOGUE = re.compile(_PROLOGUE, re.IGNORECASE)
-_DECLARED = re.compile(r"PREFIX\s*([\w.-]*):", re.IGNORECASE)
+# a token of the prologue; a PREFIX declaration's name in group 1 (a PREFIX in a comment is part of the comment)
+_PROLOGUE_TOKEN = re.compile(_PROLOGUE_TOKENS.format(name=r"([\w.-]*)"), re.IGNORECASE)
 # What may resolve against the base IRI: a "<" not followed by a scheme (a relative IRI, or a comparison: a needless
 # BASE then), and the IRI()/URI() functions. Two patterns, each with a fixed first character class the engine scans
 # for: one alternation under IGNORECASE and \b tried every position, 33-80 us on a 700-character query against 8.
@@ -291,9 +293,13 @@ def prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | None = 
     'BASE <http://x/sparql>\n'
     >>> prologue('SELECT (iri("a") AS ?i) {}', {}, "http://x/"), prologue("ASK { ?s ?p <http://a> }", {}, "http://x/")
     ('BASE <http://x/>\n', '')
+    >>> prologue("# PREFIX rdfs: <http://other#>\nASK { ?s rdfs:label ?o }", {"rdfs": "http://r#"})
+    'PREFIX rdfs: <http://r#>\n'
     """
     escaped = "\\u" in text or "\\U" in text
-    declared = set() if escaped else set(_DECLARED.findall(text, 0, _OWN_PROLOGUE.match(text).end()))
+    own = _OWN_PROLOGUE.match(text).end()
+    declared = set() if escaped else {
+        m.group(1) for m in _PROLOGUE_TOKEN.finditer(text, 0, own) if m.group(1) is not None}
     resolves = escaped or _RELATIVE_IRI.search(text) is not None or _IRI_CALL.search(text) is not None
     lines = [f"BASE <{base_iri}>\n"] if base_iri and resolves else []
     lines += [f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()
