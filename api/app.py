@@ -37,8 +37,8 @@ def create_app(settings: Settings | None = None) -> Server:
 
 
 class Server:
-    """The ASGI app: our middleware (:mod:`api.middleware`), then ``GET``/``POST /sparql`` and, for a store folder,
-    ``GET /health`` answered here directly, and every other request by the REST app (FastAPI, :mod:`api.rest`).
+    """The ASGI app: our middleware (:mod:`api.middleware`), then ``GET``/``POST /sparql`` and ``GET /health``
+    answered here directly, and every other request by the REST app (FastAPI, :mod:`api.rest`).
 
     The REST app, with FastAPI, pydantic's models, rdflib and the graph's reading modules (about 35 MiB of a server
     process), is built on the first request that needs it, so a server that only answers SPARQL never loads it. It

@@ -104,8 +104,8 @@ class _TooLarge(HTTPException):
     """A chunked body grown over the limit: an ``HTTPException``, so that the app reading the body answers 413 as
     it answers any (FastAPI's outermost layer would answer any other exception with a 500 before re-raising it)."""
 
-    def __init__(self, max_bytes: int):
-        super().__init__(413, f"request body over {max_bytes} bytes (max_body_bytes)")
+    def __init__(self, detail: str):
+        super().__init__(413, detail)
 
 
 class BodyLimit:
@@ -113,6 +113,7 @@ class BodyLimit:
 
     def __init__(self, app, max_bytes: int):
         self.app, self.max_bytes = app, max_bytes
+        self.too_large = f"request body over {max_bytes} bytes (max_body_bytes)"
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -125,8 +126,7 @@ class BodyLimit:
                 chunked = value
         if length is not None and (not length.isdigit() or int(length) > self.max_bytes):
             status = 413 if length.isdigit() else 400
-            return await _send_problem(send, status, _TooLarge(self.max_bytes).detail if status == 413
-                                       else "invalid Content-Length")
+            return await _send_problem(send, status, self.too_large if status == 413 else "invalid Content-Length")
         if chunked is None:  # no body, or one the server reads to its Content-Length and no further: nothing to count
             return await self.app(scope, receive, send)
         received = 0
@@ -138,7 +138,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge(self.max_bytes)
+                    raise _TooLarge(self.too_large)
             return message
 
         async def tracking_send(message):
