@@ -1,4 +1,4 @@
-"""Session fixtures of the scale-out tests (tests/test_ingest_dask.py, tests/test_remote_store.py), imported by
+"""Session fixtures of the scale-out tests (tests/test_ingest_dask.py, tests/test_remote_*.py), imported by
 tests/conftest.py so that each is made once per session: one small corpus, the embedded store a plain ingest of it
 builds, and the SPARQL servers (the Oxigraph server from PyPI, Virtuoso from Debian), each started once."""
 
@@ -55,10 +55,10 @@ def emptied(server) -> None:
     """Drop every graph of eventkg's from ``server`` (a server's own graphs stay), for a test that needs it empty: by
     a plain SPARQL Update, as any client, not through a store, whose opening takes the writer lease and writes the
     ontology and counters only for them to be dropped."""
-    from graph.namespaces import IRIs
+    from graph.prefixes import DEFAULT_BASE_IRI
     from graph.remote import SparqlService
 
-    service = SparqlService(server.query_url, server.update_url, graphs_prefix=IRIs().base + "graph/",
+    service = SparqlService(server.query_url, server.update_url, graphs_prefix=DEFAULT_BASE_IRI + "graph/",
                             user=server.user, password=server.password)
     try:
         if graphs := service.graphs():

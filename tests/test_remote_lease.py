@@ -118,6 +118,8 @@ def test_a_write_that_waited_for_the_write_lock_checks_the_lease_once_it_holds_i
     with emptied_store(server) as store:  # a writer: it holds the lease from its opening
         other = lease.Lease(store.native, store.iris.base, clock=lambda: time.time() + lease.TTL + 1)
         try:
+            # the store's own write lock and lease, private: no public call holds the one or tells whether the other
+            # is still held, and this is the order between them under test
             with store._write_lock:  # another thread's long write
                 waiting = threading.Thread(target=put)
                 waiting.start()

@@ -11,12 +11,11 @@ from extract.model import Article
 from graph.rdf import article_rdf
 from graph.store import EventStore
 from tests.resolution_fixtures import build, quads
+from tests.scale_fixtures import EVENTKG
 
 
 def test_the_writer_keeps_the_claims_across_openings_until_another_process_writes(reports, tmp_path):
     import subprocess
-    import sys
-    from pathlib import Path
 
     from graph.store import open_store
 
@@ -28,7 +27,7 @@ def test_the_writer_keeps_the_claims_across_openings_until_another_process_write
     with open_store(path) as kg:  # as the HTTP API does for each write: the claims are not read again
         assert kg._writer.entities() is state
         kg.put(article_rdf(reports[2][0], reports[2][1], kg.iris))
-    delete = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "delete", "wire-2", "--store", str(path)],
+    delete = subprocess.run([EVENTKG, "delete", "wire-2", "--store", str(path)],
                             capture_output=True, text=True, timeout=120)
     assert delete.returncode == 0, delete.stderr
     with open_store(path) as kg:  # another process wrote: the kept claims (with wire-2's) are not used
@@ -88,8 +87,6 @@ def highlands(extractor) -> list[tuple[Article, object]]:
 
 def test_another_writer_and_reresolve_keep_the_entity_graph_of_long_mentions(highlands, tmp_path):
     import subprocess
-    import sys
-    from pathlib import Path
 
     from graph.store import open_store
 
@@ -108,7 +105,7 @@ def test_another_writer_and_reresolve_keep_the_entity_graph_of_long_mentions(hig
     assert any(f'"{" ".join(WRAPPED_NAME.split())}"' in q and "#label" in q for q in written)
     assert not any(WRAPPED_NAME.replace("\n", "\\n") in q and "altLabel" in q for q in written)
     # another process reads every claim from the store; its delete takes the aliases only that article gave
-    delete = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "delete", "highlands-raid",
+    delete = subprocess.run([EVENTKG, "delete", "highlands-raid",
                              "--store", str(path)], capture_output=True, text=True, timeout=120)
     assert delete.returncode == 0, delete.stderr
     with open_store(path) as kg:
