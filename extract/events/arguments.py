@@ -29,6 +29,8 @@ from extract.events.syntax import (
     stray_by_agent,
 )
 
+_WITH_INSTRUMENTS = frozenset((*VIOLENT_TYPES, "Death"))  # the types whose "with", "using", "by" name an instrument
+
 
 def find_arguments(event: EventCandidate, index: EntityIndex) -> None:
     trigger = event.trigger
@@ -248,7 +250,7 @@ def _tells_where(verb: Token) -> bool:
 
 
 def _instruments(event: EventCandidate) -> None:
-    if event.type not in (*VIOLENT_TYPES, "Death"):
+    if event.type not in _WITH_INSTRUMENTS:
         return
     for child in event.trigger.children:
         if child.dep_ == "prep" and child.lower_ in ("with", "using", "by"):
