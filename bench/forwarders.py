@@ -19,8 +19,11 @@ import argparse
 import asyncio
 from urllib.parse import parse_qsl, urlsplit
 
-from graph.namespaces import PREFIXES
+from graph.prefixes import PREFIXES  # not graph.namespaces: no rdflib in a forwarder
 from graph.remote import prologue
+
+
+_ACCEPT = b"application/sparql-results+json"  # asked for when a request names nothing
 
 
 class _Relay(asyncio.Protocol):
@@ -71,7 +74,7 @@ class _Forward(asyncio.Protocol):
 
         self.connections, self.base_iri = connections, base_iri
         self.parser = httptools.HttpRequestParser(self)
-        self.url, self.body, self.accept = b"", [], b"application/sparql-results+json"
+        self.url, self.body, self.accept = b"", [], _ACCEPT
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -90,9 +93,9 @@ class _Forward(asyncio.Protocol):
         self.body.append(body)
 
     def on_message_complete(self) -> None:
-        form = b"".join(self.body) or urlsplit(self.url).query
-        self.url, self.body = b"", []
-        asyncio.get_running_loop().create_task(self._answer(form.decode(), self.accept.decode("latin-1")))
+        form, accept = b"".join(self.body) or urlsplit(self.url).query, self.accept.decode("latin-1")
+        self.url, self.body, self.accept = b"", [], _ACCEPT  # the next request's own
+        asyncio.get_running_loop().create_task(self._answer(form.decode(), accept))
 
     async def _answer(self, form: str, accept: str) -> None:
         import yarl  # the form encoded as eventkg encodes it (graph.remote)

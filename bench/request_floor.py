@@ -32,13 +32,12 @@ import argparse
 import asyncio
 import itertools
 import os
-import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import checkout_env, free_port, oxigraph_server, running
+from bench.servers import oxigraph_server, python_server
 from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput
 from bench.synthetic import write_synthetic
 from graph.store import open_store
@@ -168,20 +167,13 @@ def _handoff_worker(channel, store_path: str) -> None:
 
 
 def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, object]]:
-    """The two constant servers, each started in a folder of its own under ``folder`` (its log goes there) with this
-    checkout on the import path: name -> (URL of their /sparql, process)."""
+    """The two constant servers, their logs in ``folder``: name -> (URL of their /sparql, process)."""
     commands = {"asyncio + httptools": ["-m", "bench.request_floor", "--serve-constant", "{port}"],
                 "uvicorn + constant app": ["-m", "uvicorn", "bench.request_floor:constant_app", "--port", "{port}",
                                            "--log-level", "warning", "--no-access-log",
                                            "--http", "api.http_protocol:CorkedHttpToolsProtocol"]}
-    servers = {}
-    for n, (name, arguments) in enumerate(commands.items()):
-        port, cwd = free_port(), folder / f"constant-{n}"
-        cwd.mkdir()
-        url = f"http://127.0.0.1:{port}/sparql"
-        command = [sys.executable, *(a.format(port=port) for a in arguments)]
-        servers[name] = (url, stack.enter_context(running(command, url, cwd=cwd, env=checkout_env())))
-    return servers
+    return {name: python_server(stack, arguments, folder, f"constant-{n}")
+            for n, (name, arguments) in enumerate(commands.items())}
 
 
 def main() -> None:
@@ -209,27 +201,20 @@ def main() -> None:
             entity, label = pick_actor(reader)
         lookup = PROLOGUE + QUERIES["label lookup"][1].replace("{entity}", entity).replace("{label}", label)
         servers = _constant_servers(stack, Path(tmp))
-        started = [serve(store_dir, 1), serve(store_dir, 1, response_cache="0")]
-        for name, (process, url) in zip(("eventkg, cached", "eventkg"), started, strict=True):
+        for name, cache in (("eventkg, cached", {}), ("eventkg", {"response_cache": "0"})):
+            process, url = serve(store_dir, 1, **cache)
+            stack.callback(stop, process)
             servers[name] = (url + "/sparql", process)
-        try:
-            oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
-            servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
-            port = free_port()
-            url = f"http://127.0.0.1:{port}/sparql"
-            handoff = stack.enter_context(running([sys.executable, "-m", "bench.request_floor", "--serve-handoff",
-                                                   str(port), str(store_dir)], url + "?query=ASK%7B%7D",
-                                                  cwd=Path(tmp), env=checkout_env()))
-            servers["worker serves the connection (prototype)"] = (url, handoff)
-            fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
-            one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
-                             for name, (url, process) in servers.items()}
-            rates = throughput({name: (url, process, fresh[name]) for name, (url, process) in servers.items()},
-                               lookup, rounds=args.rounds, duration=args.duration, connections=args.connections,
-                               folder=Path(tmp))
-        finally:
-            for process, _ in started:
-                stop(process)
+        oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
+        servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
+        servers["worker serves the connection (prototype)"] = python_server(
+            stack, ["-m", "bench.request_floor", "--serve-handoff", "{port}", str(store_dir)], Path(tmp), "handoff")
+        fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
+        one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
+                         for name, (url, process) in servers.items()}
+        rates = throughput({name: (url, process, fresh[name]) for name, (url, process) in servers.items()},
+                           lookup, rounds=args.rounds, duration=args.duration, connections=args.connections,
+                           folder=Path(tmp))
 
     print(f"The label lookup of bench.sparql_http, {args.quads:,} synthetic quads; one at a time: {args.requests} "
           f"POSTs after 20 warm-ups; under load: wrk, {args.connections} connections, {args.rounds} rounds of "

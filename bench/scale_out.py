@@ -33,12 +33,11 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-import sys
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import ACTOR_QUERY, checkout_env, free_port, running, virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, python_server, virtuoso_available, virtuoso_server
 from bench.sparql_http import PROLOGUE, QUERIES, measure, over_http
 from bench.synthetic import write_synthetic
 from graph.namespaces import DEFAULT_BASE_IRI
@@ -120,14 +119,10 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                     stack.callback(stop, process)
                     urls[name] = url + "/sparql"
                     servers[name] = process.pid  # eventkg serve runs as uvicorn in its own pid
-                if floors:
-                    for kind in ("relay", "forward"):
-                        port = free_port()
-                        url = f"http://127.0.0.1:{port}/sparql"
-                        command = [sys.executable, "-m", "bench.forwarders", kind, str(port), server.query_url]
-                        process = stack.enter_context(running(command, url + "?query=ASK%7B%7D", cwd=folder,
-                                                              env=checkout_env()))
-                        urls[kind], servers[kind] = url, process.pid
+                for kind in ("relay", "forward") if floors else ():
+                    urls[kind], process = python_server(
+                        stack, ["-m", "bench.forwarders", kind, "{port}", server.query_url], folder, kind)
+                    servers[kind] = process.pid
                 urls["virtuoso"] = server.query_url
                 latency, cpu_ms = {}, {}
                 for name, (_, query) in queries.items():

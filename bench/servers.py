@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,18 +99,29 @@ def _oxigraph() -> str | None:
     return str(beside) if beside.exists() else shutil.which("oxigraph")
 
 
-def checkout_env() -> dict[str, str]:
-    """The environment of a ``python -m bench.…`` process started from any folder: this one's, with this checkout
-    first on ``PYTHONPATH`` (``bench`` is not installed with the package)."""
-    checkout = str(Path(__file__).resolve().parents[1])
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (checkout, os.environ.get("PYTHONPATH")) if p)}
+def checkout_env(checkout: Path | None = None) -> dict[str, str]:
+    """The environment of a process that runs the code of ``checkout`` (this one by default) from any folder: this
+    process's, with the checkout first on ``PYTHONPATH`` (``bench`` is not installed with the package)."""
+    first = str((checkout or Path(__file__).parents[1]).resolve())
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (first, os.environ.get("PYTHONPATH")) if p)}
+
+
+def python_server(stack: ExitStack, arguments: list[str], folder: Path, name: str) -> tuple[str, subprocess.Popen]:
+    """``python ARGUMENTS`` (``{port}`` in them replaced by a free port), a server of ``/sparql`` on loopback that
+    runs this checkout's code, its log ``folder/NAME.log``: its ``/sparql`` URL and process, stopped with ``stack``."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/sparql"
+    command = [sys.executable, *(a.format(port=port) for a in arguments)]
+    return url, stack.enter_context(running(command, url + "?query=ASK%7B%7D", cwd=folder, env=checkout_env(),
+                                            name=name))
 
 
 @contextmanager
-def running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0, env: dict[str, str] | None = None):
+def running(command: list, probe: str, *, cwd: Path, timeout: float = 30.0, env: dict[str, str] | None = None,
+            name: str | None = None):
     """Start ``command`` in its own process group (in ``env``, else this process's environment), wait until
-    ``probe`` answers, stop it afterwards."""
-    log = open(cwd / f"{Path(command[0]).name}.log", "wb")
+    ``probe`` answers, stop it afterwards. Its output goes to ``cwd/NAME.log`` (by default the program's name)."""
+    log = open(cwd / f"{name or Path(command[0]).name}.log", "wb")
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                                start_new_session=True)
     try:

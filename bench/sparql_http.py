@@ -54,7 +54,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -68,7 +67,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import psutil
 
 from bench.api_load import serve, stop, wrk
-from bench.servers import ACTOR_QUERY, oxigraph_server, virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, checkout_env, oxigraph_server, virtuoso_available, virtuoso_server
 from bench.synthetic import write_synthetic
 from graph.namespaces import PREFIXES
 from graph.store import open_store
@@ -135,7 +134,7 @@ def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
     """Times in ms of ``runs`` runs of each system, after three warm-ups, the systems taking turns run by run, each
     run's turn starting one system further on: where a system's turn falls matters (the one right after Virtuoso's
     took 0.5 ms longer than the same code right after it, bench.scale_out, docs/benchmarks.md), so each system
-    takes each place equally often."""
+    takes each place as often as ``runs`` allows (equally often when it is a multiple of the number of systems)."""
     rows = {name: [run() for _ in range(3)][-1] for name, run in systems.items()}
     times: dict[str, list[float]] = {name: [] for name in systems}
     names = list(systems)
@@ -220,8 +219,7 @@ def serve_checkout(checkout: Path, store: Path) -> tuple[subprocess.Popen, str]:
     """``eventkg serve`` (uncached) of the code in ``checkout``: started in that folder (``python -m uvicorn`` and
     ``python -m graph.sparql.worker`` put the current folder first on the path), which also goes first on
     ``PYTHONPATH``."""
-    path = os.pathsep.join(p for p in (str(checkout.resolve()), os.environ.get("PYTHONPATH")) if p)
-    return serve(store.resolve(), 1, cwd=checkout, env={"PYTHONPATH": path}, response_cache="0")
+    return serve(store.resolve(), 1, cwd=checkout, env=checkout_env(checkout), response_cache="0")
 
 
 def main() -> None:
