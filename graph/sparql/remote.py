@@ -9,9 +9,10 @@ followed by :meth:`EventStore.reresolve` and the dashboard counters' recount, as
 worker (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the number of writes by this
-process and the change log's size and newest entry (:mod:`graph.changes`), read at most once per :data:`VERSION_TTL`
-seconds (in a thread of its own once half of it has passed, so that requests do not wait for the read) and at once
-after a write by this process: a write by another eventkg process is seen within :data:`VERSION_TTL` (when it leaves a
+process, counted at once, and the change log's size and newest entry (:mod:`graph.changes`), read at most once per
+:data:`VERSION_TTL` seconds (again once half of it has passed) and at once after a write by this process, both in a
+thread of its own, so that requests do not wait for the read: a write by another eventkg process is seen within
+:data:`VERSION_TTL` (when it leaves a
 change-log entry, as every article written or deleted does); writes by other tools directly to the server, which
 leave no change-log entry, are not seen by the cache (docs/scale-out.md).
 
@@ -53,7 +54,7 @@ class RemoteSnapshot:
 
     def __init__(self, store: EventStore, ttl: float = VERSION_TTL):
         self.store, self.ttl = store, ttl
-        self._version: tuple | None = None
+        self._log: tuple | None = None  # the change log's size and newest entry, as last read
         self._read_at = float("-inf")
         self._writes = 0  # writes by this process so far
         self._reading = False  # a read in the background is under way
@@ -63,11 +64,12 @@ class RemoteSnapshot:
 
     def version(self) -> tuple:
         age = time.monotonic() - self._read_at
-        if age <= self.ttl:
-            if age > self.ttl / 2:  # read it again beside the requests, so that none waits for the read (on the loop)
-                self._read_soon()
-            return self._version
-        return self._read()
+        if age > self.ttl:
+            self._read()
+        elif age > self.ttl / 2:  # read it again beside the requests, so that none waits for the read (on the loop)
+            self._read_soon()
+        # this process's writes count at once: not every write leaves a change-log entry (a SPARQL update, a curation)
+        return (self._writes, *self._log)
 
     def _read_soon(self) -> None:
         with self._lock:
@@ -85,20 +87,18 @@ class RemoteSnapshot:
             with self._lock:
                 self._reading = False
 
-    def _read(self) -> tuple:
-        writes, read_at = self._writes, time.monotonic()
-        # this process's writes count: not every write leaves a change-log entry (a SPARQL update, a curation)
-        version = (writes, *changes.log_version(self.store))
+    def _read(self) -> None:
+        read_at = time.monotonic()
+        log = changes.log_version(self.store)
         with self._lock:
-            if writes == self._writes:  # else a write of ours came during the read: read again next time
-                self._version, self._read_at = version, read_at
-        return version
+            self._log, self._read_at = log, read_at
 
     def changed(self) -> None:
-        """A write by this process: the next request reads the version again."""
+        """A write by this process: it counts in the version at once, and the change log is read again beside the
+        requests (a request does not wait on the event loop for that read)."""
         with self._lock:
             self._writes += 1
-            self._read_at = float("-inf")
+        self._read_soon()
 
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
