@@ -10,11 +10,11 @@ worker (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the number of writes by this
 process, counted at once, and the change log's size and newest entry (:mod:`graph.changes`), read at most once per
-:data:`VERSION_TTL` seconds (again once half of it has passed) and at once after a write by this process, both in a
-thread of its own, so that requests do not wait for the read: a write by another eventkg process is seen within
-:data:`VERSION_TTL` (when it leaves a
-change-log entry, as every article written or deleted does); writes by other tools directly to the server, which
-leave no change-log entry, are not seen by the cache (docs/scale-out.md).
+:data:`VERSION_TTL` seconds: in a thread of its own once half of it has passed and at once after a write by this
+process, so that requests do not wait for the read (a request past the whole TTL reads it itself). A write by another
+eventkg process is seen within :data:`VERSION_TTL` (when it leaves a change-log entry, as every article written or
+deleted does); writes by other tools directly to the server, which leave no change-log entry, are not seen by the
+cache (docs/scale-out.md).
 
 What leaves the server here is what the operator configured: the store's own URLs. A query's ``SERVICE`` or an
 update's ``LOAD`` runs on the SPARQL server, under its own policy (docs/scale-out.md).
