@@ -293,14 +293,15 @@ class EventStore:
         store's default graph); quads keep their graphs. ``format`` defaults to the file extension. Call
         :meth:`compact` after the last load: reads are about twice as fast.
         """
+        # the arguments first: a bad call fails at once, without waiting for (or holding) the write lock
+        path = Path(source) if isinstance(source, (str, Path)) else None
+        if format is None:
+            if path is None:
+                raise StoreError("give the RDF format of a stream (ttl, trig, nt, nq, jsonld)")
+            format = path.suffix
+        fmt = rdf_format(format)
+        target = to_ox(graph) if graph is not None else None
         with self._writing():
-            path = Path(source) if isinstance(source, (str, Path)) else None
-            if format is None:
-                if path is None:
-                    raise StoreError("give the RDF format of a stream (ttl, trig, nt, nq, jsonld)")
-                format = path.suffix
-            fmt = rdf_format(format)
-            target = to_ox(graph) if graph is not None else None
             try:
                 count = sum(1 for _ in ox.parse(**_input(source), format=fmt))
                 if path is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pyoxigraph as ox
 import pytest
@@ -187,6 +188,34 @@ def test_load_of_a_broken_file_loads_nothing(store, tmp_path):
     assert len(store) == before
     with pytest.raises(StoreError, match="unknown RDF format"):
         store.load(bad, "docx")
+
+
+def test_a_bad_load_call_fails_at_once_while_another_write_holds_the_lock(store, tmp_path):
+    good = tmp_path / "good.nt"
+    good.write_text('<urn:a> <urn:b> "fine" .\n')
+    before = len(store)
+    calls = {"a stream without a format": lambda: store.load(io.BytesIO(good.read_bytes())),
+             "an unknown format": lambda: store.load(good, "docx")}
+    failures: dict[str, str] = {}
+
+    def call(name):
+        try:
+            calls[name]()
+        except StoreError as err:
+            failures[name] = str(err)
+
+    # the store's own write lock, private: no public call holds it for as long as the test needs
+    with store._write_lock:  # another thread's long write
+        threads = [threading.Thread(target=call, args=(name,), daemon=True) for name in calls]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=10)
+        finished = {name for name, thread in zip(calls, threads) if not thread.is_alive()}
+    assert finished == set(calls), "a bad call waited for the write lock"
+    assert failures["a stream without a format"].startswith("give the RDF format of a stream")
+    assert failures["an unknown format"].startswith("unknown RDF format 'docx'")
+    assert len(store) == before
 
 
 def test_the_ontology_is_loaded_once_and_kept(tmp_path):
