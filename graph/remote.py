@@ -97,9 +97,7 @@ class SparqlService:
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions: dict | None = None, base_iri: str | None = None):
-        text = _bound(query, substitutions)
-        text = prologue(text, prefixes, base_iri) + text
-        params: list[tuple[str, str]] = [("query", text)]
+        params: list[tuple[str, str]] = [("query", with_prologue(_bound(query, substitutions), prefixes, base_iri))]
         # Without default-graph-uri the server's default graph is the union of all graphs: Virtuoso's default, and
         # ``oxigraph serve --union-default-graph`` (docs/scale-out.md), so use_default_graph_as_union needs nothing.
         params += [("default-graph-uri", g) for g in _graph_list(default_graph)]
@@ -116,7 +114,7 @@ class SparqlService:
         return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
 
     def update(self, update: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> None:
-        self._post(self.update_url, [("update", prologue(update, prefixes, base_iri) + update)], "*/*")
+        self._post(self.update_url, [("update", with_prologue(update, prefixes, base_iri))], "*/*")
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": object}
@@ -187,7 +185,7 @@ class SparqlService:
         (:meth:`query`). Sent from the event loop on a kept-alive connection in one write (:mod:`graph.remote_http`)."""
         if media not in PASSED_THROUGH.get(self.product, ()) or self._challenged:
             return None
-        form = _encoded([("query", prologue(query, prefixes, base_iri) + query), *params])
+        form = _encoded([("query", with_prologue(query, prefixes, base_iri)), *params])
         try:
             status, server, content_type, body = await self._connections().post(form.encode("ascii"), media)
         except OSError as err:
@@ -305,6 +303,15 @@ def prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | None = 
     lines += [f"PREFIX {p}: <{iri}>\n" for p, iri in (prefixes or {}).items()
               if escaped or (f"{p}:" in text and p not in declared)]
     return "".join(lines)
+
+
+def with_prologue(text: str, prefixes: dict[str, str] | None, base_iri: str | None = None) -> str:
+    r"""``text`` as a server is sent it: behind the :func:`prologue` it needs.
+
+    >>> with_prologue("ASK { ?s rdfs:label <a> }", {"rdfs": "http://r#"}, "http://x/")
+    'BASE <http://x/>\nPREFIX rdfs: <http://r#>\nASK { ?s rdfs:label <a> }'
+    """
+    return prologue(text, prefixes, base_iri) + text
 
 
 def _bound(query: str, substitutions: dict | None) -> str:
