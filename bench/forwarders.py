@@ -7,7 +7,7 @@ process between the client and Virtuoso costs before it does anything of eventkg
 - **relay**: each client connection gets a connection of its own to the upstream server and every byte is passed on
   as it comes (uvloop). It parses nothing, so it is the cost of the extra process and its two hops alone.
 - **forward**: an ``asyncio.Protocol`` on uvloop that parses each request with httptools, takes the ``query`` from
-  the form or the URL, puts before it the prologue eventkg adds (:func:`graph.remote.prologue`), sends it on a
+  the form or the URL, puts before it the prologue eventkg adds (:func:`graph.remote.with_prologue`), sends it on a
   kept-alive connection (:class:`graph.remote_http.Connections`, eventkg's own client, under a timeout) and writes the
   answer back with its media type in one write. No cache, no negotiation, no errors, no limits: a prototype of the
   least per-request Python work a forwarder that reads the query can do, not a server to use.
@@ -20,7 +20,7 @@ import asyncio
 from urllib.parse import parse_qsl, urlsplit
 
 from graph.prefixes import PREFIXES  # not graph.namespaces: no rdflib in a forwarder
-from graph.remote import prologue
+from graph.remote import with_prologue
 
 
 _ACCEPT = b"application/sparql-results+json"  # asked for when a request names nothing
@@ -101,7 +101,7 @@ class _Forward(asyncio.Protocol):
         import yarl  # the form encoded as eventkg encodes it (graph.remote)
 
         query = dict(parse_qsl(form)).get("query", "ASK {}")
-        forwarded = yarl.URL.build(query=[("query", prologue(query, PREFIXES, self.base_iri) + query)])
+        forwarded = yarl.URL.build(query=[("query", with_prologue(query, PREFIXES, self.base_iri))])
         async with asyncio.timeout(30):
             answer = await self.connections.post(forwarded.raw_query_string.encode("ascii"), accept)
         self.transport.write(b"HTTP/1.1 %d OK\r\ncontent-type: %s\r\ncontent-length: %d\r\n\r\n%s" % (
