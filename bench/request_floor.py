@@ -3,7 +3,7 @@ before any query runs, side by side with the Oxigraph server in the same run.
 
     python -m bench.request_floor [--quads 20000] [--requests 1000] [--duration 6] [--rounds 3]
 
-Six servers on loopback, each a process of its own (the prototype a parent and its two workers), answer the label
+Seven servers on loopback, each a process of its own (a prototype a parent and its workers), answer the label
 lookup of ``bench.sparql_http`` over the synthetic graph of ``bench.synthetic``:
 
 - **asyncio + httptools**: an ``asyncio.Protocol`` on uvloop that parses requests with httptools and writes a
@@ -13,32 +13,30 @@ lookup of ``bench.sparql_http`` over the synthetic graph of ``bench.synthetic``:
 - **eventkg, cached**: ``eventkg serve`` answering a repeated text from its answer cache;
 - **eventkg**: ``eventkg serve``, a new text per request, parsed and run by a query worker;
 - **oxigraph**: the Oxigraph server (``oxigraph serve-read-only``) on the same store, a new text per request;
-- **worker serves the connection (prototype)**: the design that issue 9's notes propose and eventkg does not have:
-  a parent process accepts each connection and passes its socket (``SCM_RIGHTS``) to one of two worker processes,
-  each of which parses the requests (httptools, yarl), runs the query on its read-only store (pyoxigraph, eventkg's
-  prefixes, under a ``SIGALRM`` timer whose default action kills it) and writes the answer itself. Nothing else of
-  eventkg's endpoint is there (no answer cache, negotiation, errors, sandbox): it measures what the design costs.
+- **worker serves the connection (prototype)**, with one worker and with two (``bench.handoff_prototype``): the design
+  that issue 9's notes propose and eventkg does not have, where the process that runs the query also parses the
+  request and writes the answer.
 
 For each: the CPU time of the server's processes per request (psutil; for eventkg the server process and its query
 workers apart), one request at a time and under wrk at 8 connections (``bench.sparql_http.throughput``: rounds in
-which the servers take turns), with the requests/s. ``bench.sparql_http``'s throughput target (eventkg at least half
-of Oxigraph's uncached lookups/s) needs eventkg's CPU per request, all processes together, within about twice
-Oxigraph's: this shows how much of that the HTTP layer alone takes.
+which the servers take turns), with the requests/s; and the memory of each server's processes after the wrk rounds,
+the RSS sum and the PSS sum as ``bench.sparql_http`` measures them (issue 9's memory target is stated in RSS).
+``bench.sparql_http``'s throughput target (eventkg at least half of Oxigraph's uncached lookups/s) needs eventkg's CPU
+per request, all processes together, within about twice Oxigraph's: this shows how much of that the HTTP layer alone
+takes, and what the design that moves the HTTP layer into the workers gives and costs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
-import os
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
 from bench.api_load import serve, stop
 from bench.servers import oxigraph_server, python_server
-from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput
+from bench.sparql_http import PROLOGUE, QUERIES, cpu_per_request, over_http, pick_actor, throughput, tree_memory
 from bench.synthetic import write_synthetic
 from graph.store import open_store
 
@@ -89,83 +87,6 @@ def _serve_constant(port: int) -> None:
     uvloop.run(forever())
 
 
-def _serve_handoff(port: int, store: str, workers: int = 2) -> None:
-    """The prototype: accept here, hand each connection to a worker (round robin), the worker answers."""
-    import array
-    import socket
-
-    channels = []
-    for _ in range(workers):
-        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
-        if os.fork() == 0:
-            parent.close()
-            _handoff_worker(child, store)
-            os._exit(0)
-        child.close()
-        channels.append(parent)
-    with socket.create_server(("127.0.0.1", port)) as server:
-        for n in itertools.count():
-            connection, _ = server.accept()
-            channels[n % workers].sendmsg([b"c"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS,
-                                                    array.array("i", [connection.fileno()]))])
-            connection.close()  # the worker holds it now
-
-
-def _handoff_worker(channel, store_path: str) -> None:
-    import array
-    import signal
-    import socket
-
-    import httptools
-    import pyoxigraph as ox
-    import uvloop
-    import yarl
-
-    from graph.prefixes import PREFIXES
-
-    store, prefixes = ox.Store.read_only(store_path), dict(PREFIXES)
-
-    class Connection(asyncio.Protocol):
-        def connection_made(self, transport) -> None:
-            self.transport, self.parser = transport, httptools.HttpRequestParser(self)
-            self.url = self.body = b""
-
-        def data_received(self, data: bytes) -> None:
-            self.parser.feed_data(data)
-
-        def on_url(self, url: bytes) -> None:
-            self.url += url
-
-        def on_body(self, body: bytes) -> None:
-            self.body += body
-
-        def on_message_complete(self) -> None:
-            form = self.body or httptools.parse_url(self.url).query or b""  # a POSTed form, or the query string
-            self.url = self.body = b""
-            text = dict(yarl.URL.build(query_string=form.decode(), encoded=True).query).get("query", "ASK {}")
-            signal.setitimer(signal.ITIMER_REAL, 30.0)  # the timeout: SIGALRM's default action ends the process
-            answer = store.query(text, base_iri="http://127.0.0.1/sparql", prefixes=prefixes,
-                                 use_default_graph_as_union=True)
-            body = answer.serialize(format=ox.QueryResultsFormat.JSON)
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            self.transport.write(b"HTTP/1.1 200 OK\r\ncontent-type: application/sparql-results+json\r\n"
-                                 b"content-length: %d\r\n\r\n%s" % (len(body), body))
-
-    async def serve() -> None:
-        loop = asyncio.get_running_loop()
-
-        def adopt() -> None:
-            _, ancillary, _, _ = channel.recvmsg(1, socket.CMSG_LEN(4))
-            for _, _, data in ancillary:
-                sock = socket.socket(fileno=array.array("i", data[:4])[0])
-                loop.create_task(loop.connect_accepted_socket(Connection, sock))
-
-        loop.add_reader(channel.fileno(), adopt)
-        await asyncio.Event().wait()
-
-    uvloop.run(serve())
-
-
 def _constant_servers(stack: ExitStack, folder: Path) -> dict[str, tuple[str, object]]:
     """The two constant servers, their logs in ``folder``: name -> (URL of their /sparql, process)."""
     commands = {"asyncio + httptools": ["-m", "bench.request_floor", "--serve-constant", "{port}"],
@@ -184,12 +105,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--serve-constant", type=int, metavar="PORT", help=argparse.SUPPRESS)  # the raw server
-    parser.add_argument("--serve-handoff", nargs=2, metavar=("PORT", "STORE"), help=argparse.SUPPRESS)  # the prototype
     args = parser.parse_args()
     if args.serve_constant:
         return _serve_constant(args.serve_constant)
-    if args.serve_handoff:
-        return _serve_handoff(int(args.serve_handoff[0]), args.serve_handoff[1])
 
     with tempfile.TemporaryDirectory(prefix="eventkg-request-floor-") as tmp, ExitStack() as stack:
         source, store_dir = Path(tmp) / "synthetic.nq", Path(tmp) / "kg"
@@ -207,26 +125,30 @@ def main() -> None:
             servers[name] = (url + "/sparql", process)
         oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
         servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
-        servers["worker serves the connection (prototype)"] = python_server(
-            stack, ["-m", "bench.request_floor", "--serve-handoff", "{port}", str(store_dir)], Path(tmp), "handoff")
+        for workers in (1, 2):
+            servers[f"worker serves the connection (prototype), {workers} worker{'s' * (workers > 1)}"] = python_server(
+                stack, ["-m", "bench.handoff_prototype", "{port}", str(store_dir), str(workers)], Path(tmp),
+                f"handoff-{workers}")
         fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
         one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
                          for name, (url, process) in servers.items()}
         rates = throughput({name: (url, process, fresh[name]) for name, (url, process) in servers.items()},
                            lookup, rounds=args.rounds, duration=args.duration, connections=args.connections,
                            folder=Path(tmp))
+        memory = {name: tree_memory(process) for name, (_, process) in servers.items()}
 
     print(f"The label lookup of bench.sparql_http, {args.quads:,} synthetic quads; one at a time: {args.requests} "
           f"POSTs after 20 warm-ups; under load: wrk, {args.connections} connections, {args.rounds} rounds of "
           f"{args.duration} s (the servers taking turns), medians\n")
     print("| server | CPU ms / request, one at a time (server; workers) | requests/s under wrk | ÷ oxigraph "
-          "| CPU ms / request under wrk (server; workers) |")
-    print("|---|---:|---:|---:|---:|")
+          "| CPU ms / request under wrk (server; workers) | RSS sum, MiB | ÷ oxigraph | PSS sum, MiB |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, cpu in one_at_a_time.items():
         rate = rates[name]
         print(f"| {name} | {cpu['server'] + cpu['workers']:.3f} ({cpu['server']:.3f}; {cpu['workers']:.3f}) "
               f"| {rate['rps']:,.0f} | {rate['rps'] / rates['oxigraph']['rps']:.2f}× "
-              f"| {rate['cpu_ms']:.3f} ({rate['server_ms']:.3f}; {rate['workers_ms']:.3f}) |")
+              f"| {rate['cpu_ms']:.3f} ({rate['server_ms']:.3f}; {rate['workers_ms']:.3f}) "
+              f"| {memory[name][0]:.0f} | {memory[name][0] / memory['oxigraph'][0]:.2f}× | {memory[name][1]:.0f} |")
 
 
 if __name__ == "__main__":
