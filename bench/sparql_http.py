@@ -32,7 +32,7 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
 (uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length, in
-``--rounds`` rounds in which the servers take turns (medians printed, with each round's figure: the load of the shared
+``--rounds`` rounds in which the servers take turns, each round starting one further on (medians printed, with each round's figure: the load of the shared
 machine moves from one minute to the next), and the CPU time the server's processes spent per request meanwhile, in
 all and split into the server process and its query workers.
 
@@ -137,13 +137,21 @@ def measure(systems: dict, runs: int) -> dict[str, tuple[list[float], int]]:
     takes each place as often as ``runs`` allows (equally often when it is a multiple of the number of systems)."""
     rows = {name: [run() for _ in range(3)][-1] for name, run in systems.items()}
     times: dict[str, list[float]] = {name: [] for name in systems}
-    names = list(systems)
     for n in range(runs):
-        for name in names[n % len(names):] + names[:n % len(names)]:
+        for name in turns(list(systems), n):
             started = time.perf_counter()
             rows[name] = systems[name]()
             times[name].append((time.perf_counter() - started) * 1000)
     return {name: (times[name], rows[name]) for name in systems}
+
+
+def turns(names: list[str], n: int) -> list[str]:
+    """The order of turn ``n``: each turn starts one further on, so that each takes each place in turn.
+
+    >>> turns(["a", "b", "c"], 1)
+    ['b', 'c', 'a']
+    """
+    return names[n % len(names):] + names[:n % len(names)]
 
 
 def tree(process: subprocess.Popen) -> list[psutil.Process]:
@@ -192,7 +200,8 @@ def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: st
                connections: int, folder: Path) -> dict[str, dict]:
     """wrk on GET ``url?query=…`` of each server (``name: (url, process, fresh)``; with ``fresh`` a ``# n`` comment,
     URL-encoded, makes every text new), after a warm-up of each; then ``rounds`` rounds in which the servers take
-    turns, so that a busy moment of the machine falls on all alike. Per server the medians over the rounds, each
+    turns, each round starting one further on (:func:`turns`), so that a busy moment of the machine, and the place
+    right after a given server, fall on all alike. Per server the medians over the rounds, each
     round's requests/s ("rounds") and the CPU time the server's processes spent per request while wrk ran ("cpu_ms";
     of it the server process's, "server_ms", and the query workers', "workers_ms")."""
     paths = {}
@@ -201,8 +210,9 @@ def throughput(servers: dict[str, tuple[str, subprocess.Popen, bool]], query: st
         wrk(url, [paths[name]], duration=duration, connections=connections, folder=folder, cached=True,
             headers={"Accept": "application/sparql-results+json"})  # warm-up
     runs: dict[str, list[dict]] = {name: [] for name in servers}
-    for _ in range(rounds):
-        for name, (url, process, fresh) in servers.items():
+    for n in range(rounds):
+        for name in turns(list(servers), n):
+            url, process, fresh = servers[name]
             before = cpu_seconds(process)
             rate = wrk(url, [paths[name]], duration=duration, connections=connections, folder=folder,
                        cached=not fresh, headers={"Accept": "application/sparql-results+json"}, counter_only=fresh)
