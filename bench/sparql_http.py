@@ -32,9 +32,9 @@ form-encoded, JSON results, through the standard library's ``http.client`` on a 
 
 Throughput: wrk, ``--connections`` keep-alive connections for ``--duration`` seconds on the label lookup by GET
 (uncached: a ``# n`` comment makes every query text new; cached: one text), after a warm-up of the same length, in
-``--rounds`` rounds in which the servers take turns, each round starting one further on (medians printed, with each round's figure: the load of the shared
-machine moves from one minute to the next), and the CPU time the server's processes spent per request meanwhile, in
-all and split into the server process and its query workers.
+``--rounds`` rounds in which the servers take turns, each round starting one further on (medians printed, with each
+round's figure: the load of the shared machine moves from one minute to the next), and the CPU time the server's
+processes spent per request meanwhile, in all and split into the server process and its query workers.
 
 CPU per request: ``--cpu-requests`` uncached label lookups one at a time (POST, JSON) after 20 more as a warm-up, and
 the CPU time each process of the server spent on them (psutil), per request: for eventkg the server process and its
