@@ -50,7 +50,7 @@ from rdflib import URIRef
 
 from extract.model import EVENT_TYPES
 from graph.namespaces import EKG, RDF, XSD, IRIs
-from graph.terms import to_ox
+from graph.terms import graphs_under, to_ox
 
 if TYPE_CHECKING:  # graph.store hooks this module into its writes
     from graph.store import EventStore
@@ -100,7 +100,7 @@ def counted(store: EventStore) -> Counter[Key]:
     """Every counter's count from the article graphs, as :func:`contribution` counts, computed by the store's SPARQL
     engine: one grouped query per kind, so that on a server store the server counts and only the counts travel."""
     counts: Counter[Key] = Counter()
-    articles = f"FILTER STRSTARTS(STR(?g), {ox.Literal(store.iris.article_graph_prefix)})"
+    articles = graphs_under(store.iris.article_graph_prefix)
     for kind, role in (("period", None), *((kind, role) for role, kind in _ROLES.items())):
         # a period is the first 7 characters of the time (the month, or the year of a time given by year only)
         facts = (f"OPTIONAL {{ ?e <{_TIME}> ?t }} }} BIND(SUBSTR(STR(?t), 1, 7) AS ?d)" if role is None

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from graph import remote_load
 from graph.errors import InvalidInput, Unavailable
 from graph.sparql.jobs import GRAPH_MEDIA, RESULT_MEDIA
+from graph.terms import graphs_under
 
 if TYPE_CHECKING:  # imported where used: only a server whose store is a SPARQL service needs it
     from graph.remote_http import Connections
@@ -76,7 +77,7 @@ class SparqlService:
     def __init__(self, query_url: str, update_url: str | None = None, *, graphs_prefix: str,
                  user: str | None = None, password: str | None = None, timeout: float = 60.0):
         self.query_url, self.update_url = query_url, update_url or query_url
-        self._ours = f"FILTER STRSTARTS(STR(?g), {ox.Literal(graphs_prefix)})"  # ?g one of the store's graphs
+        self._ours = graphs_under(graphs_prefix)  # ?g one of the store's graphs
         import httpx  # here, not at the top: only a store at a SPARQL service needs it (and its memory)
 
         from graph.remote_auth import Credentials

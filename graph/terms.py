@@ -41,6 +41,16 @@ def sparql_term(term: Node) -> str:
     return str(to_ox(term))
 
 
+def graphs_under(prefix: str) -> str:
+    """A SPARQL ``FILTER`` that keeps ``?g`` to the graphs whose IRI starts with ``prefix``: the article graphs
+    (``IRIs.article_graph_prefix``), or all the store's graphs (its base IRI's ``graph/``).
+
+    >>> graphs_under("http://x/graph/article/")
+    'FILTER STRSTARTS(STR(?g), "http://x/graph/article/")'
+    """
+    return f"FILTER STRSTARTS(STR(?g), {ox.Literal(prefix)})"
+
+
 def graph_block(graph: URIRef, triples: Iterable[tuple[Node, Node, Node]]) -> str:
     """``GRAPH <graph> { s p o . … }`` for the body of an INSERT DATA or DELETE DATA, as one block per
     :data:`BLOCK_TRIPLES` triples (one body, one operation); empty without triples."""

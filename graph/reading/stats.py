@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from rdflib import Literal
-
 from graph.namespaces import local_name
 from graph.store import EventStore
-from graph.terms import sparql_term
+from graph.terms import graphs_under, sparql_term
 
 
 def stats(store: EventStore) -> dict[str, Any]:
@@ -22,7 +20,7 @@ def stats(store: EventStore) -> dict[str, Any]:
 
     Event and entity types are local names (``"Attack"``, ``"Person"``).
     """
-    in_articles = f"FILTER STRSTARTS(STR(?g), {sparql_term(Literal(store.iris.article_graph_prefix))})"
+    in_articles = graphs_under(store.iris.article_graph_prefix)
 
     def counts(query: str) -> dict[str, int]:
         return {local_name(r["k"].value): int(r["n"].value) for r in store.select(query)}
