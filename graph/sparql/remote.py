@@ -26,6 +26,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -44,6 +45,7 @@ from graph.sparql.running import (
     execute,
     update,
 )
+from graph.sparql.snapshot import PerVersion
 from graph.store import EventStore
 
 VERSION_TTL = 1.0  # seconds a change-log version is trusted for (writes of this process: seen at once)
@@ -59,8 +61,7 @@ class RemoteSnapshot:
         self._writes = 0  # writes by this process so far
         self._reading = False  # a read in the background is under way
         self._lock = threading.Lock()
-        self._count: tuple[tuple, int] | None = None  # (version, quads)
-        self._count_lock = threading.Lock()
+        self._quads = PerVersion(self.version, partial(len, store))
 
     def version(self) -> tuple:
         age = time.monotonic() - self._read_at
@@ -107,11 +108,7 @@ class RemoteSnapshot:
         """The number of quads in the store (``/health``), counted by the server once per :meth:`version`: a count
         reads every quad (at millions of quads an expensive query per health probe), the version a change-log entry
         per article. Writes the version does not see (other tools') are not counted until the next one it sees."""
-        with self._count_lock:
-            version = self.version()
-            if self._count is None or self._count[0] != version:
-                self._count = (version, len(self.store))
-            return self._count[1]
+        return self._quads()
 
 
 class ForwardingPool:

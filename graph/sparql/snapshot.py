@@ -10,14 +10,15 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graph.errors import GraphError
 from graph.sparql.errors import StoreUnavailable
 
+T = TypeVar("T")
 _OPEN_ATTEMPTS = 10
 _SETTLED_NS = 1_000_000_000  # a folder unchanged for this long has had every change's time stamped
 
@@ -39,8 +40,7 @@ class Snapshot:
         self._files: tuple | None = None
         self._listing: tuple[int, list[str]] = (-1, [])  # folder mtime, paths of the files worth a stat
         self._store: Any = None
-        self._count: tuple[tuple, int] | None = None  # (version, quads)
-        self._count_lock = threading.Lock()
+        self._quads = PerVersion(self.version, partial(_count_apart, self._folder))
 
     def version(self) -> tuple:
         """Changes whenever the store's data may have changed (a few microseconds: a handful of ``stat`` calls)."""
@@ -83,11 +83,7 @@ class Snapshot:
         (``python -m graph.sparql.snapshot FOLDER``). A count reads every quad: done on the snapshot that serves
         requests, it left that process about 40 MiB of caches for good (1M quads); and a server whose queries all run
         in the workers would load Oxigraph (10 MiB resident) for the count alone."""
-        with self._count_lock:
-            version = self._files_state()
-            if self._count is None or self._count[0] != version:
-                self._count = (version, _count_apart(self._folder))
-            return self._count[1]
+        return self._quads()
 
     def _files_state(self) -> tuple:
         """The store folder's modification time, and size and modification time of the files a write appends to:
@@ -118,6 +114,34 @@ class Snapshot:
                 continue
             state.append((path, stat.st_size, stat.st_mtime_ns))
         return tuple(state)
+
+
+class PerVersion(Generic[T]):
+    """A value computed once per version of a store: ``compute()`` runs again only when ``version()`` differs from
+    the version it last ran for; callers at the same time wait for the one computation (the quad count of
+    :meth:`Snapshot.quads` and :meth:`graph.sparql.remote.RemoteSnapshot.quads`).
+
+    >>> from itertools import count
+    >>> version = 1
+    >>> runs = PerVersion(lambda: version, count(1).__next__)  # the value: how many times it was computed
+    >>> runs(), runs()
+    (1, 1)
+    >>> version = 2
+    >>> runs(), runs()
+    (2, 2)
+    """
+
+    def __init__(self, version: Callable[[], Hashable], compute: Callable[[], T]):
+        self._version, self._compute = version, compute
+        self._lock = threading.Lock()
+        self._value: tuple[Hashable, T] | None = None  # (version, value)
+
+    def __call__(self) -> T:
+        with self._lock:
+            version = self._version()
+            if self._value is None or self._value[0] != version:
+                self._value = (version, self._compute())
+            return self._value[1]
 
 
 def _event_store(folder: str, base_iri: str | None):
