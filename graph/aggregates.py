@@ -24,9 +24,8 @@ An article's contribution is computed from its triples (:func:`contribution`, :f
 (:func:`counter_changes`), reading the counters' current values first: RocksDB admits one writing process and the store
 holds its write lock (a server store: its writer lease, :mod:`graph.lease`), so nothing changes them in between. Counts
 are sums, so any order of puts and deletes gives the counters that :func:`recount` gives from scratch
-(``tests/test_aggregates.py``). A bulk load recounts, and so does a SPARQL Update sent to the server
-(``graph.sparql.worker``; on a server store :func:`settle`, which writes only the counters that differ from a count made
-by the server); the first writable opening of a store without counters (or with tables from before their digests) counts
+(``tests/test_aggregates.py``). A bulk load recounts; after a user's SPARQL Update (``graph.sparql.worker``, and the
+forwarding pool of a server store) :func:`settle` writes only the counters that differ from a fresh count; the first writable opening of a store without counters (or with tables from before their digests) counts
 them (:func:`ensure`).
 
 Dashboards read them through :mod:`graph.reading.count_tables`.

@@ -5,7 +5,7 @@ timeout as the HTTP timeout. A query whose answer the server writes correctly in
 sent from the event loop and its answer handed on unparsed (:meth:`graph.remote.SparqlService.forward`), the row limit
 checked on the bytes; any other is answered as the local workers answer (:func:`graph.sparql.running.execute`: parsed
 and written again), so the endpoint's answers, row limit and errors are the same on either store. An update is
-followed by :meth:`EventStore.reresolve` and the dashboard counters' recount, as in the embedded store's update
+followed by :meth:`EventStore.reresolve` and :func:`graph.aggregates.settle`, as in the embedded store's update
 worker (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the number of writes by this

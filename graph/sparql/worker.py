@@ -5,8 +5,8 @@ It runs with no network from its start (the sandbox's filter; it checks, :func:`
 is ready, then answers the jobs that come over the Unix socket ``FD`` (:mod:`graph.sparql.frames`) until it closes:
 ``query`` workers run :class:`~graph.sparql.jobs.Job` s on a read-only :class:`~graph.sparql.snapshot.Snapshot` of
 the store; the ``update`` worker opens the store for writing for each :class:`~graph.sparql.jobs.UpdateJob`,
-re-resolves entities and incidents after it (``EventStore.reresolve``) and recounts the dashboards' counters
-(:mod:`graph.aggregates`). Each answer is ``("ok", result)`` or ``("error", exception)``. After a job that took more
+re-resolves entities and incidents after it (``EventStore.reresolve``) and brings the dashboards' counters up to date
+(:func:`graph.aggregates.settle`). Each answer is ``("ok", result)`` or ``("error", exception)``. After a job that took more
 than 50 ms the worker hands the memory it freed back to the system, and once it has had nothing to do for 2 s after
 one, it lets its store go with the caches the job filled (the next job opens it again).
 
@@ -58,13 +58,15 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
             store = open_for_writing(settings["path"], base_iri=settings["base_iri"], wait=settings["lock_wait"])
             try:
                 update(store.native, job, prefixes)
-                store.reresolve()  # the update may have changed claims: entities and incidents follow (docs/graph.md)
-                # The dashboards' counters follow articles written through the store; a user's update may have
-                # changed any of them: count afresh (a store left without counters or articles stays as it is).
-                if aggregates.maintained(store):
-                    aggregates.recount(store)
-                else:
-                    aggregates.ensure(store)
+                try:  # the update is committed: a failure now must not tell the client to send it again
+                    store.reresolve()  # it may have changed claims: entities and incidents follow (docs/graph.md)
+                    # The dashboards' counters follow articles written through the store; a user's update may have
+                    # changed any of them: counted afresh, the counters that differ moved.
+                    aggregates.settle(store)
+                except (OSError, RuntimeError):
+                    raise StoreUnavailable("the update was applied, but what follows from it (entities, incidents, "
+                                           "the dashboards' counters) could not be brought up to date: do not send "
+                                           "it again") from None
             finally:
                 store.close()
     channel.sendall(frames.encode_answer("ok", "ready"))
@@ -84,7 +86,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
             reply = frames.encode_answer("ok", answer(job))
         except GraphError as err:
             reply = frames.encode_answer("error", err)
-        except (OSError, RuntimeError):  # opening the store failed (the engine's own errors are GraphErrors)
+        except (OSError, RuntimeError):  # opening the store failed (the engine's errors and later ones are GraphErrors)
             reply = frames.encode_answer("error", StoreUnavailable("the store could not be opened, try again"))
         channel.sendall(reply)
         if time.monotonic() - started > _LONG:  # a scan or a big answer: its memory back to the system
