@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -157,10 +158,13 @@ def _error_handlers() -> dict:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         status = next(code for cls, code in _STATUS if isinstance(exc, cls))
         headers = {"Retry-After": "5"} if status == 503 else None
-        detail = str(exc).strip("'\"")
+        detail = str(exc)
         settings = request.app.state.settings
-        for path in {settings.store, settings.store_where}:  # a path is nobody's business
-            detail = detail.replace(path, "the store")
+        # A path is nobody's business (graph/'s messages name none; this is the safety net). Only what is a path
+        # for certain: a bare folder name such as "kg" may well be part of the user's own words.
+        for path in {settings.store, settings.store_where}:
+            if os.sep in path:
+                detail = detail.replace(path, "the store")
         extra = exc.extra_fields() if hasattr(exc, "extra_fields") else {}  # an ambiguous name's candidates
         return JSONResponse({"detail": detail, **extra}, status_code=status, headers=headers)
 

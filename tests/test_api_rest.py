@@ -132,6 +132,21 @@ def test_etag_and_304(http):
     tag = first.headers["ETag"]
     again = http.get("/entities/organization/isis", headers={"If-None-Match": tag})
     assert again.status_code == 304 and again.content == b""
+    page = http.get("/")  # a file: Starlette tags it, the answer cache adds no second tag
+    assert len(page.headers.get_list("etag")) == 1
+    assert http.get("/", headers={"If-None-Match": page.headers["ETag"]}).status_code == 304
+
+
+def test_error_messages_keep_their_quotes(http):
+    r = http.get("/export/gexf", params={"center": "nobody"})
+    assert r.status_code in (400, 404) and r.json()["detail"].endswith("'nobody'")
+
+
+def test_a_relative_store_name_is_not_taken_out_of_messages(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with LiveServer(Settings(store="kg", query_workers=1)) as live:
+        r = httpx.get(live.url + "/events", params={"from": "kgb"}, timeout=60)
+    assert r.status_code == 400 and "'kgb'" in r.json()["detail"]
 
 
 def test_cors(http):
