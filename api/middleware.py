@@ -61,7 +61,7 @@ class CachedAnswers:
             _, status, headers, body = cached
         else:
             status, headers, body = await _collect(self.app, scope, receive)
-            if status == 200 and method == "GET":
+            if status == 200 and method == "GET" and not any(k == b"etag" for k, _ in headers):  # the app's own first
                 headers.append((b"etag", b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'))
             if (status == 200 and self.max_entries and len(body) <= self.max_body
                     and len(request_body) <= self.max_key_body and (b"cache-control", b"no-store") not in headers):
