@@ -155,6 +155,7 @@ def test_top_agents_and_places(http):
     agents = http.get("/analytics/top/agent", params={"modality": "asserted"}).json()
     assert [(a["rank"], a["key"], a["label"], a["events"]) for a in agents[:1]] == [
         (1, "organization/isis", "ISIS", 2)]
+    assert http.get("/analytics/top/agent").json() == agents  # asserted by default, as the timeline
     places = http.get("/analytics/top/place", params={"type": "Attack", "from": "2022-05"}).json()
     assert [(p["key"], p["events"]) for p in places] == [("place/geonames-1138958", 1)]
 

@@ -87,7 +87,7 @@ def _placed_timeline(store, filter: Filter, names: list[str], granularity: str) 
 @router.get("/top/{kind}", response_model=list[RankedCount],
             summary="The agents or places with the most events")
 async def top(request: Request, kind: Literal[tuple(KINDS)], type: Types = None,  # type: ignore[valid-type]
-              modality: Modalities = None, start: Annotated[Time, Query(alias="from")] = None,
+              modality: Modalities = ("asserted",), start: Annotated[Time, Query(alias="from")] = None,
               end: Annotated[Time, Query(alias="to")] = None, min_confidence: MinConfidence = 0.0,
               top: Annotated[int, Query(ge=1, le=1000)] = 20):
     """``agent``: the entities that were agents of most events; ``place``: the places where most events took place
