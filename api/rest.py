@@ -1,5 +1,5 @@
 """The REST app: FastAPI with a router per resource, the explorer and the OpenAPI document; every request but those
-:class:`api.app.Server` answers in front of it (``GET``/``POST /sparql``, ``GET /health`` of a store folder). Built
+:class:`api.app.Server` answers in front of it (``GET``/``POST /sparql``, ``GET /health``). Built
 on the first request that needs it, with the server's state and exception handlers; the server's middleware is
 around it."""
 
