@@ -18,7 +18,7 @@ from api_fixtures import ingested
 
 from bench.servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
+EVENTKG = str(Path(sys.executable).with_name("eventkg"))  # the installed console script, run by every CLI test
 SERVERS = {"oxigraph": (oxigraph_available, oxigraph_server), "virtuoso": (virtuoso_available, virtuoso_server)}
 PLACES = ["Kabul", "Mosul", "Aleppo", "Kano", "Mogadishu", "Raqqa", "Hebron", "Peshawar", "Sirte", "Maiduguri",
           "Kandahar", "Homs", "Gao", "Benghazi", "Tikrit", "Idlib"]

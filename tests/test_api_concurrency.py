@@ -4,15 +4,14 @@ the server sees what the other process wrote."""
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
 from api_fixtures import LiveServer, build_store
 
 from api.settings import Settings
+from tests.scale_fixtures import EVENTKG
 
 
 @pytest.fixture()
@@ -36,7 +35,7 @@ def test_readers_are_answered_while_the_cli_and_the_api_write(live, repo_dir, se
     for thread in readers:
         thread.start()
     ingest = subprocess.Popen(
-        [str(Path(sys.executable).with_name("eventkg")), "ingest", str(repo_dir / "seeds"), "--store", live.store],
+        [EVENTKG, "ingest", str(repo_dir / "seeds"), "--store", live.store],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     record = {"id": "posted", "text": "ISIS attacked Kabul in March 2022.", "published": "2022-03-20"}

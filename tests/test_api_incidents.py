@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from api.settings import Settings
 from extract.model import Article
 from graph.rdf import article_rdf
 from graph.store import EventStore
+from tests.scale_fixtures import EVENTKG
 
 B = "https://w3id.org/eventkg/id/"
 VIOLENCE = {"predicate": ["attacked", "killed"], "modality": ["asserted", "reported"]}
@@ -129,8 +129,8 @@ def gexf_graph(path: Path) -> nx.Graph:
 def test_roll_up_on_the_command_line(store_path, tmp_path):
     def eventkg(*args: str, status: int = 0, flags=VIOLENCE) -> str:
         options = [f"--{k}={v}" for k, vs in flags.items() for v in vs]
-        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), *args, *options, "--store",
-                                 str(store_path)], capture_output=True, text=True, timeout=300)
+        result = subprocess.run([EVENTKG, *args, *options, "--store", str(store_path)], capture_output=True, text=True,
+                                timeout=300)
         assert result.returncode == status, result.stderr
         return result.stdout + (result.stderr if status else "")
 

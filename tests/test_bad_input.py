@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -17,8 +16,8 @@ from api.settings import Settings
 from extract.model import Article
 from extract.readers import MAX_ID_CHARS, ReadError, article_from_bytes, article_from_record, iter_articles
 from graph.store import open_store
+from tests.scale_fixtures import EVENTKG
 
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
 GOOD = "Gunmen attacked a police station in Kano on Sunday, police said."
 SURROGATE_LINE = '{"id": "lone", "text": "Rebels attacked \\ud800 the town."}'  # valid JSON, not valid Unicode
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
+from tests.scale_fixtures import EVENTKG
+
 LONG_IRI = "https://example.org/a/very/long/iri/that/a/terminal/table/would/cut/" + "x" * 120
 
 

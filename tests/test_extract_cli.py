@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from extract.readers import article_from_bytes, iter_articles
-
-EVENTKG = Path(sys.executable).with_name("eventkg")
+from tests.scale_fixtures import EVENTKG
 
 
 def eventkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(EVENTKG), *args], capture_output=True, text=True, timeout=300)
+    return subprocess.run([EVENTKG, *args], capture_output=True, text=True, timeout=300)
 
 
 def test_json_mode_prints_one_extraction(repo_dir):

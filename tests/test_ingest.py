@@ -10,7 +10,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -19,13 +18,13 @@ from api_fixtures import ingested
 
 from graph.ingest import ingest
 from graph.store import open_store
+from tests.scale_fixtures import EVENTKG
 
-EVENTKG = [str(Path(sys.executable).with_name("eventkg"))]  # the installed console script
 WIKIEVENTS_DOCS = 8  # a deterministic subset: the first documents of WikiEvents dev
 
 
 def run(*args: str, check_status: int | None = 0) -> subprocess.CompletedProcess:
-    result = subprocess.run([*EVENTKG, *args], capture_output=True, text=True, timeout=300, env=_env())
+    result = subprocess.run([EVENTKG, *args], capture_output=True, text=True, timeout=300, env=_env())
     if check_status is not None:
         assert result.returncode == check_status, result.stderr
     return result
@@ -122,7 +121,7 @@ def test_sigkill_mid_run_leaves_whole_articles_and_a_rerun_matches_a_clean_run(t
     expected_graphs = graphs(clean_store)
 
     # --batch-size 1: each article is parsed and committed in turn, so the kill lands between or during writes
-    command = [*EVENTKG, "ingest", str(wikievents_jsonl), "--store", str(killed), "--batch-size", "1", "--verbose"]
+    command = [EVENTKG, "ingest", str(wikievents_jsonl), "--store", str(killed), "--batch-size", "1", "--verbose"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=_env())
     committed = 0
     for line in process.stderr:
@@ -231,9 +230,9 @@ def test_ingest_and_delete_wait_for_another_writer_and_then_run(tmp_path, repo_d
     for article, extraction in hand_extractions:
         holder.put(article_rdf(article, extraction, holder.iris))
     env = {**_env(), "EVENTKG_STORE_LOCK_WAIT": "120"}
-    ingest_run = subprocess.Popen([*EVENTKG, "ingest", str(repo_dir / "seeds"), "--store", str(store)],
+    ingest_run = subprocess.Popen([EVENTKG, "ingest", str(repo_dir / "seeds"), "--store", str(store)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-    delete_run = subprocess.Popen([*EVENTKG, "delete", "call", "--store", str(store)],
+    delete_run = subprocess.Popen([EVENTKG, "delete", "call", "--store", str(store)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     for process in (ingest_run, delete_run):
         assert process.stderr.readline() == f"store: {store}\n"
@@ -253,7 +252,7 @@ def test_writers_give_up_after_the_lock_wait_with_a_clear_error(tmp_path, repo_d
     env = {**_env(), "EVENTKG_STORE_LOCK_WAIT": "0.5"}
     with open_store(store):
         for command in (["load", str(tmp_path / "one.nt")], ["delete", "x"], ["ingest", str(repo_dir / "seeds")]):
-            done = subprocess.run([*EVENTKG, *command, "--store", str(store)], capture_output=True, text=True,
+            done = subprocess.run([EVENTKG, *command, "--store", str(store)], capture_output=True, text=True,
                                   timeout=300, env=env)
             assert done.returncode == 2, done.stderr
             assert done.stderr.splitlines()[-1] == (

@@ -6,12 +6,12 @@ import csv
 import io
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
+from tests.scale_fixtures import EVENTKG
+
 CALLS = "SELECT ?who ?what WHERE { ?who ekg:calledFor ?what } ORDER BY ?who"  # ekg: is predeclared
 
 

@@ -268,18 +268,17 @@ def test_police_in_two_syrian_cities_belong_to_one_police_of_syria(extractor):
 
 def test_the_entities_command_shows_splits_and_merges(reports, tmp_path):
     import subprocess
-    import sys
-    from pathlib import Path
 
     from graph.store import open_store
+    from tests.scale_fixtures import EVENTKG
 
     with open_store(tmp_path / "kg") as kg:
         for article, extraction in reports:
             kg.put(article_rdf(article, extraction, kg.iris))
 
     def eventkg(*args: str, status: int = 0) -> str:
-        result = subprocess.run([str(Path(sys.executable).with_name("eventkg")), "entities", *args,
-                                 "--store", str(tmp_path / "kg")], capture_output=True, text=True, timeout=120)
+        result = subprocess.run([EVENTKG, "entities", *args, "--store", str(tmp_path / "kg")], capture_output=True,
+                                text=True, timeout=120)
         assert result.returncode == status, result.stderr
         return result.stdout + result.stderr
 

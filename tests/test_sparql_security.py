@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from api_fixtures import LiveServer, build_store
 
 from api.settings import Settings
+from tests.scale_fixtures import EVENTKG
 
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
 
 # {url} is a loopback listener's URL; {esc_url} the same with its ':' written as a SPARQL \u escape.
 QUERIES = {
