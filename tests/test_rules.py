@@ -33,27 +33,26 @@ def args(ev, role: str) -> set[str]:
     return {a.text for a in ev.args(role)}
 
 
-@pytest.mark.parametrize("text", [
+FIGURATIVE = [  # figurative attacks and injuries
     "Opposition leaders attacked the proposal as reckless and costly.",
     "During the televised debate the two candidates kept attacking each other over their records.",
     "Economists warn that the new tariffs will hurt the steel industry.",
     "The senator attacked the governor over his handling of the budget.",
     "Washington hit six generals with sanctions on Friday.",
-])
-def test_figurative_attacks_and_injuries_are_no_events(extractor, text):
-    x = run(extractor, text)
-    assert not events(x, "Attack") and not events(x, "Injury")
-
-
-@pytest.mark.parametrize("text", [
+]
+OTHER_SENSES = [  # storms, bills, videos and illnesses
     "The typhoon hit the fishing villages on Monday.",
     "The lawmakers killed the bill in committee.",
     "Students shot a video outside the courthouse.",
     "The singer suffered a panic attack on stage.",
-])
-def test_storms_bills_videos_and_illnesses_are_no_attacks_or_killings(extractor, text):
+]
+
+
+@pytest.mark.parametrize("text, absent", [*((text, ("Attack", "Injury")) for text in FIGURATIVE),
+                                          *((text, ("Attack", "Killing")) for text in OTHER_SENSES)])
+def test_figurative_and_other_senses_of_violent_verbs_are_no_events(extractor, text, absent):
     x = run(extractor, text)
-    assert not events(x, "Attack") and not events(x, "Killing")
+    assert not any(events(x, etype) for etype in absent)
 
 
 @pytest.mark.parametrize("text, trigger", [
