@@ -8,6 +8,7 @@ import pytest
 from extract.model import Article, Extraction
 from extract.pipeline import Extractor, build_nlp
 from extract.prepare import Preparer
+from tests.extraction_checks import assert_offsets_hold
 
 
 @pytest.fixture(scope="module")
@@ -22,15 +23,6 @@ def prepare() -> Preparer:
 
 def run(extractor: Extractor, text: str) -> Extraction:
     return extractor.extract(Article(id="t", text=text, published="2021-05-04"))
-
-
-def assert_offsets_hold(x: Extraction, text: str) -> None:
-    for e in x.entities:
-        assert all(text[m.start:m.end] == m.text for m in e.mentions)
-    for ev in x.events:
-        assert text[ev.trigger.start:ev.trigger.end] == ev.trigger.text
-        assert text[ev.sentence.start:ev.sentence.end] == ev.sentence.text
-        assert all(text[a.start:a.end] == a.text for a in ev.arguments)
 
 
 CAPITALS = ("REBELS OF THE FMLN ATTACKED A COFFEE PLANTATION NEAR SAN SALVADOR ON MONDAY. A WITNESS SAID THE ATTACK "
