@@ -16,6 +16,7 @@ from pathlib import Path
 import typer
 
 from api.cli.app import app
+from api.cli.common import fail
 from api.settings import get_settings
 from extract.model import Article
 from extract.readers import ReadError, article_from_text, iter_articles, read_jsonl
@@ -42,7 +43,7 @@ def extract(
         model=model, batch_size=batch_size, workers=workers, max_article_bytes=max_bytes
     )
     if not file.is_file():
-        _fail(f"{file}: no such file")
+        fail(f"{file}: no such file", 1)
     if format is OutputFormat.json:
         article = _read_one(file, settings.max_article_bytes, published=published, title=title)
         (extraction,) = _extractor(settings).extract_many([article])
@@ -59,7 +60,7 @@ def _extractor(settings):
         return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes,
                          piece_chars=settings.piece_chars)
     except OSError as err:  # spaCy's "can't find model"
-        _fail(f"cannot load the spaCy model {settings.model!r}: {err}")
+        fail(f"cannot load the spaCy model {settings.model!r}: {err}", 1)
 
 
 def _extract_jsonl(path: Path, settings) -> int:
@@ -95,17 +96,12 @@ def _read_one(path: Path, max_bytes: int, **metadata: str | None) -> Article:
     """The article in ``path``, with the metadata given on the command line (checked like the file's own)."""
     results = list(iter_articles([path], max_bytes=max_bytes))
     if not results:
-        _fail(f"{path}: no article in the file")
+        fail(f"{path}: no article in the file", 1)
     result = results[0]
     given = {k: v for k, v in metadata.items() if v is not None}
     if isinstance(result, Article) and given:
         own = {k: getattr(result, k) for k in ("title", "published", "url", "publisher")}
         result = article_from_text(result.text, id=result.id, **{**own, **given})
     if isinstance(result, ReadError):
-        _fail(result.message)
+        fail(result.message, 1)
     return result
-
-
-def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(1)
