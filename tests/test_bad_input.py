@@ -142,6 +142,7 @@ def server(tmp_path_factory):
     (json.dumps({"id": "a", "text": GOOD, "url": "javascript:alert(1)"}).encode(), {}, "http"),
     (GOOD.encode(), {"id": "a\x01b"}, "control"),
     (GOOD.encode(), {"id": "a/./b"}, "'.'"),
+    (b"[" * 100_000, {}, "nested too deeply"),
 ])
 def test_post_articles_answers_400_for_bad_input(server, body, params, words):
     content_type = "text/plain" if params else "application/json"
@@ -178,3 +179,4 @@ def test_a_store_folder_gone_under_the_server_is_a_503_on_every_path(tmp_path):
         for path in ("/health", "/stats", "/sparql?query=ASK%7B%7D"):  # answered in front of the REST app, and by it
             r = httpx.get(live.url + path, timeout=60)
             assert r.status_code == 503 and str(tmp_path) not in r.text, (path, r.status_code, r.text)
+

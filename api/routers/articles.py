@@ -59,6 +59,8 @@ async def ingest(request: Request, response: Response, settings: SettingsDep, wr
             record = json.loads(body)
         except (ValueError, UnicodeDecodeError) as err:
             raise HTTPException(400, f"the body is not JSON: {err}") from None
+        except RecursionError:  # json's parser recurses once per nested array or object
+            raise HTTPException(400, "the body is not a JSON record: it is nested too deeply") from None
         article = article_from_record(record, source="the JSON body", default_id=article_id,
                                       max_bytes=settings.max_article_bytes)
     elif content_type in ("text/plain", "text/html"):
