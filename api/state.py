@@ -50,9 +50,11 @@ class Writer:
             try:
                 return change(store)
             finally:
-                store.close()
-                if self.on_write is not None:
-                    self.on_write()
+                try:
+                    store.close()
+                finally:  # a close that failed may still have written part of the change: the cache must hear of it
+                    if self.on_write is not None:
+                        self.on_write()
 
 
 class Extractors:

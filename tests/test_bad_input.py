@@ -180,3 +180,19 @@ def test_a_store_folder_gone_under_the_server_is_a_503_on_every_path(tmp_path):
             r = httpx.get(live.url + path, timeout=60)
             assert r.status_code == 503 and str(tmp_path) not in r.text, (path, r.status_code, r.text)
 
+
+def test_the_writer_tells_of_a_write_whose_close_failed(tmp_path):
+    """The store folder moved away during a write: closing it fails, and the answer cache must still hear of it."""
+    from api.state import Writer
+
+    store = build_store(tmp_path / "store")
+    writer, told = Writer(Settings(store=store)), []
+    writer.on_write = lambda: told.append("write")
+
+    def change(kg):
+        kg.native.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> <urn:b> } }")
+        Path(store).rename(tmp_path / "moved")  # the flush on close has nowhere to write
+
+    with pytest.raises(OSError):
+        writer.write(change)
+    assert told == ["write"]
