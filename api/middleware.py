@@ -21,13 +21,14 @@ class CachedAnswers:
     """The response cache, and ETags.
 
     Successful answers to GETs and to SPARQL queries sent by POST (a query is safe whichever method carries it) are
-    kept, keyed by method, path, query string, ``Accept``, ``Content-Type`` and body, while the store is unchanged: any
+    kept, keyed by method, path, query string, ``Accept``, ``Content-Type``, ``Host`` (relative IRIs in a query resolve
+    against the endpoint's URL) and body, while the store is unchanged: any
     write, by this server or by another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in
     effect. An answer marked ``Cache-Control: no-store`` (a query using ``NOW()`` or ``RAND()``) is not kept.
 
     The version it reads is left in the request state for the endpoint's store (:func:`api.deps.current_store`), so
-    the store is looked at once per request. GET answers get an ETag (a hash of the body), and ``If-None-Match`` gets
-    304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    the store is looked at once per request. GET answers get an ETag (a hash of the body) unless they have their own
+    (the explorer's files), and ``If-None-Match`` gets 304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
     """
 
     def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):

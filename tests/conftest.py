@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.ci import in_ci
 from tests.scale_fixtures import corpus, plain_store, server  # noqa: F401 (session fixtures of the scale-out tests)
 from tests.resolution_fixtures import reports  # noqa: F401 (session fixture of the resolution tests)
 
@@ -17,11 +18,6 @@ SHARED = Path(os.environ.get("EVENTKG_SHARED", REPO.parent / "shared")).resolve(
 @pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO
-
-
-def in_ci() -> bool:
-    """CI sets ``CI=true`` (GitHub Actions, GitLab, most others): there nothing may skip for missing data."""
-    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from api_fixtures import ingested
+from ci import in_ci
 
 from bench.servers import oxigraph_available, oxigraph_server, virtuoso_available, virtuoso_server
 
@@ -36,7 +37,7 @@ def started(name: str, tmp_path_factory):
     available, start = SERVERS[name]
     if not available():
         reason = f"{name} is not installed (.ci/run installs it)"
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(reason)
         pytest.skip(reason)
     with start(tmp_path_factory.mktemp(name)) as running:

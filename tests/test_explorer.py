@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -21,6 +20,7 @@ import pytest
 
 from api_fixtures import LiveServer, build_store
 from browser import Browser, available
+from ci import in_ci
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def server(tmp_path_factory, extractor, seed_article, explorer_build):
 def browser(server):
     missing = available()
     if missing:
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail(f"CI must run the browser tests: {missing}")
         pytest.skip(missing)
     with Browser() as b:
