@@ -138,7 +138,7 @@ def article_from_bytes(
     ``html=None`` sniffs the bytes; metadata keys are the :data:`METADATA_FIELDS`.
     """
     if len(data) > max_bytes:
-        return ReadError(_shown(id), f"too large ({len(data):,} bytes; the limit is {max_bytes:,})")
+        return too_large(_shown(id), len(data), max_bytes)
     encoding = next((name for bom, name in _BOMS if data.startswith(bom)), None)
     if encoding is None and b"\x00" in data:
         return ReadError(_shown(id), "binary content (NUL bytes), not text")
@@ -200,7 +200,7 @@ def article_from_record(
         return ReadError(article_id, "no 'text' string in the record")
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        return ReadError(article_id, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+        return too_large(article_id, size, max_bytes)
     metadata = {k: record.get(k) for k in METADATA_FIELDS if record.get(k) is not None}
     if _HTML_SNIFF.match(text[:200]) and not _has_surrogates(text):
         return _article_from_html(text, id=article_id, **metadata)
@@ -221,7 +221,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            yield ReadError(_where(path), f"too large ({size:,} bytes; the limit is {max_bytes:,})")
+            yield too_large(_where(path), size, max_bytes)
             return
         data = path.read_bytes()
     except OSError as err:
@@ -325,6 +325,11 @@ def _article_from_html(html: str, *, id: str, **metadata: str | None) -> Article
                 **{k: v for k, v in metadata.items() if v},
             }
     return article_from_text(text, id=id, **metadata)
+
+
+def too_large(source: str, size: int, max_bytes: int) -> ReadError:
+    """The error for a document of ``size`` bytes over the limit ``max_bytes``."""
+    return ReadError(source, f"too large ({size:,} bytes; the limit is {max_bytes:,})")
 
 
 def _has_surrogates(text: str) -> bool:
