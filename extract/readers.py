@@ -1,4 +1,5 @@
-"""Reading articles from files, folders, JSONL and raw bytes, with a clear error for anything unusable.
+"""Reading articles from files, folders, JSONL, RSS/Atom feeds (:mod:`extract.feeds`) and raw bytes, with a clear
+error for anything unusable.
 
 Everything here returns :class:`~extract.model.Article` objects or :class:`ReadError` values, never raises for bad
 input: a batch goes on past a bad document and the caller reports it.
@@ -33,6 +34,7 @@ DEFAULT_MAX_BYTES = 2_000_000
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 JSONL_SUFFIXES = {".jsonl", ".jsonlines", ".ndjson"}
+FEED_SUFFIXES = {".rss", ".atom", ".xml"}  # read by extract.feeds, which refuses an .xml file that is not a feed
 METADATA_FIELDS = ("title", "published", "url", "publisher", "language")
 MAX_ID_CHARS = 512
 URL_SCHEMES = ("http", "https")
@@ -98,11 +100,15 @@ def iter_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
 
 
 def count_documents(paths: Iterable[str | Path]) -> int:
-    """How many results :func:`iter_articles` gives for ``paths``: one per file, one per non-blank JSONL line. Reads
-    JSONL files through once (in bounded pieces), so that progress can show N of a total."""
+    """How many results :func:`iter_articles` gives for ``paths``: one per file, one per non-blank JSONL line, one per
+    feed item. Reads JSONL files (in bounded pieces) and feeds through once, so that progress can show N of a total."""
     total = 0
     for path in _files(paths):
-        if path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
+        if path.suffix.lower() in FEED_SUFFIXES and path.is_file():
+            from extract.feeds import count_items  # imported here: extract.feeds builds on this module
+
+            total += count_items(path)
+        elif path.suffix.lower() in JSONL_SUFFIXES and path.is_file():
             try:
                 with path.open("rb") as handle:
                     total += sum(1 for raw in _bounded_lines(handle, 1 << 20) if raw is None or raw.strip())
@@ -215,8 +221,14 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     if suffix == ".json":
         yield _read_json_article(path, max_bytes)
         return
+    if suffix in FEED_SUFFIXES:
+        from extract.feeds import read_feed  # imported here: extract.feeds builds on this module
+
+        yield from read_feed(path, max_bytes)
+        return
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        yield ReadError(_where(path), f"unsupported file type {suffix or '(none)'}; expected .txt, .html or .jsonl")
+        yield ReadError(_where(path), f"unsupported file type {suffix or '(none)'}; expected .txt, .html, .jsonl or "
+                                      "an RSS/Atom feed (.rss, .atom, .xml)")
         return
     try:
         size = path.stat().st_size

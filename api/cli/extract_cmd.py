@@ -1,5 +1,5 @@
-"""``eventkg extract``: print the extraction of one article (``--format json``) or of a JSONL batch (``--format jsonl``,
-one extraction per input line, same id, same order), without a store.
+"""``eventkg extract``: print the extraction of one article (``--format json``) or of a batch (``--format jsonl``: one
+extraction per JSONL line or feed item, same id, same order), without a store.
 
 A document that cannot be read gets a one-line message on stderr and, in jsonl mode, an ``{"id", "error"}`` line in its
 place so that output lines stay aligned with input lines; the exit status is 1 if any document failed.
@@ -19,7 +19,7 @@ from api.cli.app import app
 from api.cli.common import fail
 from api.settings import get_settings
 from extract.model import Article
-from extract.readers import ReadError, article_from_text, iter_articles, read_jsonl
+from extract.readers import ReadError, article_from_text, iter_articles
 
 
 class OutputFormat(str, Enum):
@@ -29,7 +29,8 @@ class OutputFormat(str, Enum):
 
 @app.command("extract")
 def extract(
-    file: Path = typer.Argument(..., help="A text/HTML article (json) or a JSONL file of {id, text, published?, title?}."),
+    file: Path = typer.Argument(..., help="A text/HTML article (json), or a JSONL file of {id, text, published?, "
+                                          "title?} or an RSS/Atom feed (jsonl)."),
     format: OutputFormat = typer.Option(OutputFormat.json, "--format", help="json: one article; jsonl: one per line."),
     published: str | None = typer.Option(None, "--published", help="Publication date YYYY-MM-DD (json mode)."),
     title: str | None = typer.Option(None, "--title", help="Headline (json mode)."),
@@ -64,12 +65,13 @@ def _extractor(settings):
 
 
 def _extract_jsonl(path: Path, settings) -> int:
-    """Extract every line, streaming; returns how many failed. Good articles go through the pipe in batches, and each
-    failed line is written in its place: ``pending`` holds what was read, in order, until its output is due."""
+    """Extract every line (or feed item), streaming; returns how many failed. Good articles go through the pipe in
+    batches, and each failed line is written in its place: ``pending`` holds what was read, in order, until its output
+    is due."""
     pending: deque[Article | ReadError] = deque()
 
     def articles() -> Iterator[Article]:
-        for result in read_jsonl(path, settings.max_article_bytes):
+        for result in iter_articles([path], max_bytes=settings.max_article_bytes):
             pending.append(result)
             if isinstance(result, Article):
                 yield result
