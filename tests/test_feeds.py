@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 from extract.model import Article
 from extract.readers import ReadError, count_documents, iter_articles
 from graph.store import open_store
-
-EVENTKG = str(Path(sys.executable).with_name("eventkg"))
+from tests.scale_fixtures import EVENTKG
 KANO = "Gunmen attacked a police station in Kano on Sunday, killing four officers, police said."
 HAIFA = "Hezbollah fired rockets at Haifa on Monday, the army said."
 HEBRON = "Police arrested two men linked to Hamas in Hebron on Tuesday, officials said."
