@@ -84,8 +84,9 @@ def read_feed(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     """One result per item of the feed file ``path``, in order; a file that is not a well-formed feed is one
     :class:`ReadError` and nothing else."""
     try:
-        count_items(path, strict=True)  # a first pass that holds one item at a time: a fault anywhere stops it here
-        for number, (item, publisher) in enumerate(_items(path), start=1):
+        _, publisher = _survey(path)  # a first pass: a fault anywhere is found before any item is given
+        items = (element for kind, element in _walk(path) if kind == "item")
+        for number, item in enumerate(items, start=1):
             yield _article(item, publisher, source=f"{_where(path)} item {number}", max_bytes=max_bytes)
     except OSError as err:
         yield ReadError(_where(path), f"cannot read: {err.strerror}")
@@ -95,23 +96,31 @@ def read_feed(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
         yield ReadError(_where(path), str(err))
 
 
-def count_items(path: Path, *, strict: bool = False) -> int:
+def count_items(path: Path) -> int:
     """How many results :func:`read_feed` gives for ``path``: its items, or 1 for a file that is not a well-formed
-    feed (``strict``: raise what is wrong with it instead)."""
+    feed."""
     try:
-        return sum(1 for _ in _items(path))
+        return _survey(path)[0]
     except (OSError, ET.ParseError, NotAFeed):
-        if strict:
-            raise
         return 1
 
 
-def _items(path: Path) -> Iterator[tuple[ET.Element, str | None]]:
-    """The item elements of a feed with the channel's title as far as it has been read; each item is dropped from
-    the tree once given, so memory holds one item at a time."""
+def _survey(path: Path) -> tuple[int, str | None]:
+    """How many items the feed has, and its channel's title (which may come after the items)."""
+    items, publisher = 0, None
+    for kind, element in _walk(path):
+        if kind == "item":
+            items += 1
+        elif publisher is None:
+            publisher = _text(element)
+    return items, publisher
+
+
+def _walk(path: Path) -> Iterator[tuple[str, ET.Element]]:
+    """The ``("item", element)`` of each item and the ``("title", element)`` of the channel, in file order; each item
+    is dropped from the tree once given, so memory holds one item at a time."""
     stack: list[ET.Element] = []
     form: _Format | None = None
-    publisher = None
     for event, element in ET.iterparse(path, events=("start", "end")):
         if event == "start":
             if form is None:
@@ -125,10 +134,10 @@ def _items(path: Path) -> Iterator[tuple[ET.Element, str | None]]:
         if parent is None:
             continue
         if element.tag == form.item and parent.tag == form.item_parent:
-            yield element, publisher
+            yield "item", element
             parent.remove(element)
-        elif parent.tag == form.channel and _local(element.tag) == "title" and publisher is None:
-            publisher = _text(element)
+        elif parent.tag == form.channel and _local(element.tag) == "title":
+            yield "title", element
 
 
 def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes: int) -> Article | ReadError:

@@ -58,7 +58,8 @@ ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def _rss_items(*items: str) -> str:
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{"".join(items)}</channel></rss>'
+    """A feed of ``items`` whose channel gives its title after them (the spec lets it)."""
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{"".join(items)}<title>Wire</title></channel></rss>'
 
 
 def test_rss_items_become_articles_with_their_metadata(tmp_path):
@@ -180,3 +181,7 @@ def test_ingest_and_extract_read_a_feed(tmp_path):
     out = [json.loads(line) for line in done.stdout.splitlines()]
     assert [o["id"] for o in out] == ["kano-2022-0042", "https://kano.example/2022/03/rockets", "empty"]
     assert any(e["type"] == "Attack" for e in out[0]["events"]) and "error" in out[2]
+
+    done = subprocess.run([EVENTKG, "extract", str(feed)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1 and done.stdout == "" and "Traceback" not in done.stderr
+    assert "3 articles in the file; --format jsonl extracts each" in done.stderr

@@ -99,6 +99,8 @@ def _read_one(path: Path, max_bytes: int, **metadata: str | None) -> Article:
     results = list(iter_articles([path], max_bytes=max_bytes))
     if not results:
         fail(f"{path}: no article in the file", 1)
+    if len(results) > 1:  # a JSONL file or a feed: json mode would show the first and drop the others unsaid
+        fail(f"{path}: {len(results)} articles in the file; --format jsonl extracts each", 1)
     result = results[0]
     given = {k: v for k, v in metadata.items() if v is not None}
     if isinstance(result, Article) and given:
