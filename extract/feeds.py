@@ -30,12 +30,12 @@ from extract.model import Article
 from extract.readers import (
     InvalidId,
     ReadError,
-    _article_from_html,
-    _iso_date,
-    _is_web_url,
-    _where,
+    article_from_html,
     article_from_text,
     checked_id,
+    is_web_url,
+    iso_date,
+    shown_path,
     too_large,
 )
 
@@ -87,13 +87,13 @@ def read_feed(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
         _, publisher = _survey(path)  # a first pass: a fault anywhere is found before any item is given
         items = (element for kind, element in _walk(path) if kind == "item")
         for number, item in enumerate(items, start=1):
-            yield _article(item, publisher, source=f"{_where(path)} item {number}", max_bytes=max_bytes)
+            yield _article(item, publisher, source=f"{shown_path(path)} item {number}", max_bytes=max_bytes)
     except OSError as err:
-        yield ReadError(_where(path), f"cannot read: {err.strerror}")
+        yield ReadError(shown_path(path), f"cannot read: {err.strerror}")
     except ET.ParseError as err:
-        yield ReadError(_where(path), f"not a well-formed feed ({err})")
+        yield ReadError(shown_path(path), f"not a well-formed feed ({err})")
     except NotAFeed as err:
-        yield ReadError(_where(path), str(err))
+        yield ReadError(shown_path(path), str(err))
 
 
 def count_items(path: Path) -> int:
@@ -143,7 +143,7 @@ def _walk(path: Path) -> Iterator[tuple[str, ET.Element]]:
 def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes: int) -> Article | ReadError:
     fields = _atom_fields(item) if item.tag.startswith(ATOM) else _rss_fields(item)
     text, is_html, title, link, published, own_id = fields
-    url = link if link and _is_web_url(link) else None  # a javascript: or relative link is neither stored nor an id
+    url = link if link and is_web_url(link) else None  # a javascript: or relative link is neither stored nor an id
     if own_id is None and url is None:
         own_id = "item-" + hashlib.sha256(json.dumps([title, text, published]).encode()).hexdigest()[:24]
     try:
@@ -153,7 +153,7 @@ def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes:
     size = len(text.encode("utf-8"))
     if size > max_bytes:
         return too_large(article_id, size, max_bytes)
-    if published and _iso_date(published) is None:
+    if published and iso_date(published) is None:
         try:
             published = parsedate_to_datetime(published).date().isoformat()  # the day in the feed's time zone
         except (TypeError, ValueError, IndexError):
@@ -161,7 +161,7 @@ def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes:
     metadata = {"title": title, "published": published, "url": url, "publisher": publisher}
     if is_html and text.strip():
         # trafilatura finds no main text in a bare fragment of a sentence or two; an <article> makes it one
-        return _article_from_html(f"<html><body><article>{text}</article></body></html>", id=article_id, **metadata)
+        return article_from_html(f"<html><body><article>{text}</article></body></html>", id=article_id, **metadata)
     return article_from_text(text, id=article_id, **metadata)
 
 

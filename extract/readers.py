@@ -96,7 +96,7 @@ def iter_articles(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTE
         if path.exists():
             yield from _read_file(path, max_bytes)
         else:
-            yield ReadError(_where(path), "no such file or folder")
+            yield ReadError(shown_path(path), "no such file or folder")
 
 
 def count_documents(paths: Iterable[str | Path]) -> int:
@@ -155,7 +155,7 @@ def article_from_bytes(
         return ReadError(_shown(id), f"not {what} text (invalid byte at offset {err.start})")
     text = text.removeprefix("\ufeff")  # the UTF-16/32 codecs keep no mark, utf-8 would
     if html or (html is None and _HTML_SNIFF.match(text[:200])):
-        return _article_from_html(text, id=id, **metadata)
+        return article_from_html(text, id=id, **metadata)
     return article_from_text(text, id=id, **metadata)
 
 
@@ -178,12 +178,12 @@ def article_from_text(text: str, *, id: str, **metadata: str | None) -> Article 
             return ReadError(id, f"metadata field {key!r} must be a string of Unicode text")
     published = fields.get("published")
     if published:
-        normalised = _iso_date(published)
+        normalised = iso_date(published)
         if normalised is None:
             return ReadError(id, f"publication date {published!r} is not an ISO date (YYYY-MM-DD)")
         fields["published"] = normalised
     url = fields.get("url")
-    if url is not None and not _is_web_url(url):
+    if url is not None and not is_web_url(url):
         return ReadError(id, f"url must be an absolute {' or '.join(URL_SCHEMES)} URL, not {url[:80]!r}")
     return Article(id=id, text=text, **fields)
 
@@ -209,7 +209,7 @@ def article_from_record(
         return too_large(article_id, size, max_bytes)
     metadata = {k: record.get(k) for k in METADATA_FIELDS if record.get(k) is not None}
     if _HTML_SNIFF.match(text[:200]) and not _has_surrogates(text):
-        return _article_from_html(text, id=article_id, **metadata)
+        return article_from_html(text, id=article_id, **metadata)
     return article_from_text(text, id=article_id, **metadata)
 
 
@@ -227,17 +227,17 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
         yield from read_feed(path, max_bytes)
         return
     if suffix not in TEXT_SUFFIXES | HTML_SUFFIXES:
-        yield ReadError(_where(path), f"unsupported file type {suffix or '(none)'}; expected .txt, .html, .jsonl or "
-                                      "an RSS/Atom feed (.rss, .atom, .xml)")
+        yield ReadError(shown_path(path), f"unsupported file type {suffix or '(none)'}; expected .txt, .html, .jsonl "
+                                          "or an RSS/Atom feed (.rss, .atom, .xml)")
         return
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            yield too_large(_where(path), size, max_bytes)
+            yield too_large(shown_path(path), size, max_bytes)
             return
         data = path.read_bytes()
     except OSError as err:
-        yield ReadError(_where(path), f"cannot read: {err.strerror}")
+        yield ReadError(shown_path(path), f"cannot read: {err.strerror}")
         return
     metadata = _sidecar_metadata(path)
     if isinstance(metadata, ReadError):
@@ -247,7 +247,7 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
     result = article_from_bytes(
         data, id=article_id, max_bytes=max_bytes, html=True if suffix in HTML_SUFFIXES else None, **metadata
     )
-    yield ReadError(_where(path), result.reason) if isinstance(result, ReadError) else result
+    yield ReadError(shown_path(path), result.reason) if isinstance(result, ReadError) else result
 
 
 def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | ReadError]:
@@ -256,12 +256,12 @@ def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Artic
     try:
         handle = path.open("rb")
     except OSError as err:
-        yield ReadError(_where(path), f"cannot read: {err.strerror}")
+        yield ReadError(shown_path(path), f"cannot read: {err.strerror}")
         return
     limit = JSON_ESCAPE_FACTOR * max_bytes + 65_536  # the text escaped, and room for the metadata
     with handle:
         for number, raw in enumerate(_bounded_lines(handle, limit), start=1):
-            source = f"{_where(path)}:{number}"
+            source = f"{shown_path(path)}:{number}"
             if raw is None:
                 yield ReadError(source, f"too large (a line over {limit:,} bytes; the article limit is {max_bytes:,})")
                 continue
@@ -294,11 +294,11 @@ def _read_json_article(path: Path, max_bytes: int) -> Article | ReadError:
     try:
         size = path.stat().st_size
         if size > JSON_ESCAPE_FACTOR * max_bytes:
-            return ReadError(_where(path), f"too large ({size:,} bytes; the article limit is {max_bytes:,})")
+            return ReadError(shown_path(path), f"too large ({size:,} bytes; the article limit is {max_bytes:,})")
         record = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        return ReadError(_where(path), f"not a readable JSON article ({err})")
-    return article_from_record(record, source=_where(path), default_id=path.stem, max_bytes=max_bytes)
+        return ReadError(shown_path(path), f"not a readable JSON article ({err})")
+    return article_from_record(record, source=shown_path(path), default_id=path.stem, max_bytes=max_bytes)
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -313,13 +313,14 @@ def _sidecar_metadata(path: Path) -> dict[str, str] | ReadError:
     try:
         meta = json.loads(sidecar.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        return ReadError(_where(sidecar), f"metadata sidecar is not valid JSON ({err})")
+        return ReadError(shown_path(sidecar), f"metadata sidecar is not valid JSON ({err})")
     if not isinstance(meta, dict):
-        return ReadError(_where(sidecar), "metadata sidecar must be a JSON object")
+        return ReadError(shown_path(sidecar), "metadata sidecar must be a JSON object")
     return {k: meta[k] for k in ("id", *METADATA_FIELDS) if meta.get(k) is not None}
 
 
-def _article_from_html(html: str, *, id: str, **metadata: str | None) -> Article | ReadError:
+def article_from_html(html: str, *, id: str, **metadata: str | None) -> Article | ReadError:
+    """An article from an HTML page: its main text (trafilatura), its metadata where none is given."""
     import trafilatura  # imported here: loading it costs ~0.5 s and most inputs are plain text
 
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
@@ -333,7 +334,7 @@ def _article_from_html(html: str, *, id: str, **metadata: str | None) -> Article
                 "published": metadata.get("published") or meta.date,
                 "publisher": metadata.get("publisher") or meta.sitename,
                 # a page's own link is kept only when it is a web address (never javascript: or data:)
-                "url": metadata.get("url") or (meta.url if meta.url and _is_web_url(meta.url) else None),
+                "url": metadata.get("url") or (meta.url if meta.url and is_web_url(meta.url) else None),
                 **{k: v for k, v in metadata.items() if v},
             }
     return article_from_text(text, id=id, **metadata)
@@ -353,12 +354,13 @@ def _has_surrogates(text: str) -> bool:
     return False
 
 
-def _is_web_url(url: str) -> bool:
+def is_web_url(url: str) -> bool:
+    """True for an absolute http(s) URL, the only links an article keeps (never ``javascript:`` or ``data:``)."""
     scheme, _, rest = url.partition(":")
     return scheme.lower() in URL_SCHEMES and rest.startswith("//") and len(rest) > 2 and not _has_surrogates(url)
 
 
-def _where(path: Path) -> str:
+def shown_path(path: Path) -> str:
     """A path as messages show it: undecodable bytes of a file name (surrogates in Python) as escapes."""
     return str(path).encode("utf-8", "backslashreplace").decode("utf-8")
 
@@ -377,7 +379,8 @@ def _looks_binary(text: str) -> bool:
     return control > max(3, len(sample) // 100)
 
 
-def _iso_date(value: str) -> str | None:
+def iso_date(value: str) -> str | None:
+    """The ``YYYY-MM-DD`` a value starts with (an ISO date or date-time), None if it does not."""
     try:
         return date.fromisoformat(value[:10]).isoformat()
     except ValueError:
