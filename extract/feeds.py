@@ -94,6 +94,8 @@ def read_feed(path: Path, max_bytes: int) -> Iterator[Article | ReadError]:
         yield ReadError(shown_path(path), f"not a well-formed feed ({err})")
     except NotAFeed as err:
         yield ReadError(shown_path(path), str(err))
+    except (LookupError, ValueError) as err:  # expat reads no multi-byte encoding but UTF-8/16, nor unknown ones
+        yield ReadError(shown_path(path), f"a feed in an encoding that cannot be read ({err})")
 
 
 def count_items(path: Path) -> int:
@@ -101,7 +103,7 @@ def count_items(path: Path) -> int:
     feed."""
     try:
         return _survey(path)[0]
-    except (OSError, ET.ParseError, NotAFeed):
+    except (OSError, ET.ParseError, LookupError, ValueError):  # NotAFeed is a ValueError
         return 1
 
 

@@ -57,9 +57,10 @@ ATOM = f"""<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def _rss_items(*items: str) -> str:
+def _rss_items(*items: str, encoding: str = "UTF-8") -> str:
     """A feed of ``items`` whose channel gives its title after them (the spec lets it)."""
-    return f'<?xml version="1.0"?><rss version="2.0"><channel>{"".join(items)}<title>Wire</title></channel></rss>'
+    return (f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel>{"".join(items)}'
+            "<title>Wire</title></channel></rss>")
 
 
 def test_rss_items_become_articles_with_their_metadata(tmp_path):
@@ -118,19 +119,32 @@ def test_a_malformed_feed_is_one_error_and_no_item(tmp_path):
     assert count_documents([path]) == 1
 
 
+def test_a_feed_in_an_encoding_expat_cannot_read_is_one_error(tmp_path):
+    windows, chinese, unknown = tmp_path / "cp1252.rss", tmp_path / "gb2312.rss", tmp_path / "unknown.rss"
+    item = "<item><description>Bogotá</description></item>"
+    for path, encoding in ((windows, "windows-1252"), (chinese, "GB2312"), (unknown, "nonsense")):
+        path.write_bytes(_rss_items(item, encoding=encoding).encode("cp1252"))
+    assert [a.text for a in iter_articles([windows])] == ["Bogotá"]
+    for path, words in ((chinese, "multi-byte"), (unknown, "nonsense")):
+        (error,) = iter_articles([path])
+        assert isinstance(error, ReadError) and "encoding that cannot be read" in error.reason and words in error.reason
+        assert count_documents([path]) == 1
+
+
 def test_entities_are_neither_fetched_nor_expanded_without_bound(tmp_path):
     external = tmp_path / "external.rss"
     secret = tmp_path / "secret.txt"
     secret.write_text(KANO)
-    external.write_text(f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
-                        + _rss_items("<item><description>&x;</description></item>"))
+    external.write_text(_rss_items("<item><description>&x;</description></item>").replace(
+        "?>", f'?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>', 1))
     lol = '<!ENTITY a0 "lol">' + "".join(f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, 10))
     bomb = tmp_path / "bomb.rss"
-    bomb.write_text(f'<?xml version="1.0"?><!DOCTYPE r [{lol}]>'
-                    + _rss_items("<item><description>&a9;</description></item>"))
-    for path in (external, bomb):
+    bomb.write_text(_rss_items("<item><description>&a9;</description></item>").replace(
+        "?>", f"?><!DOCTYPE r [{lol}]>", 1))
+    for path, words in ((external, "undefined entity &x;"), (bomb, "amplification")):
         (error,) = iter_articles([path])
-        assert isinstance(error, ReadError) and "not a well-formed feed" in error.reason, error
+        assert isinstance(error, ReadError) and error.reason.startswith("not a well-formed feed"), error
+        assert words in error.reason
 
 
 def test_a_bad_item_is_reported_and_the_others_are_read(tmp_path):
