@@ -143,7 +143,10 @@ def _walk(path: Path) -> Iterator[tuple[str, ET.Element]]:
 
 
 def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes: int) -> Article | ReadError:
-    fields = _atom_fields(item) if item.tag.startswith(ATOM) else _rss_fields(item)
+    try:
+        fields = _atom_fields(item) if item.tag.startswith(ATOM) else _rss_fields(item)
+    except RecursionError:  # inline XHTML is written back out by a recursive serializer
+        return ReadError(source, "nested too deeply to read")
     text, is_html, title, link, published, own_id = fields
     url = link if link and is_web_url(link) else None  # a javascript: or relative link is neither stored nor an id
     if own_id is None and url is None:

@@ -165,6 +165,15 @@ def test_a_bad_item_is_reported_and_the_others_are_read(tmp_path):
     assert count_documents([path]) == 5
 
 
+def test_an_entry_nested_too_deeply_is_its_own_error(tmp_path):
+    path = tmp_path / "deep.atom"
+    deep = "<b>" * 5000 + KANO + "</b>" * 5000
+    path.write_text(ATOM.replace(f"<p>{HEBRON}</p>", deep).replace("</feed>", f"<entry><id>b</id><summary>{HAIFA}"
+                                                                             "</summary></entry></feed>"))
+    error, second = iter_articles([path])
+    assert error == ReadError(f"{path} item 1", "nested too deeply to read") and second.text == HAIFA
+
+
 def test_ids_without_guid_or_link_are_a_hash_of_the_item(tmp_path):
     items = [f"<item><title>{title}</title><description>{text}</description></item>"
              for title, text in (("Kano", KANO), ("Haifa", HAIFA))]
