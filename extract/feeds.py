@@ -162,7 +162,7 @@ def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes:
         try:
             published = parsedate_to_datetime(published).date().isoformat()  # the day in the feed's time zone
         except (TypeError, ValueError, IndexError):
-            return ReadError(article_id, f"publication date {published!r} is neither an RFC 822 nor an ISO date")
+            return ReadError(article_id, f"publication date {published[:80]!r} is neither an RFC 822 nor an ISO date")
     metadata = {"title": title, "published": published, "url": url, "publisher": publisher}
     if is_html and text.strip():
         # trafilatura finds no main text in a bare fragment of a sentence or two; an <article> makes it one
