@@ -7,11 +7,12 @@ reader, else its ``description``/``summary``; ``title`` is the item's, ``publish
 item's link when it is a web address, and ``id`` the ``guid``/``rdf:about``/Atom ``id``, else the link, else a hash
 of the item's title, text and date (the same item always gets the same id).
 
-The file is parsed by the standard library's expat parser, streamed item by item. That is safe enough for untrusted
+The file is parsed by the standard library's expat parser, streamed item by item, twice: a first pass finds a
+malformed file before any item is given, and the channel title wherever it stands. That is safe enough for untrusted
 feeds: ElementTree never fetches external entities or DTDs (an external entity is a parse error), so nothing reaches
-the network or the file system, and expat 2.4.1+ (bundled with Python 3.11) refuses the entity-expansion bombs
-("billion laughs", quadratic blowup). What it does not bound is one huge item, which is held whole before it is
-refused as too large.
+the network or the file system, and expat 2.4.1 and later (Python 3.11 ships with one) refuse entity-expansion bombs
+("billion laughs", quadratic blowup); tests/test_feeds.py checks both. What it does not bound is one huge item, which
+is held whole before it is refused as too large.
 """
 
 from __future__ import annotations
