@@ -181,18 +181,33 @@ class IRIs:
     def _mint(self, path: str) -> URIRef:
         return URIRef(self.base + path)
 
+    @property
+    def entity_prefix(self) -> str:
+        """Every entity IRI starts with this."""
+        return self.base + "entity/"
+
+    @property
+    def event_prefix(self) -> str:
+        """Every event IRI starts with this."""
+        return self.base + "event/"
+
+    @property
+    def article_prefix(self) -> str:
+        """Every article IRI starts with this."""
+        return self.base + "article/"
+
     def entity(self, key: str) -> URIRef:
-        return self._mint("entity/" + quote(key, safe="/"))
+        return URIRef(self.entity_prefix + quote(key, safe="/"))
 
     def article(self, article_id: str) -> URIRef:
-        return self._mint("article/" + _segment(article_id))
+        return URIRef(self.article_prefix + _segment(article_id))
 
     def event(self, article_id: str, event_id: str) -> URIRef:
-        return self._mint(f"event/{_segment(article_id)}/{_segment(event_id)}")
+        return URIRef(f"{self.event_prefix}{_segment(article_id)}/{_segment(event_id)}")
 
     def event_mention(self, article_id: str, event_id: str, number: int) -> URIRef:
         """The ``number``-th mention (1-based, text order) of an event told more than once."""
-        return self._mint(f"event/{_segment(article_id)}/{_segment(event_id)}/mention/{number}")
+        return URIRef(f"{self.event(article_id, event_id)}/mention/{number}")
 
     def statement(self, article_id: str, number: int) -> URIRef:
         return self._mint(f"statement/{_segment(article_id)}/{number}")
@@ -214,7 +229,7 @@ class IRIs:
 
     def key_of(self, entity: str) -> str | None:
         """The entity key of an entity IRI of this base; None for anything else."""
-        prefix = self.base + "entity/"
+        prefix = self.entity_prefix
         return unquote(entity[len(prefix):]) if entity.startswith(prefix) else None
 
     def article_graph(self, article_id: str) -> URIRef:

@@ -305,3 +305,13 @@ def test_a_store_folder_gone_is_503_not_500(tmp_path):
             assert r.status_code == 503 and "store" in r.json()["detail"], (path, r.status_code, r.text)
         (tmp_path / "elsewhere").rename(store)
         assert client.get("/entities/organization/isis").status_code == 200
+
+
+def test_the_explorer_config_bases_begin_the_stored_iris(http):
+    bases = http.get("/explorer/config").json()["bases"]
+    isis = http.get("/entities/organization/isis").json()
+    assert isis["iri"] == bases["entity"] + "organization/isis"
+    assert isis["events"]["items"] and all(e["iri"].startswith(bases["event"]) for e in isis["events"]["items"])
+    rows = http.get("/sparql", params={"query": "SELECT ?a WHERE { ?a a ekg:Article }"},
+                    headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    assert rows and all(r["a"]["value"].startswith(bases["article"]) for r in rows)

@@ -58,7 +58,7 @@ def config(settings: SettingsDep) -> JSONResponse:
         "predicates": list(PREDICATES),
         "roles": list(ROLES),
         "prefixes": {prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-        "bases": {"entity": iris.base + "entity/", "event": iris.base + "event/", "article": iris.base + "article/"},
+        "bases": {"entity": iris.entity_prefix, "event": iris.event_prefix, "article": iris.article_prefix},
     })
 
 
