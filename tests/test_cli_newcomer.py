@@ -132,3 +132,26 @@ def test_a_piped_query_table_keeps_whole_iris(tmp_path):
     done = eventkg("query", "SELECT ?s ?o WHERE { ?s <urn:p> ?o }", "--store", str(tmp_path / "kg"))
     assert done.returncode == 0, done.stderr
     assert LONG_IRI in done.stdout and LONG_IRI + "2" in done.stdout
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (["entities", "merge", "nobody", "organization/isis"], "no article claims"),
+    (["load", "bad.ttl"], "error: "),
+])
+def test_a_failed_write_command_lets_the_store_go(tmp_path, command, words):
+    """Run in this process (the runner keeps the failure's traceback, and with it whatever the command still held):
+    a write to the same store right after does not wait for the failed command's lock."""
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api_fixtures import build_store
+    from graph.store import open_store
+
+    store = build_store(tmp_path / "kg")
+    (tmp_path / "bad.ttl").write_text("<urn:a> <urn:b> .\n")
+    args = [str(tmp_path / "bad.ttl") if arg == "bad.ttl" else arg for arg in command]
+    failed = CliRunner().invoke(app, [*args, "--store", str(store)])
+    assert failed.exit_code == 2 and words in failed.output, failed.output
+    with open_store(store, wait=0) as kg:  # StoreBusy if the failed command still holds the store
+        kg.delete_article("wire/2022-03 attack")
+    assert failed.exc_info is not None  # the failure's frames were alive during the write above

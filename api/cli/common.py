@@ -4,6 +4,8 @@ writes it), and the one way a command fails: ``error: <message>`` on stderr and 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
@@ -80,3 +82,18 @@ def close_cli_store(store: EventStore) -> str | None:
     except OSError as err:
         return f"the store could not be written: {os_reason(err)}"
     return None
+
+
+@contextmanager
+def writing(settings: Settings) -> Iterator[EventStore]:
+    """The store of ``settings`` open for writing during the block and closed on every way out: a command that fails
+    half way must not keep the store's lock (or a server store's writer lease, up to a minute). A close that fails
+    after the block went well ends the command as :func:`fail` does."""
+    store = open_cli_store(settings)
+    try:
+        yield store
+    except BaseException:
+        close_cli_store(store)  # the block's failure is the one to tell
+        raise
+    if problem := close_cli_store(store):
+        fail(problem)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from api.cli.app import app
-from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
+from api.cli.common import BaseIriOption, StoreOption, fail, open_cli_store, writing
 from api.settings import get_settings
 from graph.reading import merges
 from graph.store import EventStore
@@ -61,12 +61,10 @@ def show_command(
 
 def _curate(kind: str, names: tuple[str, ...], store, base_iri, undo: bool) -> None:
     """Record (or withdraw) a curator's decision and say which entity the first key now belongs to."""
-    kg = open_cli_store(get_settings().with_overrides(store=store, base_iri=base_iri))
-    keys = tuple(_member_key(kg, name, exact=kind == "split") for name in names)
-    kg.curate(kind, keys, undo=undo)
-    result = merges.canonical_key(kg, keys[0])
-    if problem := close_cli_store(kg):
-        fail(problem)
+    with writing(get_settings().with_overrides(store=store, base_iri=base_iri)) as kg:
+        keys = tuple(_member_key(kg, name, exact=kind == "split") for name in names)
+        kg.curate(kind, keys, undo=undo)
+        result = merges.canonical_key(kg, keys[0])
     done = "withdrawn" if undo else {"merge": "merged", "split": "split"}[kind]
     typer.echo(f"{done}: {' + '.join(keys)} -> {result}")
 

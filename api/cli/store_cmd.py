@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from api.cli.app import app
-from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store
+from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, open_cli_store, writing
 from api.cli.progress import IngestProgress
 from api.settings import get_settings
 from graph.reading.stats import stats as store_stats
@@ -106,19 +106,17 @@ def load_command(
     if not file.is_file():
         fail(f"{file}: no such file")
     settings = get_settings().with_overrides(store=store)
-    kg = open_cli_store(settings)
-    try:
-        count = kg.load(file, format, graph=URIRef(graph) if graph else None)
-        started = time.perf_counter()
-        kg.compact()
-        compacted = time.perf_counter() - started
-        total = len(kg)
-    except StoreError as err:
-        fail(str(err))
-    except OSError as err:
-        fail(f"the store could not be written: {os_reason(err)}")
-    if problem := close_cli_store(kg):
-        fail(problem)
+    with writing(settings) as kg:
+        try:
+            count = kg.load(file, format, graph=URIRef(graph) if graph else None)
+            started = time.perf_counter()
+            kg.compact()
+            compacted = time.perf_counter() - started
+            total = len(kg)
+        except StoreError as err:
+            fail(str(err))
+        except OSError as err:
+            fail(f"the store could not be written: {os_reason(err)}")
     typer.echo(f"loaded {count} quads from {file} (compacted for reading in {compacted:.1f} s); "
                f"the store has {total} quads")
 
@@ -131,13 +129,11 @@ def delete_command(
 ) -> None:
     """Remove an article's graph and the entities no other article mentions."""
     settings = get_settings().with_overrides(store=store, base_iri=base_iri)
-    kg = open_cli_store(settings)
-    try:
-        deleted = kg.delete_article(article_id)
-    except OSError as err:
-        fail(f"the store could not be written: {os_reason(err)}")
-    if problem := close_cli_store(kg):
-        fail(problem)
+    with writing(settings) as kg:
+        try:
+            deleted = kg.delete_article(article_id)
+        except OSError as err:
+            fail(f"the store could not be written: {os_reason(err)}")
     if not deleted:
         fail(f"no article {article_id!r} in the store")
     typer.echo(f"deleted {article_id}")
