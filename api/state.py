@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from api.settings import Settings
+from graph.errors import Unavailable
 
 if TYPE_CHECKING:
     from graph.store import EventStore
@@ -58,7 +59,8 @@ class Writer:
 
 
 class Extractors:
-    """The spaCy extractor, loaded on the first ingest (seconds) and then shared."""
+    """The spaCy extractor, loaded on the first ingest (seconds) and then shared; :class:`graph.errors.Unavailable`
+    (HTTP 503) while the model of the settings cannot be loaded."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
@@ -70,6 +72,10 @@ class Extractors:
             if self._extractor is None:
                 from extract.pipeline import Extractor
 
-                self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
-                                            piece_chars=self.settings.piece_chars)
+                try:
+                    self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
+                                                piece_chars=self.settings.piece_chars)
+                except OSError as err:  # spaCy's "can't find model" (its words name folders)
+                    raise Unavailable(f"the spaCy model {self.settings.model!r} cannot be loaded: set EVENTKG_MODEL "
+                                      "to an installed spaCy pipeline") from err
             return self._extractor

@@ -196,3 +196,14 @@ def test_the_writer_tells_of_a_write_whose_close_failed(tmp_path):
     with pytest.raises(OSError):
         writer.write(change)
     assert told == ["write"]
+
+
+def test_post_articles_without_the_spacy_model_is_a_503_naming_the_setting(tmp_path):
+    store = build_store(tmp_path / "store")
+    with LiveServer(Settings(store=store, api_token="secret", model="no_such_model_xyz")) as live:
+        for _ in range(2):  # the model is tried again on the next request, not given up on
+            r = httpx.post(live.url + "/articles", content=GOOD.encode(), params={"id": "a"}, timeout=120,
+                           headers={"Authorization": "Bearer secret", "Content-Type": "text/plain"})
+            assert r.status_code == 503, r.text
+            assert "'no_such_model_xyz'" in r.json()["detail"] and "EVENTKG_MODEL" in r.json()["detail"]
+        assert httpx.get(live.url + "/articles/a", timeout=60).status_code == 404  # nothing was stored
