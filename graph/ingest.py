@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from extract.model import Article, Extraction, PieceProgress
 from extract.readers import ReadError
 from graph.rdf import article_rdf
-from graph.store import EventStore, os_reason
+from graph.store import EventStore, StoreError, os_reason
 
 STATUSES = ("new", "updated", "unchanged", "failed")
 
@@ -110,7 +110,7 @@ def ingest(
     return summary
 
 
-class _StoreFailed(Exception):
+class _StoreFailed(StoreError):
     """The store refused a write for a reason no article causes (an ``OSError``: disk full, I/O error)."""
 
 
@@ -156,7 +156,7 @@ class _Writer:
         try:
             while (item := self.queue.get()) is not self._DONE and not self.stopping.is_set():
                 try:
-                    outcome = item if isinstance(item, Outcome) else _store(self.store, *item)
+                    outcome = item if isinstance(item, Outcome) else store_extracted(self.store, *item)
                 except _StoreFailed as err:
                     self.failure = err  # raised in the main thread, after this last outcome is reported
                     outcome = Outcome(item[0].id, "failed", error=str(err))
@@ -169,7 +169,19 @@ class _Writer:
             self.failure = err
 
 
-def _store(store: EventStore, article: Article, extraction: Extraction | Exception) -> Outcome:
+def extract_one(extractor, article: Article, **reporting) -> Extraction | Exception:
+    """The extraction of ``article``, or the exception the extractor raised on it: one bad article is reported (by
+    :func:`store_extracted`), not raised."""
+    try:
+        return extractor.extract(article, **reporting)
+    except Exception as err:  # noqa: BLE001
+        return err
+
+
+def store_extracted(store: EventStore, article: Article, extraction: Extraction | Exception) -> Outcome:
+    """Store one article as extracted (:func:`extract_one`) in one transaction; a failed extraction, or an article
+    that cannot be converted or stored, is the outcome ``failed`` with the reason. A store that cannot be written at
+    all raises (a :class:`graph.errors.StoreError`): every article after this one would fail the same way."""
     if isinstance(extraction, Exception):
         return Outcome(article.id, "failed", error=f"extraction failed: {extraction!r}")
     try:
@@ -216,7 +228,4 @@ def _extract_isolated(
             suspects = list(in_flight)
             in_flight.clear()
             for article in suspects:
-                try:
-                    yield article, extractor.extract(article, **reporting)
-                except Exception as err:  # noqa: BLE001
-                    yield article, err
+                yield article, extract_one(extractor, article, **reporting)

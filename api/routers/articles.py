@@ -18,7 +18,7 @@ from api.params import Limit, Offset, Since
 from api.responses import json_page
 from extract.readers import ReadError, article_from_bytes, article_from_record
 from graph import reading
-from graph.rdf import article_rdf
+from graph.ingest import extract_one, store_extracted
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 _TEXT = {"type": "string"}
@@ -43,7 +43,8 @@ def article(article_id: str, store: StoreDep):
 
 
 @router.post("", response_model=models.IngestResult, dependencies=[TokenDep], openapi_extra={"requestBody": _BODY},
-             responses={201: {"model": models.IngestResult}, 400: {"model": models.Problem}},
+             responses={201: {"model": models.IngestResult}, 400: {"model": models.Problem},
+                        422: {"model": models.Problem}, 503: {"model": models.Problem}},
              summary="Ingest one article (text, HTML or JSON); bearer token")
 async def ingest(request: Request, response: Response, settings: SettingsDep, writer: WriterDep,
                  extractors: ExtractorsDep, id: Meta = None, title: Meta = None, published: Meta = None,
@@ -71,10 +72,13 @@ async def ingest(request: Request, response: Response, settings: SettingsDep, wr
         raise HTTPException(415, "send text/plain, text/html or application/json")
     if isinstance(article, ReadError):
         raise HTTPException(400, article.message)
-    extraction = await run_in_threadpool(lambda: extractors.get().extract(article))
-    status = await run_in_threadpool(writer.write, lambda store: store.put(article_rdf(article, extraction, store.iris)))
-    response.status_code = 201 if status == "new" else 200
-    return models.IngestResult(id=article.id, status=status, extraction=extraction.to_dict())
+    extractor = await run_in_threadpool(extractors.get)  # graph.errors.Unavailable when the model cannot be loaded
+    extraction = await run_in_threadpool(extract_one, extractor, article)
+    outcome = await run_in_threadpool(writer.write, lambda store: store_extracted(store, article, extraction))
+    if outcome.status == "failed":  # as `eventkg ingest` reports an article it skips
+        raise HTTPException(422, f"{article.id}: {outcome.error}")
+    response.status_code = 201 if outcome.status == "new" else 200
+    return models.IngestResult(id=article.id, status=outcome.status, extraction=extraction.to_dict())
 
 
 @router.delete("/{article_id:path}", status_code=204, dependencies=[TokenDep], summary="Drop one article; bearer token")
