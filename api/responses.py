@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import TypeAdapter
 
-from api.deps import current_store
+from api.deps import get_store
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ INLINE_ITEMS = 20  # reads listing at most this many items of each kind run on t
 async def read_small(request: Request, items: int, read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``read(store, *args, **kwargs)`` on the request's store snapshot, for a read whose size is bounded by ``items``:
     on the event loop up to :data:`INLINE_ITEMS` (see :func:`read_inline`)."""
-    store = current_store(request)
+    store = await get_store(request)
     return await read_inline(items <= INLINE_ITEMS and not store.remote, read, store, *args, **kwargs)
 
 

@@ -50,3 +50,21 @@ def test_readers_are_answered_while_the_cli_and_the_api_write(live, repo_dir, se
     assert statuses and set(statuses) == {200}
     # The server's snapshot followed the other process's writes.
     assert httpx.get(live.url + "/articles/isis-global-offensive").status_code == 200
+
+
+def test_the_snapshot_is_reopened_after_a_write_off_the_event_loop(live):
+    """Reopening the store's snapshot takes tens of milliseconds (more while a writer compacts): on the event loop's
+    thread it would hold up every other request. The real opener is kept; the test only notes the thread it runs in."""
+    snapshot = live.server.config.app.state.snapshot
+    real_open, opened_in = snapshot._open, []
+
+    def open_noting_the_thread(folder):
+        opened_in.append(threading.current_thread().name)
+        return real_open(folder)
+
+    snapshot._open = open_noting_the_thread
+    with httpx.Client(base_url=live.url, timeout=60, headers={"Authorization": "Bearer secret"}) as http:
+        assert http.delete("/articles/wire/2022-03 attack").status_code == 204
+        assert http.get("/articles").json()["total"] == 0  # the snapshot as of the write: reopened
+        assert http.get("/entities/organization/isis").status_code == 404  # read_small: the same snapshot
+    assert opened_in and live.thread.name not in opened_in, opened_in

@@ -104,6 +104,9 @@ class RemoteSnapshot:
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
 
+    def is_current(self, version: tuple | None = None) -> bool:
+        return True  # the one store, nothing to open (as Snapshot.is_current)
+
     def quads(self) -> int:
         """The number of quads in the store (``/health``), counted by the server once per :meth:`version`: a count
         reads every quad (at millions of quads an expensive query per health probe), the version a change-log entry

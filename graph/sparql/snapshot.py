@@ -60,6 +60,12 @@ class Snapshot:
                 # the previous snapshot is still whole; use it until the writer settles
             return self._store
 
+    def is_current(self, version: tuple | None = None) -> bool:
+        """Whether :meth:`current` answers at once: the store is open at ``version`` (or as of now) and nobody is
+        reopening it. Otherwise it opens the store (tens of milliseconds, more while a writer compacts)."""
+        files = version if version is not None else self._files_state()
+        return not self._lock.locked() and self._store is not None and files == self._files
+
     def _opened(self, files: tuple) -> tuple[Any, tuple]:
         """The store opened, and the state of its files then; tried again a few times while a writer
         compacts (it deletes files between our listing and our opening)."""
