@@ -140,6 +140,16 @@ def test_the_timeline_has_one_granularity_zero_filled_and_filters_by_place(http)
     assert http.get("/analytics/timeline", params={"place": "Kabul"}).status_code == 400  # two places called Kabul
 
 
+def test_a_timeline_with_nothing_to_count_or_at_the_last_representable_day_is_empty_or_one_day(http):
+    later = http.get("/analytics/timeline", params={"type": "Attack", "from": "2030-01"})
+    assert later.status_code == 200, later.text
+    assert later.json()["rows"] == []  # an open range and no event: no periods to list
+    last = http.get("/analytics/timeline", params={"granularity": "day", "type": "Attack", "from": "9999-12-31",
+                                                   "to": "9999-12-31"})
+    assert last.status_code == 200, last.text
+    assert [(r["period"], r["event_type"], r["events"]) for r in last.json()["rows"]] == [("9999-12-31", "Attack", 0)]
+
+
 def test_path_with_an_ambiguous_name_is_a_400_with_candidates(http):
     r = http.get("/analytics/path", params={"source": "Obama", "target": "ISIS"})
     assert r.status_code == 400

@@ -133,7 +133,7 @@ def zero_filled(counts: dict[tuple[str | None, str], int], filter: Filter, granu
     seen = sorted(p for p, _ in buckets)
     low = time_bounds(filter.start)[0] if filter.start else (time_bounds(seen[0])[0] if seen else None)
     high = time_bounds(filter.end)[1] if filter.end else (time_bounds(seen[-1])[1] if seen else None)
-    if low is None or not types:
+    if low is None or high is None or not types:  # an open range with no dated event in it lists no period
         return answer
     periods = _periods(low, high, granularity)
     if len(periods) * len(types) > MAX_ROWS:
@@ -148,12 +148,9 @@ def _periods(low: date, high: date, granularity: str) -> list[str]:
     """Every period of ``granularity`` from the one holding ``low`` to the one holding ``high``."""
     periods = []
     if granularity == "day":
-        day = low
-        while day <= high:
-            periods.append(day.isoformat())
-            day = date.fromordinal(day.toordinal() + 1)
-            if len(periods) > MAX_ROWS:
-                break
+        # By ordinal: the day after 9999-12-31 is not a date.
+        for ordinal in range(low.toordinal(), min(high.toordinal(), low.toordinal() + MAX_ROWS) + 1):
+            periods.append(date.fromordinal(ordinal).isoformat())
     elif granularity == "month":
         for month in range(low.year * 12 + low.month - 1, high.year * 12 + high.month):
             periods.append(f"{month // 12:04d}-{month % 12 + 1:02d}")
