@@ -305,6 +305,19 @@ def test_a_year_dated_event_is_counted_apart_in_a_monthly_timeline():
     assert [(r.period, r.events) for r in zero_filled(counts, Filter(), "year").rows] == [("2022", 3)]
 
 
+def test_coarser_and_undated_counts_come_in_type_order_even_with_no_period_to_list():
+    from graph.analytics.timeline import zero_filled
+    from graph.filters import Filter
+
+    # nothing dated at the granularity: no row, and the types still in order whatever order they were read in
+    counts = {(None, "Statement"): 1, ("2022", "Killing"): 2, (None, "Attack"): 3, ("2021", "Attack"): 4}
+    for order in (counts, dict(reversed(counts.items()))):
+        monthly = zero_filled(order, Filter(), "month")
+        assert monthly.rows == []
+        assert list(monthly.undated.items()) == [("Attack", 3), ("Statement", 1)]
+        assert list(monthly.coarser.items()) == [("Attack", 4), ("Killing", 2)]
+
+
 def test_analytics_run_on_the_projection_of_a_real_store(hand_store):
     from graph.projection import project
 

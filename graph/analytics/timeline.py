@@ -129,6 +129,8 @@ def zero_filled(counts: dict[tuple[str | None, str], int], filter: Filter, granu
             answer.coarser[event_type] = answer.coarser.get(event_type, 0) + n
         else:
             buckets[(time[:width], event_type)] = buckets.get((time[:width], event_type), 0) + n
+    # In type order whatever the order counts came in (storage order, counters or SPARQL), also when no row follows.
+    answer.coarser, answer.undated = dict(sorted(answer.coarser.items())), dict(sorted(answer.undated.items()))
     types = sorted(set(filter.event_types or ()) | {t for _, t in buckets})
     seen = sorted(p for p, _ in buckets)
     low = time_bounds(filter.start)[0] if filter.start else (time_bounds(seen[0])[0] if seen else None)
@@ -140,7 +142,6 @@ def zero_filled(counts: dict[tuple[str | None, str], int], filter: Filter, granu
         raise InvalidFilter(f"a {granularity} timeline of {len(periods)} periods is too long; narrow the range "
                             "(from, to) or choose a coarser granularity")
     answer.rows = [TimelineRow(p, t, buckets.get((p, t), 0)) for p in periods for t in types]
-    answer.coarser, answer.undated = dict(sorted(answer.coarser.items())), dict(sorted(answer.undated.items()))
     return answer
 
 
