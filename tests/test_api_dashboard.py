@@ -101,6 +101,9 @@ def test_the_change_feed_reports_writes_and_deletions(live, http):
     assert {e["id"] for e in events(http, since=first_at)} == {f"{SECOND}/ev1", f"{SECOND}/ev2"}
     assert [a["id"] for a in http.get("/articles", params={"since": first_at}).json()["items"]] == [SECOND]
     assert http.get("/changes", params={"since": "last-week"}).status_code == 400
+    for edge in ("0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00"):  # in UTC, outside the years a date has
+        outside = http.get("/changes", params={"since": edge})
+        assert outside.status_code == 400 and "out of range" in outside.json()["detail"], outside.text
     # a deletion leaves a tombstone; the article written again shows as ingested once more
     assert http.delete(f"/articles/{SECOND}", headers=TOKEN).status_code == 204
     try:

@@ -186,5 +186,10 @@ def since_literal(since: str) -> Literal:
                             "last change read") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    stamp = moment.astimezone(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    try:
+        moment = moment.astimezone(timezone.utc)
+    except OverflowError:  # its zone moves it before year 1 or past year 9999
+        raise InvalidFilter(f"since {since!r} is out of range once converted to UTC; use a time between years 1 "
+                            "and 9999") from None
+    stamp = moment.isoformat(timespec="microseconds").replace("+00:00", "Z")
     return Literal(stamp, datatype=XSD.dateTime)
