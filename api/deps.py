@@ -24,17 +24,11 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def current_store(request: Request) -> EventStore:
-    """The store snapshot as of now (reopened only after a write); at the version the response cache already read
-    for this request, when it did, so that the store is looked at once per request."""
-    snapshot: Snapshot = request.app.state.snapshot
-    return snapshot.current(getattr(request.state, STORE_VERSION, None))
-
-
 async def get_store(request: Request) -> EventStore:
-    """:func:`current_store` for the event loop: the snapshot already open is handed out here (microseconds); one to
-    reopen after a write is opened in a thread (tens of milliseconds, up to half a second while a writer compacts),
-    so that it does not hold up every other request."""
+    """The store snapshot as of now (reopened only after a write), at the version the response cache already read for
+    this request, when it did, so that the store is looked at once per request. The snapshot already open is handed
+    out here, on the event loop (microseconds); one to reopen after a write is opened in a thread (tens of
+    milliseconds, up to half a second while a writer compacts), so that it does not hold up every other request."""
     snapshot: Snapshot = request.app.state.snapshot
     version = getattr(request.state, STORE_VERSION, None)
     if snapshot.is_current(version):

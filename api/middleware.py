@@ -26,7 +26,7 @@ class CachedAnswers:
     write, by this server or by another process, changes :meth:`graph.sparql.Snapshot.version` and so empties it in
     effect. An answer marked ``Cache-Control: no-store`` (a query using ``NOW()`` or ``RAND()``) is not kept.
 
-    The version it reads is left in the request state for the endpoint's store (:func:`api.deps.current_store`), so
+    The version it reads is left in the request state for the endpoint's store (:func:`api.deps.get_store`), so
     the store is looked at once per request. GET answers get an ETag (a hash of the body) unless they have their own
     (the explorer's files), and ``If-None-Match`` gets 304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
     """

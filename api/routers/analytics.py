@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from api import models
-from api.deps import StoreDep, current_store
+from api.deps import StoreDep
 from api.params import LABELS, GraphFilter, MinConfidence, Modalities, NetworkView, Time, Types
 from api.responses import json_response, read_inline
 from graph import reading
@@ -58,7 +58,7 @@ def path(store: StoreDep, filter: GraphFilter, source: Entity, target: Entity):
 
 
 @router.get("/timeline", response_model=Timeline, summary="Events per period and type, zero-filled")
-async def events_timeline(request: Request, type: Types = None,
+async def events_timeline(store: StoreDep, type: Types = None,
                           modality: Modalities = ("asserted",),
                           start: Annotated[Time, Query(alias="from")] = None,
                           end: Annotated[Time, Query(alias="to")] = None,
@@ -69,7 +69,6 @@ async def events_timeline(request: Request, type: Types = None,
     """One row per period of ``granularity`` and event type, every period from the first event (or ``from``) to the
     last (or ``to``), zero where nothing happened; events dated more coarsely than the granularity (a year in a
     monthly timeline) are counted in ``coarser``, undated ones in ``undated``."""
-    store = current_store(request)
     filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
                           min_confidence=min_confidence, labels=LABELS)
     if place:  # names to resolve, and a count by SPARQL: off the event loop
@@ -86,13 +85,12 @@ def _placed_timeline(store, filter: Filter, names: list[str], granularity: str) 
 
 @router.get("/top/{kind}", response_model=list[RankedCount],
             summary="The agents or places with the most events")
-async def top(request: Request, kind: Literal[tuple(KINDS)], type: Types = None,  # type: ignore[valid-type]
+async def top(store: StoreDep, kind: Literal[tuple(KINDS)], type: Types = None,  # type: ignore[valid-type]
               modality: Modalities = ("asserted",), start: Annotated[Time, Query(alias="from")] = None,
               end: Annotated[Time, Query(alias="to")] = None, min_confidence: MinConfidence = 0.0,
               top: Annotated[int, Query(ge=1, le=1000)] = 20):
     """``agent``: the entities that were agents of most events; ``place``: the places where most events took place
     (the place named, not the places around it)."""
-    store = current_store(request)
     filter = Filter.parse(event_types=type, modalities=modality, start=start, end=end,
                           min_confidence=min_confidence, labels=LABELS)
     # from the counters kept at write time: cheaper on the event loop than a trip through the thread pool
