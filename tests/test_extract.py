@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from extract.gazetteer import slug
 from extract.model import Article, Extraction
 from extract.pipeline import Extractor
 from tests.extraction_checks import assert_offsets_hold
@@ -200,6 +201,21 @@ def test_aliases_resolve_to_one_stable_entity(extractor):
     b = run(extractor, "ISIL fighters attacked a checkpoint near Mosul.")
     assert {e.id for e in a.entities if e.type == "Organization"} == {"organization/isis"}
     assert "organization/isis" in {e.id for e in b.entities}
+
+
+def test_names_in_other_scripts_keep_their_own_keys(extractor):
+    # letters without an ASCII decomposition were dropped: both people were the one key "person/"
+    x = run(extractor, "Police arrested Владимир Путин and Иван Петров in Paris.")
+    assert {e.id: e.label for e in x.entities if e.type == "Person"} == {
+        "person/vladimir-putin": "Владимир Путин", "person/ivan-petrov": "Иван Петров"}
+    assert slug("Łukasz Łęcki") == slug("Lukasz Lecki") == "lukasz-lecki"
+    assert slug("Øberg") == "oberg" != slug("Berg")
+    assert slug("Hans Straßer") == "hans-strasser"
+    # names that decompose keep the keys they had, curly apostrophes included
+    assert (slug("José Martí"), slug("Be’er Sheva"), slug("The O'Brien")) == ("jose-marti", "beer-sheva", "o-brien")
+    # nothing to transliterate: a stable hash, one per name
+    assert slug("★") == slug("★") != slug("☆")
+    assert slug("★").startswith("x") and len(slug("★")) == 13
 
 
 def test_name_parts_and_also_known_as(extractor):
