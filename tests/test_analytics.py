@@ -178,7 +178,9 @@ def test_pagerank_sums_to_one_and_rewards_what_is_acted_upon(G):
 
 
 def test_unknown_measure_is_a_clear_error(G):
-    with pytest.raises(ValueError, match="unknown centrality measure 'fame'.*pagerank"):
+    from graph.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="unknown centrality measure 'fame'.*pagerank"):  # a 400, one CLI line
         centrality(G, "fame")
 
 

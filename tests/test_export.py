@@ -316,6 +316,7 @@ def test_cli_analyze_prints_tables_and_json(hand_store):
         (["analyze", "path", "ISIS"], "error: path takes 2 entities, got 1"),
         (["analyze", "path", "ISIS", "Europe", "--predicate", "attacked"], "error: no entity named 'Europe'"),
         (["analyze", "centrality", "--event-type", "Bombing"], "error: unknown --event-type 'Bombing'"),
+        (["analyze", "centrality", "--measure", "fame"], "error: unknown centrality measure 'fame'; choose one of"),
         (["analyze", "timeline", "--from", "last week"], "error: --from 'last week' is not an ISO date"),
         (["export", "--format", "pajek"], "error: unknown export format 'pajek'; choose one of csv, gexf"),
         (["export", "--format", "csv"], "error: --format csv writes two files (nodes and edges): give -o PREFIX"),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from graph.analytics.aggregate import undirected_weighted
 from graph.analytics.entities import node_label
+from graph.errors import InvalidInput
 
 if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
     import networkx as nx
@@ -62,7 +63,7 @@ def centrality(
     elif measure == "pagerank":
         scores = nx.pagerank(G) if len(G) else {}
     else:
-        raise ValueError(f"unknown centrality measure '{measure}'; choose one of {', '.join(MEASURES)}")
+        raise InvalidInput(f"unknown centrality measure '{measure}'; choose one of {', '.join(MEASURES)}")
     order = sorted(scores, key=lambda n: (-scores[n], node_label(G, n).casefold(), n))
     return [
         RankedEntity(rank, n, node_label(G, n), G.nodes[n].get("type"), scores[n])
