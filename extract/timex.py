@@ -2,7 +2,8 @@
 
 Deterministic: the anchor is the article's publication date, never today's date or the machine's timezone.
 A day gives ``YYYY-MM-DD`` (xsd:date), a month ``YYYY-MM`` (xsd:gYearMonth), a year ``YYYY`` (xsd:gYear); an expression
-that cannot be placed (no publication date for a relative one, "for years", "the 1990s") keeps its text and value None.
+that cannot be placed (no publication date for a relative one, "for years", "the 1990s", a date outside years 1 to 9999
+such as "3000 years ago") keeps its text and value None.
 
 >>> resolve("February this year", "2022-04-20")
 '2022-02'
@@ -19,7 +20,7 @@ True
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date
 
 MONTHS = {m: i for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
@@ -68,18 +69,18 @@ def resolve(text: str, published: str | None) -> str | None:
             year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
             return _day(year, month, day)
     if m := _MONTH_RELATIVE.search(t):
-        year = anchor.year + {"this": 0, "last": -1, "next": 1}[m["rel"]]
-        return f"{year:04d}-{MONTHS[m['month']]:02d}"
+        year = _year(anchor.year + {"this": 0, "last": -1, "next": 1}[m["rel"]])
+        return f"{year}-{MONTHS[m['month']]:02d}" if year else None
     if (m := _MONTH_ALONE.match(t)) and t != "may":
         month = MONTHS[m["month"]]
-        year = anchor.year if month <= anchor.month else anchor.year - 1
-        return f"{year:04d}-{month:02d}"
+        year = _year(anchor.year if month <= anchor.month else anchor.year - 1)
+        return f"{year}-{month:02d}" if year else None
     if t in ("today", "tonight", "this morning", "this afternoon", "this evening", "now"):
         return anchor.isoformat()
     if t in ("yesterday", "last night", "yesterday morning", "yesterday afternoon", "yesterday evening", "overnight"):
-        return (anchor - timedelta(days=1)).isoformat()
+        return _shifted(anchor, -1)
     if t in ("tomorrow",):
-        return (anchor + timedelta(days=1)).isoformat()
+        return _shifted(anchor, 1)
     if m := _AGO.search(t):
         return _ago(anchor, m["n"], m["unit"])
     if m := _RELATIVE_UNIT.search(t):
@@ -89,7 +90,7 @@ def resolve(text: str, published: str | None) -> str | None:
         back = (anchor.weekday() - WEEKDAYS[m["weekday"]]) % 7
         if (m["rel"] or "").strip() == "last" and back == 0:
             back = 7
-        return (anchor - timedelta(days=back)).isoformat()
+        return _shifted(anchor, -back)
     return None
 
 
@@ -97,36 +98,51 @@ def _relative_unit(anchor: date, rel: str, unit: str) -> str | None:
     step = {"last": -1, "past": -1, "previous": -1, "this": 0, "earlier this": 0, "later this": 0, "next": 1,
             "coming": 1}[rel]
     if unit == "year":
-        return f"{anchor.year + step:04d}"
+        return _year(anchor.year + step)
     if unit == "month":
         return _month(anchor, step)
     # A week is reported at the finest granularity that contains all of it: its month, else its year.
-    monday = anchor - timedelta(days=anchor.weekday()) + timedelta(weeks=step)
-    sunday = monday + timedelta(days=6)
-    if unit == "weekend":
-        monday = monday + timedelta(days=5)
+    first = anchor.toordinal() - anchor.weekday() + 7 * step + (5 if unit == "weekend" else 0)
+    last = anchor.toordinal() - anchor.weekday() + 7 * step + 6
+    if first < 1 or last > date.max.toordinal():
+        return None
+    monday, sunday = date.fromordinal(first), date.fromordinal(last)
     if (monday.year, monday.month) == (sunday.year, sunday.month):
         return f"{monday.year:04d}-{monday.month:02d}"
     return f"{monday.year:04d}" if monday.year == sunday.year else None
 
 
 def _ago(anchor: date, n: str, unit: str) -> str | None:
-    count = int(n) if n.isdigit() else NUMBERS.get(n)
+    # Ten digits are more days than years 1 to 9999 hold (and int() refuses thousands of digits).
+    count = (int(n) if len(n) < 10 else None) if n.isdigit() else NUMBERS.get(n)
     if count is None:
         return None
     if unit == "day":
-        return (anchor - timedelta(days=count)).isoformat()
+        return _shifted(anchor, -count)
     if unit == "week":
-        return (anchor - timedelta(weeks=count)).isoformat()[:7]
+        day = _shifted(anchor, -7 * count)
+        return day[:7] if day else None
     if unit == "month":
         return _month(anchor, -count)
-    return f"{anchor.year - count:04d}"
+    return _year(anchor.year - count)
 
 
-def _month(anchor: date, step: int) -> str:
-    """The month ``step`` months from the anchor's, as YYYY-MM."""
+def _shifted(anchor: date, days: int) -> str | None:
+    """The day ``days`` days from the anchor, as YYYY-MM-DD; None outside years 1 to 9999."""
+    ordinal = anchor.toordinal() + days
+    return date.fromordinal(ordinal).isoformat() if 1 <= ordinal <= date.max.toordinal() else None
+
+
+def _month(anchor: date, step: int) -> str | None:
+    """The month ``step`` months from the anchor's, as YYYY-MM; None outside years 1 to 9999."""
     index = anchor.year * 12 + anchor.month - 1 + step
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    year = _year(index // 12)
+    return f"{year}-{index % 12 + 1:02d}" if year else None
+
+
+def _year(year: int) -> str | None:
+    """``year`` as YYYY; None outside years 1 to 9999 (the years a date can have)."""
+    return f"{year:04d}" if MINYEAR <= year <= MAXYEAR else None
 
 
 def _day(year: int, month: int, day: int) -> str | None:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from extract.model import Article
 from extract.timex import resolve
 
 
@@ -42,3 +43,35 @@ def test_relative_needs_a_publication_date(text):
 @pytest.mark.parametrize("text", ["for years", "the holy month of Ramadan", "55 days", "the 1990s", "May"])
 def test_unresolvable_stays_none(text):
     assert resolve(text, "2022-04-20") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("99999999 days ago", "2022-04-20"),  # before year 1
+        ("9" * 5000 + " days ago", "2022-04-20"),  # more digits than int() takes
+        ("3000 weeks ago", "0002-04-20"),
+        ("3000 years ago", "2022-04-20"),  # year -978 is no ISO year
+        ("yesterday", "0001-01-01"),
+        ("tomorrow", "9999-12-31"),
+        ("last year", "0001-06-01"),
+        ("next year", "9999-06-01"),
+        ("last month", "0001-01-20"),
+        ("next month", "9999-12-10"),
+        ("last week", "0001-01-03"),
+        ("next week", "9999-12-29"),
+        ("Sunday", "0001-01-01"),  # a Monday: the Sunday before is in year 0
+        ("June", "0001-04-20"),
+        ("December 24", "0001-04-20"),
+        ("June last year", "0001-04-20"),
+    ],
+)
+def test_a_date_outside_years_1_to_9999_is_none(text, published):
+    assert resolve(text, published) is None
+
+
+def test_an_unrepresentable_time_leaves_its_event_undated(extractor):
+    article = Article(id="t", text="ISIS attacked Kabul 99999999 days ago. ISIS attacked Herat yesterday.",
+                      published="2022-04-20")
+    events = extractor.extract(article).events
+    assert [(e.type, e.time.value if e.time else None) for e in events] == [("Attack", None), ("Attack", "2022-04-19")]
