@@ -41,6 +41,9 @@ _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*\d)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b")
 _MONTH_RELATIVE = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b")
+# "may" is also the modal verb ("ISIS may 5 times ..."): before a day it is the month when written May and the day ends the
+# expression.
+_MAY_DAY = re.compile(rf"\bMay\s+{_DAY}$")
 _MONTH_ALONE = re.compile(rf"^(?:in\s+|on\s+|since\s+|early\s+|late\s+|mid-?\s*)?{_MONTH}$")
 _YEAR_ALONE = re.compile(rf"^(?:in\s+|since\s+|during\s+|early\s+|late\s+|mid-?\s*)?(?:the\s+year\s+)?{_YEAR}$")
 _RELATIVE_UNIT = re.compile(r"\b(?P<rel>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year|weekend)\b")
@@ -50,7 +53,8 @@ _WEEKDAY = re.compile(r"\b(?P<rel>last\s+|this\s+|on\s+)?(?P<weekday>monday|tues
 
 def resolve(text: str, published: str | None) -> str | None:
     """The ISO value of ``text`` at its granularity, or None when it cannot be placed."""
-    t = " ".join(text.lower().split()).strip(" ,.")
+    cased = " ".join(text.split()).strip(" ,.")
+    t = cased.lower()
     anchor = _parse_date(published)
     if m := _ISO.search(t):
         return _day(int(m["year"]), int(m["month"]), int(m["day"]))
@@ -64,7 +68,7 @@ def resolve(text: str, published: str | None) -> str | None:
     if anchor is None:
         return None
     for pattern in (_MONTH_DAY, _DAY_MONTH):
-        if (m := pattern.search(t)) and not t.startswith("may "):
+        if (m := pattern.search(t)) and (pattern is _DAY_MONTH or m["month"] != "may" or _MAY_DAY.search(cased)):
             month, day = MONTHS[m["month"]], int(m["day"])
             year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
             return _day(year, month, day)

@@ -75,3 +75,22 @@ def test_an_unrepresentable_time_leaves_its_event_undated(extractor):
                       published="2022-04-20")
     events = extractor.extract(article).events
     assert [(e.type, e.time.value if e.time else None) for e in events] == [("Attack", None), ("Attack", "2022-04-19")]
+
+
+@pytest.mark.parametrize(("text", "value"), [("May 5", "2022-05-05"), ("on May 5th", "2022-05-05"),
+                                             ("5 May", "2022-05-05"), ("May 25.", "2022-05-25")])
+def test_may_before_a_day_is_the_month(text, value):
+    assert resolve(text, "2022-06-20") == value
+
+
+@pytest.mark.parametrize("text", ["may 5", "May 5 days", "may attack"])
+def test_the_modal_may_is_not_the_month(text):
+    # a month name is written with a capital and "May 5" ends the expression; "may 5 ..." is the verb
+    assert resolve(text, "2022-06-20") is None
+
+
+def test_an_event_on_may_5_is_dated_and_one_that_may_happen_is_not(extractor):
+    dated = extractor.extract(Article(id="t", text="ISIS attacked Kabul on May 5.", published="2022-06-20")).events
+    assert [(e.type, e.time.value) for e in dated] == [("Attack", "2022-05-05")]
+    maybe = extractor.extract(Article(id="t", text="ISIS may 5 times attack Kabul.", published="2022-06-20")).events
+    assert [(e.type, e.time) for e in maybe] == [("Attack", None)]
