@@ -48,11 +48,15 @@ _MONTH_ALONE = re.compile(rf"^(?:in\s+|on\s+|since\s+|early\s+|late\s+|mid-?\s*)
 _YEAR_ALONE = re.compile(rf"^(?:in\s+|since\s+|during\s+|early\s+|late\s+|mid-?\s*)?(?:the\s+year\s+)?{_YEAR}$")
 _RELATIVE_UNIT = re.compile(r"\b(?P<rel>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year|weekend)\b")
 _AGO = re.compile(r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+(?P<unit>day|week|month|year)s?\s+ago\b")
-_WEEKDAY = re.compile(r"\b(?P<rel>last\s+|this\s+|on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
+_WEEKDAY = re.compile(r"\b(?P<rel>last\s+|(?:this\s+)?coming\s+|next\s+|this\s+|on\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b")
 
 
 def resolve(text: str, published: str | None) -> str | None:
-    """The ISO value of ``text`` at its granularity, or None when it cannot be placed."""
+    """The ISO value of ``text`` at its granularity, or None when it cannot be placed.
+
+    A weekday is the latest one on or before publication ("Monday", "on Monday", "this Monday"), strictly before it
+    with "last", and strictly after it with "next", "coming" or "this coming".
+    """
     cased = " ".join(text.split()).strip(" ,.")
     t = cased.lower()
     anchor = _parse_date(published)
@@ -90,9 +94,12 @@ def resolve(text: str, published: str | None) -> str | None:
     if m := _RELATIVE_UNIT.search(t):
         return _relative_unit(anchor, m["rel"], m["unit"])
     if m := _WEEKDAY.search(t):
+        rel = (m["rel"] or "").split()
+        if rel and rel[-1] in ("next", "coming"):
+            return _shifted(anchor, (WEEKDAYS[m["weekday"]] - anchor.weekday()) % 7 or 7)
         # News reports the past: a bare weekday is the most recent one on or before publication.
         back = (anchor.weekday() - WEEKDAYS[m["weekday"]]) % 7
-        if (m["rel"] or "").strip() == "last" and back == 0:
+        if rel == ["last"] and back == 0:
             back = 7
         return _shifted(anchor, -back)
     return None

@@ -94,3 +94,14 @@ def test_an_event_on_may_5_is_dated_and_one_that_may_happen_is_not(extractor):
     assert [(e.type, e.time.value) for e in dated] == [("Attack", "2022-05-05")]
     maybe = extractor.extract(Article(id="t", text="ISIS may 5 times attack Kabul.", published="2022-06-20")).events
     assert [(e.type, e.time) for e in maybe] == [("Attack", None)]
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("next Monday", "2022-04-25"), ("next Friday", "2022-04-22"), ("this coming Friday", "2022-04-22"),
+    ("coming Wednesday", "2022-04-27"), ("next Wednesday", "2022-04-27"),  # published on a Wednesday: a week on
+    # the past, as before: a bare or "this" weekday is the latest on or before publication, "last" strictly before
+    ("Monday", "2022-04-18"), ("on Wednesday", "2022-04-20"), ("this Friday", "2022-04-15"),
+    ("last Monday", "2022-04-18"), ("last Wednesday", "2022-04-13"),
+])
+def test_next_and_coming_weekdays_are_after_publication(text, value):
+    assert resolve(text, "2022-04-20") == value  # a Wednesday
