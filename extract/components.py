@@ -26,9 +26,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extract import coref, event_coref, lexicon
-from extract.entities import build_index, noun_phrase
+from extract.entities import build_index, local_key, noun_phrase
 from extract.events import find_events, is_place_noun, trigger_words
-from extract.gazetteer import Gazetteer, slug
+from extract.gazetteer import Gazetteer
 from extract.model import Argument, Entity, Event, EventMention, Extraction, Relation, Span, TimeValue
 from extract.prepare import Preparer
 from extract.relations import event_relations, relation_words, spoken_for, standing_relations
@@ -238,7 +238,7 @@ def _proclaimed(candidate, index) -> list[Argument]:
         return []
     phrase = noun_phrase(thing)
     words = " ".join(t.text for t in phrase if t.dep_ not in ("det", "poss"))
-    key = f"organization/{slug(words)}@{slug(index.article)}"
+    key = local_key("Organization", words, index.article)
     entity = index.entities.setdefault(key, Entity(id=key, label=words, type="Organization",
                                                    description=thing.lemma_.lower()))
     entity.mentions.append(Span(phrase.text, phrase.start_char, phrase.end_char))

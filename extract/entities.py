@@ -3,11 +3,13 @@ aliases ("X, also known as Y"), pronouns and group anaphora ("the terrorist grou
 ("ISIS sympathisers", "a Palestinian man", "six people") become entities on demand.
 
 Keys: gazetteer entries keep their id (``organization/isis``, ``place/geonames-163843``); other named entities get
-``<type>/<slug of the canonical name>``; unnamed actors are local to the article: ``group/<slug>@<article>``.
+``<type>/<slug of the canonical name>``; unnamed actors are local to the article: ``group/<slug>@<article>`` (see
+``local_key``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -30,6 +32,21 @@ _ALIAS_GLUE = re.compile(r"^\s*,?\s*(?:\(\s*)?(?:also\s+|better\s+)?(?:known\s+a
 _NAME_PARTICLES = {"al", "el", "bin", "ibn", "abu", "abd", "the", "de", "van", "von", "da"}
 # NER labels the small model gives unfamiliar names ("Lennon" a facility, "Atahualpa" a work of art) that make no entity.
 UNSURE_LABELS = frozenset({"", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
+
+
+def local_key(etype: str, label: str, article: str) -> str:
+    """The key of an entity that is local to its article (an unnamed actor): ``group/police@wire-2022-03-attack``.
+
+    An article id that is not its own slug gets 8 hex of its sha256 as well, else "news/1" and "news-1" (or two ids in
+    another script) would share their police:
+
+    >>> local_key("Group", "Police", "wire-2022-03-attack"), local_key("Group", "Police", "news/1")
+    ('group/police@wire-2022-03-attack', 'group/police@news-1-101ac677')
+    """
+    scope = slug(article)
+    if scope != article:
+        scope = f"{scope}-{hashlib.sha256(article.encode()).hexdigest()[:8]}"
+    return f"{etype.lower()}/{slug(label)}@{scope}"
 
 
 @dataclass
@@ -158,7 +175,7 @@ class EntityIndex:
         plural = token.tag_ in ("NNS", "NNPS") or token.lemma_.lower() in lexicon.COLLECTIVE_NOUNS \
             or any(c.dep_ == "nummod" and c.lower_ not in ("one", "1") for c in token.children)
         etype = "Group" if plural else "Person"
-        key = f"{etype.lower()}/{slug(label)}@{slug(self.article)}"
+        key = local_key(etype, label, self.article)
         entity = self.entities.get(key)
         if entity is None:
             entity = self.entities[key] = Entity(id=key, label=label, type=etype,
