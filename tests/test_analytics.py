@@ -360,3 +360,34 @@ def test_betweenness_of_a_large_graph_is_a_deterministic_estimate():
 def test_betweenness_samples_as_many_as_entities_is_exact(G):
     assert centrality(G, "betweenness", samples=len(G)) == centrality(G, "betweenness", samples=10 * len(G))
     assert centrality(G, "betweenness", samples=3) != centrality(G, "betweenness")
+
+
+def test_the_api_lookup_and_the_analytics_find_a_name_in_any_case_alike(tmp_path):
+    # graph.reading.names lower-cased labels but casefolded the query: "HANS STRASSER" was a 404 there and found here
+    from extract.model import Article, Entity, Extraction, Relation, Span
+    from graph.projection import project
+    from graph.rdf import article_rdf
+    from graph.reading import UnknownName, resolve
+    from graph.store import open_store
+
+    text = "Hans Straßer, the Straßenkönig, is a member of the Black Gang."
+    article = Article("berlin", text, published="2022-04-20")
+    straßer = Entity("person/hans-strasser", "Hans Straßer", "Person", aliases=["Straßenkönig"],
+                     mentions=[Span("Hans Straßer", 0, 12)])
+    gang = Entity("organization/black-gang", "Black Gang", "Organization", mentions=[Span("Black Gang", 51, 61)])
+    member = Relation(straßer.id, "memberOf", gang.id, None, 0.9, Span(text, 0, len(text)), "member")
+    store = open_store(tmp_path / "kg")
+    try:
+        store.put(article_rdf(article, Extraction("berlin", [straßer, gang], [], [member]), store.iris))
+        G = project(store)
+        iri = str(store.iris.entity("person/hans-strasser"))
+        for name in ("HANS STRASSER", "hans straßer", "STRASSENKÖNIG", "STRASSER"):  # label, alias, part of the name
+            assert resolve(store, name) == "person/hans-strasser", name
+            assert resolve_entity(G, name) == iri, name
+        for name in ("Hans Strasse", "Strass"):
+            with pytest.raises(UnknownName):
+                resolve(store, name)
+            with pytest.raises(UnknownEntity):
+                resolve_entity(G, name)
+    finally:
+        store.close()

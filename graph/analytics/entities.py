@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph.errors import InvalidInput, NotFound
+from graph.reading.names import name_fit
 
 if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
     import networkx as nx
@@ -39,7 +40,8 @@ def node_label(G: nx.Graph, node: str) -> str:
 
 
 def resolve_entity(G: nx.Graph, ref: str) -> str:
-    """The node ``ref`` names: its IRI, or a label or alias compared case-insensitively.
+    """The node ``ref`` names: its IRI, or a label or alias compared case-insensitively (the rule of
+    :func:`graph.reading.names.name_fit`, which the API's name lookup follows too).
 
     A label match wins over an alias match, so "ISIS" finds the node labelled ISIS even if another node lists it as an
     alias; failing both, a person is found by a part of their name ("Putin"), as readers refer to people. A name that
@@ -48,16 +50,12 @@ def resolve_entity(G: nx.Graph, ref: str) -> str:
     ref = ref.strip()
     if ref in G:
         return ref
-    wanted = ref.casefold()
-    by_label = sorted(n for n, label in G.nodes(data="label") if label and label.casefold() == wanted)
-    candidates = by_label or sorted(
-        n for n, aliases in G.nodes(data="aliases") if any(a.casefold() == wanted for a in aliases or ())
-    )
-    if not candidates and " " not in wanted:
-        candidates = sorted(
-            n for n, data in G.nodes(data=True)
-            if data.get("type") == "Person" and wanted in (data.get("label") or "").casefold().split()
-        )
+    best: dict[int, list[str]] = {}
+    for n, data in G.nodes(data=True):
+        how = name_fit(ref, data.get("label") or "", data.get("aliases") or (), data.get("type") == "Person")
+        if how is not None:
+            best.setdefault(how, []).append(n)
+    candidates = sorted(best[min(best)]) if best else []
     if len(candidates) == 1:
         return candidates[0]
     if candidates:

@@ -14,6 +14,8 @@ graph.reading.names.UnknownName: no entity named 'Kabul'
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pyoxigraph as ox
 
 from graph.errors import InvalidInput, NotFound
@@ -77,18 +79,35 @@ def resolve(store: EventStore, name: str, *, entity_type: str | None = None, wha
 def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.NamedNode]:
     """Entities whose label, else an alias, is ``text`` in another case; else persons with ``text`` as a part of
     their name. From the names index of :func:`graph.reading.entities.names` (built once per snapshot), by IRI."""
-    q = text.casefold()
     kind = local_name(wanted) if wanted else None
     best: dict[int, list[str]] = {}
     for entity in (named.summary for named in names(store)):
         if kind is not None and entity.type != kind:
             continue
-        label = entity.label.lower()
-        how = (0 if label == q else 1 if any(alias.lower() == q for alias in entity.aliases)
-               else 2 if entity.type == "Person" and " " not in q and f" {q} " in f" {label} " else None)
+        how = name_fit(text, entity.label, entity.aliases, entity.type == "Person")
         if how is not None:
             best.setdefault(how, []).append(entity.iri)
     return [ox.NamedNode(iri) for iri in sorted(set(best[min(best)]))] if best else []
+
+
+def name_fit(name: str, label: str, aliases: Iterable[str], person: bool) -> int | None:
+    """How a name a user typed fits an entity, in any case (casefolded: "STRASSER" is "Straßer"): 0 its label, 1 one
+    of its aliases, 2 (a person, and a name of one word) one word of its label, ``None`` not at all; the lowest wins.
+    The one rule for both this module and :func:`graph.analytics.entities.resolve_entity`.
+
+    >>> name_fit("HANS STRASSER", "Hans Straßer", (), True), name_fit("strasser", "Hans Straßer", (), True)
+    (0, 2)
+    >>> name_fit("daesh", "ISIS", ("Islamic State", "Daesh"), False), name_fit("Hans", "Hans Straßer", (), False)
+    (1, None)
+    """
+    wanted = name.casefold()
+    if not wanted:
+        return None
+    if label.casefold() == wanted:
+        return 0
+    if any(alias.casefold() == wanted for alias in aliases):
+        return 1
+    return 2 if person and " " not in wanted and wanted in label.casefold().split() else None
 
 
 def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
