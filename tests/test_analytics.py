@@ -14,7 +14,7 @@ from graph.analytics import (
     centrality,
     communities,
     cooccurrence_network,
-    ego_network,
+    neighbourhood,
     resolve_entity,
     shortest_connection,
     time_bounds,
@@ -233,10 +233,10 @@ def test_no_connection_and_unknown_entities_are_clear_errors(G):
 # -- ego and co-occurrence -----------------------------------------------------------------------------------------
 
 
-def test_ego_network_grows_with_the_radius_and_keeps_evidence(G):
-    one = ego_network(G, "Islamic State")
+def test_neighbourhood_grows_with_the_radius_and_keeps_evidence(G):
+    one = neighbourhood(G, "Islamic State")
     assert set(one) == {ISIS, MUHAJIR, WEST, SYMPATHISERS}
-    assert set(ego_network(G, ISIS, radius=2)) == {ISIS, MUHAJIR, WEST, SYMPATHISERS, ISRAEL, BEER_SHEVA}
+    assert set(neighbourhood(G, ISIS, radius=2)) == {ISIS, MUHAJIR, WEST, SYMPATHISERS, ISRAEL, BEER_SHEVA}
     assert one.nodes[ISIS]["aliases"] == ["Islamic State", "Daesh"]
     assert one.edges[ISIS, WEST, f"{B}statement/isis-global-offensive/2"]["event_type"] == "Threat"
 
@@ -337,7 +337,7 @@ def test_analytics_run_on_the_projection_of_a_real_store(hand_store):
     assert [h.article for h in hops] == [str(hand_store.iris.article("call")), str(hand_store.iris.article("attack"))]
     assert resolve_entity(G, "daesh") == str(entity("organization/isis"))  # an alias from the entity graph
     assert centrality(G, "degree")[0].label == "ISIS"  # al-Muhajir, the sympathisers, Hadera
-    assert set(ego_network(G, "ISIS")) == {str(entity(k)) for k in (
+    assert set(neighbourhood(G, "ISIS")) == {str(entity(k)) for k in (
         "organization/isis", "person/abu-omar-al-muhajir", "group/isis-sympathisers", "place/geonames-294946")}
     found = communities(G)
     assert sorted(n for c in found for n in c) == sorted(G)

@@ -31,7 +31,7 @@ from graph.analytics import (
     communities,
     cooccurrence_network,
     described,
-    ego_network,
+    neighbourhood,
     node_label,
     shortest_connection,
     strongest_pairs,
@@ -172,7 +172,7 @@ def _analyse(
     if analysis is Analysis.path:
         return [], [asdict(h) for h in shortest_connection(G, *entities)]
     if analysis is Analysis.ego:
-        ego = ego_network(G, entities[0], radius=radius)
+        ego = neighbourhood(G, entities[0], radius=radius)
         return _edge_rows(ego, aggregate_edges(ego))
     C = cooccurrence_network(G)
     rows = [

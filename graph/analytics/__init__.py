@@ -10,7 +10,7 @@ from graph.times import time_bounds
 from graph.analytics.centrality import MEASURES, RankedEntity, centrality
 from graph.analytics.communities import Community, Member, communities, described
 from graph.analytics.cooccurrence import cooccurrence_network, event_participants, strongest_pairs
-from graph.analytics.ego import ego_network
+from graph.analytics.ego import neighbourhood
 from graph.analytics.entities import AmbiguousEntity, UnknownEntity, node_label, resolve_entity
 from graph.analytics.network import Network, top_network
 from graph.analytics.paths import Hop, NoConnection, shortest_connection
@@ -37,8 +37,8 @@ __all__ = [
     "described",
     "strongest_pairs",
     "top_network",
-    "ego_network",
     "event_participants",
+    "neighbourhood",
     "node_label",
     "resolve_entity",
     "shortest_connection",

@@ -1,11 +1,13 @@
-"""The neighbourhood of one entity.
+"""The neighbourhood of one entity: everything within a radius, every statement kept (``eventkg analyze ego``).
+
+Not :func:`graph.analytics.network.ego_network`, the explorer's ego graph: the top neighbours by statement count.
 
 >>> import networkx as nx
 >>> G = nx.MultiDiGraph()
 >>> G.add_node("isis", label="ISIS", aliases=["Daesh"])
 >>> G.add_edges_from([("isis", "west"), ("muhajir", "isis"), ("west", "far")])
 [0, 0, 0]
->>> sorted(ego_network(G, "Daesh"))
+>>> sorted(neighbourhood(G, "Daesh"))
 ['isis', 'muhajir', 'west']
 """
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:  # for annotations; at run time it is imported where it is use
     import networkx as nx
 
 
-def ego_network(G: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx.MultiDiGraph:
+def neighbourhood(G: nx.MultiDiGraph, center: str, *, radius: int = 1) -> nx.MultiDiGraph:
     """The subgraph of entities within ``radius`` hops of ``center`` (IRI, label or alias), in either direction.
 
     It keeps every statement among those entities, with all attributes, so any export or analytics function takes it.
