@@ -3,7 +3,7 @@ before any query runs, side by side with the Oxigraph server in the same run.
 
     python -m bench.request_floor [--quads 20000] [--requests 1000] [--duration 6] [--rounds 3]
 
-Seven servers on loopback, each a process of its own (a prototype a parent and its workers), answer the label
+Eight servers on loopback, each a process of its own (a prototype a parent and its workers), answer the label
 lookup of ``bench.sparql_http`` over the synthetic graph of ``bench.synthetic``:
 
 - **asyncio + httptools**: an ``asyncio.Protocol`` on uvloop that parses requests with httptools and writes a
@@ -13,9 +13,9 @@ lookup of ``bench.sparql_http`` over the synthetic graph of ``bench.synthetic``:
 - **eventkg, cached**: ``eventkg serve`` answering a repeated text from its answer cache;
 - **eventkg**: ``eventkg serve``, a new text per request, parsed and run by a query worker;
 - **oxigraph**: the Oxigraph server (``oxigraph serve-read-only``) on the same store, a new text per request;
-- **worker serves the connection (prototype)**, with one worker and with two (``bench.handoff_prototype``): the design
-  that issue 9's notes propose and eventkg does not have, where the process that runs the query also parses the
-  request and writes the answer.
+- **worker serves the connection (prototype)**, with one worker, with two, and with one that runs its queries in two
+  threads (``bench.handoff_prototype``): the design that issue 9's notes propose and eventkg does not have, where the
+  process that runs the query also parses the request and writes the answer.
 
 For each: the CPU time of the server's processes per request (psutil; for eventkg the server process and its query
 workers apart), one request at a time and under wrk at 8 connections (``bench.sparql_http.throughput``: rounds in
@@ -125,10 +125,11 @@ def main() -> None:
             servers[name] = (url + "/sparql", process)
         oxigraph = stack.enter_context(oxigraph_server(store_dir, read_only=True))
         servers["oxigraph"] = (oxigraph.query_url, oxigraph.process)
-        for workers in (1, 2):
-            servers[f"worker serves the connection (prototype), {workers} worker{'s' * (workers > 1)}"] = python_server(
-                stack, ["-m", "bench.handoff_prototype", "{port}", str(store_dir), str(workers)], Path(tmp),
-                f"handoff-{workers}")
+        for workers, threads in ((1, 0), (2, 0), (1, 2)):
+            name = f"worker serves the connection (prototype), {workers} worker{'s' * (workers > 1)}"
+            servers[name + (f", {threads} query threads" if threads else "")] = python_server(
+                stack, ["-m", "bench.handoff_prototype", "{port}", str(store_dir), str(workers), str(threads)],
+                Path(tmp), f"handoff-{workers}-{threads}")
         fresh = {name: name != "eventkg, cached" for name in servers}  # a new text per request
         one_at_a_time = {name: cpu_per_request(process, over_http(url, lookup, fresh=fresh[name]), args.requests)
                          for name, (url, process) in servers.items()}
