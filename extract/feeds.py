@@ -3,9 +3,10 @@
 
 An item's text is its full content (``content:encoded``, Atom ``content``) reduced from HTML to text by the HTML
 reader, else its ``description``/``summary``; ``title`` is the item's, ``publisher`` the channel's or feed's title,
-``published`` the date of ``pubDate`` (RFC 822) or Atom ``published``/``updated``/``dc:date`` (ISO), ``url`` the
-item's link when it is a web address, and ``id`` the ``guid``/``rdf:about``/Atom ``id``, else the link, else a hash
-of the item's title, text and date (the same item always gets the same id).
+``published`` the date of ``pubDate`` (RFC 822) or ``dc:date``, or Atom ``published``/``updated`` (ISO), ``url`` the
+item's link when it is a web address, and ``id`` the ``guid``/``rdf:about``/Atom ``id`` when it is a URI, else the
+link; a ``guid`` that is no URI (a post number, unique only in its own feed) is scoped by the channel's title
+(``Wire/1``); an item with neither gets a hash of its title, text and date (the same item always gets the same id).
 
 The file is parsed by the standard library's expat parser, streamed item by item, twice: a first pass finds a
 malformed file before any item is given, and the channel title wherever it stands. That is safe enough for untrusted
@@ -45,6 +46,8 @@ RSS1 = "{http://purl.org/rss/1.0/}"
 RDF = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}"
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S")  # a scheme: http://…, urn:…, tag:…
 
 # Markup in an RSS description (which may be plain text or escaped HTML): a tag or an entity left after XML unescaping.
 _MARKUP = re.compile(r"<[a-zA-Z/!]|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
@@ -150,6 +153,8 @@ def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes:
         return ReadError(source, "nested too deeply to read")
     text, is_html, title, link, published, own_id = fields
     url = link if link and is_web_url(link) else None  # a javascript: or relative link is neither stored nor an id
+    if own_id is not None and not _URI.match(own_id):  # "1": another feed's item 1 must not replace this one
+        own_id = None if url else f"{publisher}/{own_id}" if publisher else own_id
     if own_id is None and url is None:
         own_id = "item-" + hashlib.sha256(json.dumps([title, text, published]).encode()).hexdigest()[:24]
     try:
@@ -162,7 +167,7 @@ def _article(item: ET.Element, publisher: str | None, *, source: str, max_bytes:
     if published and iso_date(published) is None:
         try:
             published = parsedate_to_datetime(published).date().isoformat()  # the day in the feed's time zone
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # a year past any calendar overflows
             return ReadError(article_id, f"publication date {published[:80]!r} is neither an RFC 822 nor an ISO date")
     metadata = {"title": title, "published": published, "url": url, "publisher": publisher}
     if is_html and text.strip():

@@ -67,9 +67,9 @@ def test_rss_items_become_articles_with_their_metadata(tmp_path):
     path = tmp_path / "kano.rss"
     path.write_text(RSS)
     first, second = iter_articles([path])
-    assert first == Article(id="kano-2022-0042", text=KANO, title="Police station attacked", published="2022-03-06",
+    assert first == Article(id="https://kano.example/2022/03/attack", text=KANO, title="Police station attacked", published="2022-03-06",
                             url="https://kano.example/2022/03/attack", publisher="Kano Daily")
-    # the full content wins over the teaser, its HTML reduced to text; no guid: the link is the id
+    # the full content wins over the teaser, its HTML reduced to text; a guid that is no URI gives way to the link
     assert second.text == HAIFA and second.id == "https://kano.example/2022/03/rockets" and second.published is None
     assert count_documents([path]) == 2
 
@@ -158,8 +158,8 @@ def test_a_bad_item_is_reported_and_the_others_are_read(tmp_path):
     ))
     a, no_text, big, when, js = iter_articles([path], max_bytes=1000)
     assert a.text == KANO and a.publisher == "Wire"
-    assert no_text == ReadError("no-text", "empty article (no text)")
-    assert big == ReadError("big", "too large (1,400 bytes; the limit is 1,000)")
+    assert no_text == ReadError("Wire/no-text", "empty article (no text)")  # a guid scoped by its channel
+    assert big == ReadError("Wire/big", "too large (1,400 bytes; the limit is 1,000)")
     assert isinstance(when, ReadError) and "'last spring'" in when.reason and "RFC 822" in when.reason
     assert js.text == HEBRON and js.url is None  # a javascript: link is not stored
     assert count_documents([path]) == 5
@@ -172,6 +172,28 @@ def test_an_entry_nested_too_deeply_is_its_own_error(tmp_path):
                                                                              "</summary></entry></feed>"))
     error, second = iter_articles([path])
     assert error == ReadError(f"{path} item 1", "nested too deeply to read") and second.text == HAIFA
+
+
+def test_post_numbers_of_two_feeds_are_two_articles(tmp_path):
+    one, two = tmp_path / "one.rss", tmp_path / "two.rss"
+    one.write_text(_rss_items(f'<item><guid isPermaLink="false">1</guid><description>{KANO}</description></item>'))
+    two.write_text(_rss_items(f'<item><guid isPermaLink="false">1</guid><description>{HAIFA}</description></item>')
+                   .replace("Wire", "Post"))
+    assert [a.id for a in iter_articles([one, two])] == ["Wire/1", "Post/1"]
+    linked = _rss_items(f"<item><guid>7</guid><link>https://a.example/7</link><description>{KANO}</description></item>",
+                        f"<item><guid>urn:x:7</guid><link>https://a.example/8</link><description>{HAIFA}</description>"
+                        "</item>")
+    one.write_text(linked)
+    assert [a.id for a in iter_articles([one])] == ["https://a.example/7", "urn:x:7"]  # a URI guid is the id
+
+
+def test_a_date_past_any_calendar_is_the_item_s_own_error(tmp_path):
+    path = tmp_path / "far.rss"
+    path.write_text(_rss_items(
+        f"<item><guid>far</guid><pubDate>Mon, 01 Jan 99999999999999999999 00:00:00 GMT</pubDate>"
+        f"<description>{KANO}</description></item>", f"<item><guid>near</guid><description>{HAIFA}</description></item>"))
+    far, near = iter_articles([path])
+    assert isinstance(far, ReadError) and "RFC 822" in far.reason and near.text == HAIFA
 
 
 def test_ids_without_guid_or_link_are_a_hash_of_the_item(tmp_path):
@@ -194,15 +216,16 @@ def test_ingest_and_extract_read_a_feed(tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "2 new, 0 updated, 0 unchanged, 1 failed" in done.stdout
-    assert "failed empty: empty article (no text)" in done.stderr and "[2/3]" in done.stderr
+    assert "failed Kano Daily/empty: empty article (no text)" in done.stderr and "[2/3]" in done.stderr
     with open_store(store, read_only=True) as kg:
-        assert kg.article_ids() == sorted(["kano-2022-0042", "https://kano.example/2022/03/rockets"])
+        assert kg.article_ids() == ["https://kano.example/2022/03/attack", "https://kano.example/2022/03/rockets"]
 
     done = subprocess.run([EVENTKG, "extract", str(feed), "--format", "jsonl"],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     out = [json.loads(line) for line in done.stdout.splitlines()]
-    assert [o["id"] for o in out] == ["kano-2022-0042", "https://kano.example/2022/03/rockets", "empty"]
+    assert [o["id"] for o in out] == ["https://kano.example/2022/03/attack", "https://kano.example/2022/03/rockets",
+                                      "Kano Daily/empty"]
     assert any(e["type"] == "Attack" for e in out[0]["events"]) and "error" in out[2]
 
     done = subprocess.run([EVENTKG, "extract", str(feed)], capture_output=True, text=True, timeout=300)
