@@ -41,9 +41,9 @@ _MONTH_YEAR = re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_YEAR}\b")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,?\s*\d)")
 _DAY_MONTH = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\b")
 _MONTH_RELATIVE = re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<rel>this|last|next)\s+year\b")
-# "may" is also the modal verb ("ISIS may 5 times ..."): before a day it is the month when written May and the day ends the
-# expression.
-_MAY_DAY = re.compile(rf"\bMay\s+{_DAY}$")
+# "may" is also the modal verb ("ISIS may 5 times ..."): before a day it is the month when written May and the day is
+# not a count of something ("May 5 days", "May 5 times").
+_MAY_DAY = re.compile(rf"\bMay\s+{_DAY}\b(?!\s*(?:times|days?|weeks?|months?|years?)\b)")
 _MONTH_ALONE = re.compile(rf"^(?:in\s+|on\s+|since\s+|early\s+|late\s+|mid-?\s*)?{_MONTH}$")
 _YEAR_ALONE = re.compile(rf"^(?:in\s+|since\s+|during\s+|early\s+|late\s+|mid-?\s*)?(?:the\s+year\s+)?{_YEAR}$")
 _RELATIVE_UNIT = re.compile(r"\b(?P<rel>last|this|next|past|previous|coming|earlier this|later this)\s+(?P<unit>week|month|year|weekend)\b")

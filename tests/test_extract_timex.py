@@ -78,14 +78,15 @@ def test_an_unrepresentable_time_leaves_its_event_undated(extractor):
 
 
 @pytest.mark.parametrize(("text", "value"), [("May 5", "2022-05-05"), ("on May 5th", "2022-05-05"),
-                                             ("5 May", "2022-05-05"), ("May 25.", "2022-05-25")])
+                                             ("5 May", "2022-05-05"), ("May 25.", "2022-05-25"),
+                                             ("May 5-6", "2022-05-05"), ("on May 5 at noon", "2022-05-05")])
 def test_may_before_a_day_is_the_month(text, value):
     assert resolve(text, "2022-06-20") == value
 
 
-@pytest.mark.parametrize("text", ["may 5", "May 5 days", "may attack"])
+@pytest.mark.parametrize("text", ["may 5", "May 5 days", "May 5 times", "may attack"])
 def test_the_modal_may_is_not_the_month(text):
-    # a month name is written with a capital and "May 5" ends the expression; "may 5 ..." is the verb
+    # a month name is written with a capital and its day counts nothing; "may 5 ..." is the verb
     assert resolve(text, "2022-06-20") is None
 
 
