@@ -37,15 +37,16 @@ UNSURE_LABELS = frozenset({"", "FAC", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW"})
 def local_key(etype: str, label: str, article: str) -> str:
     """The key of an entity that is local to its article (an unnamed actor): ``group/police@wire-2022-03-attack``.
 
-    An article id that is not its own slug gets 8 hex of its sha256 as well, else "news/1" and "news-1" (or two ids in
-    another script) would share their police:
+    An article id that is not its own slug gets 8 hex of its sha256 as well, after a "~" (which no slug holds, so no
+    other id's scope can be the same), else "news/1" and "news-1" (or two ids in another script) would share their
+    police:
 
     >>> local_key("Group", "Police", "wire-2022-03-attack"), local_key("Group", "Police", "news/1")
-    ('group/police@wire-2022-03-attack', 'group/police@news-1-101ac677')
+    ('group/police@wire-2022-03-attack', 'group/police@news-1~101ac677')
     """
     scope = slug(article)
     if scope != article:
-        scope = f"{scope}-{hashlib.sha256(article.encode()).hexdigest()[:8]}"
+        scope = f"{scope}~{hashlib.sha256(article.encode()).hexdigest()[:8]}"
     return f"{etype.lower()}/{slug(label)}@{scope}"
 
 
