@@ -67,8 +67,8 @@ def test_rss_items_become_articles_with_their_metadata(tmp_path):
     path = tmp_path / "kano.rss"
     path.write_text(RSS)
     first, second = iter_articles([path])
-    assert first == Article(id="https://kano.example/2022/03/attack", text=KANO, title="Police station attacked", published="2022-03-06",
-                            url="https://kano.example/2022/03/attack", publisher="Kano Daily")
+    assert first == Article(id="https://kano.example/2022/03/attack", text=KANO, title="Police station attacked",
+                            published="2022-03-06", url="https://kano.example/2022/03/attack", publisher="Kano Daily")
     # the full content wins over the teaser, its HTML reduced to text; a guid that is no URI gives way to the link
     assert second.text == HAIFA and second.id == "https://kano.example/2022/03/rockets" and second.published is None
     assert count_documents([path]) == 2
@@ -191,7 +191,8 @@ def test_a_date_past_any_calendar_is_the_item_s_own_error(tmp_path):
     path = tmp_path / "far.rss"
     path.write_text(_rss_items(
         f"<item><guid>far</guid><pubDate>Mon, 01 Jan 99999999999999999999 00:00:00 GMT</pubDate>"
-        f"<description>{KANO}</description></item>", f"<item><guid>near</guid><description>{HAIFA}</description></item>"))
+        f"<description>{KANO}</description></item>",
+        f"<item><guid>near</guid><description>{HAIFA}</description></item>"))
     far, near = iter_articles([path])
     assert isinstance(far, ReadError) and "RFC 822" in far.reason and near.text == HAIFA
 
