@@ -78,7 +78,7 @@ def reports_of(article_id: str, stored: str, text: str | None = None) -> list[Re
     meta = data.get("article", {})
     publisher = meta.get("publisher") or f"article:{article_id}"
     published = time_bounds(meta.get("published"))
-    window = (_shifted(published[0], -UNDATED_WINDOW), published[1]) if published else None
+    window = (_clamped_shift(published[0], -UNDATED_WINDOW), published[1]) if published else None
     events = data.get("events", [])
     figures = victim_figures(events, data.get("relations", []), text)
     by_sentence: dict[tuple, list[dict]] = defaultdict(list)
@@ -119,7 +119,7 @@ def cluster(reports: Iterable[Report], ref: Callable[[str], EntityRef | None]) -
         indexes.sort(key=lambda i: resolved[i][0].time[0])
         for n, i in enumerate(indexes):  # a sweep over start times: only reports that can overlap are compared
             for j in indexes[n + 1:]:
-                if resolved[j][0].time[0] > _shifted(resolved[i][0].time[1], 2 * SLACK):
+                if resolved[j][0].time[0] > _clamped_shift(resolved[i][0].time[1], 2 * SLACK):
                     break
                 if _compatible(resolved[i], resolved[j]):
                     parent[find(j)] = find(i)
@@ -241,8 +241,8 @@ class IncidentIndex:
             if a is None or a[0].time is None:
                 continue
             starts = self.starts[a[0].type]
-            low = bisect_left(starts, (_shifted(a[0].time[0], -(MAX_SPAN + UNDATED_WINDOW + 2 * SLACK)),))
-            high = bisect_right(starts, (_shifted(a[0].time[1], 2 * SLACK), "\uffff", "\uffff"))
+            low = bisect_left(starts, (_clamped_shift(a[0].time[0], -(MAX_SPAN + UNDATED_WINDOW + 2 * SLACK)),))
+            high = bisect_right(starts, (_clamped_shift(a[0].time[1], 2 * SLACK), "\uffff", "\uffff"))
             for _, article, event in starts[low:high]:
                 rid = (article, event)
                 if rid not in found and (b := get(rid)) is not None and _compatible(a, b):
@@ -264,7 +264,7 @@ def _args(event: dict, roles: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({a["entity"] for a in event.get("arguments", []) if a["role"] in roles and a.get("entity")}))
 
 
-def _shifted(day: date, by: timedelta) -> date:
+def _clamped_shift(day: date, by: timedelta) -> date:
     """``day`` moved ``by``, held at the first or last representable day: a window's edge past year 1 or 9999 is the
     calendar's edge (no event lies beyond it)."""
     return date.fromordinal(min(max(day.toordinal() + by.days, 1), date.max.toordinal()))
@@ -320,7 +320,7 @@ def _figure(text: str) -> int | None:
 
 def _compatible(a, b) -> bool:
     (ra, pa, xa), (rb, pb, xb) = a, b
-    if ra.time[0] > _shifted(rb.time[1], 2 * SLACK) or rb.time[0] > _shifted(ra.time[1], 2 * SLACK):
+    if ra.time[0] > _clamped_shift(rb.time[1], 2 * SLACK) or rb.time[0] > _clamped_shift(ra.time[1], 2 * SLACK):
         return False
     place_match = any(p.key == q.key or p.country_key == q.key or q.country_key == p.key for p in pa for q in pb)
     if pa and pb and not place_match:
