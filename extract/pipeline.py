@@ -26,7 +26,9 @@ from extract.pieces import PIECE_CHARS, parse_in_pieces, run_own
 from extract.readers import DEFAULT_MAX_BYTES
 
 NAME = "eventkg-rules"
-VERSION = "0.2.0"
+# Stored with every extraction: ingest extracts a stored article again when it changes (docs/graph.md). 0.3.0: keys of
+# names in other scripts and of unnamed actors, and times at the calendar's edges, "May 5", "next Monday".
+VERSION = "0.3.0"
 OWN_COMPONENTS = ("eventkg_entities", "eventkg_times", "eventkg_events", "eventkg_learned", "eventkg_event_coref",
                   "eventkg_relations")
 
