@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph.errors import InvalidInput, NotFound
-from graph.reading.names import name_fit
+from graph.reading.names import best_fits
 
 if TYPE_CHECKING:  # for annotations; at run time it is imported where it is used
     import networkx as nx
@@ -40,22 +40,18 @@ def node_label(G: nx.Graph, node: str) -> str:
 
 
 def resolve_entity(G: nx.Graph, ref: str) -> str:
-    """The node ``ref`` names: its IRI, or a label or alias compared case-insensitively (the rule of
-    :func:`graph.reading.names.name_fit`, which the API's name lookup follows too).
+    """The node ``ref`` names: its IRI, or a label or alias (the rule of :func:`graph.reading.names.name_fit`, which
+    the API's name lookup follows too).
 
-    A label match wins over an alias match, so "ISIS" finds the node labelled ISIS even if another node lists it as an
-    alias; failing both, a person is found by a part of their name ("Putin"), as readers refer to people. A name that
-    still fits several nodes raises :class:`AmbiguousEntity` listing them.
+    A name as written wins over one in another case, and a label over an alias, so "ISIS" finds the node labelled
+    ISIS even if another node lists it as an alias; failing all, a person is found by a part of their name ("Putin"),
+    as readers refer to people. A name that still fits several nodes raises :class:`AmbiguousEntity` listing them.
     """
     ref = ref.strip()
     if ref in G:
         return ref
-    best: dict[int, list[str]] = {}
-    for n, data in G.nodes(data=True):
-        how = name_fit(ref, data.get("label") or "", data.get("aliases") or (), data.get("type") == "Person")
-        if how is not None:
-            best.setdefault(how, []).append(n)
-    candidates = sorted(best[min(best)]) if best else []
+    candidates = best_fits(ref, ((n, data.get("label") or "", data.get("aliases") or (), data.get("type") == "Person")
+                                 for n, data in G.nodes(data=True)))
     if len(candidates) == 1:
         return candidates[0]
     if candidates:

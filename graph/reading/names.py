@@ -80,34 +80,50 @@ def _by_any_case(store: EventStore, text: str, wanted: str | None) -> list[ox.Na
     """Entities whose label, else an alias, is ``text`` in another case; else persons with ``text`` as a part of
     their name. From the names index of :func:`graph.reading.entities.names` (built once per snapshot), by IRI."""
     kind = local_name(wanted) if wanted else None
-    best: dict[int, list[str]] = {}
-    for entity in (named.summary for named in names(store)):
-        if kind is not None and entity.type != kind:
-            continue
-        how = name_fit(text, entity.label, entity.aliases, entity.type == "Person")
+    entities = (named.summary for named in names(store))
+    return [ox.NamedNode(iri) for iri in best_fits(text, ((e.iri, e.label, e.aliases, e.type == "Person")
+                                                          for e in entities if kind is None or e.type == kind))]
+
+
+def best_fits(name: str, entities: Iterable[tuple[str, str, Iterable[str], bool]]) -> list[str]:
+    """The ids of the ``(id, label, aliases, is a person)`` that ``name`` fits best (:func:`name_fit`), sorted.
+
+    >>> best_fits("isis", [("p", "Isis", (), True), ("o", "Islamic State", ("ISIS",), False)])
+    ['p']
+    """
+    best: dict[int, set[str]] = {}
+    for entity_id, label, aliases, person in entities:
+        how = name_fit(name, label, aliases, person)
         if how is not None:
-            best.setdefault(how, []).append(entity.iri)
-    return [ox.NamedNode(iri) for iri in sorted(set(best[min(best)]))] if best else []
+            best.setdefault(how, set()).add(entity_id)
+    return sorted(best[min(best)]) if best else []
 
 
 def name_fit(name: str, label: str, aliases: Iterable[str], person: bool) -> int | None:
-    """How a name a user typed fits an entity, in any case (casefolded: "STRASSER" is "Straßer"): 0 its label, 1 one
-    of its aliases, 2 (a person, and a name of one word) one word of its label, ``None`` not at all; the lowest wins.
-    The one rule for both this module and :func:`graph.analytics.entities.resolve_entity`.
+    """How a name a user typed fits an entity: 0 its label as written, 1 one of its aliases as written, 2 its label in
+    another case (casefolded: "STRASSER" is "Straßer"), 3 an alias in another case, 4 (a person, and a name of one
+    word) one word of its label, ``None`` not at all; the lowest wins. The one rule of :func:`resolve` (whose look-ups
+    of the label and the aliases as written are the first two) and :func:`graph.analytics.entities.resolve_entity`.
 
     >>> name_fit("HANS STRASSER", "Hans Straßer", (), True), name_fit("strasser", "Hans Straßer", (), True)
-    (0, 2)
+    (2, 4)
+    >>> name_fit("ISIS", "Isis", (), True), name_fit("ISIS", "Islamic State", ("ISIS",), False)
+    (2, 1)
     >>> name_fit("daesh", "ISIS", ("Islamic State", "Daesh"), False), name_fit("Hans", "Hans Straßer", (), False)
-    (1, None)
+    (3, None)
     """
     wanted = name.casefold()
     if not wanted:
         return None
-    if label.casefold() == wanted:
+    if label == name:
         return 0
-    if any(alias.casefold() == wanted for alias in aliases):
+    if name in aliases:
         return 1
-    return 2 if person and " " not in wanted and wanted in label.casefold().split() else None
+    if label.casefold() == wanted:
+        return 2
+    if any(alias.casefold() == wanted for alias in aliases):
+        return 3
+    return 4 if person and " " not in wanted and wanted in label.casefold().split() else None
 
 
 def _candidate(store: EventStore, node: ox.NamedNode) -> Candidate:
