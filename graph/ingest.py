@@ -7,8 +7,9 @@ skips what was committed (same content hash and extractor) and finishes the rest
 writer thread stores each extracted article, in input order, while the next ones are parsed (Oxigraph lets go of the
 GIL while it writes).
 
-A store that cannot be written at all (the disk is full, the storage failed) stops the run: the article in hand is
-reported failed, and :attr:`IngestSummary.stopped` says why; what was committed before stays whole.
+A store that cannot be written at all (the disk is full, the storage failed, it is read-only or busy, its server is
+down) stops the run: the article in hand is reported failed, and :attr:`IngestSummary.stopped` says why; what was
+committed before stays whole.
 
 >>> summary = IngestSummary()
 >>> summary.add(Outcome("a.txt", "failed", error="empty article (no text)"))
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from extract.model import Article, Extraction, PieceProgress
 from extract.readers import ReadError
 from graph.rdf import article_rdf
+from graph.errors import Unavailable
 from graph.store import EventStore, StoreError, os_reason
 
 STATUSES = ("new", "updated", "unchanged", "failed")
@@ -100,7 +102,8 @@ def ingest(
         for article, extraction in extracted:
             writer.put((article, extraction))
         writer.finish()
-    except _StoreFailed as err:
+    except Unavailable as err:  # raised by the writer thread, or by reading the store here (a server store gone)
+        writer.stop()
         summary.stopped = str(err)
     except BaseException:
         writer.stop()
@@ -157,7 +160,7 @@ class _Writer:
             while (item := self.queue.get()) is not self._DONE and not self.stopping.is_set():
                 try:
                     outcome = item if isinstance(item, Outcome) else store_extracted(self.store, *item)
-                except _StoreFailed as err:
+                except Unavailable as err:
                     self.failure = err  # raised in the main thread, after this last outcome is reported
                     outcome = Outcome(item[0].id, "failed", error=str(err))
                 self.summary.add(outcome)
@@ -181,7 +184,8 @@ def extract_one(extractor, article: Article, **reporting) -> Extraction | Except
 def store_extracted(store: EventStore, article: Article, extraction: Extraction | Exception) -> Outcome:
     """Store one article as extracted (:func:`extract_one`) in one transaction; a failed extraction, or an article
     that cannot be converted or stored, is the outcome ``failed`` with the reason. A store that cannot be written at
-    all raises (a :class:`graph.errors.StoreError`): every article after this one would fail the same way."""
+    all raises (a :class:`graph.errors.Unavailable`: read-only, busy, its server down, the writer lease lost): it is
+    not the article's fault, and every article after this one would fail the same way."""
     if isinstance(extraction, Exception):
         return Outcome(article.id, "failed", error=f"extraction failed: {extraction!r}")
     try:
@@ -189,8 +193,10 @@ def store_extracted(store: EventStore, article: Article, extraction: Extraction 
         status = store.put(rdf)
     except OSError as err:  # the storage itself: every article after this one would fail the same way
         raise _StoreFailed(f"the store could not be written: {os_reason(err)}") from err
+    except Unavailable:
+        raise
     except Exception as err:  # one bad article must not stop the batch; the transaction left nothing behind
-        return Outcome(article.id, "failed", error=f"could not store it: {err!r}")
+        return Outcome(article.id, "failed", error=f"could not store it: {err}")
     # events and triples of the article's own graph, as written (with the canonical IRIs the store resolved)
     return Outcome(article.id, status, events=rdf.event_count, triples=len(rdf.quads()))
 

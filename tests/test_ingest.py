@@ -219,6 +219,25 @@ def test_outcomes_come_in_input_order_and_a_failing_callback_stops_the_run(tmp_p
         assert set(kg.article_ids()) <= set(ids) and len(kg.article_ids()) >= 2
 
 
+def test_a_store_that_cannot_be_written_stops_the_run_instead_of_failing_each_article(tmp_path, hand_extractions,
+                                                                                  extractor):
+    """A read-only store (as a server store whose lease was lost, or whose server is down) is not a bad article: the
+    store's error propagates from store_extracted (the API answers 503) and stops an ingest with its reason."""
+    from graph.errors import StoreError
+    from graph.ingest import store_extracted
+
+    article, extraction = hand_extractions[0]
+    open_store(tmp_path / "kg").close()
+    with open_store(tmp_path / "kg", read_only=True) as kg:
+        with pytest.raises(StoreError, match="read-only"):
+            store_extracted(kg, article, extraction)
+        seen = []
+        summary = ingest(kg, [article, hand_extractions[1][0]], extractor, on_outcome=seen.append)
+        assert summary.stopped == "the store is open read-only"
+        assert [(o.source, o.status) for o in seen] == [(article.id, "failed")]  # the article in hand, not every one
+        assert kg.article_ids() == []
+
+
 # -- one writer at a time; a full disk -------------------------------------------------------------------------------
 
 
