@@ -31,9 +31,8 @@ async def get_store(request: Request) -> EventStore:
     milliseconds, up to half a second while a writer compacts), so that it does not hold up every other request."""
     snapshot: Snapshot = request.app.state.snapshot
     version = getattr(request.state, STORE_VERSION, None)
-    if snapshot.is_current(version):
-        return snapshot.current(version)
-    return await asyncio.to_thread(snapshot.current, version)
+    store = snapshot.current_now(version)
+    return store if store is not None else await asyncio.to_thread(snapshot.current, version)
 
 
 async def get_updates(request: Request) -> UpdatePool | None:

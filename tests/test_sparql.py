@@ -155,6 +155,24 @@ def test_snapshot_follows_another_writer(tmp_path):
     assert stats(snapshot.current())["articles"] == 0
 
 
+def test_snapshot_hands_out_at_once_only_the_store_open_at_the_version_and_never_waits(tmp_path):
+    """current_now: the open store when nothing is to be opened; None (without waiting) before the first opening,
+    after a write, and while another thread holds the snapshot (reopening it)."""
+    path = build_store(tmp_path / "store")
+    snapshot = sparql.Snapshot(path)
+    assert snapshot.current_now() is None
+    first = snapshot.current()
+    assert snapshot.current_now() is first and snapshot.current_now(snapshot.version()) is first
+    with snapshot._lock:  # a reopening under way in another thread
+        assert snapshot.current_now() is None
+    writer = EventStore(path)
+    writer.delete_article("wire/2022-03 attack")
+    writer.close()
+    assert snapshot.current_now() is None
+    assert snapshot.current_now(snapshot.version()) is None
+    assert snapshot.current() is not first
+
+
 def test_snapshot_version_sees_every_write_settled_or_quick(tmp_path):
     """Each write changes the version: the first one after the folder has been still for over a second (the
     snapshot watches only a few files then) and writes following each other within the same clock tick."""

@@ -104,8 +104,8 @@ class RemoteSnapshot:
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
 
-    def is_current(self, version: tuple | None = None) -> bool:
-        return True  # the one store, nothing to open (as Snapshot.is_current)
+    def current_now(self, version: tuple | None = None) -> EventStore:
+        return self.store  # the one store, nothing to open (as Snapshot.current_now)
 
     def quads(self) -> int:
         """The number of quads in the store (``/health``), counted by the server once per :meth:`version`: a count

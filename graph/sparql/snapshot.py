@@ -60,11 +60,17 @@ class Snapshot:
                 # the previous snapshot is still whole; use it until the writer settles
             return self._store
 
-    def is_current(self, version: tuple | None = None) -> bool:
-        """Whether :meth:`current` answers at once: the store is open at ``version`` (or as of now) and nobody is
-        reopening it. Otherwise it opens the store (tens of milliseconds, more while a writer compacts)."""
+    def current_now(self, version: tuple | None = None) -> Any:
+        """The store as :meth:`current` hands it out, if that takes no waiting: it is open at ``version`` (or as of
+        now) and nobody is reopening it; otherwise None, and :meth:`current` opens it (tens of milliseconds, more
+        while a writer compacts). One step, so that a reopening cannot start between a check and the hand-out."""
         files = version if version is not None else self._files_state()
-        return not self._lock.locked() and self._store is not None and files == self._files
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            return self._store if files == self._files else None
+        finally:
+            self._lock.release()
 
     def _opened(self, files: tuple) -> tuple[Any, tuple]:
         """The store opened, and the state of its files then; tried again a few times while a writer
