@@ -35,5 +35,16 @@ class StoreUnavailable(Unavailable):
     helps."""
 
 
+class UpdateNotSettled(Unavailable):
+    """A SPARQL update was applied, but what follows from it could not be brought up to date: still a 503 (the store
+    failed), but answered without Retry-After (``retry``), since sending the update again would apply it twice."""
+
+    retry = False
+
+    def __init__(self, message: str = "the update was applied, but what follows from it (entities, incidents, the "
+                                      "dashboards' counters) could not be brought up to date: do not send it again"):
+        super().__init__(message)
+
+
 OUTBOUND = ("SERVICE and LOAD are refused: this endpoint makes no outbound requests "
             "(federated queries and remote loading are not available)")

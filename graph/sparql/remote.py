@@ -34,7 +34,7 @@ from graph import aggregates, changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
 from graph.remote import query_form
-from graph.sparql.errors import QueryTimeout, SparqlError
+from graph.sparql.errors import QueryTimeout, SparqlError, UpdateNotSettled
 from graph.sparql.running import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -147,8 +147,11 @@ class ForwardingPool:
             refused = False
             try:
                 update(self.store.native, job, PREFIXES)
-                self.store.reresolve()
-                aggregates.settle(self.store)
+                try:  # the update is committed: a failure now must not tell the client to send it again
+                    self.store.reresolve()
+                    aggregates.settle(self.store)
+                except (GraphError, OSError, RuntimeError):
+                    raise UpdateNotSettled from None
             except SparqlError:
                 refused = True
                 raise

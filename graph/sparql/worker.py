@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from graph.errors import GraphError
 from graph.sparql import frames, sandbox
-from graph.sparql.errors import StoreUnavailable
+from graph.sparql.errors import StoreUnavailable, UpdateNotSettled
 from graph.sparql.running import execute, update
 from graph.sparql.snapshot import Snapshot, release_memory
 
@@ -64,9 +64,7 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
                     # changed any of them: counted afresh, the counters that differ moved.
                     aggregates.settle(store)
                 except (OSError, RuntimeError):
-                    raise StoreUnavailable("the update was applied, but what follows from it (entities, incidents, "
-                                           "the dashboards' counters) could not be brought up to date: do not send "
-                                           "it again") from None
+                    raise UpdateNotSettled from None
             finally:
                 store.close()
     channel.sendall(frames.encode_answer("ok", "ready"))
