@@ -306,7 +306,7 @@ def _encode(iris: IRIs, kind: str, dimension: str | None) -> str:
     """A counter's dimension as the last part of its IRI and its key in the count table."""
     if kind == "period":
         return dimension or UNDATED
-    if dimension.startswith(iris.base + "entity/"):
+    if dimension.startswith(iris.entity_prefix):
         return dimension[len(iris.base):]  # entity/organization/isis: entity IRIs are URL-safe already
     return quote(dimension, safe="")
 

@@ -399,3 +399,21 @@ def test_the_api_lookup_and_the_analytics_find_a_name_in_any_case_alike(tmp_path
                 resolve_entity(G, name)
     finally:
         store.close()
+
+
+def test_a_ranked_unnamed_actor_has_its_key_as_stored(tmp_path):
+    # the ranking cut the key out of the IRI without unquoting it: group/police%40wire-1
+    from extract.model import Argument, Article, Entity, Event, Extraction, Span
+    from graph.analytics.top import top_entities
+    from graph.rdf import article_rdf
+    from graph.store import open_store
+
+    text = "Police attacked the camp."
+    police = Entity("group/police@wire-1", "police", "Group", mentions=[Span("Police", 0, 6)])
+    attack = Event("ev1", "Attack", "asserted", Span("attacked", 7, 15), Span(text, 0, len(text)),
+                   [Argument("agent", "Police", 0, 6, police.id)])
+    with open_store(tmp_path / "kg") as store:
+        store.put(article_rdf(Article("wire-1", text, published="2022-04-20"),
+                              Extraction("wire-1", [police], [attack], []), store.iris))
+        (ranked,) = top_entities(store, "agent")
+    assert (ranked.key, ranked.events) == ("group/police@wire-1", 1)

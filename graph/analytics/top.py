@@ -89,6 +89,6 @@ def counted_ranking(store: EventStore, kind: str, filter: Filter, top: int) -> l
 def _described(store: EventStore, rank: int, iri: str, events: int) -> RankedCount:
     # remembered with a read-only snapshot: the same leaders are described request after request
     label, type_name = memo(store, label_and_type, iri)
-    base = store.iris.base + "entity/"
-    return RankedCount(rank, iri[len(base):] if iri.startswith(base) else iri, iri, label, type_name, events)
+    key = store.iris.key_of(iri)  # unquoted: an unnamed actor's "@" is %40 in its IRI
+    return RankedCount(rank, iri if key is None else key, iri, label, type_name, events)
 

@@ -60,7 +60,7 @@ def resolve(store: EventStore, name: str, *, entity_type: str | None = None, wha
         return found
 
     for iri in (str(store.iris.entity(text)), text):  # a key, or an IRI
-        if iri.startswith(store.iris.base + "entity/") and typed([ox.NamedNode(iri)]):
+        if iri.startswith(store.iris.entity_prefix) and typed([ox.NamedNode(iri)]):
             return ref(store, iri).id
     candidates = (typed(q.subject for q in store.native.quads_for_pattern(None, OX_LABEL, ox.Literal(text), entities))
                   or typed(q.subject for q in store.native.quads_for_pattern(None, OX_ALT_LABEL, ox.Literal(text), None))

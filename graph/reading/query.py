@@ -32,15 +32,14 @@ T = TypeVar("T")
 
 def ref(store: EventStore, iri: str, label: str | None = None, type_iri: str | None = None) -> Ref:
     """What kind of node ``iri`` names in the data model, and its id there."""
-    base = store.iris.base
-    type_name = local_name(type_iri)
-    if iri.startswith(base + "entity/"):
-        return Ref("entity", unquote(iri[len(base + "entity/") :]), iri, label, type_name)
-    if iri.startswith(base + "event/"):
-        article_id, event_id = iri[len(base + "event/") :].rsplit("/", 1)
+    iris, type_name = store.iris, local_name(type_iri)
+    if (key := iris.key_of(iri)) is not None:
+        return Ref("entity", key, iri, label, type_name)
+    if iri.startswith(iris.event_prefix):
+        article_id, event_id = iri[len(iris.event_prefix):].rsplit("/", 1)
         return Ref("event", f"{unquote(article_id)}/{unquote(event_id)}", iri, label, type_name)
-    if iri.startswith(base + "article/"):
-        return Ref("article", unquote(iri[len(base + "article/") :]), iri, label, type_name)
+    if iri.startswith(iris.article_prefix):
+        return Ref("article", unquote(iri[len(iris.article_prefix):]), iri, label, type_name)
     return Ref("other", None, iri, label, type_name)
 
 
