@@ -78,6 +78,15 @@ class Settings(BaseSettings):
             return {}
         return {"update_url": self.store_update, "user": self.store_user, "password": self.store_password}
 
+    def extractor(self, *, batch_size: int | None = None):
+        """The spaCy extractor these settings describe, for the API and the CLI alike (loading the model takes
+        seconds; OSError when it cannot be loaded); it takes articles up to ``max_article_bytes``. ``batch_size``
+        instead of the settings'."""
+        from extract.pipeline import Extractor  # imported here: loading spaCy is slow and most callers do not need it
+
+        return Extractor(model=self.model, batch_size=batch_size or self.batch_size, max_chars=self.max_article_bytes,
+                         piece_chars=self.piece_chars)
+
     def with_overrides(self, **flags: object) -> Settings:
         """These settings with every flag that was given (not None) taking precedence."""
         return self.model_copy(update={k: v for k, v in flags.items() if v is not None})

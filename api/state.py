@@ -70,11 +70,8 @@ class Extractors:
     def get(self):
         with self._lock:
             if self._extractor is None:
-                from extract.pipeline import Extractor
-
                 try:
-                    self._extractor = Extractor(model=self.settings.model, batch_size=self.settings.batch_size,
-                                                piece_chars=self.settings.piece_chars)
+                    self._extractor = self.settings.extractor()
                 except OSError as err:  # spaCy's "can't find model" (its words name folders)
                     raise Unavailable(f"the spaCy model {self.settings.model!r} cannot be loaded: set EVENTKG_MODEL "
                                       "to an installed spaCy pipeline") from err

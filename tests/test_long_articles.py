@@ -93,3 +93,13 @@ def test_ingest_reports_each_piece_before_the_articles_outcome(tmp_path, in_piec
     assert shown[-1].endswith(f"{len(long_article.text):,}/{len(long_article.text):,} characters")
     stored = next(i for i, line in enumerate(lines) if line.startswith("new       long "))
     assert lines.index(shown[-1]) < stored
+
+
+def test_the_apis_extractor_takes_articles_as_long_as_the_settings_accept():
+    """With ``max_article_bytes`` set above the default, the API's extractor (api.state.Extractors) raises spaCy's
+    limit on a text's length to fit, as the CLI's does: otherwise POST /articles fails the articles in between."""
+    from api.settings import Settings
+    from api.state import Extractors
+
+    extractor = Extractors(Settings(max_article_bytes=3_000_000)).get()
+    assert extractor.nlp.max_length > 3_000_000

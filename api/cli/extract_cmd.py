@@ -55,11 +55,8 @@ def extract(
 
 
 def _extractor(settings):
-    from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
-
     try:
-        return Extractor(model=settings.model, batch_size=settings.batch_size, max_chars=settings.max_article_bytes,
-                         piece_chars=settings.piece_chars)
+        return settings.extractor()
     except OSError as err:  # spaCy's "can't find model"
         fail(f"cannot load the spaCy model {settings.model!r}: {err}", 1)
 

@@ -66,13 +66,10 @@ def ingest_command(
 
 
 def _extractor(settings):
-    from extract.pipeline import Extractor  # imported here: loading spaCy is slow and other commands do not need it
-
     # One article per nlp.pipe batch unless a batch size is given (--batch-size, EVENTKG_BATCH_SIZE): batches of 4 to
     # 32 were no faster on CPU (docs/benchmarks.md), and one at a time makes the progress move per article.
     batch_size = settings.batch_size if "batch_size" in settings.model_fields_set else 1
-    return Extractor(model=settings.model, batch_size=batch_size, max_chars=settings.max_article_bytes,
-                     piece_chars=settings.piece_chars)
+    return settings.extractor(batch_size=batch_size)
 
 
 def _dask_extractor(spec: str, settings, cleanup: ExitStack):
