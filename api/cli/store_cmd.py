@@ -47,10 +47,12 @@ def ingest_command(
     )
     if dask and workers:
         fail("--workers is for parser processes on this machine; with --dask the cluster's workers parse")
-    kg = open_cli_store(settings)
-    total = count_documents(paths)
+    # The store closes on the way out for any reason, a Ctrl-C while counting a large input included (a server
+    # store's writer lease goes with it); a second close does nothing.
     with ExitStack() as cleanup:
-        cleanup.callback(close_cli_store, kg)  # on the way out for any reason; a second close does nothing
+        kg = open_cli_store(settings)
+        cleanup.callback(close_cli_store, kg)
+        total = count_documents(paths)
         extractor = _dask_extractor(dask, settings, cleanup) if dask else _extractor(settings)
         with IngestProgress(total, verbose=verbose) as progress:
             documents = iter_articles(paths, max_bytes=settings.max_article_bytes)
