@@ -57,14 +57,12 @@ def eval_command(
     if problem:
         fail(problem)
 
-    from extract.pipeline import Extractor  # loads spaCy: only when a command needs it
-
     settings = get_settings().with_overrides(model=model, batch_size=batch_size)
     try:
         if cv is not None:
             result = _cross_validated(dataset, data_dir, split, cv, settings.model, cache)
         else:
-            extractor = Extractor(model=settings.model, batch_size=settings.batch_size)
+            extractor = settings.extractor()
             result = evaluate(dataset, data_dir, extractor, split=split, limit=limit)
     except (OSError, ValueError, KeyError) as err:
         fail(f"cannot read {dataset} from {data_dir}: {err}")
