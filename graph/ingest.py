@@ -113,10 +113,6 @@ def ingest(
     return summary
 
 
-class _StoreFailed(StoreError):
-    """The store refused a write for a reason no article causes (an ``OSError``: disk full, I/O error)."""
-
-
 class _Writer:
     """A thread storing ``(article, extraction)`` pairs and reporting every outcome, in the order they were put."""
 
@@ -181,18 +177,23 @@ def extract_one(extractor, article: Article, **reporting) -> Extraction | Except
         return err
 
 
+def extraction_failure(err: Exception) -> str:
+    """How an article the extractor failed on is reported."""
+    return f"extraction failed: {err!r}"
+
+
 def store_extracted(store: EventStore, article: Article, extraction: Extraction | Exception) -> Outcome:
     """Store one article as extracted (:func:`extract_one`) in one transaction; a failed extraction, or an article
     that cannot be converted or stored, is the outcome ``failed`` with the reason. A store that cannot be written at
     all raises (a :class:`graph.errors.Unavailable`: read-only, busy, its server down, the writer lease lost): it is
     not the article's fault, and every article after this one would fail the same way."""
     if isinstance(extraction, Exception):
-        return Outcome(article.id, "failed", error=f"extraction failed: {extraction!r}")
+        return Outcome(article.id, "failed", error=extraction_failure(extraction))
     try:
         rdf = article_rdf(article, extraction, store.iris)
         status = store.put(rdf)
     except OSError as err:  # the storage itself: every article after this one would fail the same way
-        raise _StoreFailed(f"the store could not be written: {os_reason(err)}") from err
+        raise StoreError(f"the store could not be written: {os_reason(err)}") from err
     except Unavailable:
         raise
     except Exception as err:  # one bad article must not stop the batch; the transaction left nothing behind

@@ -18,7 +18,7 @@ from api.params import Limit, Offset, Since
 from api.responses import json_page
 from extract.readers import ReadError, article_from_bytes, article_from_record
 from graph import reading
-from graph.ingest import extract_one, store_extracted
+from graph.ingest import extract_one, extraction_failure, store_extracted
 
 router = APIRouter(prefix="/articles", tags=["articles"])
 _TEXT = {"type": "string"}
@@ -72,8 +72,10 @@ async def ingest(request: Request, response: Response, settings: SettingsDep, wr
         raise HTTPException(415, "send text/plain, text/html or application/json")
     if isinstance(article, ReadError):
         raise HTTPException(400, article.message)
-    extractor = await run_in_threadpool(extractors.get)  # graph.errors.Unavailable when the model cannot be loaded
-    extraction = await run_in_threadpool(extract_one, extractor, article)
+    # graph.errors.Unavailable when the model cannot be loaded
+    extraction = await run_in_threadpool(lambda: extract_one(extractors.get(), article))
+    if isinstance(extraction, Exception):  # reported as `eventkg ingest` reports it, without opening the store
+        raise HTTPException(422, f"{article.id}: {extraction_failure(extraction)}")
     outcome = await run_in_threadpool(writer.write, lambda store: store_extracted(store, article, extraction))
     if outcome.status == "failed":  # as `eventkg ingest` reports an article it skips
         raise HTTPException(422, f"{article.id}: {outcome.error}")
