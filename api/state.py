@@ -49,13 +49,11 @@ class Writer:
             store = open_for_writing(self.settings.store, base_iri=self.settings.base_iri, wait=self.wait,
                                      **self.settings.store_access)
             try:
-                return change(store)
-            finally:
-                try:
-                    store.close()
-                finally:  # a close that failed may still have written part of the change: the cache must hear of it
-                    if self.on_write is not None:
-                        self.on_write()
+                with store:
+                    return change(store)
+            finally:  # a close that failed may still have written part of the change: the cache must hear of it
+                if self.on_write is not None:
+                    self.on_write()
 
 
 class Extractors:
