@@ -158,7 +158,7 @@ def _error_handlers() -> dict:
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         status = next(code for cls, code in _STATUS if isinstance(exc, cls))
         # not after an update that was applied (graph.sparql.errors.UpdateNotSettled): it must not be sent again
-        headers = {"Retry-After": "5"} if status == 503 and getattr(exc, "retry", True) else None
+        headers = {"Retry-After": "5"} if status == 503 and exc.retry else None
         detail = str(exc)
         settings = request.app.state.settings
         # A path is nobody's business (graph/'s messages name none; this is the safety net). Only what is a path

@@ -24,7 +24,9 @@ class InvalidInput(GraphError, ValueError):
 
 class Unavailable(GraphError):
     """The store cannot answer now (busy, being rewritten, a query ran out of time); trying again later helps
-    (HTTP 503 with Retry-After)."""
+    (HTTP 503 with Retry-After, unless ``retry`` says otherwise)."""
+
+    retry = True
 
 
 class StoreError(Unavailable):
