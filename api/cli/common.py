@@ -87,11 +87,14 @@ def close_cli_store(store: EventStore) -> str | None:
 @contextmanager
 def writing(settings: Settings) -> Iterator[EventStore]:
     """The store of ``settings`` open for writing during the block and closed on every way out: a command that fails
-    half way must not keep the store's lock (or a server store's writer lease, up to a minute). A close that fails
-    after the block went well ends the command as :func:`fail` does."""
+    half way must not keep the store's lock (or a server store's writer lease, up to a minute). The storage failing
+    in the block (a full disk), or a close that fails after it went well, ends the command as :func:`fail` does."""
     store = open_cli_store(settings)
     try:
         yield store
+    except OSError as err:
+        close_cli_store(store)
+        fail(f"the store could not be written: {os_reason(err)}")
     except BaseException:
         close_cli_store(store)  # the block's failure is the one to tell
         raise

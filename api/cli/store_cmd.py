@@ -17,7 +17,7 @@ from api.cli.common import BaseIriOption, StoreOption, close_cli_store, fail, op
 from api.cli.progress import IngestProgress
 from api.settings import get_settings
 from graph.reading.stats import stats as store_stats
-from graph.store import StoreError, os_reason
+from graph.store import StoreError
 
 
 @app.command("ingest")
@@ -114,8 +114,6 @@ def load_command(
             total = len(kg)
         except StoreError as err:
             fail(str(err))
-        except OSError as err:
-            fail(f"the store could not be written: {os_reason(err)}")
     typer.echo(f"loaded {count} quads from {file} (compacted for reading in {compacted:.1f} s); "
                f"the store has {total} quads")
 
@@ -129,10 +127,7 @@ def delete_command(
     """Remove an article's graph and the entities no other article mentions."""
     settings = get_settings().with_overrides(store=store, base_iri=base_iri)
     with writing(settings) as kg:
-        try:
-            deleted = kg.delete_article(article_id)
-        except OSError as err:
-            fail(f"the store could not be written: {os_reason(err)}")
+        deleted = kg.delete_article(article_id)
     if not deleted:
         fail(f"no article {article_id!r} in the store")
     typer.echo(f"deleted {article_id}")
