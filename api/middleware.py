@@ -28,7 +28,8 @@ class CachedAnswers:
 
     The version it reads is left in the request state for the endpoint's store (:func:`api.deps.get_store`), so
     the store is looked at once per request. GET answers get an ETag (a hash of the body) unless they have their own
-    (the explorer's files), and ``If-None-Match`` gets 304. Exports stream and are neither hashed nor cached. ``max_entries=0`` keeps the ETags and turns the cache off.
+    (the explorer's files), and ``If-None-Match`` gets 304. Exports stream and are neither hashed nor cached.
+    ``max_entries=0`` keeps the ETags and turns the cache off.
     """
 
     def __init__(self, app, version, max_entries: int = 4096, max_body: int = 1 << 20, max_key_body: int = 64 << 10):
@@ -62,7 +63,7 @@ class CachedAnswers:
             _, status, headers, body = cached
         else:
             status, headers, body = await _collect(self.app, scope, receive)
-            if status == 200 and method == "GET" and not any(k == b"etag" for k, _ in headers):  # the app's own first
+            if status == 200 and method == "GET" and _etag(headers) is None:  # the app's own first (the explorer's)
                 headers.append((b"etag", b'"' + hashlib.blake2b(body, digest_size=16).hexdigest().encode() + b'"'))
             if (status == 200 and self.max_entries and len(body) <= self.max_body
                     and len(request_body) <= self.max_key_body and (b"cache-control", b"no-store") not in headers):
@@ -70,7 +71,7 @@ class CachedAnswers:
                 if len(self.cache) > self.max_entries:
                     self.cache.popitem(last=False)
         if status == 200 and method == "GET":
-            tag = next(v for k, v in headers if k == b"etag")
+            tag = _etag(headers)
             wanted = [t.strip() for t in request_headers.get(b"if-none-match", b"").split(b",")]
             if tag in wanted:
                 await send({"type": "http.response.start", "status": 304, "headers": [(b"etag", tag)]})
@@ -78,6 +79,10 @@ class CachedAnswers:
                 return
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _etag(headers: list[tuple[bytes, bytes]]) -> bytes | None:
+    return next((value for name, value in headers if name == b"etag"), None)
 
 
 async def _collect(app, scope, receive) -> tuple[int, list, bytes]:

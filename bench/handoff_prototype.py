@@ -8,8 +8,8 @@ processes in turn; each worker parses the requests (httptools, yarl), runs the q
 (pyoxigraph, eventkg's prefixes, under a ``SIGALRM`` timer whose default action kills it) and writes the answer
 itself. With ``THREADS``, each worker runs its queries in that many threads (pyoxigraph lets go of the GIL while it
 evaluates), so that one worker parses and writes for some connections while others' queries run; there is no
-timeout then (a timer is per process). Nothing else of eventkg's endpoint is there (no answer cache, negotiation, errors, sandbox): it measures what
-the design costs, in CPU and in memory. The module imports only the standard library and what a worker needs (the
+timeout then (a timer is per process). Nothing else of eventkg's endpoint is there (no answer cache, negotiation,
+errors, sandbox): it measures what the design costs, in CPU and in memory. The module imports only the standard library and what a worker needs (the
 workers are forked from the parent), so that the parent's and the workers' resident sets are what the design itself
 takes, not what a benchmark loaded.
 """
