@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -33,11 +32,11 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 from bench.api_load import serve, stop
-from bench.servers import ACTOR_QUERY, python_server, virtuoso_available, virtuoso_server
+from bench.servers import ACTOR_QUERY, checkout_env, python_server, virtuoso_available, virtuoso_server
 from bench.sparql_http import PROLOGUE, QUERIES, measure, over_http
 from bench.synthetic import write_synthetic
 from graph.namespaces import DEFAULT_BASE_IRI
@@ -112,10 +111,11 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                 for name, checkout in (("eventkg", None), ("eventkg@other", also)):
                     if name != "eventkg" and checkout is None:
                         continue
-                    with _checkout(checkout):
-                        # /health counts the quads: over 2 s at 1M under load; the API's description is up as soon
-                        # as the app is
-                        process, url = serve(server.query_url, 1, wait=300, probe="/openapi.json", **access)
+                    # /health counts the quads: over 2 s at 1M under load; the API's description is up as soon as the
+                    # app is. Another checkout's code is served from its folder: `eventkg serve` runs `python -m
+                    # uvicorn`, which puts the current folder first on the import path.
+                    where = {} if checkout is None else {"cwd": Path(checkout), "env": checkout_env(Path(checkout))}
+                    process, url = serve(server.query_url, 1, wait=300, probe="/openapi.json", **where, **access)
                     stack.callback(stop, process)
                     urls[name] = url + "/sparql"
                     servers[name] = process.pid  # eventkg serve runs as uvicorn in its own pid
@@ -133,25 +133,6 @@ def one_size(quads: int, runs: int, tmp: Path, compare_max: int, also: str | Non
                 "rss_loaded": rss_loaded,
                 "rss_after": server.rss_mib(), "latency": latency, "cpu_ms": cpu_ms,
                 "kinds": {n: k for n, (k, _) in queries.items()}}
-
-
-@contextmanager
-def _checkout(checkout: str | None):
-    """The processes started inside run ``checkout``'s code (when given): ``PYTHONPATH`` set to it, and it the
-    current folder, because ``eventkg serve`` runs ``python -m uvicorn``, which puts the current folder first on the
-    import path (before, an ``--also`` run from a checkout served the checkout it was started in, twice)."""
-    before, folder = os.environ.get("PYTHONPATH"), os.getcwd()
-    if checkout is not None:
-        os.environ["PYTHONPATH"] = str(Path(checkout).resolve())
-        os.chdir(checkout)
-    try:
-        yield
-    finally:
-        os.chdir(folder)
-        if before is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = before
 
 
 def _seconds(value: float | None) -> str:
