@@ -20,7 +20,7 @@ import asyncio
 from urllib.parse import parse_qsl, urlsplit
 
 from graph.prefixes import PREFIXES  # not graph.namespaces: no rdflib in a forwarder
-from graph.remote import with_prologue
+from graph.remote import form_encoded, with_prologue
 
 
 _ACCEPT = b"application/sparql-results+json"  # asked for when a request names nothing
@@ -98,12 +98,10 @@ class _Forward(asyncio.Protocol):
         asyncio.get_running_loop().create_task(self._answer(form.decode(), accept))
 
     async def _answer(self, form: str, accept: str) -> None:
-        import yarl  # the form encoded as eventkg encodes it (graph.remote)
-
         query = dict(parse_qsl(form)).get("query", "ASK {}")
-        forwarded = yarl.URL.build(query=[("query", with_prologue(query, PREFIXES, self.base_iri))])
+        forwarded = form_encoded([("query", with_prologue(query, PREFIXES, self.base_iri))])  # as eventkg encodes it
         async with asyncio.timeout(30):
-            answer = await self.connections.post(forwarded.raw_query_string.encode("ascii"), accept)
+            answer = await self.connections.post(forwarded.encode("ascii"), accept)
         self.transport.write(b"HTTP/1.1 %d OK\r\ncontent-type: %s\r\ncontent-length: %d\r\n\r\n%s" % (
             answer.status, answer.content_type.encode("latin-1"), len(answer.body), answer.body))
 
