@@ -119,7 +119,7 @@ def cluster(reports: Iterable[Report], ref: Callable[[str], EntityRef | None]) -
         indexes.sort(key=lambda i: resolved[i][0].time[0])
         for n, i in enumerate(indexes):  # a sweep over start times: only reports that can overlap are compared
             for j in indexes[n + 1:]:
-                if resolved[j][0].time[0] > _clamped_shift(resolved[i][0].time[1], 2 * SLACK):
+                if resolved[j][0].time[0] - resolved[i][0].time[1] > 2 * SLACK:  # a difference cannot overflow
                     break
                 if _compatible(resolved[i], resolved[j]):
                     parent[find(j)] = find(i)
@@ -320,7 +320,7 @@ def _figure(text: str) -> int | None:
 
 def _compatible(a, b) -> bool:
     (ra, pa, xa), (rb, pb, xb) = a, b
-    if ra.time[0] > _clamped_shift(rb.time[1], 2 * SLACK) or rb.time[0] > _clamped_shift(ra.time[1], 2 * SLACK):
+    if ra.time[0] - rb.time[1] > 2 * SLACK or rb.time[0] - ra.time[1] > 2 * SLACK:  # a difference cannot overflow
         return False
     place_match = any(p.key == q.key or p.country_key == q.key or q.country_key == p.key for p in pa for q in pb)
     if pa and pb and not place_match:
