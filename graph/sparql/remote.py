@@ -5,8 +5,8 @@ timeout as the HTTP timeout. A query whose answer the server writes correctly in
 sent from the event loop and its answer handed on unparsed (:meth:`graph.remote.SparqlService.forward`), the row limit
 checked on the bytes; any other is answered as the local workers answer (:func:`graph.sparql.running.execute`: parsed
 and written again), so the endpoint's answers, row limit and errors are the same on either store. An update is
-followed by :meth:`EventStore.reresolve` and :func:`graph.aggregates.settle`, as in the embedded store's update
-worker (docs/scale-out.md).
+followed by :func:`graph.sparql.running.settle_update` (entities, incidents, counters), as in the embedded store's
+update worker (docs/scale-out.md).
 
 :class:`RemoteSnapshot` is always the same store; its version (for the answer cache) is the number of writes by this
 process, counted at once, and the change log's size and newest entry (:mod:`graph.changes`), read at most once per
@@ -30,11 +30,11 @@ from functools import partial
 
 import pyoxigraph as ox
 
-from graph import aggregates, changes
+from graph import changes
 from graph.errors import GraphError, InvalidInput
 from graph.namespaces import PREFIXES
 from graph.remote import query_form
-from graph.sparql.errors import QueryTimeout, SparqlError, UpdateNotSettled
+from graph.sparql.errors import QueryTimeout, SparqlError
 from graph.sparql.running import (
     GRAPH_FORMATS,
     RESULT_FORMATS,
@@ -43,6 +43,7 @@ from graph.sparql.running import (
     UpdateJob,
     too_large,
     execute,
+    settle_update,
     update,
 )
 from graph.sparql.snapshot import PerVersion
@@ -104,8 +105,7 @@ class RemoteSnapshot:
     def current(self, version: tuple | None = None) -> EventStore:
         return self.store
 
-    def current_now(self, version: tuple | None = None) -> EventStore:
-        return self.store  # the one store, nothing to open (as Snapshot.current_now)
+    current_now = current  # the one store: nothing to open, nothing to wait for (as Snapshot.current_now)
 
     def quads(self) -> int:
         """The number of quads in the store (``/health``), counted by the server once per :meth:`version`: a count
@@ -138,7 +138,7 @@ class ForwardingPool:
 
     def _update(self, job: UpdateJob) -> None:
         """The update on the server, then the derived graphs and the dashboard counters after it, as the embedded
-        store's update worker does (:meth:`EventStore.reresolve`, :func:`graph.aggregates.settle`), holding the
+        store's update worker does (:func:`graph.sparql.running.settle_update`), holding the
         store's writer lease (:mod:`graph.lease`) as the worker holds the store's lock. ``on_write`` is told here,
         in the thread that writes, after the writing (also when the request's time ran out before it ended): not
         when the update was refused (a :class:`SparqlError`, by :func:`update`'s checks or by the server, which
@@ -147,11 +147,7 @@ class ForwardingPool:
             refused = False
             try:
                 update(self.store.native, job, PREFIXES)
-                try:  # the update is committed: a failure now must not tell the client to send it again
-                    self.store.reresolve()
-                    aggregates.settle(self.store)
-                except (GraphError, OSError, RuntimeError):
-                    raise UpdateNotSettled from None
+                settle_update(self.store)
             except SparqlError:
                 refused = True
                 raise

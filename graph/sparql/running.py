@@ -20,7 +20,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from graph.errors import is_storage_failure
+from graph.errors import GraphError, is_storage_failure
 from graph.sparql.errors import (
     OUTBOUND,
     NotAcceptable,
@@ -29,6 +29,7 @@ from graph.sparql.errors import (
     ResultTooLarge,
     SparqlError,
     StoreUnavailable,
+    UpdateNotSettled,
 )
 from graph.sparql.jobs import GRAPH_MEDIA, RESULT_MEDIA, Job, UpdateJob
 from graph.sparql.text import UPDATE_START, names_dataset, unescape, with_using
@@ -89,6 +90,20 @@ def update(store: ox.Store, job: UpdateJob, prefixes: dict[str, str]) -> None:
         raise QuerySyntaxError(f"SPARQL Update syntax error: {err}") from None
     except (OSError, RuntimeError, ValueError) as err:
         raise _engine_error(err, "the update could not be applied") from None
+
+
+def settle_update(store) -> None:
+    """After a user's update of ``store`` (an :class:`~graph.store.EventStore` open for writing): entities and
+    incidents follow the claims it may have changed (``EventStore.reresolve``, docs/graph.md), and the dashboards'
+    counters are counted afresh, those that differ moved (:func:`graph.aggregates.settle`). The update is committed:
+    a failure now is :class:`UpdateNotSettled`, which tells the client not to send it again."""
+    from graph import aggregates  # here: the query workers import this module and never load rdflib
+
+    try:
+        store.reresolve()
+        aggregates.settle(store)
+    except (GraphError, OSError, RuntimeError):
+        raise UpdateNotSettled from None
 
 
 def _engine_error(err: Exception, failed: str) -> Exception:

@@ -26,8 +26,8 @@ import pyoxigraph as ox
 
 from graph.errors import GraphError
 from graph.sparql import frames, sandbox
-from graph.sparql.errors import StoreUnavailable, UpdateNotSettled
-from graph.sparql.running import execute, update
+from graph.sparql.errors import StoreUnavailable
+from graph.sparql.running import execute, settle_update, update
 from graph.sparql.snapshot import Snapshot, release_memory
 
 _LONG = 0.05  # seconds: a job that ran longer may have left much memory in malloc's free lists (a trim takes ~1 ms)
@@ -51,20 +51,13 @@ def main(kind: str, descriptor: int, settings: dict) -> None:
         # at the store version the server read for the request, if it says (no stat calls here then)
         answer = lambda job: execute(snapshot.current(job.version), job, prefixes)  # noqa: E731
     else:
-        from graph import aggregates
         from graph.store import open_for_writing
 
         def answer(job):
             store = open_for_writing(settings["path"], base_iri=settings["base_iri"], wait=settings["lock_wait"])
             try:
                 update(store.native, job, prefixes)
-                try:  # the update is committed: a failure now must not tell the client to send it again
-                    store.reresolve()  # it may have changed claims: entities and incidents follow (docs/graph.md)
-                    # The dashboards' counters follow articles written through the store; a user's update may have
-                    # changed any of them: counted afresh, the counters that differ moved.
-                    aggregates.settle(store)
-                except (OSError, RuntimeError):
-                    raise UpdateNotSettled from None
+                settle_update(store)
             finally:
                 store.close()
     channel.sendall(frames.encode_answer("ok", "ready"))
