@@ -233,7 +233,7 @@ class IRIs:
         return unquote(entity[len(prefix):]) if entity.startswith(prefix) else None
 
     def article_graph(self, article_id: str) -> URIRef:
-        return self._mint("graph/article/" + _segment(article_id))
+        return URIRef(self.article_graph_prefix + _segment(article_id))
 
     @property
     def article_graph_prefix(self) -> str:
