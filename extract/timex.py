@@ -113,8 +113,8 @@ def _relative_unit(anchor: date, rel: str, unit: str) -> str | None:
     if unit == "month":
         return _month(anchor, step)
     # A week is reported at the finest granularity that contains all of it: its month, else its year.
-    first = anchor.toordinal() - anchor.weekday() + 7 * step + (5 if unit == "weekend" else 0)
-    last = anchor.toordinal() - anchor.weekday() + 7 * step + 6
+    week = anchor.toordinal() - anchor.weekday() + 7 * step  # its Monday
+    first, last = week + (5 if unit == "weekend" else 0), week + 6
     if first < 1 or last > date.max.toordinal():
         return None
     monday, sunday = date.fromordinal(first), date.fromordinal(last)
