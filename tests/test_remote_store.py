@@ -345,9 +345,7 @@ def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delet
         remaining.close()
     with LiveServer(Settings(store=str(tmp_path / "kg"))) as live, httpx.Client(base_url=live.url) as client:
         expected = {path: client.get(path).json() for path in DASHBOARDS}  # an embedded store of the other article
-    settings = Settings(store=server.query_url, store_update=server.update_url, store_user=server.user,
-                        store_password=server.password, api_token="secret", enable_update=True)
-    with LiveServer(settings) as live, httpx.Client(base_url=live.url, timeout=60) as client:
+    with _served(server) as live, httpx.Client(base_url=live.url, timeout=60) as client:
         def held(label: str) -> bool:  # an entity of that name in the entity graph
             r = client.get("/sparql", params={"query": f'ASK {{ GRAPH <{entities}> {{ ?e ?p "{label}" }} }}'},
                            headers={"Accept": "application/sparql-results+json"})
@@ -356,8 +354,7 @@ def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delet
         assert held("Europe") and held("ISIS")
         assert all(client.get(path).json() != expected[path] for path in DASHBOARDS[:3])  # "call" still counted
         # SILENT: Virtuoso drops without it only a graph made by CREATE GRAPH
-        r = client.post("/sparql/update", content=f"DROP SILENT GRAPH <{call}>",
-                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+        r = _update(client, f"DROP SILENT GRAPH <{call}>")
         assert r.status_code == 204, r.text
         assert not held("Europe") and held("ISIS")  # Europe was only in "call"; ISIS is in "attack" too
         last = client.get("/changes", params={"limit": 1000}).json()["items"][-1]
@@ -365,6 +362,5 @@ def test_dropping_an_article_graph_by_sparql_update_on_a_server_store_is_a_delet
         # the dashboards' counters recounted (graph.aggregates.settle)
         assert {path: client.get(path).json() for path in DASHBOARDS} == expected
         # dropping a graph the store does not hold is the request's fault on either server (each answers 500)
-        r = client.post("/sparql/update", content=f"DROP GRAPH <{call}>",
-                        headers={"Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
+        r = _update(client, f"DROP GRAPH <{call}>")
         assert r.status_code == 400, r.text
